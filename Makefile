@@ -1,0 +1,60 @@
+# tinhgon: two commands on a fresh machine.
+#   make run   venv + locked dependencies + migrate + demo data, then serve http://127.0.0.1:8000 (SQLite under var/)
+#   make test  venv + test dependencies, then ruff, makemigrations --check and the whole pytest suite
+#              (DATABASE_URL=postgres://... runs it on PostgreSQL)
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install install-test migrate seed lint check-migrations pytest bench schema clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)): apt-get install python3.11 python3.11-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed-base: requirements/base.txt | $(PY)
+	$(UV) pip install --quiet --python $(PY) -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements/test.txt | $(PY)
+	$(UV) pip install --quiet --python $(PY) -r requirements/test.txt
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver $(HOST)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: install-test
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: install-test
+	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+test: lint check-migrations pytest
+
+bench: install-test
+	$(PY) bench/run.py
+
+# Integer bounds in the schema depend on the database backend: describe production (PostgreSQL; no connection made).
+schema: install-test
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/tinhgon $(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+clean:
+	rm -rf $(VENV) var

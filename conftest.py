@@ -1,0 +1,73 @@
+import os
+
+import pytest
+
+from tinhgon.core.dates import today
+from tinhgon.procedures.constants import Change, Status
+from tinhgon.procedures.models import PublicationDecision
+from tinhgon.procedures.services import decision_add_item, decision_issue
+from tinhgon.procedures.tests.factories import make_procedure
+from tinhgon.test import build_world
+
+# Sync Playwright runs an event loop in the test thread; the ORM calls made by tests around it are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """Log `client` in as a persona, acting for their first membership: login(world.officer_a1)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    def _api(user=None, acting: str | None = None):
+        client = APIClient()
+        if user is not None:
+            from rest_framework.authtoken.models import Token
+
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        if acting:
+            client.defaults["HTTP_X_ACTING_ORG"] = acting
+        return client
+
+    return _api
+
+
+@pytest.fixture
+def decision(world):
+    def _decision(issuer=None, effective_on=None, number="1/QĐ-UBND", **extra):
+        fields = {"signed_on": today(), "signer": "Nguyễn Văn A", **extra}
+        return PublicationDecision.objects.create(
+            number=number, issuer=issuer or world.units["P"], effective_on=effective_on or today(), **fields
+        )
+
+    return _decision
+
+
+@pytest.fixture
+def published(world, decision):
+    """A procedure published by a decision effective today."""
+    counter = iter(range(100, 999))
+
+    def _published(owner, **kwargs):
+        procedure = make_procedure(owner, status=Status.CHECKED, **kwargs)
+        d = decision(number=f"{next(counter)}/QĐ-UBND")
+        decision_add_item(decision=d, version=procedure.latest_version(), change=Change.NEW)
+        decision_issue(decision=d)
+        return procedure
+
+    return _published

@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from tinhgon.audit.models import AuditedModel
+
+
+class User(AuditedModel, AbstractUser):
+    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+
+    audit_exclude = frozenset({"password", "last_login"})
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def memberships_in_force(self):
+        return self.memberships.filter(is_active=True).select_related("organisation").order_by("id")
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Chuyên viên"
+    UNIT_HEAD = "unit_head", "Lãnh đạo phòng/đơn vị"
+    FOCAL_POINT = "focal_point", "Công chức đầu mối kiểm soát TTHC"
+    AGENCY_LEADER = "agency_leader", "Lãnh đạo cơ quan"
+    OVERSIGHT = "oversight", "Văn phòng UBND tỉnh / cơ quan cấp trên"
+    ADMIN = "admin", "Quản trị hệ thống"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Membership(AuditedModel):
+    """A user acts for an organisation in a role. A user may hold several and switches between them."""
+
+    user = models.ForeignKey(User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="đơn vị",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    is_active = models.BooleanField("đang hiệu lực", default=True)
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+
+    audit_exclude = frozenset({"created_at"})
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "phân công vai trò"
+        verbose_name_plural = "phân công vai trò"
+        ordering = ["user__username", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_username()} · {self.get_role_display()} · {self.organisation.name}"
+
+    def audit_scope_organisation_id(self):
+        return self.organisation_id

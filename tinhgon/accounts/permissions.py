@@ -1,0 +1,134 @@
+"""The one place that decides what a user may see and do.
+
+A rule maps an action code to the roles that may perform it and the scope each role covers. Scopes are counted
+from the organisation of a membership:
+- `subtree`: that unit and every unit that is or ever was under it (history included, so a province office still
+  reads the districts merged away in 2025);
+- `unit`: that unit only.
+Superusers may do everything. docs/permissions.md is generated from RULES (`manage.py permissions_matrix`) and a
+test keeps the two in step. Later features add rows here, never ad-hoc checks in views.
+
+On the web, a user acts for one membership at a time (the one chosen in the header). Through the API, a token acts
+with all of the user's memberships, or with the one named by the `X-Acting-Org` header.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from tinhgon.accounts.models import Membership, Role
+from tinhgon.organisations.models import Organisation, OrganisationLink
+
+SUBTREE = "subtree"
+UNIT = "unit"
+
+EVERY_ROLE = {role: SUBTREE for role in Role.values}
+MANAGERS = {Role.ADMIN: SUBTREE}
+SUPERVISORS = {Role.ADMIN: SUBTREE, Role.OVERSIGHT: SUBTREE, Role.AGENCY_LEADER: SUBTREE}
+
+RULES: dict[str, tuple[str, dict[str, str]]] = {
+    "organisations.view": ("Xem cây tổ chức và thông tin đơn vị", EVERY_ROLE),
+    "organisations.add": ("Tạo đơn vị cấp dưới", MANAGERS),
+    "organisations.change": ("Sửa thông tin đơn vị", MANAGERS),
+    "organisations.merge": ("Hợp nhất, sáp nhập đơn vị", MANAGERS),
+    "users.view": ("Xem người dùng của đơn vị", SUPERVISORS),
+    "users.add": ("Tạo tài khoản người dùng", MANAGERS),
+    "memberships.view": ("Xem phân công vai trò", {**SUPERVISORS, Role.UNIT_HEAD: UNIT}),
+    "memberships.manage": ("Thêm, thu hồi vai trò của người dùng", MANAGERS),
+    "audit.view": ("Xem nhật ký hệ thống", {**SUPERVISORS, Role.FOCAL_POINT: SUBTREE}),
+    # Procedure registry (issue 3)
+    "procedures.view": ("Xem danh mục thủ tục nội bộ (kể cả dự thảo)", EVERY_ROLE),
+    "procedures.edit": (
+        "Soạn thảo, sửa, nhập Excel thủ tục (dự thảo)",
+        {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.ADMIN: SUBTREE},
+    ),
+    "procedures.submit": ("Trình thủ tục", {Role.UNIT_HEAD: SUBTREE, Role.AGENCY_LEADER: SUBTREE}),
+    "procedures.check": ("Kiểm soát hoặc trả lại thủ tục đã trình", {Role.FOCAL_POINT: SUBTREE}),
+    "decisions.manage": (
+        "Soạn, ban hành quyết định công bố",
+        {Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
+    ),
+}
+
+ROLE_PRIORITY = [
+    Role.ADMIN,
+    Role.OVERSIGHT,
+    Role.AGENCY_LEADER,
+    Role.FOCAL_POINT,
+    Role.UNIT_HEAD,
+    Role.OFFICER,
+]
+
+
+@dataclass
+class Policy:
+    user: object
+    memberships: list[Membership]
+    _reach_cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False))
+
+    def _scopes(self, action: str) -> list[tuple[int, str]]:
+        roles = RULES[action][1]
+        return [(m.organisation_id, roles[m.role]) for m in self.memberships if m.role in roles]
+
+    def can_anywhere(self, action: str) -> bool:
+        return self.is_superuser or bool(self._scopes(action))
+
+    def allows(self, action: str, organisation: Organisation | None) -> bool:
+        """May the user perform `action` on something that belongs to `organisation`? A None organisation (a
+        root unit, a user without memberships) is reserved to superusers."""
+        if self.is_superuser:
+            return True
+        if organisation is None:
+            return False
+        return any(self._reaches(root, scope, organisation.pk) for root, scope in self._scopes(action))
+
+    def _reaches(self, root_id: int, scope: str, org_id: int) -> bool:
+        if scope == UNIT or root_id == org_id:
+            return root_id == org_id
+        key = (root_id, org_id)
+        if key not in self._reach_cache:
+            self._reach_cache[key] = OrganisationLink.objects.filter(ancestor_id=root_id, descendant_id=org_id).exists()
+        return self._reach_cache[key]
+
+    def organisations(self, action: str) -> QuerySet[Organisation]:
+        """Every unit on which `action` is allowed, as a queryset to filter lists with."""
+        if self.is_superuser:
+            return Organisation.objects.all()
+        scopes = self._scopes(action)
+        subtree_roots = [root for root, scope in scopes if scope == SUBTREE]
+        unit_ids = [root for root, scope in scopes if scope == UNIT]
+        under = OrganisationLink.objects.filter(ancestor_id__in=subtree_roots).values("descendant_id")
+        return Organisation.objects.filter(id__in=under) | Organisation.objects.filter(id__in=unit_ids)
+
+
+def anonymous_policy() -> Policy:
+    return Policy(user=None, memberships=[])
+
+
+def pick_acting(memberships: list[Membership], wanted_id=None, wanted_code: str | None = None):
+    """The membership a request acts for: the one asked for (session id or org code), else the strongest role."""
+    for m in memberships:
+        if (wanted_id and m.pk == wanted_id) or (wanted_code and m.organisation.code == wanted_code):
+            return m
+    ranked = sorted(memberships, key=lambda m: (ROLE_PRIORITY.index(m.role), m.pk))
+    return ranked[0] if ranked else None
+
+
+SCOPE_LABELS = {SUBTREE: "✔ cây", UNIT: "✔ đơn vị"}
+
+
+def matrix_markdown() -> str:
+    """The permission matrix as the Markdown table kept in docs/permissions.md."""
+    roles = list(Role)
+    lines = [
+        "| Hành động (mã) | " + " | ".join(f"{r.label} (`{r.value}`)" for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for code, (label, scopes) in RULES.items():
+        cells = [SCOPE_LABELS.get(scopes.get(r.value, ""), "—") for r in roles]
+        lines.append(f"| {label} (`{code}`) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,133 @@
+import json
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+
+class AuditLogEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("Nhật ký hệ thống không thể sửa.")
+
+    def delete(self):
+        raise PermissionDenied("Nhật ký hệ thống không thể xóa.")
+
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+    def visible_to(self, organisations):
+        """Entries about, or made on behalf of, the given organisations (a queryset of units)."""
+        return self.filter(models.Q(scope_organisation__in=organisations) | models.Q(organisation__in=organisations))
+
+
+class AuditLogEntry(models.Model):
+    """One append-only line of the audit trail. Rows are only ever inserted: the model, its queryset and, on
+    PostgreSQL, a database trigger all refuse updates and deletes."""
+
+    created_at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_repr = models.CharField("người thực hiện (tên)", max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="đơn vị thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField("hành động", max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField("đối tượng", max_length=300, blank=True)
+    scope_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="đơn vị của đối tượng",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changes = models.JSONField("thay đổi", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+
+    objects = AuditLogEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mục nhật ký"
+        verbose_name_plural = "nhật ký hệ thống"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Nhật ký hệ thống không thể sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Nhật ký hệ thống không thể xóa.")
+
+    def change_rows(self) -> list[tuple[str, Any, Any]]:
+        return [(field, values[0], values[1]) for field, values in self.changes.items()]
+
+
+def _plain(value):
+    """A JSON-safe copy of a field value (dates as ISO strings, decimals as strings, files as their stored name)."""
+    if isinstance(value, FieldFile):
+        return value.name or None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+class AuditedModel(models.Model):
+    """Every create, update and delete of a subclass writes one audit entry (see tinhgon/audit/signals.py).
+
+    `audit_name` names the object in action codes (`<app>.<audit_name>.<verb>`); `audit_exclude` lists attributes
+    that are bookkeeping, not content (timestamps, search columns).
+    """
+
+    audit_name: ClassVar[str] = ""
+    audit_exclude: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = instance.audit_values()
+        return instance
+
+    def audit_values(self) -> dict[str, Any]:
+        return {
+            field.attname: _plain(getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+            if field.attname not in self.audit_exclude and not field.primary_key and field.attname in self.__dict__
+        }
+
+    def audit_changes(self, created: bool) -> dict[str, list]:
+        now = self.audit_values()
+        if created:
+            return {name: [None, value] for name, value in now.items() if value not in (None, "", [], {})}
+        before = getattr(self, "_audit_snapshot", {})
+        return {name: [before.get(name), value] for name, value in now.items() if before.get(name) != value}
+
+    def audit_scope_organisation_id(self):
+        """The organisation whose history this object belongs to; subclasses override."""
+        return None
+
+    @classmethod
+    def audit_code(cls, verb: str) -> str:
+        return f"{cls._meta.app_label}.{cls.audit_name or cls._meta.model_name}.{verb}"

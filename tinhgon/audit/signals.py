@@ -1,0 +1,31 @@
+"""Write the audit trail for every AuditedModel. Kept in signals so that every path (views, API, admin, shell,
+commands) is covered, including the Django admin, which calls save()/delete() directly."""
+
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.services import log_action
+
+
+@receiver(post_save)
+def audit_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, AuditedModel):
+        return
+    changes = instance.audit_changes(created)
+    if changes or created:
+        log_action(instance, verb="created" if created else "updated", changes=changes)
+    instance._audit_snapshot = instance.audit_values()
+
+
+@receiver(post_delete)
+def audit_deleted(sender, instance, **kwargs):
+    if isinstance(instance, AuditedModel):
+        before = getattr(instance, "_audit_snapshot", None) or instance.audit_values()
+        log_action(instance, verb="deleted", changes={name: [value, None] for name, value in before.items()})
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    log_action(user, verb="logged_in", changes={})

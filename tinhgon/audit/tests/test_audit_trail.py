@@ -1,0 +1,79 @@
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory
+
+import pytest
+
+from tinhgon.audit import context as audit
+from tinhgon.audit.models import AuditLogEntry
+from tinhgon.organisations.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_update_delete_each_write_one_entry_with_old_and_new_values(world):
+    with audit.acting(user=world.admin, organisation=world.units["P"], ip="10.0.0.7"):
+        unit = OrganisationFactory(code="NEW", name="Phòng Mới", parent=world.units["P-A"])
+        unit.name = "Phòng Đổi Tên"
+        unit.save()
+        unit.save()  # nothing changed: no entry
+        entries = list(AuditLogEntry.objects.for_object(unit).order_by("id"))
+    assert [e.action for e in entries] == ["organisations.unit.created", "organisations.unit.updated"]
+    created, updated = entries
+    assert created.changes["name"] == [None, "Phòng Mới"]
+    assert updated.changes == {"name": ["Phòng Mới", "Phòng Đổi Tên"]}
+    assert (updated.actor, updated.organisation, updated.ip_address) == (world.admin, world.units["P"], "10.0.0.7")
+    assert updated.scope_organisation_id == unit.pk
+
+
+def test_deletion_is_recorded(world):
+    membership = world.officer_a1.memberships.get()
+    pk = membership.pk
+    membership.delete()
+    entry = AuditLogEntry.objects.get(action="accounts.membership.deleted")
+    assert entry.object_id == str(pk) and entry.changes["role"] == ["officer", None]
+
+
+def test_password_hashes_never_reach_the_trail(world):
+    world.officer_a1.set_password("Mot-mat-khau-moi-2026")
+    world.officer_a1.save()
+    assert not AuditLogEntry.objects.filter(changes__has_key="password").exists()
+
+
+def test_entries_cannot_be_edited_or_deleted_through_the_app(world):
+    entry = AuditLogEntry.objects.first()
+    entry.action = "forged"
+    with pytest.raises(PermissionDenied):
+        entry.save()
+    with pytest.raises(PermissionDenied):
+        entry.delete()
+    with pytest.raises(PermissionDenied):
+        AuditLogEntry.objects.all().update(action="forged")
+    with pytest.raises(PermissionDenied):
+        AuditLogEntry.objects.all().delete()
+
+
+def test_database_refuses_raw_updates_on_postgresql(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only (see audit migration 0002)")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditlogentry SET action = 'forged'")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditlogentry")
+
+
+def test_request_context_gives_user_acting_org_and_forwarded_ip(world):
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+    request.user = world.focal_a
+    request.acting_membership = world.focal_a.memberships.get()
+    with audit.bound_request(request):
+        actor = audit.current_actor()
+    assert (actor.user, actor.organisation, actor.ip) == (world.focal_a, world.units["P-A"], "203.0.113.9")
+
+
+def test_action_block_names_the_transition(world):
+    unit = world.units["P-B"]
+    with audit.action("organisations.unit.renamed"):
+        unit.name = "Sở B mới"
+        unit.save()
+    assert AuditLogEntry.objects.for_object(unit).first().action == "organisations.unit.renamed"

@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from tinhgon.audit.forms import AuditFilterForm
+from tinhgon.audit.models import AuditLogEntry
+
+
+@login_required
+def entries(request):
+    policy = request.policy
+    if not policy.can_anywhere("audit.view"):
+        raise PermissionDenied
+    entries = AuditLogEntry.objects.select_related("actor", "organisation", "content_type")
+    if not policy.is_superuser:
+        entries = entries.visible_to(policy.organisations("audit.view"))
+    form = AuditFilterForm(request.GET or None)
+    if form.is_valid():
+        entries = form.filter(entries)
+    page = Paginator(entries, 50).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(request, "audit/entries.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """200 when the app can reach its database, 503 otherwise; for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse({"status": "error", "database": "unavailable", "detail": str(error)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html")

@@ -1,0 +1,216 @@
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from tinhgon.audit.models import AuditedModel
+from tinhgon.core.dates import today
+from tinhgon.core.text import fold_vn
+
+
+def valid_on(day: date, prefix: str = "") -> Q:
+    """Rows whose [valid_from, valid_to] interval contains `day` (valid_to empty = still valid)."""
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def as_of(self, day: date | None = None):
+        return self.filter(valid_on(day or today()))
+
+    def current(self):
+        return self.as_of(today())
+
+    def subtree(self, root, *, as_of: date | None = None, include_self: bool = True):
+        """All units under `root` on `as_of` (default today), found through the closure table in one query."""
+        day = as_of or today()
+        links = OrganisationLink.objects.filter(valid_on(day), ancestor=root)
+        if not include_self:
+            links = links.filter(depth__gt=0)
+        return self.filter(id__in=links.values("descendant_id")).as_of(day)
+
+    def ever_under(self, roots):
+        """Units that are or ever were under any of `roots` (a queryset or list), whatever the date: the scope a
+        member of those roots may read, history included."""
+        return self.filter(id__in=OrganisationLink.objects.filter(ancestor__in=roots).values("descendant_id"))
+
+    def search(self, text: str):
+        """Units whose name, short name or code contain every word of `text`, ignoring diacritics and case."""
+        words = fold_vn(text).split()
+        if not words:
+            return self
+        every_word = Q()
+        for word in words:
+            every_word &= Q(search_text__contains=word)
+        return self.filter(every_word | Q(code__iexact=text.strip()))
+
+
+class Organisation(AuditedModel):
+    """A unit of the state administration (Bộ, UBND tỉnh, Sở, phòng, xã...), valid for a period of time.
+
+    The tree is recorded twice: `parent` is the current parent, for display and forms; `OrganisationLink` is the
+    time-versioned closure table that answers "what was under X on date D" in one indexed query.
+    """
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", "Bộ, cơ quan ngang bộ"
+        PROVINCE = "province", "UBND tỉnh, thành phố"
+        PROVINCIAL_OFFICE = "provincial_office", "Văn phòng UBND tỉnh"
+        DEPARTMENT = "department", "Sở, ban, ngành"
+        DEPARTMENT_UNIT = "department_unit", "Phòng, chi cục, trung tâm"
+        DISTRICT = "district", "UBND cấp huyện (trước 01/7/2025)"
+        COMMUNE = "commune", "UBND xã, phường, đặc khu"
+
+    code = models.CharField("mã đơn vị", max_length=40, unique=True)
+    name = models.CharField("tên đơn vị", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
+    kind = models.CharField("loại đơn vị", max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="đơn vị cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField("hiệu lực từ ngày", default=today)
+    valid_to = models.DateField("hiệu lực đến ngày", null=True, blank=True)
+    is_state_agency = models.BooleanField("là cơ quan hành chính nhà nước", default=True)
+    is_tthc_focal_unit = models.BooleanField("là đơn vị đầu mối kiểm soát TTHC", default=False)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="đơn vị kế thừa",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+    search_text = models.CharField(max_length=600, blank=True, editable=False)
+    row_version = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_name = "unit"
+    audit_exclude = frozenset({"search_text", "row_version"})
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["kind", "valid_from", "valid_to"], name="org_kind_validity_idx"),
+            models.Index(fields=["search_text"], name="org_search_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="org_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."})
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "Một đơn vị không thể là cấp trên của chính nó."})
+        if self.parent_id and self.pk and self.parent.ancestors().filter(pk=self.pk).exists():
+            raise ValidationError({"parent": "Không thể chọn đơn vị cấp dưới làm đơn vị cấp trên."})
+
+    def save(self, *args, **kwargs):
+        """Keeps two derived structures in step with the row: the folded search column and, when the unit is new
+        or its parent changed, the closure links (moved on `self.move_on`, default today)."""
+        self.search_text = fold_vn(f"{self.name} {self.short_name} {self.code}")
+        self.row_version += 1
+        creating = self._state.adding
+        old_parent_id = getattr(self, "_audit_snapshot", {}).get("parent_id")
+        super().save(*args, **kwargs)
+        if creating:
+            self._link_under(self.parent_id, self.valid_from, new=True)
+        elif old_parent_id != self.parent_id:
+            self._relink(max(getattr(self, "move_on", None) or today(), self.valid_from))
+
+    def audit_scope_organisation_id(self):
+        return self.pk
+
+    def _link_under(self, parent_id, day: date, *, new: bool = False) -> None:
+        """Link this unit (and, on a move, its whole subtree) under `parent_id` from `day` on."""
+        subtree = [(self.pk, 0)]
+        if not new:
+            subtree = list(
+                OrganisationLink.objects.filter(valid_on(day), ancestor=self).values_list("descendant_id", "depth")
+            )
+        above = [(parent_id, 0)] if parent_id else []
+        if parent_id:
+            above += list(
+                OrganisationLink.objects.filter(valid_on(day), descendant_id=parent_id, depth__gt=0).values_list(
+                    "ancestor_id", "depth"
+                )
+            )
+        rows = [
+            OrganisationLink(ancestor_id=a, descendant_id=d, depth=up + 1 + down, valid_from=day)
+            for a, up in above
+            for d, down in subtree
+        ]
+        if new:
+            rows.append(OrganisationLink(ancestor_id=self.pk, descendant_id=self.pk, depth=0, valid_from=day))
+        OrganisationLink.objects.bulk_create(rows)
+
+    def _relink(self, day: date) -> None:
+        """Close the links from the old ancestors to this subtree on `day - 1` and open links to the new ones."""
+        subtree_ids = OrganisationLink.objects.filter(valid_on(day), ancestor=self).values("descendant_id")
+        own_ancestor_ids = list(
+            OrganisationLink.objects.filter(valid_on(day), descendant=self, depth__gt=0).values_list(
+                "ancestor_id", flat=True
+            )
+        )
+        old = OrganisationLink.objects.filter(
+            valid_on(day), descendant_id__in=subtree_ids, ancestor_id__in=own_ancestor_ids
+        )
+        # A link opened on the very day of the move never held: drop it rather than give it an empty interval.
+        old.filter(valid_from__gte=day).delete()
+        old.update(valid_to=day - timedelta(days=1))
+        self._link_under(self.parent_id, day)
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    def ancestors(self, *, as_of: date | None = None):
+        """Units above this one on `as_of`, nearest last (root first), in one query."""
+        day = as_of or today()
+        links = OrganisationLink.objects.filter(valid_on(day), descendant=self, depth__gt=0)
+        return (
+            Organisation.objects.filter(id__in=links.values("ancestor_id"))
+            .annotate(distance=models.Subquery(links.filter(ancestor=models.OuterRef("pk")).values("depth")[:1]))
+            .order_by("-distance")
+        )
+
+    def children_on(self, day: date | None = None):
+        day = day or today()
+        links = OrganisationLink.objects.filter(valid_on(day), ancestor=self, depth=1)
+        return Organisation.objects.filter(id__in=links.values("descendant_id")).as_of(day)
+
+
+class OrganisationLink(models.Model):
+    """Closure table of the organisation tree with validity: `ancestor` was above `descendant`, `depth` levels up,
+    from `valid_from` to `valid_to`. Every unit links to itself at depth 0. A move closes the old rows and opens new
+    ones, so earlier dates keep the tree as it was."""
+
+    ancestor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="descendant_links")
+    descendant = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="ancestor_links")
+    depth = models.PositiveSmallIntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ancestor", "valid_from", "valid_to"], name="orglink_ancestor_idx"),
+            models.Index(fields=["descendant", "valid_from", "valid_to"], name="orglink_descendant_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} > {self.descendant_id} ({self.depth})"

@@ -1,0 +1,175 @@
+from datetime import date
+
+from django.urls import reverse
+
+import pytest
+
+from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+TREE = reverse("organisations:tree")
+
+
+def detail(code):
+    return reverse("organisations:detail", args=[code])
+
+
+def test_tree_shows_the_scope_as_a_tree(login, world):
+    html = login(world.leader_a).get(TREE).content.decode()
+    assert "Đơn vị P-A" in html and "Đơn vị P-A-1" in html
+    assert "Đơn vị P-B" not in html and "Đơn vị Q" not in html
+    assert html.index("Đơn vị P-A<") < html.index("Đơn vị P-A-1")
+
+
+def test_tree_search_ignores_diacritics_and_shows_the_parents(login, world):
+    OrganisationFactory(
+        code="P-A-TDKT",
+        name="Ban Thi đua - Khen thưởng",
+        parent=world.units["P-A"],
+        kind=Organisation.Kind.DEPARTMENT_UNIT,
+    )
+    html = login(world.oversight).get(TREE, {"q": "thi dua khen thuong"}).content.decode()
+    assert "Ban Thi đua - Khen thưởng" in html
+    assert "Đơn vị P › Đơn vị P-A" in html
+
+
+def test_tree_as_of_an_earlier_date(login, world):
+    OrganisationFactory(name="Đơn vị mới năm 2025", parent=world.units["P"], valid_from=date(2025, 7, 1))
+    client = login(world.oversight)
+    assert "Đơn vị mới năm 2025" in client.get(TREE).content.decode()
+    assert "Đơn vị mới năm 2025" not in client.get(TREE, {"ngay": "30/06/2025"}).content.decode()
+
+
+def test_tree_query_count_is_constant_as_the_tree_grows(login, world, django_assert_max_num_queries):
+    client = login(world.oversight)
+    with django_assert_max_num_queries(8) as small:
+        client.get(TREE)
+    parent = world.units["P-B"]
+    for _ in range(4):
+        parent = OrganisationFactory(parent=parent)
+        OrganisationFactory.create_batch(5, parent=parent)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert "Đơn vị số" in client.get(TREE).content.decode()
+
+
+def test_detail_shows_parents_children_and_lineage(login, world):
+    from tinhgon.organisations.services import units_merge
+
+    old = OrganisationFactory(name="Huyện Cũ", parent=world.units["P"], kind=Organisation.Kind.DISTRICT)
+    units_merge(sources=[old], target=world.units["P-X"], day=date(2025, 7, 1))
+    client = login(world.oversight)
+    html = client.get(detail("P-A")).content.decode()
+    assert "Đơn vị P</a>" in html and "Đơn vị P-A-1" in html
+    assert "Huyện Cũ" in client.get(detail("P-X")).content.decode()
+    assert "Đơn vị P-X" in client.get(detail(old.code)).content.decode()
+
+
+def test_outsider_gets_404_on_a_unit_of_another_province(login, world):
+    assert login(world.outsider).get(detail("P-A")).status_code == 404
+
+
+def test_detail_history_only_for_roles_that_read_the_audit(login, world):
+    assert 'id="history"' in login(world.leader_a).get(detail("P-A")).content.decode()
+    assert 'id="history"' not in login(world.officer_a1).get(detail("P-A-1")).content.decode()
+
+
+def test_officer_cannot_edit_create_or_merge(login, world):
+    client = login(world.officer_a1)
+    assert client.get(reverse("organisations:edit", args=["P-A-1"])).status_code == 403
+    assert client.get(reverse("organisations:create", args=["P-A-1"])).status_code == 403
+    assert client.get(reverse("organisations:merge")).status_code == 403
+
+
+def test_outsider_admin_cannot_edit_this_province(login, world):
+    assert login(world.outsider_admin).get(reverse("organisations:edit", args=["P-A"])).status_code == 404
+
+
+def test_admin_creates_a_child_unit(login, world):
+    response = login(world.admin).post(
+        reverse("organisations:create", args=["P-A"]),
+        {
+            "code": "P-A-2",
+            "name": "Phòng Tổng hợp",
+            "kind": "department_unit",
+            "parent": world.units["P-A"].pk,
+            "valid_from": "01/01/2026",
+            "is_state_agency": "on",
+        },
+    )
+    assert response.status_code == 302
+    unit = Organisation.objects.get(code="P-A-2")
+    assert unit.valid_from == date(2026, 1, 1)
+    assert world.units["P-A"] in unit.ancestors(as_of=date(2026, 1, 1))
+
+
+def test_invalid_form_keeps_what_was_typed(login, world):
+    response = login(world.admin).post(
+        reverse("organisations:create", args=["P-A"]),
+        {
+            "code": "P-A",
+            "name": "Tên vừa gõ",
+            "kind": "department_unit",
+            "parent": world.units["P-A"].pk,
+            "valid_from": "32/13/2026",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Tên vừa gõ"' in html and "32/13/2026" in html
+    assert "đã tồn tại" in html
+
+
+def test_a_stale_edit_is_refused_instead_of_overwriting(login, world):
+    client = login(world.admin)
+    unit = world.units["P-B"]
+    started = unit.row_version
+    unit.name = "Đổi bởi người khác"
+    unit.save()
+    response = client.post(
+        reverse("organisations:edit", args=["P-B"]),
+        {
+            "code": "P-B",
+            "name": "Tên của tôi",
+            "kind": "department",
+            "parent": world.units["P"].pk,
+            "valid_from": "01/01/2020",
+            "is_state_agency": "on",
+            "row_version": started,
+        },
+    )
+    assert response.status_code == 200
+    assert "vừa được người khác cập nhật" in response.content.decode()
+    unit.refresh_from_db()
+    assert unit.name == "Đổi bởi người khác"
+
+
+def test_admin_merges_through_the_form(login, world):
+    x = OrganisationFactory(code="P-H1", name="Huyện 1", parent=world.units["P"], kind="district")
+    y = OrganisationFactory(code="P-H2", name="Huyện 2", parent=world.units["P"], kind="district")
+    response = login(world.admin).post(
+        reverse("organisations:merge"),
+        {
+            "sources": [x.pk, y.pk],
+            "target_code": "P-XM",
+            "target_name": "Xã Mới",
+            "day": "01/07/2025",
+        },
+    )
+    assert response.status_code == 302
+    x.refresh_from_db()
+    assert x.successor.code == "P-XM" and x.valid_to == date(2025, 6, 30)
+
+
+def test_merge_form_refuses_units_outside_scope(login, world):
+    response = login(world.admin).post(
+        reverse("organisations:merge"),
+        {
+            "sources": [world.units["Q-A"].pk],
+            "target": world.units["P-B"].pk,
+            "day": "01/07/2025",
+        },
+    )
+    assert response.status_code == 200
+    world.units["Q-A"].refresh_from_db()
+    assert world.units["Q-A"].valid_to is None

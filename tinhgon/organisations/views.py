@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tinhgon.accounts.models import Membership
+from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core.dates import today
+from tinhgon.organisations.forms import AsOfForm, MergeForm, OrganisationForm
+from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.services import units_merge
+from tinhgon.organisations.tree import build_tree, paths_for
+
+
+def _get_unit_for_user(request, code: str, action: str = "organisations.view") -> Organisation:
+    """The unit, if the user may do `action` on it; units outside their scope answer 404, not 403, so that
+    their existence is not disclosed."""
+    unit = get_object_or_404(Organisation, code=code)
+    if not request.policy.allows("organisations.view", unit):
+        raise Http404
+    if not request.policy.allows(action, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _as_of(request) -> tuple[AsOfForm, object]:
+    form = AsOfForm(request.GET)
+    day = form.cleaned_data.get("ngay") if form.is_valid() else None
+    return form, day or today()
+
+
+@login_required
+def tree(request):
+    form, day = _as_of(request)
+    visible = request.policy.organisations("organisations.view").as_of(day)
+    query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    context = {"form": form, "day": day, "query": query}
+    if query:
+        matches = list(visible.search(query).order_by("name")[:200])
+        paths = paths_for(matches, day)
+        context["matches"] = [(unit, paths.get(unit.pk, [])) for unit in matches]
+    else:
+        context["roots"] = build_tree(visible.only("id", "code", "name", "kind", "valid_to"), day)
+    return render(request, "organisations/tree.html", context)
+
+
+@login_required
+def detail(request, code):
+    unit = _get_unit_for_user(request, code)
+    form, day = _as_of(request)
+    policy = request.policy
+    context = {
+        "unit": unit,
+        "form": form,
+        "day": day,
+        "valid_on_day": unit.is_valid_on(day),
+        "ancestors": unit.ancestors(as_of=day),
+        "children": unit.children_on(day).order_by("name"),
+        "predecessors": unit.predecessors.order_by("name"),
+        "can_change": policy.allows("organisations.change", unit),
+    }
+    if policy.allows("memberships.view", unit):
+        context["memberships"] = Membership.objects.active().filter(organisation=unit).select_related("user")
+    if policy.allows("audit.view", unit):
+        context["history"] = AuditLogEntry.objects.for_object(unit).select_related("actor", "organisation")[:50]
+    return render(request, "organisations/detail.html", context)
+
+
+@login_required
+def create(request, code):
+    parent = _get_unit_for_user(request, code, "organisations.add")
+    parents = request.policy.organisations("organisations.add").current()
+    form = OrganisationForm(request.POST or None, parents=parents, initial={"parent": parent, "valid_from": today()})
+    if request.method == "POST" and form.is_valid():
+        unit = form.save()
+        messages.success(request, f"Đã tạo đơn vị {unit.name}.")
+        return redirect("organisations:detail", code=unit.code)
+    return render(request, "organisations/form.html", {"form": form, "parent": parent})
+
+
+@login_required
+@transaction.atomic
+def edit(request, code):
+    _get_unit_for_user(request, code, "organisations.change")
+    # Locked for the rest of the transaction, so two saves of the same version cannot both pass the check.
+    unit = Organisation.objects.select_for_update().get(code=code)
+    parents = request.policy.organisations("organisations.change").current().exclude(pk=unit.pk)
+    form = OrganisationForm(request.POST or None, instance=unit, parents=parents)
+    if unit.parent_id is None:
+        form.fields["parent"].required = False
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Đã lưu thay đổi.")
+        return redirect("organisations:detail", code=unit.code)
+    return render(request, "organisations/form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def merge(request):
+    if not request.policy.can_anywhere("organisations.merge"):
+        raise PermissionDenied
+    units = request.policy.organisations("organisations.merge").order_by("name")
+    form = MergeForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = units_merge(
+                sources=list(data["sources"]),
+                target=data["target"],
+                day=data["day"],
+                target_code=data["target_code"],
+                target_name=data["target_name"],
+                target_kind=data["target_kind"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã hợp nhất {len(data['sources'])} đơn vị vào {target.name}.")
+            return redirect("organisations:detail", code=target.code)
+    return render(request, "organisations/merge.html", {"form": form})

@@ -1,0 +1,67 @@
+"""Shared test personas: a small province P with two departments and a commune, and a second province Q whose
+people are outsiders to everything in P.
+
+    P (province) ─ P-VP (provincial office, focal unit)
+                 ─ P-A (department) ─ P-A-1 (division)
+                 ─ P-B (department)
+                 ─ P-X (commune)
+    Q (province) ─ Q-A (department)
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from tinhgon.accounts.models import Role
+from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
+from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.tests.factories import OrganisationFactory
+
+K = Organisation.Kind
+SINCE = date(2020, 1, 1)
+
+
+@dataclass
+class World:
+    units: dict
+    users: dict
+
+    def __getattr__(self, name):
+        if name in self.users:
+            return self.users[name]
+        raise AttributeError(name)
+
+
+def build_world() -> World:
+    def org(code, kind, parent=None, **extra):
+        return OrganisationFactory(
+            code=code, name=f"Đơn vị {code}", kind=kind, parent=parent, valid_from=SINCE, **extra
+        )
+
+    p = org("P", K.PROVINCE)
+    units = {
+        "P": p,
+        "P-VP": org("P-VP", K.PROVINCIAL_OFFICE, p, is_tthc_focal_unit=True),
+    }
+    units["P-A"] = org("P-A", K.DEPARTMENT, p)
+    units["P-A-1"] = org("P-A-1", K.DEPARTMENT_UNIT, units["P-A"])
+    units["P-B"] = org("P-B", K.DEPARTMENT, p)
+    units["P-X"] = org("P-X", K.COMMUNE, p)
+    units["Q"] = org("Q", K.PROVINCE)
+    units["Q-A"] = org("Q-A", K.DEPARTMENT, units["Q"])
+
+    def person(username, code, role):
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, organisation=units[code], role=role)
+        return user
+
+    users = {
+        "admin": person("admin", "P", Role.ADMIN),
+        "oversight": person("oversight", "P", Role.OVERSIGHT),
+        "leader_a": person("leader_a", "P-A", Role.AGENCY_LEADER),
+        "focal_a": person("focal_a", "P-A", Role.FOCAL_POINT),
+        "head_a1": person("head_a1", "P-A-1", Role.UNIT_HEAD),
+        "officer_a1": person("officer_a1", "P-A-1", Role.OFFICER),
+        "outsider": person("outsider", "Q-A", Role.OFFICER),
+        "outsider_admin": person("outsider_admin", "Q", Role.ADMIN),
+    }
+    return World(units=units, users=users)

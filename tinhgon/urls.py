@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from tinhgon.core import views as core_views
+
+admin.site.site_header = "tinhgon: quản trị hệ thống"
+admin.site.site_title = "tinhgon"
+admin.site.index_title = "Cấu hình"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("tinhgon.accounts.urls")),
+    path("to-chuc/", include("tinhgon.organisations.urls")),
+    path("nhat-ky/", include("tinhgon.audit.urls")),
+    path("thu-tuc/", include("tinhgon.procedures.urls")),
+    path("cong-khai/", include("tinhgon.portal.urls")),
+    path("api/", include("tinhgon.api.urls")),
+    path("quan-tri/", admin.site.urls),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
