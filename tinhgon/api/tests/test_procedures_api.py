@@ -1,0 +1,161 @@
+import pytest
+
+from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core.dates import today
+from tinhgon.procedures.constants import Status
+from tinhgon.procedures.models import Procedure
+from tinhgon.procedures.tests.factories import make_procedure
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/procedures/"
+
+BODY = {
+    "name": "Thủ tục xét tặng danh hiệu Tập thể lao động xuất sắc",
+    "group": "A",
+    "level": "province",
+    "field": "Thi đua - Khen thưởng",
+    "owner": "P-A-1",
+    "steps": [{"order": 1, "actor": "Đơn vị", "action": "Gửi hồ sơ", "duration": "05 ngày làm việc"}],
+    "channels": ["in_person", "online"],
+    "dossier_items": [
+        {"name": "Tờ trình", "originals": 1, "copies": 0, "certified_copies": 0, "obtainable_from_data": False}
+    ],
+    "dossier_sets": 1,
+    "processing_time": {"value": "20", "unit": "working_days"},
+    "performers": "Các sở, ngành",
+    "authority": "Chủ tịch UBND tỉnh",
+    "result": "Quyết định",
+    "fees": "Không",
+    "conditions": "",
+    "legal_bases": [
+        {
+            "number": "06/2022/QH15",
+            "date": "2022-06-15",
+            "issuer": "Quốc hội",
+            "title": "Luật Thi đua, khen thưởng",
+            "article": "Điều 84",
+        }
+    ],
+}
+
+
+def test_officer_creates_a_complete_procedure(api, world):
+    response = api(world.officer_a1).post(URL, BODY, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["code"] == "P-A-1-001" and body["status"] == "draft" and body["version"] == 1
+    assert body["field"] == "Thi đua - Khen thưởng" and body["steps"][0]["duration"] == "05 ngày làm việc"
+    assert body["legal_bases"][0]["date"] == "2022-06-15"
+    assert body["processing_time"] == {"value": "20.0", "unit": "working_days"}
+
+
+def test_field_can_be_given_by_code_and_unknown_values_are_field_errors(api, world):
+    client = api(world.officer_a1)
+    assert client.post(URL, {**BODY, "field": "thi-dua-khen-thuong"}, format="json").status_code == 201
+    bad = client.post(URL, {**BODY, "field": "Không có", "group": "C", "channels": ["fax"]}, format="json")
+    assert bad.status_code == 400 and {"field", "group", "channels"} <= set(bad.json())
+    assert "lĩnh vực" in bad.json()["field"][0]
+
+
+def test_outsider_cannot_create_for_another_province(api, world):
+    assert api(world.outsider).post(URL, BODY, format="json").status_code == 403
+    assert not Procedure.objects.exists()
+
+
+def test_list_filters_and_scope(api, world):
+    make_procedure(world.units["P-A"])
+    make_procedure(world.units["P-B"])
+    client = api(world.oversight)
+    assert len(client.get(URL).json()["results"]) == 2
+    assert [p["owner"] for p in client.get(URL, {"owner": "P-A"}).json()["results"]] == ["P-A"]
+    assert client.get(URL, {"q": "xet tang bang khen"}).json()["count"] == 2
+    assert client.get(URL, {"status": "published"}).json()["count"] == 0
+    assert api(world.outsider).get(URL).json()["count"] == 0
+    assert api(world.leader_a).get(URL).json()["count"] == 1
+
+
+def test_workflow_endpoints_with_roles(api, world):
+    procedure = make_procedure(world.units["P-A"])
+    url = f"{URL}{procedure.pk}/"
+    assert api(world.officer_a1).post(f"{url}submit/").status_code == 404  # P-A-1 cannot see P-A's records
+    assert api(world.focal_a).post(f"{url}submit/").status_code == 403
+    assert api(world.leader_a).post(f"{url}submit/").json()["status"] == "submitted"
+    assert api(world.leader_a).post(f"{url}check/").status_code == 403
+    returned = api(world.focal_a).post(f"{url}return/", {"comment": "Bổ sung"}, format="json")
+    assert returned.json()["status"] == "returned"
+    api(world.leader_a).post(f"{url}submit/")
+    assert api(world.focal_a).post(f"{url}check/").json()["status"] == "checked"
+    assert api(world.outsider).post(f"{url}check/").status_code == 404
+
+
+def test_check_lists_missing_components(api, world):
+    client = api(world.officer_a1)
+    pk = client.post(URL, {**BODY, "owner": "P-A-1", "steps": [], "authority": ""}, format="json").json()["id"]
+    api(world.head_a1).post(f"{URL}{pk}/submit/")
+    response = api(world.focal_a).post(f"{URL}{pk}/check/")
+    assert response.status_code == 400
+    text = str(response.json())
+    assert "Trình tự thực hiện" in text and "Cơ quan có thẩm quyền quyết định" in text
+
+
+def test_patch_a_published_procedure_creates_the_next_draft(api, world, published):
+    procedure = published(world.units["P-A"])
+    assert api(world.leader_a).patch(f"{URL}{procedure.pk}/", {"name": "Tên mới"}, format="json").status_code == 403
+    response = api(world.focal_a).patch(f"{URL}{procedure.pk}/", {"name": "Tên mới"}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["version"], response.json()["status"], response.json()["name"]) == (2, "draft", "Tên mới")
+    assert procedure.published_version().name != "Tên mới"
+    versions = api(world.focal_a).get(f"{URL}{procedure.pk}/versions/").json()
+    assert [v["status"] for v in versions] == ["published", "draft"]
+
+
+def test_decision_api_publishes(api, world):
+    procedure = make_procedure(world.units["P-A"], status=Status.CHECKED)
+    body = {
+        "number": "680/QĐ-UBND",
+        "signed_on": today().isoformat(),
+        "signer": "Nguyễn Quỳnh Thiện",
+        "issuer": "P",
+        "effective_on": today().isoformat(),
+        "items": [{"procedure": procedure.pk, "change": "new"}],
+    }
+    assert api(world.focal_a).post("/api/v1/decisions/", body, format="json").status_code == 403
+    created = api(world.admin).post("/api/v1/decisions/", body, format="json")
+    assert created.status_code == 403  # admins manage the tree, not decisions
+    from tinhgon.accounts.models import Membership
+
+    Membership.objects.create(user=world.oversight, organisation=world.units["P"], role="focal_point")
+    client = api(world.oversight, acting="P")
+    created = client.post("/api/v1/decisions/", body, format="json")
+    assert created.status_code == 201, created.json()
+    issued = client.post(f"/api/v1/decisions/{created.json()['id']}/issue/")
+    assert issued.json()["status"] == "applied"
+    assert procedure.latest_version().status == Status.PUBLISHED
+    assert AuditLogEntry.objects.filter(action="procedures.decision.issued").exists()
+
+
+def test_decision_items_are_validated(api, world):
+    from tinhgon.accounts.models import Membership
+
+    Membership.objects.create(user=world.oversight, organisation=world.units["P"], role="focal_point")
+    draft = make_procedure(world.units["P-A"])
+    body = {
+        "number": "1/QĐ",
+        "issuer": "P",
+        "effective_on": today().isoformat(),
+        "items": [{"procedure": draft.pk, "change": "new"}],
+    }
+    response = api(world.oversight, acting="P").post("/api/v1/decisions/", body, format="json")
+    assert response.status_code == 400 and "không thể đưa vào quyết định" in str(response.json())
+
+
+def test_list_query_count_is_constant(api, world, django_assert_max_num_queries):
+    client = api(world.oversight)
+    for _ in range(3):
+        make_procedure(world.units["P-A"])
+    with django_assert_max_num_queries(14) as few:
+        client.get(URL)
+    for _ in range(10):
+        make_procedure(world.units["P-B"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(URL).json()["count"] == 13

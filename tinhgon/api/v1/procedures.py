@@ -1,0 +1,409 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from tinhgon.api.base import PolicyMixin, as_drf_error
+from tinhgon.core.text import fold_vn
+from tinhgon.organisations.models import Organisation
+from tinhgon.procedures import workflow
+from tinhgon.procedures.constants import Change, Channel, TimeUnit
+from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision
+from tinhgon.procedures.services import (
+    VERSION_FIELDS,
+    Components,
+    decision_add_item,
+    decision_issue,
+    procedure_create,
+    version_start_next,
+    version_update,
+)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class FieldRef(serializers.Field):
+    """A field (lĩnh vực) given by its code or its name."""
+
+    def to_representation(self, value):
+        return value.name
+
+    def to_internal_value(self, data):
+        found = Field.objects.filter(Q(code=str(data).strip()) | Q(name__iexact=str(data).strip())).first()
+        if found is None:
+            raise serializers.ValidationError(f"Không có lĩnh vực “{data}”.")
+        return found
+
+
+class StepSerializer(serializers.Serializer):
+    order = serializers.IntegerField(required=False, min_value=1)
+    actor = serializers.CharField(allow_blank=True, required=False, default="")
+    action = serializers.CharField()
+    duration = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class DossierItemSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    originals = serializers.IntegerField(min_value=0, max_value=99, default=1)
+    copies = serializers.IntegerField(min_value=0, max_value=99, default=0)
+    certified_copies = serializers.IntegerField(min_value=0, max_value=99, default=0)
+    obtainable_from_data = serializers.BooleanField(default=False)
+
+
+class LegalBasisSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    issuer = serializers.CharField(allow_blank=True, required=False, default="")
+    title = serializers.CharField(allow_blank=True, required=False, default="")
+    article = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ProcessingTimeSerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0, allow_null=True)
+    unit = serializers.ChoiceField(choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+
+
+TEXTS = ["performers", "authority", "performing_body", "coordinating_bodies", "result", "fees", "conditions"]
+
+
+class ProcedureSerializer(serializers.Serializer):
+    """A procedure as its latest version (the one being worked on, or the last published one)."""
+
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    national_code = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    owner = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    name = serializers.CharField(max_length=500)
+    group = serializers.ChoiceField(choices=[("A", "A"), ("B", "B")])
+    level = serializers.ChoiceField(choices=ProcedureVersion._meta.get_field("level").choices)
+    field = FieldRef()
+    steps = StepSerializer(many=True, required=False)
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), required=False)
+    dossier_items = DossierItemSerializer(many=True, required=False)
+    dossier_sets = serializers.IntegerField(min_value=0, max_value=99, required=False, default=1)
+    processing_time = ProcessingTimeSerializer(required=False)
+    legal_bases = LegalBasisSerializer(many=True, required=False)
+    executions_per_year = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    subjects_per_year = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    status = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    row_version = serializers.IntegerField(required=False, help_text="Gửi kèm khi sửa để không ghi đè thay đổi khác.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in TEXTS:
+            fields[name] = serializers.CharField(required=False, allow_blank=True, default="")
+        return fields
+
+    def to_representation(self, procedure):
+        version = procedure.latest if hasattr(procedure, "latest") else procedure.latest_version()
+        data = Components.of(version)
+        return {
+            "id": procedure.pk,
+            "code": procedure.code,
+            "national_code": procedure.national_code,
+            "owner": procedure.owner.code,
+            **{k: data.fields[k] for k in ["name", "group", "level", "channels"]},
+            "field": version.field.name,
+            "steps": [{k: s[k] for k in ("order", "actor", "action", "duration")} for s in data.steps],
+            "dossier_items": [{k: d[k] for k in DossierItemSerializer().fields} for d in data.dossier_items],
+            "dossier_sets": version.dossier_sets,
+            "processing_time": {
+                "value": None if version.processing_time_value is None else str(version.processing_time_value),
+                "unit": version.processing_time_unit,
+            },
+            **{name: getattr(version, name) for name in TEXTS},
+            "legal_bases": [
+                {k: (b[k].isoformat() if k == "date" and b[k] else b[k]) for k in LegalBasisSerializer().fields}
+                for b in data.legal_bases
+            ],
+            "executions_per_year": version.executions_per_year,
+            "subjects_per_year": version.subjects_per_year,
+            "status": version.status,
+            "version": version.number,
+            "row_version": version.row_version,
+        }
+
+    def components(self, base: Components | None = None) -> Components:
+        """Components from the validated data, on top of `base` for a partial update."""
+        data = self.validated_data
+        fields = dict(base.fields) if base else {}
+        for name in VERSION_FIELDS:
+            if name in data:
+                fields[name] = data[name]
+        if "processing_time" in data:
+            fields["processing_time_value"] = data["processing_time"]["value"]
+            fields["processing_time_unit"] = data["processing_time"]["unit"]
+        parts = {
+            name: (data[name] if name in data else (getattr(base, name) if base else []))
+            for name in ("steps", "dossier_items", "legal_bases")
+        }
+        parts["steps"] = [{k: v for k, v in s.items() if k != "order"} for s in parts["steps"]]
+        return Components(fields={**_defaults(), **fields}, **parts)
+
+
+def _defaults() -> dict:
+    return {
+        "channels": [],
+        "dossier_sets": 1,
+        "processing_time_value": None,
+        "processing_time_unit": "working_days",
+        **dict.fromkeys(TEXTS, ""),
+        "executions_per_year": None,
+        "subjects_per_year": None,
+    }
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+class VersionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcedureVersion
+        fields = ["number", "status", "name", "effective_from", "effective_to", "created_at"]
+
+
+@extend_schema(parameters=[OpenApiParameter(name, str) for name in ("owner", "group", "level", "field", "status", "q")])
+class ProcedureViewSet(
+    PolicyMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ProcedureSerializer
+    queryset = Procedure.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        latest = ProcedureVersion.objects.latest().owned_within(self.policy.organisations("procedures.view"))
+        versions = self._filter(latest.filter(procedure__is_template=False))
+        return Procedure.objects.filter(pk__in=versions.values("procedure_id")).select_related("owner").order_by("code")
+
+    def _filter(self, versions):
+        params = self.request.query_params
+        if params.get("owner"):
+            root = Organisation.objects.filter(code=params["owner"]).first()
+            versions = (
+                versions.filter(procedure__owner__in=Organisation.objects.ever_under([root]))
+                if root
+                else versions.none()
+            )
+        for name in ("group", "level", "status"):
+            if params.get(name):
+                versions = versions.filter(**{name: params[name]})
+        if params.get("field"):
+            versions = versions.filter(Q(field__code=params["field"]) | Q(field__name__iexact=params["field"]))
+        for word in fold_vn(params.get("q", "")).split():
+            versions = versions.filter(search_text__contains=word)
+        return versions
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        _attach_latest(page if page is not None else queryset)
+        return page
+
+    def get_object(self):
+        procedure = super().get_object()
+        _attach_latest([procedure])
+        return procedure
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        owner = serializer.validated_data["owner"]
+        self.require("procedures.edit", owner)
+        try:
+            procedure = procedure_create(
+                owner=owner,
+                components=serializer.components(),
+                code=serializer.validated_data.get("code", ""),
+                national_code=serializer.validated_data.get("national_code", ""),
+                by=request.user,
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        _attach_latest([procedure])
+        return Response(ProcedureSerializer(procedure).data, status=status.HTTP_201_CREATED)
+
+    @transaction.atomic
+    def partial_update(self, request, *args, **kwargs):
+        procedure = self.get_object()
+        self.require("procedures.edit", procedure.owner)
+        serializer = self.get_serializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        if "owner" in serializer.validated_data and serializer.validated_data["owner"] != procedure.owner:
+            raise serializers.ValidationError({"owner": "Không đổi cơ quan quản lý qua API sửa thủ tục."})
+        try:
+            version = version_start_next(procedure=procedure, by=request.user)
+            version_update(
+                version=version,
+                components=serializer.components(Components.of(version)),
+                started_from=serializer.validated_data.get("row_version"),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        _attach_latest([procedure])
+        return Response(ProcedureSerializer(procedure).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def _transition(self, request, pk, action_code, apply):
+        procedure = self.get_object()
+        self.require(action_code, procedure.owner)
+        try:
+            apply(procedure.latest)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(ProcedureSerializer(procedure).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, pk, "procedures.submit", workflow.version_submit)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        return self._transition(request, pk, "procedures.check", workflow.version_check)
+
+    @extend_schema(request=CommentSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        comment = request.data.get("comment", "")
+        return self._transition(request, pk, "procedures.check", lambda v: workflow.version_return(v, comment))
+
+    @extend_schema(responses=VersionSummarySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        procedure = self.get_object()
+        return Response(VersionSummarySerializer(procedure.versions.order_by("number"), many=True).data)
+
+
+def _attach_latest(procedures) -> None:
+    """Load the latest version of each procedure, with its parts, in a fixed number of queries."""
+    ids = [p.pk for p in procedures]
+    latest = ProcedureVersion.objects.latest().filter(procedure_id__in=ids).with_components()
+    by_procedure = {v.procedure_id: v for v in latest}
+    for procedure in procedures:
+        procedure.latest = by_procedure[procedure.pk]
+
+
+class DecisionItemSerializer(serializers.Serializer):
+    procedure = serializers.PrimaryKeyRelatedField(queryset=Procedure.objects.all())
+    change = serializers.ChoiceField(choices=Change.choices)
+    replaces = serializers.PrimaryKeyRelatedField(queryset=Procedure.objects.all(), required=False, allow_null=True)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    issuer = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    items = DecisionItemSerializer(many=True, required=False, write_only=True)
+    item_list = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublicationDecision
+        fields = [
+            "id",
+            "number",
+            "title",
+            "signed_on",
+            "signer",
+            "signer_title",
+            "issuer",
+            "effective_on",
+            "legal_bases",
+            "proposal",
+            "status",
+            "items",
+            "item_list",
+        ]
+        read_only_fields = ["status"]
+
+    def get_item_list(self, decision) -> list[dict]:
+        return [
+            {
+                "procedure": i.version.procedure_id,
+                "code": i.version.procedure.code,
+                "name": i.version.name,
+                "version": i.version.number,
+                "change": i.change,
+                "replaces": i.replaces_id,
+            }
+            for i in decision.items.all()
+        ]
+
+
+class DecisionViewSet(
+    PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = DecisionSerializer
+    queryset = PublicationDecision.objects.none()
+
+    def get_queryset(self):
+        scope = self.policy.organisations("procedures.view")
+        visible = PublicationDecision.objects.filter(
+            Q(issuer__in=scope) | Q(items__version__procedure__owner__in=scope)
+        )
+        return (
+            PublicationDecision.objects.filter(pk__in=visible.values("pk"))
+            .select_related("issuer")
+            .prefetch_related("items__version__procedure")
+            .order_by("-effective_on", "-id")
+        )
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        issuer = serializer.validated_data["issuer"]
+        self.require("decisions.manage", issuer)
+        items = serializer.validated_data.pop("items", [])
+        decision = serializer.save()
+        try:
+            for item in items:
+                procedure = item["procedure"]
+                if not self.policy.allows("procedures.view", procedure.owner):
+                    raise NotFound(f"Không tìm thấy thủ tục {procedure.pk}.")
+                version = (
+                    procedure.published_version() if item["change"] == Change.ABOLISHED else procedure.latest_version()
+                )
+                decision_add_item(
+                    decision=decision,
+                    version=version or procedure.latest_version(),
+                    change=item["change"],
+                    replaces=item.get("replaces"),
+                )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"items": error.messages}) from error
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        decision = self.get_object()
+        if not self.policy.allows("decisions.manage", decision.issuer):
+            raise PermissionDenied()
+        try:
+            decision = decision_issue(decision=decision)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(DecisionSerializer(decision).data)
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes})
+    @action(detail=True, methods=["get"])
+    def docx(self, request, pk=None):
+        from tinhgon.procedures.documents import decision_docx
+
+        decision = self.get_object()
+        response = HttpResponse(
+            decision_docx(decision),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="QD-{decision.number.replace("/", "-")}.docx"'
+        return response

@@ -1,0 +1,72 @@
+from django.db import models
+
+
+class Group(models.TextChoices):
+    A = "A", "Nhóm A: giữa các cơ quan hành chính nhà nước"
+    B = "B", "Nhóm B: trong 01 cơ quan hành chính nhà nước"
+
+
+class Level(models.TextChoices):
+    CENTRAL = "central", "Cấp trung ương"
+    PROVINCE = "province", "Cấp tỉnh"
+    DISTRICT = "district", "Cấp huyện (trước 01/7/2025)"
+    COMMUNE = "commune", "Cấp xã"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "Trực tiếp"
+    POST = "post", "Qua dịch vụ bưu chính"
+    ONLINE = "online", "Trực tuyến, qua hệ thống điện tử"
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "ngày làm việc"
+    DAYS = "days", "ngày"
+    HOURS = "hours", "giờ làm việc"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    SUBMITTED = "submitted", "Đã trình"
+    RETURNED = "returned", "Bị trả lại"
+    CHECKED = "checked", "Đã kiểm soát"
+    SCHEDULED = "scheduled", "Đã công bố, chờ hiệu lực"
+    PUBLISHED = "published", "Đang có hiệu lực"
+    AMENDED = "amended", "Đã được sửa đổi, bổ sung"
+    REPLACED = "replaced", "Đã bị thay thế"
+    ABOLISHED = "abolished", "Đã bãi bỏ"
+
+
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+ENDED = {Status.AMENDED, Status.REPLACED, Status.ABOLISHED}
+
+
+class Change(models.TextChoices):
+    NEW = "new", "Mới ban hành"
+    AMENDED = "amended", "Sửa đổi, bổ sung"
+    REPLACED = "replaced", "Thay thế"
+    ABOLISHED = "abolished", "Bãi bỏ"
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    ISSUED = "issued", "Đã ban hành, chờ hiệu lực"
+    APPLIED = "applied", "Đã có hiệu lực"
+
+
+# The components a version needs before the focal point may check it (NĐ 63 Art 8.2 applied by analogy; [I] in
+# domain.md §4.1). Overridable with the TINHGON_REQUIRED_COMPONENTS setting.
+REQUIRED_COMPONENTS = [
+    "name",
+    "group",
+    "level",
+    "field",
+    "steps",
+    "channels",
+    "dossier_items",
+    "processing_time",
+    "performers",
+    "authority",
+    "result",
+    "legal_bases",
+]

@@ -1,0 +1,147 @@
+"""Publication decisions (quyết định công bố): drafted and issued by the focal point or the agency leader of the
+issuing organisation; readable by everyone whose procedures they contain."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tinhgon.organisations.models import Organisation
+from tinhgon.procedures.constants import Change, DecisionStatus, Status
+from tinhgon.procedures.forms import DecisionForm, DecisionItemForm
+from tinhgon.procedures.models import Procedure, ProcedureVersion, PublicationDecision
+from tinhgon.procedures.services import decision_add_item, decision_issue
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def visible_decisions(policy):
+    scope = policy.organisations("procedures.view")
+    return PublicationDecision.objects.filter(
+        Q(issuer__in=scope) | Q(items__version__procedure__owner__in=scope)
+    ).distinct()
+
+
+def _get_decision_for_user(request, pk, manage=False) -> PublicationDecision:
+    decision = get_object_or_404(PublicationDecision.objects.select_related("issuer"), pk=pk)
+    if not visible_decisions(request.policy).filter(pk=pk).exists():
+        raise Http404
+    if manage and not request.policy.allows("decisions.manage", decision.issuer):
+        raise PermissionDenied
+    return decision
+
+
+@login_required
+def decision_list(request):
+    if not request.policy.can_anywhere("procedures.view"):
+        raise PermissionDenied
+    decisions = (
+        visible_decisions(request.policy)
+        .select_related("issuer")
+        .annotate(**{f"n_{c}": Count("items", filter=Q(items__change=c)) for c in Change.values})
+    )
+    can_create = request.policy.can_anywhere("decisions.manage")
+    return render(request, "procedures/decision_list.html", {"decisions": decisions, "can_create": can_create})
+
+
+@login_required
+def decision_create(request):
+    issuers = request.policy.organisations("decisions.manage").current().order_by("name")
+    if not issuers.exists():
+        raise PermissionDenied
+    form = DecisionForm(request.POST or None, issuers=issuers)
+    if request.method == "POST" and form.is_valid():
+        decision = form.save()
+        messages.success(request, f"Đã tạo dự thảo quyết định {decision.number}. Hãy thêm thủ tục.")
+        return redirect("procedures:decision", pk=decision.pk)
+    return render(request, "procedures/decision_form.html", {"form": form})
+
+
+@login_required
+def decision_edit(request, pk):
+    decision = _get_decision_for_user(request, pk, manage=True)
+    if decision.status != DecisionStatus.DRAFT:
+        messages.error(request, "Quyết định đã ban hành không sửa được.")
+        return redirect("procedures:decision", pk=pk)
+    issuers = request.policy.organisations("decisions.manage").current().order_by("name")
+    form = DecisionForm(request.POST or None, instance=decision, issuers=issuers)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Đã lưu quyết định.")
+        return redirect("procedures:decision", pk=pk)
+    return render(request, "procedures/decision_form.html", {"form": form, "decision": decision})
+
+
+def _item_form(decision, data=None):
+    in_scope = Organisation.objects.ever_under([decision.issuer])
+    versions = ProcedureVersion.objects.filter(procedure__owner__in=in_scope, procedure__is_template=False)
+    candidates = versions.filter(status__in=[Status.CHECKED, Status.PUBLISHED]).select_related("procedure")
+    published = Procedure.objects.filter(versions__status=Status.PUBLISHED, owner__in=in_scope)
+    return DecisionItemForm(data, candidates=candidates.order_by("procedure__code"), published=published)
+
+
+@login_required
+def decision_detail(request, pk):
+    decision = _get_decision_for_user(request, pk)
+    can_manage = request.policy.allows("decisions.manage", decision.issuer)
+    form = _item_form(decision, request.POST or None) if can_manage and decision.status == "draft" else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                decision_add_item(decision=decision, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Đã thêm thủ tục vào quyết định.")
+                return redirect("procedures:decision", pk=pk)
+    items = decision.items.select_related("version__procedure__owner", "version__field", "replaces").prefetch_related(
+        "ends__decision"
+    )
+    context = {"decision": decision, "items": items, "form": form, "can_manage": can_manage}
+    return render(request, "procedures/decision_detail.html", context)
+
+
+@require_POST
+@login_required
+def decision_item_remove(request, pk, item_pk):
+    decision = _get_decision_for_user(request, pk, manage=True)
+    item = get_object_or_404(decision.items, pk=item_pk)
+    if decision.status != DecisionStatus.DRAFT:
+        messages.error(request, "Quyết định đã ban hành không sửa được.")
+    else:
+        item.delete()
+        messages.success(request, "Đã bỏ thủ tục khỏi quyết định.")
+    return redirect("procedures:decision", pk=pk)
+
+
+@require_POST
+@login_required
+def decision_issue_view(request, pk):
+    decision = _get_decision_for_user(request, pk, manage=True)
+    try:
+        decision = decision_issue(decision=decision)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if decision.status == DecisionStatus.APPLIED:
+            messages.success(request, "Quyết định đã ban hành và có hiệu lực; danh mục đã được cập nhật.")
+        else:
+            messages.success(request, f"Quyết định đã ban hành; sẽ áp dụng vào ngày {decision.effective_on:%d/%m/%Y}.")
+    return redirect("procedures:decision", pk=pk)
+
+
+@login_required
+def decision_docx(request, pk):
+    from tinhgon.procedures.documents import decision_docx as build
+
+    decision = _get_decision_for_user(request, pk)
+    response = HttpResponse(build(decision), content_type=DOCX)
+    safe_number = decision.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="QD-{safe_number}.docx"'
+    return response

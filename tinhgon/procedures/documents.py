@@ -1,0 +1,708 @@
+"""Official documents of the registry: the Word draft of a publication decision (quyết định công bố) and one
+procedure's full content as Word or PDF.
+
+Layout follows Nghị định 30/2020/NĐ-CP (A4; margins 20/20/30/15 mm; Times New Roman, which fontconfig maps to
+Tinos; the two-column header with the issuer and the quốc hiệu, tiêu ngữ). The content of a procedure is assembled
+once, by `version_heading` and `version_content`, and both the Word and the PDF renderers print that, so the two
+formats cannot drift. All text is normalised to NFC so every diacritic renders from one font.
+"""
+
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from django.template.loader import render_to_string
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from tinhgon.core.dates import today
+from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
+from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
+
+FONT = "Times New Roman"
+BODY_PT = 14
+TABLE_PT = 13
+SMALL_PT = 11
+
+# Phần I sections, in the order published decisions use; numbered consecutively over the ones present.
+SECTION_TITLES = {
+    Change.NEW: "thủ tục hành chính nội bộ mới ban hành",
+    Change.AMENDED: "thủ tục hành chính nội bộ được sửa đổi, bổ sung",
+    Change.REPLACED: "thủ tục hành chính nội bộ được thay thế",
+    Change.ABOLISHED: "thủ tục hành chính nội bộ bị bãi bỏ",
+}
+# What Điều 2 says happens to the earlier decision items each kind of change ends.
+ENDING_VERB = {Change.AMENDED: "Thay thế", Change.REPLACED: "Thay thế", Change.ABOLISHED: "Bãi bỏ"}
+LEVEL_ORDER = {value: i for i, value in enumerate(Level.values)}
+PROVINCE_NAME = re.compile(r"^(?:ủy|uỷ) ban nhân dân\s+(tỉnh|thành phố)\s+(.+)$", re.IGNORECASE)
+# Elements that follow w:pBdr inside w:pPr (ECMA-376 CT_PPrBase); Word rejects a file whose order differs.
+PBDR_SUCCESSORS = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
+def nfc(text) -> str:
+    """Composed (NFC) text without control characters, which XML cannot hold (pasted or imported text has them)."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
+# Shared content of one procedure version -------------------------------------------------------------------------
+
+
+def version_heading(version: ProcedureVersion) -> list[tuple[str, str]]:
+    """The identification block of a procedure: (label, value) rows."""
+    procedure = version.procedure
+    rows = [
+        ("Cơ quan quản lý", procedure.owner.name),
+        ("Mã thủ tục", procedure.code),
+        ("Mã trên CSDL quốc gia", procedure.national_code),
+        ("Nhóm", version.get_group_display()),
+        ("Cấp thực hiện", version.get_level_display()),
+        ("Lĩnh vực", version.field.name),
+        ("Trạng thái", f"{version.get_status_display()} (phiên bản {version.number})"),
+        ("Hiệu lực", _validity(version)),
+        ("Quyết định công bố", "; ".join(_publications(version)) or "Chưa công bố"),
+    ]
+    return [(label, nfc(value)) for label, value in rows if value]
+
+
+def _validity(version: ProcedureVersion) -> str:
+    if not version.effective_from:
+        return ""
+    until = f" đến hết ngày {version.effective_to:%d/%m/%Y}" if version.effective_to else ""
+    return f"Từ ngày {version.effective_from:%d/%m/%Y}{until}"
+
+
+def _publications(version: ProcedureVersion) -> list[str]:
+    items = (
+        version.decision_items.exclude(decision__status=DecisionStatus.DRAFT)
+        .select_related("decision__issuer")
+        .order_by("decision__effective_on", "decision_id")
+    )
+    return [f"{decision_reference(item.decision)} ({item.get_change_display().lower()})" for item in items]
+
+
+def version_content(version: ProcedureVersion) -> list[tuple[str, list[str]]]:
+    """Phần II content of one procedure: the numbered components a) to l), each with its paragraphs. Empty
+    components print "Không" or "Không quy định" as published decisions do."""
+    sections = [
+        ("a) Trình tự thực hiện", _steps(version)),
+        ("b) Cách thức thực hiện", _listed(version.channel_labels())),
+        ("c) Thành phần, số lượng hồ sơ", _dossier(version)),
+        ("d) Thời hạn giải quyết", [version.processing_time_display()]),
+        ("đ) Đối tượng thực hiện", _lines(version.performers)),
+        ("e) Cơ quan giải quyết", _bodies(version)),
+        ("g) Kết quả thực hiện", _lines(version.result)),
+        ("h) Phí, lệ phí", _lines(version.fees) or ["Không"]),
+        ("i) Mẫu đơn, mẫu tờ khai", _listed([f.name for f in version.forms.all()]) or ["Không"]),
+        ("k) Yêu cầu, điều kiện", _lines(version.conditions) or ["Không"]),
+        ("l) Căn cứ pháp lý", _listed([legal_reference(b) for b in version.legal_bases.all()])),
+    ]
+    return [(heading, [nfc(p) for p in paragraphs if p] or ["Không quy định"]) for heading, paragraphs in sections]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _listed(entries: list[str]) -> list[str]:
+    """'- a;' '- b.' as Vietnamese documents list things."""
+    entries = [e.strip().rstrip(".;,") for e in entries if e and e.strip()]
+    return [f"- {e}{'.' if i == len(entries) - 1 else ';'}" for i, e in enumerate(entries)]
+
+
+def _steps(version: ProcedureVersion) -> list[str]:
+    paragraphs = []
+    for i, step in enumerate(version.steps.all(), start=1):
+        first, *rest = _lines(step.action) or [""]
+        actor = f" ({step.actor})" if step.actor else ""
+        duration = f"; thời gian: {step.duration}" if step.duration else ""
+        paragraphs += [f"Bước {i}{actor}: {first.rstrip('.;')}{duration}.", *rest]
+    return paragraphs
+
+
+def _dossier(version: ProcedureVersion) -> list[str]:
+    items = [
+        f"{d.name}: {d.quantity_display()}" if d.quantity_display() != "—" else d.name
+        for d in version.dossier_items.all()
+    ]
+    if not items:
+        return []
+    return ["Thành phần hồ sơ:", *_listed(items), f"Số lượng hồ sơ: {version.dossier_sets:02d} bộ."]
+
+
+def _bodies(version: ProcedureVersion) -> list[str]:
+    if not (version.authority or version.performing_body or version.coordinating_bodies):
+        return []
+    return _listed(
+        [
+            f"Cơ quan có thẩm quyền quyết định: {'; '.join(_lines(version.authority)) or 'Không quy định'}",
+            f"Cơ quan trực tiếp thực hiện: {'; '.join(_lines(version.performing_body)) or 'Không quy định'}",
+            f"Cơ quan phối hợp: {'; '.join(_lines(version.coordinating_bodies)) or 'Không'}",
+        ]
+    )
+
+
+def legal_reference(basis) -> str:
+    """'Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022 của Quốc hội (Điều 84)'."""
+    text = f"{basis.title or 'Văn bản'} số {basis.number}"
+    text += f" ngày {basis.date:%d/%m/%Y}" if basis.date else ""
+    text += f" của {basis.issuer}" if basis.issuer else ""
+    return text + (f" ({basis.article})" if basis.article else "")
+
+
+# The issuer and dates ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """How a decision's issuer appears in its text, derived from the organisation's name (no settings)."""
+
+    name: str  # "Ủy ban nhân dân tỉnh Vĩnh Long"
+    header: list[str]  # ["ỦY BAN NHÂN DÂN", "TỈNH VĨNH LONG"]
+    place: str  # "Vĩnh Long"
+    authority: str  # "Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long"
+    is_province: bool
+
+    @classmethod
+    def of(cls, decision: PublicationDecision) -> "Issuer":
+        organisation = decision.issuer
+        name = nfc(re.sub(r"^UBND\b", "Ủy ban nhân dân", organisation.name.strip()))
+        match = PROVINCE_NAME.match(name)
+        if match:
+            header = ["ỦY BAN NHÂN DÂN", f"{match[1]} {match[2]}".upper()]
+            place = match[2]
+        else:
+            header = [name.upper()]
+            place = nfc(organisation.short_name or organisation.name)
+        role = _signer_role(decision.signer_title)
+        return cls(name, header, place, f"{role.capitalize()} {name}", bool(match))
+
+
+def _signer_role(signer_title: str) -> str:
+    """The role whose authority the decision is issued in: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" → "CHỦ TỊCH"."""
+    first = _lines(nfc(signer_title))[:1] or ["CHỦ TỊCH"]
+    return re.sub(r"^(KT|TM|TL|TUQ)\.\s*", "", first[0], flags=re.IGNORECASE).upper()
+
+
+def long_date(day: date | None) -> str:
+    """'ngày 28 tháng 7 năm 2025'; day < 10 and months 1, 2 take a leading zero (NĐ 30/2020). A blank for a draft
+    that is not signed yet."""
+    if day is None:
+        return f"ngày      tháng      năm {today().year}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def decision_reference(decision: PublicationDecision, *, by_whom: bool = True) -> str:
+    """'Quyết định số 680/QĐ-UBND ngày 28/07/2025 của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long'."""
+    signed = f" ngày {decision.signed_on:%d/%m/%Y}" if decision.signed_on else ""
+    return f"Quyết định số {decision.number}{signed}" + (f" của {Issuer.of(decision).authority}" if by_whom else "")
+
+
+# The annex structure: sections by change type, groups, fields, levels -----------------------------------------------
+
+
+@dataclass
+class Listed:
+    item: DecisionItem
+    section: int
+    stt: int
+
+
+@dataclass
+class AnnexSection:
+    number: int
+    change: str
+    entries: list[Listed]
+
+    @property
+    def title(self) -> str:
+        return f"{self.number}. Danh mục {SECTION_TITLES[self.change]}"
+
+    def by_group(self):
+        """[(group, [(field name, [(level, [Listed])])])] in the order of the tables."""
+        for group, in_group in groupby(self.entries, key=lambda e: e.item.version.group):
+            fields = groupby(in_group, key=lambda e: e.item.version.field.name)
+            yield (
+                group,
+                [
+                    (f, [(lv, list(es)) for lv, es in groupby(rows, key=lambda e: e.item.version.level)])
+                    for f, rows in fields
+                ],
+            )
+
+
+def _sort_key(item: DecisionItem):
+    v = item.version
+    return (v.group, v.field.name, LEVEL_ORDER.get(v.level, 99), item.order, item.pk)
+
+
+def annex(decision: PublicationDecision, *, with_content: bool = True) -> list[AnnexSection]:
+    """Phần I of the decision; STT runs on within each section so Điều 2 of a later decision can cite it."""
+    items = decision.items.select_related("version__procedure__owner", "version__field", "replaces")
+    if with_content:
+        items = items.prefetch_related(
+            "version__steps", "version__dossier_items", "version__legal_bases", "version__forms"
+        )
+    items = list(items)
+    sections = []
+    for change in SECTION_TITLES:
+        chosen = sorted((i for i in items if i.change == change), key=_sort_key)
+        if chosen:
+            number = len(sections) + 1
+            sections.append(AnnexSection(number, change, [Listed(i, number, n) for n, i in enumerate(chosen, 1)]))
+    return sections
+
+
+def _group_heading(group: str) -> str:
+    return f"{group}. Thủ tục hành chính nội bộ {Group(group).label.split(': ', 1)[1]}"
+
+
+def _roman(n: int) -> str:
+    return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][n - 1] if n <= 10 else str(n)
+
+
+# Điều 1 and Điều 2 ------------------------------------------------------------------------------------------------
+
+
+def _changes_phrase(sections: list[AnnexSection]) -> str:
+    phrases = [SECTION_TITLES[s.change].removeprefix("thủ tục hành chính nội bộ ") for s in sections]
+    return ", ".join(phrases[:-1]) + (" và " if len(phrases) > 1 else "") + (phrases[-1] if phrases else "")
+
+
+def _fields(sections: list[AnnexSection]) -> list[str]:
+    return sorted({e.item.version.field.name for s in sections for e in s.entries})
+
+
+def _title(decision: PublicationDecision, sections: list[AnnexSection], issuer: Issuer) -> str:
+    if decision.title:
+        return nfc(decision.title)
+    return (
+        f"Về việc công bố Danh mục thủ tục hành chính nội bộ {_scope(sections)} thuộc phạm vi quản lý của {issuer.name}"
+    )
+
+
+def _scope(sections: list[AnnexSection]) -> str:
+    """'mới ban hành và bị bãi bỏ lĩnh vực Thi đua - Khen thưởng, Văn thư và lưu trữ nhà nước'."""
+    fields = _fields(sections)
+    return " ".join(p for p in [_changes_phrase(sections), f"lĩnh vực {', '.join(fields)}" if fields else ""] if p)
+
+
+def _article1(sections: list[AnnexSection], issuer: Issuer) -> str:
+    total = sum(len(s.entries) for s in sections)
+    counts = "; ".join(f"{len(s.entries):02d} {SECTION_TITLES[s.change]}" for s in sections)
+    return (
+        f"Công bố kèm theo Quyết định này Danh mục {total:02d} thủ tục hành chính nội bộ thuộc phạm vi quản lý "
+        f"của {issuer.name}, gồm: {counts} (có Danh mục và nội dung cụ thể kèm theo)."
+    )
+
+
+def ended_items(item: DecisionItem) -> list[DecisionItem]:
+    """Earlier decision items this item ends: recorded on `item.ends` once the decision is applied, foreseen by
+    the same rule as services.decision_apply while it is a draft or waiting for its effective date."""
+    if item.decision.status == DecisionStatus.APPLIED:
+        return list(item.ends.select_related("decision__issuer"))
+    target = {
+        Change.AMENDED: lambda: item.version.procedure.published_version(),
+        Change.REPLACED: lambda: item.replaces.published_version() if item.replaces else None,
+        Change.ABOLISHED: lambda: item.version,
+    }.get(item.change, lambda: None)()
+    if target is None:
+        return []
+    return list(
+        DecisionItem.objects.filter(version=target, decision__status=DecisionStatus.APPLIED)
+        .exclude(decision=item.decision)
+        .select_related("decision__issuer")
+    )
+
+
+def _supersessions(sections: list[AnnexSection]) -> list[str]:
+    """One sentence per (verb, earlier decision): 'Bãi bỏ thủ tục ... có số thứ tự 01 mục 1 Phần I ...'."""
+    ended = defaultdict(list)
+    for section in sections:
+        for entry in section.entries:
+            for old in ended_items(entry.item):
+                ended[(ENDING_VERB[entry.item.change], old.decision)].append(old)
+    sentences = []
+    for (verb, earlier), olds in sorted(ended.items(), key=lambda kv: (kv[0][1].effective_on, kv[0][1].pk, kv[0][0])):
+        numbering = {e.item.pk: e for s in annex(earlier, with_content=False) for e in s.entries}
+        places = defaultdict(list)
+        for old in olds:
+            places[numbering[old.pk].section].append(f"{numbering[old.pk].stt:02d}")
+        where = " và ".join(f"số thứ tự {', '.join(sorted(n))} mục {s}" for s, n in sorted(places.items()))
+        sentences.append(
+            f"{verb} thủ tục hành chính nội bộ có {where} Phần I Danh mục ban hành kèm theo "
+            f"{decision_reference(earlier)}."
+        )
+    return sentences
+
+
+def _article3(issuer: Issuer) -> str:
+    if issuer.is_province:
+        who = (
+            "Chánh Văn phòng Ủy ban nhân dân tỉnh; Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch Ủy ban nhân dân "
+            "các xã, phường, đặc khu và các tổ chức, cá nhân có liên quan"
+        )
+    else:
+        who = "Chánh Văn phòng, Thủ trưởng các cơ quan, đơn vị và các tổ chức, cá nhân có liên quan"
+    return f"{who} chịu trách nhiệm thi hành Quyết định này./."
+
+
+def _recipients(issuer: Issuer) -> list[str]:
+    leaders = "- Chủ tịch, các PCT UBND tỉnh;" if issuer.is_province else "- Lãnh đạo cơ quan;"
+    return ["- Như Điều 3;", "- Văn phòng Chính phủ (Cục Kiểm soát TTHC);", leaders, "- Lưu: VT, KSTT."]
+
+
+def _basis_lines(decision: PublicationDecision) -> list[str]:
+    lines = [nfc(line).rstrip(".;, ") for line in decision.legal_basis_lines()]
+    lines = [line if line.lower().startswith("căn cứ") else f"Căn cứ {line}" for line in lines]
+    proposal = _proposal(nfc(decision.proposal).strip().rstrip("."))
+    ends = [";"] * len(lines)
+    if lines and not proposal:
+        ends[-1] = "."
+    return [line + end for line, end in zip(lines, ends, strict=True)] + ([proposal] if proposal else [])
+
+
+def _proposal(text: str) -> str:
+    """'Tờ trình số 04/TTr-VPUBND ngày 25/7/2025 của Văn phòng UBND tỉnh' →
+    'Theo đề nghị của Văn phòng UBND tỉnh tại Tờ trình số 04/TTr-VPUBND ngày 25/7/2025.'"""
+    if not text:
+        return ""
+    if text.lower().startswith("theo đề nghị"):
+        return f"{text}."
+    document, sep, proposer = text.rpartition(" của ")
+    return f"Theo đề nghị của {proposer} tại {document}." if sep else f"Theo đề nghị tại {text}."
+
+
+# Word building blocks --------------------------------------------------------------------------------------------
+
+
+def _new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_before, normal.paragraph_format.space_after = Pt(0), Pt(6)
+    normal.paragraph_format.line_spacing = 1.0
+    _page_numbers(section)
+    return doc
+
+
+def _page_numbers(section) -> None:
+    """Page number centred in the header from page 2 on (NĐ 30/2020)."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _para(container, text="", *, bold=False, italic=False, underline=False, size=None, align=None, indent=False):
+    """One paragraph in `container` (document or table cell; a cell's empty first paragraph is reused)."""
+    paragraph = container.paragraphs[0] if _is_fresh_cell(container) else container.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+    if text:
+        run = paragraph.add_run(nfc(text))
+        run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
+        if size:
+            run.font.size = Pt(size)
+    return paragraph
+
+
+def _is_fresh_cell(container) -> bool:
+    """A new table cell holds one empty paragraph with neither runs nor properties; every paragraph written here
+    has one or the other, so only a cell nothing was written to yet matches."""
+    if not hasattr(container, "_tc") or len(container.paragraphs) != 1:
+        return False
+    paragraph = container.paragraphs[0]._p
+    return paragraph.pPr is None and not paragraph.r_lst
+
+
+def _centred(container, text, **kwargs):
+    kwargs.setdefault("size", BODY_PT)
+    paragraph = _para(container, text, align=WD_ALIGN_PARAGRAPH.CENTER, **kwargs)
+    paragraph.paragraph_format.space_after = Pt(0)
+    return paragraph
+
+
+def _body(container, text, **kwargs):
+    return _para(container, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, **kwargs)
+
+
+def _rule(container, width_cm: float, available_cm: float) -> None:
+    """A short centred horizontal line (the rule under the issuer name and under the trích yếu)."""
+    paragraph = _para(container, align=WD_ALIGN_PARAGRAPH.CENTER)
+    side = Cm(max((available_cm - width_cm) / 2, 0))
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
+    paragraph.paragraph_format.space_after = Pt(6)
+    paragraph.paragraph_format.line_spacing = Pt(2)
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in {"val": "single", "sz": "6", "space": "1", "color": "000000"}.items():
+        top.set(qn(f"w:{key}"), value)
+    borders.append(top)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *PBDR_SUCCESSORS)
+
+
+def _layout_table(doc, widths_cm: list[float]):
+    """A borderless table used for layout (header, signature)."""
+    table = doc.add_table(rows=1, cols=len(widths_cm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _set_widths(table, widths_cm)
+    return table.rows[0].cells
+
+
+def _set_widths(table, widths_cm: list[float]) -> None:
+    """Column widths both where Word reads them (each cell) and where LibreOffice/WPS do (the table grid)."""
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
+        column.w = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+def _grid_table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, text in enumerate(header):
+        _centred(table.rows[0].cells[i], text, bold=True, size=TABLE_PT)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page
+    for row in rows:
+        cells = table.add_row().cells
+        for i, text in enumerate(row):
+            align = WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.LEFT
+            _para(cells[i], text, size=TABLE_PT, align=align).paragraph_format.space_after = Pt(0)
+    _set_widths(table, widths_cm)
+
+
+def _info_table(doc, rows: list[tuple[str, str]]) -> None:
+    table = doc.add_table(rows=0, cols=2)
+    table.style = doc.styles["Table Grid"]
+    for label, value in rows:
+        cells = table.add_row().cells
+        _para(cells[0], label, bold=True, size=TABLE_PT).paragraph_format.space_after = Pt(0)
+        _para(cells[1], value, size=TABLE_PT).paragraph_format.space_after = Pt(0)
+    _set_widths(table, [4.5, 12.0])
+
+
+def _heading(doc, text: str, *, italic: bool = False):
+    """A bold (or italic) sub-heading kept on the page of what follows it."""
+    paragraph = _para(doc, text, bold=not italic, italic=italic, indent=True)
+    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _save(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_content(doc, version: ProcedureVersion) -> None:
+    """The a)–l) components of `version`, as `version_content` assembles them."""
+    for heading, paragraphs in version_content(version):
+        _heading(doc, heading)
+        for text in paragraphs:
+            _body(doc, text)
+
+
+# The decision ----------------------------------------------------------------------------------------------------
+
+TEXT_WIDTH_CM = 16.5
+HEADER_WIDTHS = [6.3, 10.2]
+
+
+def decision_docx(decision: PublicationDecision) -> bytes:
+    """The Word draft of a publication decision: the decision itself, then its annex (Phần I, Phần II)."""
+    issuer = Issuer.of(decision)
+    sections = annex(decision)
+    doc = _new_document()
+    _decision_header(doc, decision, issuer)
+    _decision_preamble(doc, decision, issuer, sections)
+    _decision_articles(doc, decision, issuer, sections)
+    _decision_signature(doc, decision, issuer)
+    _page_break(doc)
+    _annex_heading(doc, decision, issuer, sections)
+    _annex_list(doc, sections)
+    _annex_content(doc, sections)
+    return _save(doc)
+
+
+def _decision_header(doc, decision, issuer: Issuer) -> None:
+    left, right = _layout_table(doc, HEADER_WIDTHS)
+    for line in issuer.header:
+        _centred(left, line, bold=True, size=TABLE_PT)
+    _rule(left, 2.5, HEADER_WIDTHS[0])
+    _centred(left, f"Số: {decision.number}", size=TABLE_PT)
+    _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
+    _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
+    _centred(right, "")
+    _centred(right, f"{issuer.place}, {long_date(decision.signed_on)}", italic=True)
+
+
+def _decision_preamble(doc, decision, issuer: Issuer, sections) -> None:
+    _centred(doc, "").paragraph_format.space_after = Pt(6)
+    _centred(doc, "QUYẾT ĐỊNH", bold=True)
+    _centred(doc, _title(decision, sections, issuer), bold=True)
+    _rule(doc, 4, TEXT_WIDTH_CM)
+    _centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
+    for line in _basis_lines(decision):
+        _body(doc, line, italic=True)
+    _centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
+
+
+def _article(doc, number: int, text: str) -> None:
+    paragraph = _body(doc, f"Điều {number}. ", bold=True)
+    paragraph.add_run(nfc(text))
+
+
+def _decision_articles(doc, decision, issuer: Issuer, sections) -> None:
+    _article(doc, 1, _article1(sections, issuer))
+    _article(doc, 2, f"Quyết định này có hiệu lực kể từ ngày {decision.effective_on:%d/%m/%Y}.")
+    for sentence in _supersessions(sections):
+        _body(doc, sentence)
+    _article(doc, 3, _article3(issuer))
+
+
+def _decision_signature(doc, decision, issuer: Issuer) -> None:
+    left, right = _layout_table(doc, [8.0, 8.5])
+    _para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
+    for line in _recipients(issuer):
+        _para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
+    for line in _lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]:
+        _centred(right, line, bold=True)
+    for _ in range(4):
+        _centred(right, "")
+    _centred(right, decision.signer, bold=True)
+
+
+# The annex -------------------------------------------------------------------------------------------------------
+
+
+def _annex_heading(doc, decision, issuer: Issuer, sections) -> None:
+    _centred(doc, f"DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ {_scope(sections)}".upper(), bold=True)
+    _centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
+    reference = f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
+    _centred(doc, reference, italic=True)
+    _rule(doc, 4, TEXT_WIDTH_CM)
+
+
+LIST_HEADER = ["STT", "Tên thủ tục hành chính", "Lĩnh vực", "Cơ quan thực hiện"]
+LIST_WIDTHS = [1.2, 7.8, 3.5, 4.0]
+EXTRA_COLUMN = {
+    Change.REPLACED: ("Tên thủ tục hành chính được thay thế", 3.3),
+    Change.ABOLISHED: ("Quyết định đã công bố thủ tục", 3.3),
+}
+
+
+def _performing(version: ProcedureVersion) -> str:
+    return "; ".join(_lines(version.performing_body) or _lines(version.authority)) or version.procedure.owner.name
+
+
+def _list_row(entry: Listed) -> list[str]:
+    version = entry.item.version
+    row = [f"{entry.stt:02d}", version.name, version.field.name, _performing(version)]
+    if entry.item.change == Change.REPLACED:
+        replaced = [old.version.name for old in ended_items(entry.item)]
+        fallback = entry.item.replaces.latest_version().name if entry.item.replaces else ""
+        row.append("; ".join(dict.fromkeys(replaced)) or fallback)
+    if entry.item.change == Change.ABOLISHED:
+        row.append("; ".join(decision_reference(old.decision, by_whom=False) for old in ended_items(entry.item)))
+    return row
+
+
+def _annex_list(doc, sections: list[AnnexSection]) -> None:
+    _centred(doc, "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True).paragraph_format.space_after = Pt(6)
+    for section in sections:
+        _heading(doc, section.title)
+        header, widths = LIST_HEADER, LIST_WIDTHS
+        if section.change in EXTRA_COLUMN:
+            label, width = EXTRA_COLUMN[section.change]
+            header, widths = [*LIST_HEADER, label], [1.2, 5.5, 2.8, 3.7, width]
+        for group, fields in section.by_group():
+            _heading(doc, _group_heading(group))
+            for n, (field_name, levels) in enumerate(fields, start=1):
+                _heading(doc, f"{_roman(n)}. Lĩnh vực {field_name}")
+                for level, entries in levels:
+                    _heading(doc, Level(level).label, italic=True)
+                    _grid_table(doc, header, [_list_row(e) for e in entries], widths)
+        _para(doc, "")
+
+
+def _annex_content(doc, sections: list[AnnexSection]) -> None:
+    _page_break(doc)
+    _centred(doc, "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    _para(doc, "")
+    for section in sections:
+        if section.change == Change.ABOLISHED:
+            continue
+        _heading(doc, f"{section.number}. {SECTION_TITLES[section.change].capitalize()}")
+        for group, fields in section.by_group():
+            _heading(doc, _group_heading(group))
+            for entry in (e for _, levels in fields for _, es in levels for e in es):
+                _heading(doc, f"{section.number}.{entry.stt}. {entry.item.version.name}")
+                _write_content(doc, entry.item.version)
+
+
+# One procedure ---------------------------------------------------------------------------------------------------
+
+
+def procedure_docx(version: ProcedureVersion) -> bytes:
+    """One procedure's full content (the Phần II layout) under a heading block that identifies it."""
+    doc = _new_document()
+    _centred(doc, "THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    _centred(doc, version.name, bold=True).paragraph_format.space_after = Pt(12)
+    _info_table(doc, version_heading(version))
+    _para(doc, "")
+    _write_content(doc, version)
+    return _save(doc)
+
+
+def procedure_pdf(version: ProcedureVersion) -> bytes:
+    """The same content as procedure_docx, rendered by WeasyPrint (A4, Times New Roman, "Trang x/y")."""
+    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
+
+    html = render_to_string(
+        "procedures/documents/procedure_pdf.html",
+        {
+            "title": nfc(version.name),
+            "heading": version_heading(version),
+            "content": version_content(version),
+            "printed_on": today(),
+        },
+    )
+    return HTML(string=nfc(html)).write_pdf()

@@ -1,0 +1,172 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from tinhgon.core.forms import StyledForm
+from tinhgon.organisations.forms import DATE_WIDGET
+from tinhgon.procedures.constants import Change, Channel, Group, Level, Status
+from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision
+from tinhgon.procedures.services import VERSION_FIELDS, Components
+
+TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+
+class VersionForm(StyledForm, forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        label="Cách thức thực hiện", choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProcedureVersion
+        fields = [f for f in VERSION_FIELDS if f != "channels"]
+        widgets = {
+            name: TEXTAREA
+            for name in [
+                "performers",
+                "authority",
+                "performing_body",
+                "coordinating_bodies",
+                "result",
+                "fees",
+                "conditions",
+            ]
+        }
+        widgets["name"] = forms.Textarea(attrs={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = Field.objects.filter(is_active=True)
+        self.fields["channels"].widget.attrs["class"] = ""
+        if self.instance.pk:
+            self.fields["row_version"].initial = self.instance.row_version
+
+
+class StepForm(StyledForm, forms.Form):
+    actor = forms.CharField(label="Chủ thể", max_length=300, required=False)
+    action = forms.CharField(label="Nội dung công việc", widget=forms.Textarea(attrs={"rows": 2}))
+    duration = forms.CharField(label="Thời gian", max_length=100, required=False)
+
+
+class DossierItemForm(StyledForm, forms.Form):
+    name = forms.CharField(label="Tên giấy tờ", max_length=500)
+    originals = forms.IntegerField(label="Bản chính", min_value=0, max_value=99, initial=1)
+    copies = forms.IntegerField(label="Bản sao", min_value=0, max_value=99, initial=0)
+    certified_copies = forms.IntegerField(label="Bản sao chứng thực", min_value=0, max_value=99, initial=0)
+    obtainable_from_data = forms.BooleanField(label="Khai thác được từ dữ liệu sẵn có", required=False)
+
+
+class LegalBasisForm(StyledForm, forms.Form):
+    number = forms.CharField(label="Số, ký hiệu", max_length=100)
+    date = forms.DateField(label="Ngày ban hành", required=False, widget=DATE_WIDGET)
+    issuer = forms.CharField(label="Cơ quan ban hành", max_length=300, required=False)
+    title = forms.CharField(label="Trích yếu", max_length=500, required=False)
+    article = forms.CharField(label="Điều, khoản", max_length=200, required=False)
+
+
+PART_FORMS = {"steps": StepForm, "dossier_items": DossierItemForm, "legal_bases": LegalBasisForm}
+
+
+def part_formsets(data=None, version: ProcedureVersion | None = None) -> dict:
+    """One formset per repeating component, prefilled from `version`; users can add and remove rows."""
+    formsets = {}
+    for name, form_class in PART_FORMS.items():
+        factory = forms.formset_factory(form_class, extra=1 if version is None else 0, can_delete=True)
+        initial = None
+        if version is not None and data is None:
+            initial = [{k: v for k, v in row.items() if k != "order"} for row in getattr(Components.of(version), name)]
+        formsets[name] = factory(data, prefix=name, initial=initial)
+    return formsets
+
+
+def components_from(version_form: VersionForm, formsets: dict) -> Components:
+    fields = {name: version_form.cleaned_data[name] for name in VERSION_FIELDS}
+    parts = {
+        name: [
+            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        for name, formset in formsets.items()
+    }
+    return Components(fields=fields, **parts)
+
+
+class NewProcedureForm(StyledForm, forms.Form):
+    owner = forms.ModelChoiceField(label="Cơ quan quản lý", queryset=None)
+    code = forms.CharField(
+        label="Mã thủ tục", max_length=60, required=False, help_text="Bỏ trống để hệ thống tự sinh mã theo cơ quan."
+    )
+    national_code = forms.CharField(label="Mã trên CSDL quốc gia", max_length=60, required=False)
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if code and Procedure.objects.filter(code=code).exists():
+            raise ValidationError("Mã thủ tục này đã được dùng.")
+        return code
+
+
+class ReturnForm(StyledForm, forms.Form):
+    comment = forms.CharField(label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RegistryFilterForm(StyledForm, forms.Form):
+    q = forms.CharField(label="Tìm theo tên, mã", required=False)
+    owner = forms.CharField(label="Mã cơ quan", required=False)
+    group = forms.ChoiceField(label="Nhóm", choices=[("", "Tất cả"), *Group.choices], required=False)
+    level = forms.ChoiceField(label="Cấp", choices=[("", "Tất cả"), *Level.choices], required=False)
+    field = forms.ModelChoiceField(
+        label="Lĩnh vực", queryset=Field.objects.all(), required=False, to_field_name="code", empty_label="Tất cả"
+    )
+    status = forms.ChoiceField(label="Trạng thái", choices=[("", "Tất cả"), *Status.choices], required=False)
+
+
+class DecisionForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = PublicationDecision
+        fields = [
+            "number",
+            "title",
+            "issuer",
+            "signed_on",
+            "signer",
+            "signer_title",
+            "effective_on",
+            "legal_bases",
+            "proposal",
+        ]
+        widgets = {
+            "signed_on": DATE_WIDGET,
+            "effective_on": DATE_WIDGET,
+            "legal_bases": forms.Textarea(attrs={"rows": 4}),
+            "title": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, issuers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = issuers
+
+    def clean(self):
+        data = super().clean()
+        issuer, number = data.get("issuer"), data.get("number")
+        clash = PublicationDecision.objects.filter(issuer=issuer, number=number).exclude(pk=self.instance.pk)
+        if issuer and number and clash.exists():
+            self.add_error("number", "Cơ quan này đã có quyết định mang số, ký hiệu này.")
+        return data
+
+
+class DecisionItemForm(StyledForm, forms.Form):
+    version = forms.ModelChoiceField(label="Thủ tục", queryset=None)
+    change = forms.ChoiceField(label="Hình thức", choices=Change.choices)
+    replaces = forms.ModelChoiceField(label="Thay thế thủ tục (khi chọn “Thay thế”)", queryset=None, required=False)
+
+    def __init__(self, *args, candidates=None, published=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = candidates
+        self.fields["version"].label_from_instance = lambda v: (
+            f"{v.procedure.code} · {v.name} ({v.get_status_display()})"
+        )
+        self.fields["replaces"].queryset = published

@@ -1,0 +1,418 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from tinhgon.audit.models import AuditedModel
+from tinhgon.core.text import fold_vn
+from tinhgon.procedures.constants import (
+    EDITABLE,
+    REQUIRED_COMPONENTS,
+    Change,
+    Channel,
+    DecisionStatus,
+    Group,
+    Level,
+    Status,
+    TimeUnit,
+)
+
+
+class Field(models.Model):
+    """Lĩnh vực: a managed list, seeded with the common fields of internal procedures."""
+
+    code = models.SlugField("mã lĩnh vực", max_length=40, unique=True)
+    name = models.CharField("tên lĩnh vực", max_length=200, unique=True)
+    is_active = models.BooleanField("đang sử dụng", default=True)
+
+    class Meta:
+        verbose_name = "lĩnh vực"
+        verbose_name_plural = "lĩnh vực"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def owned_within(self, organisations):
+        return self.filter(owner__in=organisations)
+
+
+class Procedure(AuditedModel):
+    """The identity of one internal procedure across its versions. Content lives in ProcedureVersion."""
+
+    code = models.CharField("mã thủ tục", max_length=60, unique=True)
+    national_code = models.CharField("mã trên CSDL quốc gia", max_length=60, blank=True)
+    owner = models.ForeignKey(
+        "organisations.Organisation", verbose_name="cơ quan quản lý", on_delete=models.PROTECT, related_name="+"
+    )
+    template = models.ForeignKey(
+        "self",
+        verbose_name="theo danh mục mẫu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adoptions",
+    )
+    is_template = models.BooleanField("là thủ tục mẫu (danh mục dùng chung)", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_exclude = frozenset({"created_at"})
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thủ tục hành chính nội bộ"
+        verbose_name_plural = "thủ tục hành chính nội bộ"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+    def audit_scope_organisation_id(self):
+        return self.owner_id
+
+    @staticmethod
+    def next_code(owner) -> str:
+        """`<owner code>-<n>`, n counting this owner's procedures, skipping codes already taken."""
+        n = Procedure.objects.filter(owner=owner).count() + 1
+        while Procedure.objects.filter(code=f"{owner.code}-{n:03d}").exists():
+            n += 1
+        return f"{owner.code}-{n:03d}"
+
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+    def published_version(self):
+        return self.versions.filter(status=Status.PUBLISHED).first()
+
+
+class ProcedureVersionQuerySet(models.QuerySet):
+    def latest(self):
+        """The newest version of each procedure (the one being worked on, or the last published)."""
+        newest = ProcedureVersion.objects.filter(procedure=models.OuterRef("procedure")).order_by("-number")
+        return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
+
+    def published(self):
+        """Versions in force today: the only ones the public portal shows."""
+        return self.filter(status=Status.PUBLISHED, procedure__is_template=False)
+
+    def in_force_on(self, day: date):
+        return self.filter(effective_from__lte=day).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+
+    def owned_within(self, organisations):
+        return self.filter(procedure__owner__in=organisations)
+
+    def with_components(self):
+        return self.select_related("procedure__owner", "field").prefetch_related(
+            "steps", "dossier_items", "legal_bases", "forms"
+        )
+
+
+class ProcedureVersion(AuditedModel):
+    """One version of a procedure with every component of domain.md §3.1. A version stops being editable once it
+    is submitted; a published version is immutable, and editing the procedure starts the draft of the next one."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("phiên bản")
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    name = models.CharField("tên thủ tục", max_length=500)
+    group = models.CharField("nhóm", max_length=1, choices=Group.choices)
+    level = models.CharField("cấp thực hiện", max_length=20, choices=Level.choices)
+    field = models.ForeignKey(Field, verbose_name="lĩnh vực", on_delete=models.PROTECT, related_name="+")
+    channels = models.JSONField("cách thức thực hiện", default=list, blank=True)
+    dossier_sets = models.PositiveSmallIntegerField("số lượng bộ hồ sơ", default=1)
+    processing_time_value = models.DecimalField(
+        "thời hạn giải quyết", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    processing_time_unit = models.CharField(
+        "đơn vị thời hạn", max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    performers = models.TextField("đối tượng thực hiện", blank=True)
+    authority = models.TextField("cơ quan có thẩm quyền quyết định", blank=True)
+    performing_body = models.TextField("cơ quan trực tiếp thực hiện", blank=True)
+    coordinating_bodies = models.TextField("cơ quan phối hợp", blank=True)
+    result = models.TextField("kết quả thực hiện", blank=True)
+    fees = models.TextField("phí, lệ phí", blank=True)
+    conditions = models.TextField("yêu cầu, điều kiện", blank=True)
+    executions_per_year = models.PositiveIntegerField("số lần thực hiện/năm của một đối tượng", null=True, blank=True)
+    subjects_per_year = models.PositiveIntegerField("số đối tượng thực hiện/năm", null=True, blank=True)
+
+    effective_from = models.DateField("có hiệu lực từ", null=True, blank=True)
+    effective_to = models.DateField("hết hiệu lực từ sau ngày", null=True, blank=True)
+    review_comment = models.TextField("ý kiến trả lại", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(blank=True, editable=False)
+    row_version = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_name = "version"
+    audit_exclude = frozenset({"search_text", "row_version", "created_at", "updated_at"})
+
+    objects = ProcedureVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "phiên bản thủ tục"
+        verbose_name_plural = "phiên bản thủ tục"
+        ordering = ["procedure__code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique_number"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "group", "level"], name="procversion_status_idx"),
+            models.Index(fields=["effective_from", "effective_to"], name="procversion_effective_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (phiên bản {self.number})"
+
+    def audit_scope_organisation_id(self):
+        return self.procedure.owner_id
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.folded_text()
+        self.row_version += 1
+        super().save(*args, **kwargs)
+
+    def folded_text(self) -> str:
+        """What the search matches: name, codes and field, folded (no diacritics, lower case)."""
+        procedure = self.procedure
+        return fold_vn(
+            f"{self.name} {procedure.code} {procedure.national_code} {self.field.name if self.field_id else ''}"
+        )
+
+    def processing_time_display(self) -> str:
+        if self.processing_time_value is None:
+            return ""
+        value = self.processing_time_value.normalize()
+        text = f"{value:f}".replace(".", ",")
+        return f"{text.zfill(2) if value == value.to_integral() else text} {self.get_processing_time_unit_display()}"
+
+    def channel_labels(self) -> list[str]:
+        return [Channel(c).label for c in self.channels if c in Channel.values]
+
+    def missing_components(self) -> list[str]:
+        """Labels of the mandatory components that are still empty (the focal point's check guard)."""
+        required = getattr(settings, "TINHGON_REQUIRED_COMPONENTS", REQUIRED_COMPONENTS)
+        return [COMPONENT_LABELS[name] for name in required if not self._has(name)]
+
+    def _has(self, component: str) -> bool:
+        if component in {"steps", "dossier_items", "legal_bases", "forms"}:
+            return getattr(self, component).exists()
+        if component == "processing_time":
+            return self.processing_time_value is not None
+        if component == "field":
+            return self.field_id is not None
+        return bool(getattr(self, component))
+
+    def clean(self):
+        unknown = set(self.channels or []) - set(Channel.values)
+        if unknown:
+            raise ValidationError({"channels": f"Cách thức không hợp lệ: {', '.join(sorted(unknown))}."})
+
+
+COMPONENT_LABELS = {
+    "name": "Tên thủ tục",
+    "group": "Nhóm",
+    "level": "Cấp thực hiện",
+    "field": "Lĩnh vực",
+    "steps": "Trình tự thực hiện",
+    "channels": "Cách thức thực hiện",
+    "dossier_items": "Thành phần, số lượng hồ sơ",
+    "dossier_sets": "Số lượng bộ hồ sơ",
+    "processing_time": "Thời hạn giải quyết",
+    "performers": "Đối tượng thực hiện",
+    "authority": "Cơ quan có thẩm quyền quyết định",
+    "performing_body": "Cơ quan trực tiếp thực hiện",
+    "coordinating_bodies": "Cơ quan phối hợp",
+    "result": "Kết quả thực hiện",
+    "fees": "Phí, lệ phí",
+    "forms": "Mẫu đơn, mẫu tờ khai",
+    "conditions": "Yêu cầu, điều kiện",
+    "legal_bases": "Căn cứ pháp lý",
+    "executions_per_year": "Số lần thực hiện/năm",
+    "subjects_per_year": "Số đối tượng thực hiện/năm",
+}
+
+
+class VersionPart(AuditedModel):
+    """A child row of a version (step, dossier item, legal basis, form). Frozen with its version."""
+
+    version: models.ForeignKey
+    order = models.PositiveSmallIntegerField("thứ tự", default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def audit_scope_organisation_id(self):
+        return self.version.procedure.owner_id
+
+    def save(self, *args, **kwargs):
+        self._check_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_editable()
+        return super().delete(*args, **kwargs)
+
+    def _check_editable(self):
+        if not self.version.is_editable:
+            raise ValidationError("Phiên bản đã trình hoặc đã công bố không thể sửa; hãy tạo phiên bản mới.")
+
+
+class Step(VersionPart):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    actor = models.CharField("chủ thể thực hiện", max_length=300, blank=True)
+    action = models.TextField("nội dung công việc")
+    duration = models.CharField("thời gian", max_length=100, blank=True)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = "bước thực hiện"
+        verbose_name_plural = "trình tự thực hiện"
+
+    def __str__(self):
+        return f"Bước {self.order}: {self.action[:60]}"
+
+
+class DossierItem(VersionPart):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="dossier_items")
+    name = models.CharField("tên giấy tờ", max_length=500)
+    originals = models.PositiveSmallIntegerField("bản chính", default=0)
+    copies = models.PositiveSmallIntegerField("bản sao", default=0)
+    certified_copies = models.PositiveSmallIntegerField("bản sao chứng thực", default=0)
+    obtainable_from_data = models.BooleanField(
+        "có thể khai thác từ dữ liệu sẵn có / kết quả giải quyết trước đó", default=False
+    )
+
+    class Meta(VersionPart.Meta):
+        verbose_name = "thành phần hồ sơ"
+        verbose_name_plural = "thành phần hồ sơ"
+
+    def __str__(self):
+        return self.name
+
+    def quantity_display(self) -> str:
+        parts = [(self.originals, "bản chính"), (self.copies, "bản sao"), (self.certified_copies, "bản sao chứng thực")]
+        return ", ".join(f"{n:02d} {label}" for n, label in parts if n) or "—"
+
+
+class LegalBasis(VersionPart):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="legal_bases")
+    number = models.CharField("số, ký hiệu", max_length=100)
+    date = models.DateField("ngày ban hành", null=True, blank=True)
+    issuer = models.CharField("cơ quan ban hành", max_length=300, blank=True)
+    title = models.CharField("trích yếu", max_length=500, blank=True)
+    article = models.CharField("điều, khoản", max_length=200, blank=True)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = "căn cứ pháp lý"
+        verbose_name_plural = "căn cứ pháp lý"
+
+    def __str__(self):
+        dated = f" ngày {self.date:%d/%m/%Y}" if self.date else ""
+        return " ".join(p for p in [self.title or "Văn bản", f"số {self.number}{dated}", self.issuer] if p)
+
+
+def form_upload_path(instance, filename):
+    return f"procedures/{instance.version.procedure_id}/v{instance.version.number}/{filename}"
+
+
+class ProcedureForm(VersionPart):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="forms")
+    name = models.CharField("tên mẫu đơn, tờ khai", max_length=300)
+    file = models.FileField("tệp", upload_to=form_upload_path, blank=True)
+
+    class Meta(VersionPart.Meta):
+        verbose_name = "mẫu đơn, tờ khai"
+        verbose_name_plural = "mẫu đơn, tờ khai"
+
+    def __str__(self):
+        return self.name
+
+
+class PublicationDecision(AuditedModel):
+    """Quyết định công bố: publishes, amends, replaces or abolishes procedures from its effective date."""
+
+    number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 680/QĐ-UBND")
+    title = models.CharField("trích yếu", max_length=500, blank=True)
+    issuer = models.ForeignKey(
+        "organisations.Organisation", verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField("ngày ký", null=True, blank=True)
+    signer = models.CharField("người ký", max_length=150, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=150, blank=True, default="CHỦ TỊCH")
+    effective_on = models.DateField("ngày có hiệu lực")
+    legal_bases = models.TextField("căn cứ ban hành", blank=True, help_text="Mỗi căn cứ một dòng.")
+    proposal = models.CharField(
+        "tờ trình đề nghị",
+        max_length=300,
+        blank=True,
+        help_text="Ví dụ: Tờ trình số 04/TTr-VPUBND ngày 25/7/2025 của Văn phòng UBND tỉnh",
+    )
+    status = models.CharField("trạng thái", max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
+    issued_at = models.DateTimeField("thời điểm ban hành trên hệ thống", null=True, blank=True)
+    applied_at = models.DateTimeField("thời điểm áp dụng vào danh mục", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_name = "decision"
+    audit_exclude = frozenset({"created_at"})
+
+    class Meta:
+        verbose_name = "quyết định công bố"
+        verbose_name_plural = "quyết định công bố"
+        ordering = ["-effective_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "number"], name="decision_unique_number_per_issuer"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def audit_scope_organisation_id(self):
+        return self.issuer_id
+
+    def legal_basis_lines(self) -> list[str]:
+        return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+
+
+class DecisionItem(models.Model):
+    decision = models.ForeignKey(PublicationDecision, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField("thứ tự", default=1)
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name="thủ tục (phiên bản)", on_delete=models.PROTECT, related_name="decision_items"
+    )
+    change = models.CharField("hình thức", max_length=20, choices=Change.choices)
+    replaces = models.ForeignKey(
+        Procedure,
+        verbose_name="thay thế thủ tục",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by_items",
+    )
+    ends = models.ManyToManyField(
+        "self", verbose_name="chấm dứt hiệu lực của", symmetrical=False, blank=True, related_name="ended_by"
+    )
+
+    class Meta:
+        verbose_name = "thủ tục trong quyết định"
+        verbose_name_plural = "thủ tục trong quyết định"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "version"], name="decision_item_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.decision.number} · {self.get_change_display()} · {self.version.name}"

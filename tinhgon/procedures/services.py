@@ -1,0 +1,291 @@
+"""Registry work that spans several rows: creating procedures with their components, starting the next version,
+and publication decisions (issuing them and applying them to the registry on their effective date)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tinhgon.audit import context as audit
+from tinhgon.core.dates import today
+from tinhgon.organisations.models import Organisation
+from tinhgon.procedures.constants import Change, DecisionStatus, Status
+from tinhgon.procedures.models import (
+    DecisionItem,
+    DossierItem,
+    LegalBasis,
+    Procedure,
+    ProcedureVersion,
+    PublicationDecision,
+    Step,
+)
+
+PART_MODELS = {"steps": Step, "dossier_items": DossierItem, "legal_bases": LegalBasis}
+VERSION_FIELDS = [
+    "name",
+    "group",
+    "level",
+    "field",
+    "channels",
+    "dossier_sets",
+    "processing_time_value",
+    "processing_time_unit",
+    "performers",
+    "authority",
+    "performing_body",
+    "coordinating_bodies",
+    "result",
+    "fees",
+    "conditions",
+    "executions_per_year",
+    "subjects_per_year",
+]
+
+
+@dataclass
+class Components:
+    """The content of a version as plain data: scalar fields plus the ordered child rows (lists of dicts)."""
+
+    fields: dict
+    steps: list[dict] = field(default_factory=list)
+    dossier_items: list[dict] = field(default_factory=list)
+    legal_bases: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, version: ProcedureVersion) -> "Components":
+        parts = {
+            name: [
+                {f.name: getattr(row, f.name) for f in model._meta.concrete_fields if f.name not in {"id", "version"}}
+                for row in getattr(version, name).all()
+            ]
+            for name, model in PART_MODELS.items()
+        }
+        return cls(fields={name: getattr(version, name) for name in VERSION_FIELDS}, **parts)
+
+
+@transaction.atomic
+def procedure_create(
+    *,
+    owner: Organisation,
+    components: Components,
+    code: str = "",
+    national_code: str = "",
+    by=None,
+    template: Procedure | None = None,
+    is_template: bool = False,
+) -> Procedure:
+    """A new procedure with its first version as a draft. The code is generated per owner when not given."""
+    procedure = Procedure(
+        code=code.strip() or Procedure.next_code(owner),
+        national_code=national_code,
+        owner=owner,
+        template=template,
+        is_template=is_template,
+    )
+    procedure.full_clean()
+    procedure.save()
+    version = ProcedureVersion(procedure=procedure, number=1, created_by=by)
+    _write(version, components)
+    return procedure
+
+
+@transaction.atomic
+def version_update(*, version: ProcedureVersion, components: Components, started_from: int | None = None):
+    """Replace the content of an editable version. `started_from` is the row_version the editor loaded: a save
+    over a newer change is refused rather than silently overwriting it."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_editable:
+        raise ValidationError("Phiên bản này đã trình hoặc đã công bố nên không sửa được; hãy tạo phiên bản mới.")
+    if started_from is not None and started_from != version.row_version:
+        raise ValidationError(
+            "Thủ tục vừa được người khác cập nhật sau khi bạn mở trang. Nội dung bạn nhập vẫn còn dưới đây; "
+            "hãy mở lại thủ tục ở tab khác để xem thay đổi mới nhất rồi lưu lại."
+        )
+    _write(version, components)
+    return version
+
+
+def _write(version: ProcedureVersion, components: Components) -> None:
+    for name, value in components.fields.items():
+        setattr(version, name, value)
+    version.full_clean(exclude=["procedure", "number", "created_by"])
+    version.save()
+    for name, model in PART_MODELS.items():
+        existing = list(getattr(version, name).all())
+        wanted = getattr(components, name)
+        for row, data in zip(existing, wanted, strict=False):
+            changed = [k for k, v in data.items() if getattr(row, k) != v]
+            if changed or row.order != data.get("order"):
+                for key, value in data.items():
+                    setattr(row, key, value)
+                row.save()
+        for row in existing[len(wanted) :]:
+            row.delete()
+        for i, data in enumerate(wanted[len(existing) :], start=len(existing) + 1):
+            model.objects.create(version=version, **{"order": i, **data})
+
+
+@transaction.atomic
+def version_start_next(*, procedure: Procedure, by=None) -> ProcedureVersion:
+    """The draft of the next version, copied from the latest one; the existing draft if there is one already."""
+    latest = procedure.versions.select_for_update().order_by("-number").first()
+    if latest.is_editable:
+        return latest
+    if latest.status in {Status.SUBMITTED, Status.CHECKED, Status.SCHEDULED}:
+        raise ValidationError(
+            f"Phiên bản {latest.number} đang ở trạng thái “{latest.get_status_display()}”; chưa thể tạo phiên bản mới."
+        )
+    if latest.status in {Status.ABOLISHED, Status.REPLACED}:
+        raise ValidationError("Thủ tục đã bị bãi bỏ hoặc thay thế; không tạo phiên bản mới được.")
+    draft = ProcedureVersion(procedure=procedure, number=latest.number + 1, created_by=by)
+    with audit.action("procedures.version.drafted"):
+        _write(draft, Components.of(latest))
+        for form in latest.forms.all():
+            draft.forms.create(order=form.order, name=form.name, file=form.file.name)
+    return draft
+
+
+# Publication decisions -----------------------------------------------------------------------------------------
+
+ITEM_SOURCE_STATES = {
+    Change.NEW: {Status.CHECKED},
+    Change.AMENDED: {Status.CHECKED},
+    Change.REPLACED: {Status.CHECKED},
+    Change.ABOLISHED: {Status.PUBLISHED, Status.SCHEDULED},
+}
+
+
+@transaction.atomic
+def decision_add_item(
+    *, decision: PublicationDecision, version: ProcedureVersion, change: str, replaces: Procedure | None = None
+) -> DecisionItem:
+    _require_draft(decision)
+    errors = _item_errors(decision, version, change, replaces)
+    if errors:
+        raise ValidationError(errors)
+    order = decision.items.count() + 1
+    return DecisionItem.objects.create(
+        decision=decision, version=version, change=change, replaces=replaces, order=order
+    )
+
+
+def _item_errors(decision, version, change, replaces) -> list[str]:
+    errors = []
+    name = f"“{version.name}”"
+    if version.status not in ITEM_SOURCE_STATES[change]:
+        errors.append(
+            f"{name} đang ở trạng thái “{version.get_status_display()}”, không thể đưa vào quyết định "
+            f"theo hình thức “{Change(change).label}”."
+        )
+    published = version.procedure.published_version()
+    if change == Change.NEW and published is not None:
+        errors.append(f"{name} đã được công bố; dùng hình thức “Sửa đổi, bổ sung”.")
+    if change == Change.AMENDED and published is None:
+        errors.append(f"{name} chưa có phiên bản đang hiệu lực để sửa đổi; dùng hình thức “Mới ban hành”.")
+    if change == Change.REPLACED and (replaces is None or replaces.published_version() is None):
+        errors.append(f"Cần chọn thủ tục đang có hiệu lực bị {name} thay thế.")
+    if not Organisation.objects.ever_under([decision.issuer]).filter(pk=version.procedure.owner_id).exists():
+        errors.append(f"{name} không thuộc phạm vi quản lý của {decision.issuer}.")
+    if decision.items.filter(version__procedure=version.procedure).exists():
+        errors.append(f"{name} đã có trong quyết định này.")
+    return errors
+
+
+def _require_draft(decision):
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError("Quyết định đã ban hành không thể thay đổi danh mục thủ tục.")
+
+
+@transaction.atomic
+def decision_issue(*, decision: PublicationDecision) -> PublicationDecision:
+    """Record the signed decision. Items become 'scheduled'; the decision is applied at once when its effective
+    date has come, otherwise by `apply_publication_decisions` on that date."""
+    decision = PublicationDecision.objects.select_for_update().get(pk=decision.pk)
+    _require_draft(decision)
+    errors = [] if decision.items.exists() else ["Quyết định chưa có thủ tục nào."]
+    if not decision.signed_on or not decision.signer:
+        errors.append("Cần nhập ngày ký và người ký trước khi ban hành.")
+    for item in decision.items.select_related("version__procedure", "replaces"):
+        errors += [
+            e
+            for e in _item_errors(decision, item.version, item.change, item.replaces)
+            if "đã có trong quyết định" not in e
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with audit.action("procedures.decision.issued"):
+        decision.status = DecisionStatus.ISSUED
+        decision.issued_at = timezone.now()
+        decision.save()
+    with audit.action("procedures.version.scheduled"):
+        for item in decision.items.exclude(change=Change.ABOLISHED).select_related("version"):
+            item.version.status = Status.SCHEDULED
+            item.version.save()
+    if decision.effective_on <= today():
+        decision_apply(decision=decision)
+    return decision
+
+
+@transaction.atomic
+def decision_apply(*, decision: PublicationDecision) -> PublicationDecision:
+    """Apply an issued decision to the registry as of its effective date D: new versions take effect on D, the
+    versions they amend, replace or abolish end on D - 1, and the decision items that published those are ended."""
+    day = decision.effective_on
+    for item in decision.items.select_related("version__procedure", "replaces"):
+        APPLY[item.change](item, day)
+    with audit.action("procedures.decision.applied"):
+        decision.status = DecisionStatus.APPLIED
+        decision.applied_at = timezone.now()
+        decision.save()
+    return decision
+
+
+def _publish(item: DecisionItem, day: date) -> None:
+    with audit.action("procedures.version.published"):
+        item.version.status = Status.PUBLISHED
+        item.version.effective_from = day
+        item.version.save()
+
+
+def _end(item: DecisionItem, version: ProcedureVersion | None, status: str, day: date) -> None:
+    if version is None:
+        return
+    with audit.action(f"procedures.version.{status}"):
+        version.status = status
+        version.effective_to = day - timedelta(days=1)
+        version.save()
+    item.ends.add(*DecisionItem.objects.filter(version=version, decision__status=DecisionStatus.APPLIED))
+
+
+def _apply_new(item, day):
+    _publish(item, day)
+
+
+def _apply_amended(item, day):
+    _end(item, item.version.procedure.published_version(), Status.AMENDED, day)
+    _publish(item, day)
+
+
+def _apply_replaced(item, day):
+    _end(item, item.replaces.published_version(), Status.REPLACED, day)
+    _publish(item, day)
+
+
+def _apply_abolished(item, day):
+    _end(item, item.version, Status.ABOLISHED, day)
+
+
+APPLY = {
+    Change.NEW: _apply_new,
+    Change.AMENDED: _apply_amended,
+    Change.REPLACED: _apply_replaced,
+    Change.ABOLISHED: _apply_abolished,
+}
+
+
+def decisions_apply_due(*, on: date | None = None) -> list[PublicationDecision]:
+    """Apply every issued decision whose effective date has come (the daily scheduled job)."""
+    due = PublicationDecision.objects.filter(status=DecisionStatus.ISSUED, effective_on__lte=on or today())
+    return [decision_apply(decision=d) for d in due.order_by("effective_on", "id")]

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from tinhgon.procedures import decision_views, import_views, views
+
+app_name = "procedures"
+
+urlpatterns = [
+    # /thu-tuc/: the internal registry (login required)
+    path("", views.procedure_list, name="list"),
+    path("them/", views.procedure_new, name="create"),
+    path("danh-muc-mau/", views.template_list, name="templates"),
+    path("<int:pk>/", views.procedure_detail, name="detail"),
+    path("<int:pk>/sua/", views.procedure_edit, name="edit"),
+    path("<int:pk>/phien-ban-moi/", views.version_new, name="version-new"),
+    path("<int:pk>/so-sanh/", views.version_compare, name="compare"),
+    path("<int:pk>/trinh/", views.submit, name="submit"),
+    path("<int:pk>/kiem-soat/", views.check, name="check"),
+    path("<int:pk>/tra-lai/", views.return_, name="return"),
+    path("<int:pk>/mau-don/", views.form_upload, name="form-upload"),
+    # /thu-tuc/quyet-dinh/: publication decisions
+    path("quyet-dinh/", decision_views.decision_list, name="decisions"),
+    path("quyet-dinh/them/", decision_views.decision_create, name="decision-create"),
+    path("quyet-dinh/<int:pk>/", decision_views.decision_detail, name="decision"),
+    path("quyet-dinh/<int:pk>/sua/", decision_views.decision_edit, name="decision-edit"),
+    path("quyet-dinh/<int:pk>/ban-hanh/", decision_views.decision_issue_view, name="decision-issue"),
+    path("quyet-dinh/<int:pk>/du-thao.docx", decision_views.decision_docx, name="decision-docx"),
+    path("quyet-dinh/<int:pk>/bo/<int:item_pk>/", decision_views.decision_item_remove, name="decision-item-remove"),
+    # Excel import/export
+    path("nhap-excel/", import_views.import_upload, name="import"),
+    path("nhap-excel/xac-nhan/", import_views.import_confirm, name="import-confirm"),
+    path("mau-nhap-excel.xlsx", import_views.import_template, name="import-template"),
+    path("xuat-excel/", import_views.export, name="export"),
+]

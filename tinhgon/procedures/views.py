@@ -1,0 +1,270 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core.text import fold_vn
+from tinhgon.organisations.models import Organisation
+from tinhgon.procedures import workflow
+from tinhgon.procedures.diff import compare
+from tinhgon.procedures.forms import (
+    NewProcedureForm,
+    RegistryFilterForm,
+    ReturnForm,
+    VersionForm,
+    components_from,
+    part_formsets,
+)
+from tinhgon.procedures.models import Procedure, ProcedureForm, ProcedureVersion
+from tinhgon.procedures.services import Components, procedure_create, version_start_next, version_update
+
+
+def _get_procedure_for_user(request, pk: int, action: str = "procedures.view") -> Procedure:
+    """The procedure, if the user may do `action` on it: 404 outside what they may see, 403 when visible only."""
+    procedure = get_object_or_404(Procedure.objects.select_related("owner"), pk=pk, is_template=False)
+    if not request.policy.allows("procedures.view", procedure.owner):
+        raise Http404
+    if not request.policy.allows(action, procedure.owner):
+        raise PermissionDenied
+    return procedure
+
+
+def filter_registry(versions, form: RegistryFilterForm):
+    """Apply the registry filters (shared by the list page and the Excel export)."""
+    if not form.is_valid():
+        return versions
+    data = form.cleaned_data
+    for word in fold_vn(data["q"]).split():
+        versions = versions.filter(search_text__contains=word)
+    if data["owner"]:
+        root = Organisation.objects.filter(code=data["owner"].strip()).first()
+        versions = (
+            versions.filter(procedure__owner__in=Organisation.objects.ever_under([root])) if root else versions.none()
+        )
+    for name in ("group", "level", "status", "field"):
+        if data[name]:
+            versions = versions.filter(**{name: data[name]})
+    return versions
+
+
+def registry_versions(request):
+    if not request.policy.can_anywhere("procedures.view"):
+        raise PermissionDenied
+    return (
+        ProcedureVersion.objects.latest()
+        .filter(procedure__is_template=False)
+        .owned_within(request.policy.organisations("procedures.view"))
+        .select_related("procedure__owner", "field")
+    )
+
+
+@login_required
+def procedure_list(request):
+    form = RegistryFilterForm(request.GET or None)
+    versions = filter_registry(registry_versions(request), form).order_by("procedure__code")
+    page = Paginator(versions, 50).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(request, "procedures/procedure_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def procedure_new(request):
+    owners = request.policy.organisations("procedures.edit").current().order_by("name")
+    if not owners.exists():
+        raise PermissionDenied
+    head = NewProcedureForm(request.POST or None, owners=owners, initial=_default_owner(request))
+    form = VersionForm(request.POST or None)
+    formsets = part_formsets(request.POST or None)
+    if request.method == "POST" and _all_valid(head, form, formsets):
+        try:
+            procedure = procedure_create(
+                owner=head.cleaned_data["owner"],
+                code=head.cleaned_data["code"],
+                national_code=head.cleaned_data["national_code"],
+                components=components_from(form, formsets),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã lưu dự thảo thủ tục {procedure.code}.")
+            return redirect("procedures:detail", pk=procedure.pk)
+    return render(request, "procedures/procedure_form.html", {"head": head, "form": form, "formsets": formsets})
+
+
+def _default_owner(request):
+    membership = request.acting_membership
+    return {"owner": membership.organisation} if membership else {}
+
+
+def _all_valid(*forms_and_sets) -> bool:
+    items = [*forms_and_sets[:-1], *forms_and_sets[-1].values()]
+    return all([item.is_valid() for item in items])  # a list, so every form shows its errors
+
+
+@login_required
+def procedure_detail(request, pk):
+    procedure = _get_procedure_for_user(request, pk)
+    versions = list(procedure.versions.order_by("-number"))
+    version = ProcedureVersion.objects.with_components().get(pk=versions[0].pk)
+    policy, owner = request.policy, procedure.owner
+    context = {
+        "procedure": procedure,
+        "version": version,
+        "versions": versions,
+        "can_edit": policy.allows("procedures.edit", owner),
+        "can_submit": policy.allows("procedures.submit", owner),
+        "can_check": policy.allows("procedures.check", owner),
+        "missing": version.missing_components() if version.status in {"draft", "returned", "submitted"} else [],
+        "return_form": ReturnForm(),
+        "decision_items": version.decision_items.select_related("decision"),
+    }
+    if policy.allows("audit.view", owner):
+        context["history"] = AuditLogEntry.objects.filter(
+            Q(content_type__model="procedure", object_id=str(procedure.pk))
+            | Q(content_type__model="procedureversion", object_id__in=[str(v.pk) for v in versions])
+        ).select_related("organisation")[:100]
+    return render(request, "procedures/procedure_detail.html", context)
+
+
+@login_required
+def procedure_edit(request, pk):
+    procedure = _get_procedure_for_user(request, pk, "procedures.edit")
+    version = procedure.latest_version()
+    if not version.is_editable:
+        messages.info(request, "Phiên bản hiện tại không sửa được. Hãy tạo phiên bản sửa đổi mới.")
+        return redirect("procedures:detail", pk=pk)
+    form = VersionForm(request.POST or None, instance=version, initial={"channels": version.channels})
+    formsets = part_formsets(request.POST or None, version=version)
+    if request.method == "POST" and _all_valid(form, formsets):
+        try:
+            version_update(
+                version=version,
+                components=components_from(form, formsets),
+                started_from=form.cleaned_data.get("row_version"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("procedures:detail", pk=pk)
+    return render(
+        request,
+        "procedures/procedure_form.html",
+        {"form": form, "formsets": formsets, "procedure": procedure, "version": version},
+    )
+
+
+@require_POST
+@login_required
+def version_new(request, pk):
+    procedure = _get_procedure_for_user(request, pk, "procedures.edit")
+    try:
+        draft = version_start_next(procedure=procedure, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("procedures:detail", pk=pk)
+    messages.success(request, f"Đã tạo dự thảo phiên bản {draft.number} từ phiên bản đang có hiệu lực.")
+    return redirect("procedures:edit", pk=pk)
+
+
+def _transition_view(action: str, apply):
+    @require_POST
+    @login_required
+    def view(request, pk):
+        procedure = _get_procedure_for_user(request, pk, action)
+        with transaction.atomic():
+            version = ProcedureVersion.objects.select_for_update().filter(procedure=procedure).order_by("-number")[0]
+            try:
+                apply(request, version)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, f"Thủ tục đã chuyển sang trạng thái “{version.get_status_display()}”.")
+        return redirect("procedures:detail", pk=pk)
+
+    return view
+
+
+submit = _transition_view("procedures.submit", lambda request, v: workflow.version_submit(v))
+check = _transition_view("procedures.check", lambda request, v: workflow.version_check(v))
+return_ = _transition_view(
+    "procedures.check", lambda request, v: workflow.version_return(v, request.POST.get("comment", ""))
+)
+
+
+@login_required
+def version_compare(request, pk):
+    procedure = _get_procedure_for_user(request, pk)
+    versions = {v.number: v for v in procedure.versions.order_by("number")}
+    numbers = sorted(versions)
+    try:
+        a = int(request.GET.get("a", numbers[-2] if len(numbers) > 1 else numbers[0]))
+        b = int(request.GET.get("b", numbers[-1]))
+        old, new = versions[a], versions[b]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    context = {"procedure": procedure, "old": old, "new": new, "rows": compare(old, new), "numbers": numbers}
+    return render(request, "procedures/version_compare.html", context)
+
+
+@require_POST
+@login_required
+def form_upload(request, pk):
+    procedure = _get_procedure_for_user(request, pk, "procedures.edit")
+    version = procedure.latest_version()
+    upload, name = request.FILES.get("file"), request.POST.get("name", "").strip()
+    if not version.is_editable:
+        messages.error(request, "Chỉ thêm mẫu đơn vào phiên bản đang dự thảo.")
+    elif not upload or not name:
+        messages.error(request, "Cần nhập tên mẫu đơn và chọn tệp.")
+    elif upload.size > 10 * 1024 * 1024:
+        messages.error(request, "Tệp mẫu đơn không được lớn hơn 10 MB.")
+    else:
+        ProcedureForm.objects.create(version=version, name=name, file=upload, order=version.forms.count() + 1)
+        messages.success(request, f"Đã thêm mẫu “{name}”.")
+    return redirect("procedures:detail", pk=pk)
+
+
+@login_required
+def template_list(request):
+    owners = request.policy.organisations("procedures.edit").current().order_by("name")
+    if not owners.exists():
+        raise PermissionDenied
+    templates = (
+        ProcedureVersion.objects.latest()
+        .filter(procedure__is_template=True)
+        .select_related("procedure__owner", "field")
+        .order_by("field__name", "name")
+    )
+    if request.method == "POST":
+        return _adopt(request, owners, templates)
+    return render(request, "procedures/template_list.html", {"templates": templates, "owners": owners})
+
+
+def _adopt(request, owners, templates):
+    owner = owners.filter(pk=request.POST.get("owner") or 0).first()
+    chosen = templates.filter(pk__in=request.POST.getlist("versions"))
+    if owner is None or not chosen:
+        messages.error(request, "Chọn cơ quan áp dụng và ít nhất một thủ tục mẫu.")
+        return redirect("procedures:templates")
+    adopted = 0
+    with transaction.atomic():
+        for version in chosen:
+            if Procedure.objects.filter(owner=owner, template=version.procedure).exists():
+                continue
+            procedure_create(
+                owner=owner, components=Components.of(version), template=version.procedure, by=request.user
+            )
+            adopted += 1
+    messages.success(request, f"Đã tạo {adopted} dự thảo thủ tục cho {owner} từ danh mục mẫu.")
+    return redirect(f"{reverse('procedures:list')}?owner={owner.code}&status=draft")
