@@ -1,0 +1,158 @@
+"""Public, read-only API of the disclosure portal: procedures in force, no authentication.
+
+Same visibility as the portal pages (`ProcedureVersion.objects.published()`): nothing else is reachable, not even by
+a guessed code. Field names follow the registry API (`/api/v1/procedures/`).
+"""
+
+from django.shortcuts import get_object_or_404
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
+
+from tinhgon.portal.queries import filter_versions, public_versions
+from tinhgon.procedures.models import DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
+from tinhgon.procedures.search import search_versions
+
+
+class PublicStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Step
+        fields = ["order", "actor", "action", "duration"]
+
+
+class PublicDossierItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierItem
+        fields = ["name", "originals", "copies", "certified_copies", "obtainable_from_data"]
+
+
+class PublicLegalBasisSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalBasis
+        fields = ["number", "date", "issuer", "title", "article"]
+
+
+class PublicFormSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcedureForm
+        fields = ["name", "url"]
+
+    def get_url(self, form) -> str | None:
+        if not form.file:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(form.file.url) if request else form.file.url
+
+
+class PublicProcessingTimeSerializer(serializers.Serializer):
+    value = serializers.DecimalField(
+        source="processing_time_value", max_digits=6, decimal_places=1, coerce_to_string=False, allow_null=True
+    )
+    unit = serializers.CharField(source="processing_time_unit")
+
+
+class PublicProcedureSummarySerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="procedure.code")
+    owner = serializers.CharField(source="procedure.owner.code")
+    owner_name = serializers.CharField(source="procedure.owner.name")
+    field = serializers.CharField(source="field.name")
+    version = serializers.IntegerField(source="number")
+
+    class Meta:
+        model = ProcedureVersion
+        fields = ["code", "name", "group", "level", "field", "owner", "owner_name", "version", "effective_from"]
+
+
+class PublicProcedureSerializer(PublicProcedureSummarySerializer):
+    national_code = serializers.CharField(source="procedure.national_code")
+    steps = PublicStepSerializer(many=True)
+    dossier_items = PublicDossierItemSerializer(many=True)
+    processing_time = PublicProcessingTimeSerializer(source="*")
+    legal_bases = PublicLegalBasisSerializer(many=True)
+    forms = PublicFormSerializer(many=True)
+
+    class Meta(PublicProcedureSummarySerializer.Meta):
+        fields = [
+            "code",
+            "national_code",
+            "name",
+            "group",
+            "level",
+            "field",
+            "owner",
+            "owner_name",
+            "steps",
+            "channels",
+            "dossier_items",
+            "dossier_sets",
+            "processing_time",
+            "performers",
+            "authority",
+            "performing_body",
+            "coordinating_bodies",
+            "result",
+            "fees",
+            "forms",
+            "conditions",
+            "legal_bases",
+            "version",
+            "effective_from",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Thủ tục đang có hiệu lực (công khai)",
+        parameters=[
+            OpenApiParameter("q", str, description="Từ khóa, có dấu hoặc không dấu; chấp nhận lỗi gõ nhỏ."),
+            OpenApiParameter("owner", str, description="Mã cơ quan; gồm cả các đơn vị trực thuộc."),
+            OpenApiParameter("group", str, enum=["A", "B"]),
+            OpenApiParameter("field", str, description="Mã hoặc tên lĩnh vực."),
+            OpenApiParameter("level", str, enum=["central", "province", "district", "commune"]),
+        ],
+    ),
+    retrieve=extend_schema(summary="Toàn bộ nội dung một thủ tục đang có hiệu lực (công khai)"),
+)
+class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Procedures in force: list (search and filters) and one procedure by its code, with every component."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    filter_backends = []
+    lookup_field = "code"
+    lookup_url_kwarg = "code"
+    lookup_value_regex = "[^/]+"
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if self.search_mode:
+            response["X-Search-Mode"] = self.search_mode  # "fuzzy": no exact match, approximate results
+        return response
+
+    def get_serializer_class(self):
+        return PublicProcedureSerializer if self.action == "retrieve" else PublicProcedureSummarySerializer
+
+    def get_queryset(self):
+        versions = public_versions().select_related("procedure__owner", "field")
+        if self.action == "retrieve":
+            return versions.with_components()
+        params = self.request.query_params
+        versions = filter_versions(
+            versions,
+            owner=params.get("owner", ""),
+            field=params.get("field", ""),
+            group=params.get("group", ""),
+            level=params.get("level", ""),
+        )
+        if params.get("q", "").strip():
+            versions, self.search_mode = search_versions(versions, params["q"])
+            return versions
+        return versions.order_by("procedure__code")
+
+    search_mode = None
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), procedure__code=self.kwargs["code"])

@@ -1,0 +1,30 @@
+from django import forms
+
+from tinhgon.core.dates import today
+from tinhgon.core.forms import StyledForm
+from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
+from tinhgon.procedures.constants import Group, Level
+from tinhgon.procedures.models import Field
+
+ALL = [("", "Tất cả")]
+
+
+class PortalSearchForm(StyledForm, forms.Form):
+    q = forms.CharField(label="Tìm thủ tục", required=False, max_length=200)
+    co_quan = forms.ChoiceField(label="Cơ quan", required=False)
+    linh_vuc = forms.ChoiceField(label="Lĩnh vực", required=False)
+    nhom = forms.ChoiceField(label="Nhóm", required=False, choices=ALL + [(g.value, f"Nhóm {g.value}") for g in Group])
+    cap = forms.ChoiceField(label="Cấp thực hiện", required=False, choices=ALL + list(Level.choices))
+
+    def __init__(self, *args, published=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": "Ví dụ: xet tang bang khen (gõ có dấu hoặc không dấu)", "type": "search"}
+        )
+        # The owners of published procedures and the units above them (choosing a unit includes its subtree).
+        owners = published.values("procedure__owner_id")
+        above = OrganisationLink.objects.filter(valid_on(today()), descendant__in=owners).values("ancestor_id")
+        units = Organisation.objects.filter(pk__in=above).order_by("name").values_list("code", "name")
+        self.fields["co_quan"].choices = ALL + list(units)
+        fields = Field.objects.filter(is_active=True).values_list("code", "name")
+        self.fields["linh_vuc"].choices = ALL + list(fields)

@@ -1,0 +1,173 @@
+"""Public disclosure portal (công khai thủ tục hành chính nội bộ): no login.
+
+Only versions in force are listed, searched and shown (`ProcedureVersion.objects.published()`): drafts, submitted,
+checked, returned and scheduled (not yet effective) versions answer 404 even at a guessed address. A decision page
+may also name the versions a decision ended. Every page runs a fixed number of queries, whatever the data size.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from tinhgon.portal.forms import PortalSearchForm
+from tinhgon.portal.queries import (
+    NAMEABLE_VERSION_STATES,
+    PUBLIC_DECISION_STATES,
+    filter_versions,
+    public_versions,
+)
+from tinhgon.procedures.constants import Change, Group
+from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
+from tinhgon.procedures.search import MODE_FUZZY, search_versions
+
+PER_PAGE = 20
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
+
+
+def _query_string(request, **changes) -> str:
+    """The current query string with `changes` applied (None removes a key) and the page number dropped."""
+    params = {k: v for k, v in request.GET.items() if k != "trang" and v}
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return urlencode(params)
+
+
+def search(request):
+    """Search and browse. Without a query: every procedure in force, by owner, field and name."""
+    published = public_versions()
+    form = PortalSearchForm(request.GET or None, published=published)
+    form.is_valid()  # an invalid filter is reported on the form and ignored
+    data = getattr(form, "cleaned_data", {})
+    q = (data.get("q") or "").strip()
+    versions = filter_versions(
+        published,
+        owner=data.get("co_quan", ""),
+        field=data.get("linh_vuc", ""),
+        group=data.get("nhom", ""),
+        level=data.get("cap", ""),
+    )
+    mode = None
+    if q:
+        versions, mode = search_versions(versions, q)
+    else:
+        # Folded columns sort as Vietnamese readers expect ("Tài chính" before "Thi đua"), on any database collation.
+        versions = versions.order_by("procedure__owner__search_text", "field__code", "search_text", "pk")
+
+    # Facets over the current result set, one aggregate query each.
+    by_field = versions.order_by().values("field__code", "field__name").annotate(n=Count("pk"))
+    by_group = versions.order_by().values("group").annotate(n=Count("pk"))
+    field_facets = [
+        {
+            "label": row["field__name"],
+            "count": row["n"],
+            "active": data.get("linh_vuc") == row["field__code"],
+            "query": _query_string(
+                request, linh_vuc=None if data.get("linh_vuc") == row["field__code"] else row["field__code"]
+            ),
+        }
+        for row in sorted(by_field, key=lambda r: (-r["n"], r["field__name"]))
+    ]
+    group_facets = [
+        {
+            "label": Group(row["group"]).label,
+            "code": row["group"],
+            "count": row["n"],
+            "active": data.get("nhom") == row["group"],
+            "query": _query_string(request, nhom=None if data.get("nhom") == row["group"] else row["group"]),
+        }
+        for row in sorted(by_group, key=lambda r: r["group"])
+    ]
+
+    page = Paginator(versions.select_related("procedure__owner", "field"), PER_PAGE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "form": form,
+            "q": q,
+            "fuzzy": mode == MODE_FUZZY,
+            "page": page,
+            "query": _query_string(request),
+            "field_facets": field_facets,
+            "group_facets": group_facets,
+            "filtered": any(data.get(k) for k in ("co_quan", "linh_vuc", "nhom", "cap")),
+        },
+    )
+
+
+def _published_version(code: str) -> ProcedureVersion:
+    return get_object_or_404(public_versions().with_components(), procedure__code=code)
+
+
+def procedure(request, code):
+    version = _published_version(code)
+    publications = (
+        DecisionItem.objects.filter(version=version, decision__status__in=PUBLIC_DECISION_STATES)
+        .select_related("decision__issuer")
+        .order_by("decision__effective_on", "decision_id")
+    )
+    return render(request, "portal/procedure.html", {"version": version, "publications": publications})
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def procedure_docx(request, code):
+    from tinhgon.procedures.documents import procedure_docx as render_docx
+
+    version = _published_version(code)
+    return _download(render_docx(version), f"{version.procedure.code}.docx", DOCX_TYPE)
+
+
+def procedure_pdf(request, code):
+    from tinhgon.procedures.documents import procedure_pdf as render_pdf
+
+    version = _published_version(code)
+    return _download(render_pdf(version), f"{version.procedure.code}.pdf", PDF_TYPE)
+
+
+def _public_decisions():
+    counts = {
+        f"n_{change.value}": Count("items", filter=Q(items__change=change.value))
+        for change in (Change.NEW, Change.AMENDED, Change.REPLACED, Change.ABOLISHED)
+    }
+    return (
+        PublicationDecision.objects.filter(status__in=PUBLIC_DECISION_STATES)
+        .select_related("issuer")
+        .annotate(**counts)
+    )
+
+
+def decisions(request):
+    """Issued and applied publication decisions, newest effective date first, with item counts by change."""
+    page = Paginator(_public_decisions().order_by("-effective_on", "-id"), PER_PAGE).get_page(request.GET.get("trang"))
+    return render(request, "portal/decision_list.html", {"page": page})
+
+
+def decision(request, pk):
+    """An issued or applied decision and the procedures it names, limited to versions in force or ended: the
+    procedures of a decision not yet effective are only counted."""
+    decision = get_object_or_404(_public_decisions(), pk=pk)
+    items = (
+        decision.items.filter(version__status__in=NAMEABLE_VERSION_STATES, version__procedure__is_template=False)
+        .select_related("version__procedure", "version__field", "replaces")
+        .annotate(in_force=Exists(public_versions().filter(procedure=OuterRef("version__procedure"))))
+        .order_by("order", "id")
+    )
+    items = list(items)
+    total = decision.n_new + decision.n_amended + decision.n_replaced + decision.n_abolished
+    return render(
+        request,
+        "portal/decision_detail.html",
+        {"decision": decision, "items": items, "pending": total - len(items)},
+    )
