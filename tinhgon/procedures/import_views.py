@@ -1,0 +1,169 @@
+"""Excel in and out of the registry: the import form, its preview and confirmation, the template download and the
+export of the (filtered) registry list. The work itself is in procedures/excel.py."""
+
+import time
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from tinhgon.core.dates import today
+from tinhgon.core.forms import StyledForm
+from tinhgon.procedures import excel
+from tinhgon.procedures.forms import RegistryFilterForm
+from tinhgon.procedures.views import filter_registry, registry_versions
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING_KEY = "procedure_imports"  # session: {token: owner pk} of the files checked and waiting for confirmation
+STALE_AFTER_SECONDS = 24 * 60 * 60
+SHOWN_ROWS = 500
+
+
+class ImportForm(StyledForm, forms.Form):
+    owner = forms.ModelChoiceField(label="Cơ quan quản lý các thủ tục", queryset=None)
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx) theo mẫu",
+        allow_empty_file=True,  # refused by excel.check_upload with its own message
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
+    )
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+
+def _edit_owners(request):
+    """The current units the user may import for; 403 when there is none."""
+    owners = request.policy.organisations("procedures.edit").current().order_by("name")
+    if not owners.exists():
+        raise PermissionDenied
+    return owners
+
+
+def _posted_owner(request, owners):
+    """The owner named in the POST, refusing (403) one outside the user's scope, which a form never offers."""
+    value = request.POST.get("owner", "")
+    if not value:
+        return None
+    if not value.isdigit() or not owners.filter(pk=value).exists():
+        raise PermissionDenied
+    return owners.get(pk=value)
+
+
+def _imports_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _store(upload) -> str:
+    """Keep a checked upload until it is confirmed: MEDIA_ROOT/imports/<uuid>.xlsx. Files left behind for more
+    than a day (an abandoned preview) are removed on the way."""
+    directory = _imports_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*.xlsx"):
+        if old.stat().st_mtime < time.time() - STALE_AFTER_SECONDS:
+            old.unlink(missing_ok=True)
+    token = str(uuid.uuid4())
+    with open(directory / f"{token}.xlsx", "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token
+
+
+def _stored(token: str) -> Path | None:
+    try:
+        if str(uuid.UUID(token)) != token:
+            return None
+    except (ValueError, TypeError):
+        return None
+    path = _imports_dir() / f"{token}.xlsx"
+    return path if path.is_file() else None
+
+
+def _forget(request, token: str) -> None:
+    pending = request.session.get(PENDING_KEY, {})
+    if token in pending:
+        del pending[token]
+        request.session[PENDING_KEY] = pending
+    path = _stored(token)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _preview(request, owner, result, token=""):
+    context = {
+        "owner": owner,
+        "result": result,
+        "token": token,
+        "rows": result.rows[:SHOWN_ROWS],
+        "errors": result.errors[:SHOWN_ROWS],
+        "more_rows": max(len(result.rows) - SHOWN_ROWS, 0),
+        "more_errors": max(len(result.errors) - SHOWN_ROWS, 0),
+    }
+    return render(request, "procedures/import_preview.html", context)
+
+
+@login_required
+def import_upload(request):
+    owners = _edit_owners(request)
+    if request.method == "POST":
+        _posted_owner(request, owners)
+    initial = {"owner": request.acting_membership.organisation} if request.acting_membership else {}
+    form = ImportForm(request.POST or None, request.FILES or None, owners=owners, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        owner, upload = form.cleaned_data["owner"], form.cleaned_data["file"]
+        try:
+            excel.check_upload(upload)
+        except excel.UploadRefused as refused:
+            form.add_error("file", refused)
+        else:
+            token = _store(upload)
+            result = excel.import_procedures(_stored(token), owner=owner, by=request.user, dry_run=True)
+            if not result.ok:
+                _forget(request, token)
+                return _preview(request, owner, result)
+            request.session[PENDING_KEY] = {**request.session.get(PENDING_KEY, {}), token: owner.pk}
+            return _preview(request, owner, result, token)
+    return render(request, "procedures/import.html", {"form": form, "max_mb": excel.MAX_UPLOAD_BYTES // 1024 // 1024})
+
+
+@require_POST
+@login_required
+def import_confirm(request):
+    owners = _edit_owners(request)
+    owner = _posted_owner(request, owners)
+    token = request.POST.get("token", "")
+    path = _stored(token)
+    if owner is None or path is None or request.session.get(PENDING_KEY, {}).get(token) != owner.pk:
+        raise Http404("Phiên nhập này không còn hiệu lực; hãy tải tệp lên lại.")
+    result = excel.import_procedures(path, owner=owner, by=request.user)
+    _forget(request, token)
+    if not result.ok:  # the registry changed since the preview
+        return _preview(request, owner, result)
+    messages.success(request, f"Đã nhập tệp Excel cho {owner}: {result.summary().removeprefix('Đã ')}")
+    return redirect(f"{reverse('procedures:list')}?owner={owner.code}")
+
+
+@require_GET
+@login_required
+def import_template(request):
+    if not request.policy.can_anywhere("procedures.view"):
+        raise PermissionDenied
+    response = HttpResponse(excel.build_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-thu-tuc.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def export(request):
+    """The registry list as .xlsx, with the list page's filters and only what the user may see."""
+    versions = filter_registry(registry_versions(request), RegistryFilterForm(request.GET or None))
+    return excel.export_response(versions, f"danh-muc-thu-tuc-{today():%d-%m-%Y}.xlsx")
