@@ -95,6 +95,14 @@ def test_list_is_scoped_and_filtered(login, world):
     assert "P-A-1-001" in client.get(url("list"), {"q": "xet tang bang khen"}).content.decode()
 
 
+def test_list_offers_excel_import_to_editors_and_export_with_the_filters(login, world):
+    officer_page = login(world.officer_a1).get(url("list"), {"status": "draft"}).content.decode()
+    assert reverse("procedures:import") in officer_page
+    assert f"{reverse('procedures:export')}?status=draft" in officer_page
+    reader_page = login(world.oversight).get(url("list")).content.decode()
+    assert reverse("procedures:import") not in reader_page and reverse("procedures:export") in reader_page
+
+
 def test_outsider_gets_404_and_officer_elsewhere_404(login, world):
     procedure = make_procedure(world.units["P-A-1"])
     assert login(world.outsider).get(url("detail", procedure.pk)).status_code == 404
