@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tinhgon.audit",
     "tinhgon.procedures",
     "tinhgon.portal",
+    "tinhgon.reviews",
     "tinhgon.api",
     "tinhgon.demo",
 ]

@@ -57,6 +57,8 @@ def build_world() -> World:
     users = {
         "admin": person("admin", "P", Role.ADMIN),
         "oversight": person("oversight", "P", Role.OVERSIGHT),
+        "chair_p": person("chair_p", "P", Role.AGENCY_LEADER),
+        "focal_p": person("focal_p", "P", Role.FOCAL_POINT),
         "leader_a": person("leader_a", "P-A", Role.AGENCY_LEADER),
         "focal_a": person("focal_a", "P-A", Role.FOCAL_POINT),
         "head_a1": person("head_a1", "P-A-1", Role.UNIT_HEAD),

@@ -48,6 +48,30 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
         "Soạn, ban hành quyết định công bố",
         {Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
     ),
+    # Review and simplification (issue 4)
+    "reviews.view": ("Xem kế hoạch, phiếu rà soát, phương án và sổ theo dõi chỉ tiêu", EVERY_ROLE),
+    "reviews.plan": (
+        "Lập kế hoạch rà soát, giao phiếu rà soát",
+        {Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE, Role.ADMIN: SUBTREE},
+    ),
+    "reviews.edit": (
+        "Điền phiếu rà soát, bảng tính chi phí, phương án đơn giản hóa",
+        {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE},
+    ),
+    "reviews.submit": ("Trình phiếu rà soát và phương án", {Role.UNIT_HEAD: SUBTREE, Role.AGENCY_LEADER: SUBTREE}),
+    "reviews.check": ("Kiểm soát, trả lại phiếu rà soát; đánh giá độc lập", {Role.FOCAL_POINT: SUBTREE}),
+    "reviews.approve": (
+        "Soạn, ban hành quyết định phê duyệt phương án",
+        {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE},
+    ),
+    "reviews.implement": (
+        "Cập nhật thực thi phương án",
+        {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
+    ),
+    "reviews.parameters": (
+        "Quản lý bộ tham số chi phí, mốc chỉ tiêu",
+        {Role.FOCAL_POINT: SUBTREE, Role.ADMIN: SUBTREE},
+    ),
 }
 
 ROLE_PRIORITY = [

@@ -21,6 +21,7 @@ from tinhgon.procedures.models import (
     PublicationDecision,
     Step,
 )
+from tinhgon.procedures.signals import decision_applied
 
 PART_MODELS = {"steps": Step, "dossier_items": DossierItem, "legal_bases": LegalBasis}
 VERSION_FIELDS = [
@@ -233,12 +234,14 @@ def decision_apply(*, decision: PublicationDecision) -> PublicationDecision:
     """Apply an issued decision to the registry as of its effective date D: new versions take effect on D, the
     versions they amend, replace or abolish end on D - 1, and the decision items that published those are ended."""
     day = decision.effective_on
-    for item in decision.items.select_related("version__procedure", "replaces"):
+    items = list(decision.items.select_related("version__procedure", "replaces"))
+    for item in items:
         APPLY[item.change](item, day)
     with audit.action("procedures.decision.applied"):
         decision.status = DecisionStatus.APPLIED
         decision.applied_at = timezone.now()
         decision.save()
+    decision_applied.send(sender=PublicationDecision, decision=decision, versions=[item.version for item in items])
     return decision
 
 

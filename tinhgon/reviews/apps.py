@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "tinhgon.reviews"
+    verbose_name = "Rà soát, đơn giản hóa thủ tục nội bộ"
+
+    def ready(self):
+        from tinhgon.reviews import receivers  # noqa: F401

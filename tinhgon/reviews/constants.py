@@ -1,0 +1,81 @@
+from django.db import models
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Đang rà soát"
+    SUBMITTED = "submitted", "Đã trình"
+    RETURNED = "returned", "Bị trả lại"
+    CHECKED = "checked", "Đã kiểm soát"
+    ASSESSED = "assessed", "Đã đánh giá độc lập"
+    APPROVED = "approved", "Đã phê duyệt phương án"
+
+
+EDITABLE = {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
+# A review counts as done ("đã rà soát") once the focal point has checked it.
+REVIEWED = {ReviewStatus.CHECKED, ReviewStatus.ASSESSED, ReviewStatus.APPROVED}
+
+
+class Criterion(models.TextChoices):
+    NECESSITY = "necessity", "Sự cần thiết"
+    REASONABLENESS = "reasonableness", "Tính hợp lý"
+    LEGALITY = "legality", "Tính hợp pháp"
+
+
+class Action(models.TextChoices):
+    ABOLISH = "abolish", "Bãi bỏ"
+    REPLACE = "replace", "Thay thế"
+    AMEND = "amend", "Sửa đổi, bổ sung"
+    KEEP = "keep", "Giữ nguyên"
+
+
+# Actions that count toward the "≥ 20% of procedures cut" target (K4, domain.md §9.1).
+SIMPLIFYING = {Action.ABOLISH, Action.REPLACE, Action.AMEND}
+# Actions that change the procedure, so the proposal carries a draft next version of it.
+CHANGING = {Action.REPLACE, Action.AMEND}
+
+
+class ChangeKind(models.TextChoices):
+    REMOVE_DOSSIER_ITEM = "remove_dossier_item", "Bỏ thành phần hồ sơ"
+    REDUCE_COPIES = "reduce_copies", "Giảm số lượng bản chính/bản sao"
+    REDUCE_DOSSIER_SETS = "reduce_dossier_sets", "Giảm số bộ hồ sơ"
+    CUT_TIME = "cut_time", "Rút ngắn thời hạn giải quyết"
+    ADD_ONLINE = "add_online", "Cho phép nộp hồ sơ trực tuyến"
+    INTERLINK = "interlink", "Liên thông giữa các cơ quan"
+    DECENTRALISE = "decentralise", "Phân cấp, ủy quyền giải quyết"
+    REMOVE_STEP = "remove_step", "Bỏ bước thực hiện"
+    SIMPLIFY_FORM = "simplify_form", "Đơn giản hóa mẫu đơn, tờ khai"
+    SIMPLIFY_CONDITION = "simplify_condition", "Bỏ, đơn giản hóa yêu cầu, điều kiện"
+    REMOVE_FEE = "remove_fee", "Bỏ, giảm phí, lệ phí"
+    OTHER = "other", "Nội dung khác"
+
+
+class Scenario(models.TextChoices):
+    CURRENT = "current", "Hiện tại"
+    PROPOSED = "proposed", "Sau đơn giản hóa"
+
+
+class Metric(models.TextChoices):
+    """What a milestone targets (domain.md §7, §9.1: K3, K4, K5, K6)."""
+
+    REVIEWED = "reviewed_pct", "Tỷ lệ thủ tục đã rà soát"
+    SIMPLIFIED = "simplified_pct", "Tỷ lệ thủ tục được cắt giảm, đơn giản hóa"
+    COST_SAVING = "cost_saving_pct", "Tỷ lệ cắt giảm chi phí tuân thủ"
+    IMPLEMENTED = "implemented_pct", "Tỷ lệ phương án đã thực thi"
+
+
+class MilestoneStatus(models.TextChoices):
+    MET = "met", "Đạt"
+    ON_TRACK = "on_track", "Đúng tiến độ"
+    AT_RISK = "at_risk", "Có nguy cơ chậm"
+    MISSED = "missed", "Không đạt"
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Chưa thực thi"
+    IN_PROGRESS = "in_progress", "Đang thực thi"
+    DONE = "done", "Đã thực thi"
+
+
+class ApprovalStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    ISSUED = "issued", "Đã ban hành"

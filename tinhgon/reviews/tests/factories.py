@@ -1,0 +1,125 @@
+"""Builders for review tests: published procedures, a round, forms in a given state, the §6.3 worked example."""
+
+from datetime import date
+from decimal import Decimal
+
+from tinhgon.core.dates import today
+from tinhgon.procedures.constants import Change, Status
+from tinhgon.procedures.models import PublicationDecision
+from tinhgon.procedures.services import decision_add_item, decision_issue
+from tinhgon.procedures.tests.factories import complete_components, make_procedure
+from tinhgon.reviews import services
+from tinhgon.reviews.constants import Action, ReviewStatus, Scenario
+from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, Review, ReviewRound
+
+_numbers = iter(range(7000, 99999))
+
+# domain.md §6.3: "Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh", 50,000 VND/h, 120 units a year.
+WORKED_BEFORE = [
+    services.RowData("Chuẩn bị hồ sơ (tờ trình, báo cáo thành tích, biên bản họp)", Decimal("8"), 0, 0, 40_000),
+    services.RowData("Nộp hồ sơ trực tiếp", Decimal("2"), 0, 0, 50_000),
+    services.RowData("Bổ sung hồ sơ (bình quân 01 lần)", Decimal("2")),
+    services.RowData("Nhận kết quả", Decimal("1")),
+]
+WORKED_AFTER = [
+    services.RowData("Chuẩn bị hồ sơ (bỏ biên bản họp)", Decimal("6")),
+    services.RowData("Nộp hồ sơ trên hệ thống", Decimal("0.5")),
+    services.RowData("Bổ sung hồ sơ (có danh mục kiểm tra trên hệ thống)", Decimal("0")),
+    services.RowData("Nhận kết quả điện tử", Decimal("0.25")),
+]
+
+
+def parameters(**overrides) -> CostParameterSet:
+    values = {
+        "name": "Thu nhập bình quân công chức (ví dụ §6.3)",
+        "year": 2024,
+        "monthly_income": Decimal("8800000"),
+        "working_days_per_month": Decimal("22"),
+        "hours_per_day": Decimal("8"),
+        "source": "domain.md §6.3",
+    }
+    return CostParameterSet.objects.create(**{**values, **overrides})
+
+
+def publish(world, owner, name="Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh", **fields):
+    """A procedure published by a decision effective today (group A unless `group` is given)."""
+    procedure = make_procedure(owner, status=Status.CHECKED, components=complete_components(name, **fields))
+    decision = PublicationDecision.objects.create(
+        number=f"{next(_numbers)}/QĐ-UBND",
+        issuer=world.units["P"],
+        signed_on=today(),
+        signer="Nguyễn Văn A",
+        effective_on=today(),
+    )
+    decision_add_item(decision=decision, version=procedure.latest_version(), change=Change.NEW)
+    decision_issue(decision=decision)
+    procedure.refresh_from_db()
+    return procedure
+
+
+def round_for(world, org=None, **fields) -> ReviewRound:
+    return services.round_create(
+        organisation=org or world.units["P-A"], title="Kế hoạch rà soát thủ tục nội bộ năm 2024", year=2024, **fields
+    )
+
+
+def answer_all(review: Review, value=True) -> None:
+    services.review_answer(
+        review=review, answers={a.question_id: {"answer": value, "reason": "Phù hợp"} for a in review.answers.all()}
+    )
+
+
+def filled(review: Review, action=Action.KEEP, before=None, after=None, params=None, **proposal) -> Review:
+    """Answer every question, write the current sheet (and the proposed one for changing actions) and the proposal."""
+    params = params or CostParameterSet.objects.first() or parameters()
+    answer_all(review)
+    services.sheet_save(
+        procedure=review.procedure,
+        scenario=Scenario.CURRENT,
+        rows=before or WORKED_BEFORE,
+        parameters=params,
+        review=review,
+        executions_per_year=1,
+        subjects_per_year=120,
+    )
+    reason = proposal.pop("reason", "" if action == Action.KEEP else "Giảm thành phần hồ sơ, nộp trực tuyến")
+    services.proposal_save(review=review, action=action, reason=reason, **proposal)
+    if after is not None:
+        services.sheet_save(
+            procedure=review.procedure,
+            scenario=Scenario.PROPOSED,
+            rows=after,
+            parameters=params,
+            review=review,
+            executions_per_year=1,
+            subjects_per_year=120,
+        )
+    review.refresh_from_db()
+    return review
+
+
+def advance(review: Review, to: str) -> Review:
+    """Move a filled review through submit/check (and assess) up to `to`."""
+    if to in {ReviewStatus.SUBMITTED, ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
+        services.review_submit(review)
+    if to in {ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
+        services.review_check(review)
+    if to == ReviewStatus.ASSESSED:
+        services.review_assess(review, "Đồng ý với phương án")
+    review.refresh_from_db()
+    return review
+
+
+def approve(world, reviews, issuer=None, signed_on: date | None = None, **fields) -> ApprovalDecision:
+    decision = ApprovalDecision.objects.create(
+        number=f"{next(_numbers)}/QĐ-UBND",
+        issuer=issuer or world.units["P"],
+        signed_on=signed_on or today(),
+        signer="Nguyễn Văn A",
+        signer_title="Chủ tịch",
+        **fields,
+    )
+    for review in reviews:
+        services.approval_add(decision=decision, review=review)
+    services.approval_issue(decision=decision)
+    return decision
