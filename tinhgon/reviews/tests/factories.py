@@ -69,7 +69,9 @@ def answer_all(review: Review, value=True) -> None:
     )
 
 
-def filled(review: Review, action=Action.KEEP, before=None, after=None, params=None, **proposal) -> Review:
+def filled(
+    review: Review, action=Action.KEEP, before=None, after=None, params=None, subjects=120, **proposal
+) -> Review:
     """Answer every question, write the current sheet (and the proposed one for changing actions) and the proposal."""
     params = params or CostParameterSet.objects.first() or parameters()
     answer_all(review)
@@ -80,7 +82,7 @@ def filled(review: Review, action=Action.KEEP, before=None, after=None, params=N
         parameters=params,
         review=review,
         executions_per_year=1,
-        subjects_per_year=120,
+        subjects_per_year=subjects,
     )
     reason = proposal.pop("reason", "" if action == Action.KEEP else "Giảm thành phần hồ sơ, nộp trực tuyến")
     services.proposal_save(review=review, action=action, reason=reason, **proposal)
@@ -92,7 +94,7 @@ def filled(review: Review, action=Action.KEEP, before=None, after=None, params=N
             parameters=params,
             review=review,
             executions_per_year=1,
-            subjects_per_year=120,
+            subjects_per_year=subjects,
         )
     review.refresh_from_db()
     return review
