@@ -170,7 +170,7 @@ def test_draft_submit_check_publish_and_find_without_diacritics(browser_as, live
     expect_message(officer, "Đã lưu thay đổi.")
     expect(officer.locator("#missing")).to_have_count(0)
     expect(officer.locator("#legal-bases")).to_contain_text(
-        "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/06/2022 Quốc hội, Điều 26"
+        "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/06/2022 của Quốc hội, Điều 26"
     )
     expect(officer.locator("#steps")).to_contain_text("Thẩm định hồ sơ, trình Giám đốc Sở quyết định")
 

@@ -322,7 +322,8 @@ class LegalBasis(VersionPart):
 
     def __str__(self):
         dated = f" ngày {self.date:%d/%m/%Y}" if self.date else ""
-        return " ".join(p for p in [self.title or "Văn bản", f"số {self.number}{dated}", self.issuer] if p)
+        issuer = f"của {self.issuer}" if self.issuer else ""
+        return " ".join(p for p in [self.title or "Văn bản", f"số {self.number}{dated}", issuer] if p)
 
 
 def form_upload_path(instance, filename):

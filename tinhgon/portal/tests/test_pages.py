@@ -159,7 +159,7 @@ def test_the_procedure_page_lays_out_every_component(client, world):
         "Quyết định tặng Bằng khen",
         "Mẫu tờ trình đề nghị khen thưởng",
         "Đơn vị có thành tích xuất sắc",
-        "Luật Thi đua, khen thưởng số 06/2024/QH15 ngày 15/06/2022 Quốc hội (Điều 84)",
+        "Luật Thi đua, khen thưởng số 06/2024/QH15 ngày 15/06/2022 của Quốc hội (Điều 84)",
         "Đơn vị P-A",
         "Nhóm A: giữa các cơ quan hành chính nhà nước",
         "Cấp tỉnh",
