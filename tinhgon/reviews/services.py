@@ -153,6 +153,8 @@ def hint_decide(*, review: Review, code: str, accepted: bool, note: str = "", by
     _require_editable(review)
     if code not in HINT_CODES:
         raise ValidationError(f"Không có gợi ý mã “{code}”.")
+    previous = HintDecision.objects.filter(review=review, code=code).first()
+    before = (previous.accepted, previous.note) if previous else (None, None)
     decision, _ = HintDecision.objects.update_or_create(
         review=review, code=code, defaults={"accepted": accepted, "note": note.strip(), "decided_by": by}
     )
@@ -160,7 +162,7 @@ def hint_decide(*, review: Review, code: str, accepted: bool, note: str = "", by
         review,
         verb="hint_decided",
         action="reviews.hint.accepted" if accepted else "reviews.hint.dismissed",
-        changes={"hint": [None, code], "note": [None, note.strip()]},
+        changes={"hint": [code, code], "accepted": [before[0], accepted], "note": [before[1], note.strip()]},
     )
     return decision
 

@@ -300,7 +300,8 @@ def test_decisions_are_recorded_and_audited(world, review):
     actions = list(AuditLogEntry.objects.for_object(review).values_list("action", flat=True))
     assert actions.count("reviews.hint.accepted") == 1 and actions.count("reviews.hint.dismissed") == 1
     entry = AuditLogEntry.objects.for_object(review).get(action="reviews.hint.dismissed")
-    assert entry.changes["hint"] == [None, "no_online_channel"]
+    assert entry.changes["hint"] == ["no_online_channel", "no_online_channel"]
+    assert entry.changes["accepted"] == [True, False]  # the earlier choice is kept in the trail
 
 
 def test_unknown_hint_code_is_refused(review):
