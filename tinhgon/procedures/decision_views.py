@@ -47,9 +47,15 @@ def decision_list(request):
     return render(request, "procedures/decision_list.html", {"decisions": decisions, "can_create": can_create})
 
 
+def _issuers(request):
+    """Units that may sign a publication decision: not the divisions of a department (they propose, not decide)."""
+    units = request.policy.organisations("decisions.manage").current()
+    return units.exclude(kind=Organisation.Kind.DEPARTMENT_UNIT).order_by("name")
+
+
 @login_required
 def decision_create(request):
-    issuers = request.policy.organisations("decisions.manage").current().order_by("name")
+    issuers = _issuers(request)
     if not issuers.exists():
         raise PermissionDenied
     form = DecisionForm(request.POST or None, issuers=issuers)
@@ -66,7 +72,7 @@ def decision_edit(request, pk):
     if decision.status != DecisionStatus.DRAFT:
         messages.error(request, "Quyết định đã ban hành không sửa được.")
         return redirect("procedures:decision", pk=pk)
-    issuers = request.policy.organisations("decisions.manage").current().order_by("name")
+    issuers = _issuers(request)
     form = DecisionForm(request.POST or None, instance=decision, issuers=issuers)
     if request.method == "POST" and form.is_valid():
         form.save()

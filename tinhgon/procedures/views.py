@@ -186,8 +186,8 @@ def _transition_view(action: str, apply):
             try:
                 apply(request, version)
             except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                first, *details = error.messages
+                messages.error(request, " ".join([first, "; ".join(details)]).strip())
             else:
                 messages.success(request, f"Thủ tục đã chuyển sang trạng thái “{version.get_status_display()}”.")
         return redirect("procedures:detail", pk=pk)
