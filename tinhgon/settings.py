@@ -189,6 +189,9 @@ SPECTACULAR_SETTINGS = {
         "ProcedureGroupEnum": "tinhgon.procedures.constants.Group",
         "ProcedureLevelEnum": "tinhgon.procedures.constants.Level",
         "ProcedureStatusEnum": "tinhgon.procedures.constants.Status",
+        "ProposalActionEnum": "tinhgon.reviews.constants.Action",
+        "CostScenarioEnum": "tinhgon.reviews.constants.Scenario",
+        "ReviewStatusEnum": "tinhgon.reviews.constants.ReviewStatus",
     },
 }
 

@@ -7,6 +7,14 @@ from tinhgon.api.v1.accounts import MembershipViewSet, UserViewSet
 from tinhgon.api.v1.organisations import OrganisationViewSet
 from tinhgon.api.v1.procedures import DecisionViewSet, ProcedureViewSet
 from tinhgon.api.v1.public import PublicProcedureViewSet
+from tinhgon.api.v1.reviews import (
+    ReviewCostParameterViewSet,
+    ReviewCostSheetViewSet,
+    ReviewLedgerView,
+    ReviewProposalViewSet,
+    ReviewRoundViewSet,
+    ReviewViewSet,
+)
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -15,9 +23,15 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("public/procedures", PublicProcedureViewSet, basename="public-procedure")
+router.register("review-rounds", ReviewRoundViewSet, basename="review-round")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("cost-parameters", ReviewCostParameterViewSet, basename="cost-parameter")
+router.register("cost-sheets", ReviewCostSheetViewSet, basename="cost-sheet")
+router.register("proposals", ReviewProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path("v1/ledger/", ReviewLedgerView.as_view(), name="ledger"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
