@@ -113,13 +113,9 @@ def advance(review: Review, to: str) -> Review:
 
 
 def approve(world, reviews, issuer=None, signed_on: date | None = None, **fields) -> ApprovalDecision:
+    fields = {"signer": "Nguyễn Văn A", "signer_title": "Chủ tịch", **fields}
     decision = ApprovalDecision.objects.create(
-        number=f"{next(_numbers)}/QĐ-UBND",
-        issuer=issuer or world.units["P"],
-        signed_on=signed_on or today(),
-        signer="Nguyễn Văn A",
-        signer_title="Chủ tịch",
-        **fields,
+        number=f"{next(_numbers)}/QĐ-UBND", issuer=issuer or world.units["P"], signed_on=signed_on or today(), **fields
     )
     for review in reviews:
         services.approval_add(decision=decision, review=review)

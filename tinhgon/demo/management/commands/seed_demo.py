@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tinhgon.audit import context as audit
-from tinhgon.demo import accounts, organisations, procedures
+from tinhgon.demo import accounts, organisations, procedures, reviews
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
             organisations.seed()
             users = accounts.seed()
             procedures.seed()
+            reviews.seed()
         self.stdout.write("Dữ liệu trình diễn đã sẵn sàng. Tài khoản (chỉ dùng để trình diễn):")
         for username, roles in users:
             self.stdout.write(f"  {username:<22} mật khẩu {accounts.DEMO_PASSWORD:<14} {roles}")
