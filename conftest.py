@@ -71,3 +71,42 @@ def published(world, decision):
         return procedure
 
     return _published
+
+
+# Data seeded by migrations (fields of the registry, the question bank and national milestones). A transactional
+# test (the browser tests) ends with a flush that empties every table, and the next tests on the same worker would
+# find them gone: put them back after each such test, in one place.
+SEEDING_MIGRATIONS = [
+    ("tinhgon.procedures.migrations.0002_seed_fields", "forward"),
+    ("tinhgon.reviews.migrations.0002_seed_question_bank_and_milestones", "seed"),
+]
+
+
+def reseed_migration_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from tinhgon.procedures.models import Field
+    from tinhgon.reviews.models import QuestionSet
+
+    present = {SEEDING_MIGRATIONS[0][0]: Field.objects.exists(), SEEDING_MIGRATIONS[1][0]: QuestionSet.objects.exists()}
+    for module, function in SEEDING_MIGRATIONS:
+        if not present[module]:
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    flagged = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(flagged) or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reseed_migration_data()

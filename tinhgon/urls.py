@@ -16,6 +16,7 @@ urlpatterns = [
     path("to-chuc/", include("tinhgon.organisations.urls")),
     path("nhat-ky/", include("tinhgon.audit.urls")),
     path("thu-tuc/", include("tinhgon.procedures.urls")),
+    path("ra-soat/", include("tinhgon.reviews.urls")),
     path("cong-khai/", include("tinhgon.portal.urls")),
     path("api/", include("tinhgon.api.urls")),
     path("quan-tri/", admin.site.urls),

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from tinhgon.accounts.models import Role
 from tinhgon.accounts.tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tinhgon.core.dates import today
-from tinhgon.procedures.models import Field
 from tinhgon.test import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -113,8 +112,6 @@ def draft_with_form(page, owner):
 
 def test_draft_submit_check_publish_and_find_without_diacritics(browser_as, live_server):
     world = build_world()
-    # Seeded by a data migration, which the flush of an earlier transactional test may have wiped.
-    Field.objects.get_or_create(code="thi-dua-khen-thuong", defaults={"name": "Thi đua - Khen thưởng"})
     if "focal_p" not in world.users:  # the province's focal point persona, in case tinhgon/test.py lacks it
         MembershipFactory(user=UserFactory(username="focal_p"), organisation=world.units["P"], role=Role.FOCAL_POINT)
     base = live_server.url

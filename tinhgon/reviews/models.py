@@ -238,7 +238,11 @@ class Review(AuditedModel):
         verbose_name_plural = "phiếu rà soát"
         ordering = ["round", "procedure__code"]
         constraints = [models.UniqueConstraint(fields=["round", "procedure"], name="review_unique_procedure")]
-        indexes = [models.Index(fields=["status", "checked_on"], name="review_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "checked_on"], name="review_status_idx"),
+            # the ledger's "no newer checked review of the same procedure" anti-join
+            models.Index(fields=["procedure", "checked_on"], name="review_procedure_checked_idx"),
+        ]
 
     def __str__(self):
         return f"Phiếu rà soát {self.procedure.code}"

@@ -1,0 +1,877 @@
+"""Documents of the review work: the review form (phiếu rà soát, đánh giá) of one procedure and the approval
+decision (quyết định phê duyệt phương án đơn giản hóa) as Word, the proposals annex and the target ledger as Excel.
+
+The Word files reuse the administrative layout of the registry (tinhgon/procedures/documents.py: NĐ 30/2020, A4,
+Times New Roman, the two-column header, articles, nơi nhận and signature); the workbooks reuse the registry export's
+cells (tinhgon/procedures/excel.py: text that a spreadsheet would read as a formula is kept as text). Money is
+written the Vietnamese way ("88.800.000 đồng"), percentages with a decimal comma ("54,39%"), dates dd/mm/yyyy.
+"""
+
+import io
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
+
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from tinhgon.core.dates import today
+from tinhgon.organisations.models import Organisation
+from tinhgon.procedures.documents import (
+    BODY_PT,
+    HEADER_WIDTHS,
+    SMALL_PT,
+    TABLE_PT,
+    TEXT_WIDTH_CM,
+    Issuer,
+    _article,
+    _article3,
+    _body,
+    _centred,
+    _heading,
+    _info_table,
+    _layout_table,
+    _lines,
+    _listed,
+    _new_document,
+    _para,
+    _rule,
+    _save,
+    _set_widths,
+    long_date,
+    nfc,
+)
+from tinhgon.procedures.excel import BOLD, _cell, _format_number
+from tinhgon.procedures.models import ProcedureVersion
+from tinhgon.reviews import costs
+from tinhgon.reviews import ledger as ledger_module
+from tinhgon.reviews.constants import Action, Criterion, Metric, Scenario
+from tinhgon.reviews.hints import HINT_CODES
+from tinhgon.reviews.models import ApprovalDecision, CostSheet, Review
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ANNEX_PT = 11
+MONEY_FORMAT = "#,##0"
+PCT_FORMAT = "0.00"
+
+# Formatting --------------------------------------------------------------------------------------------------------
+
+
+def number(value, places: int | None = None) -> str:
+    """1234567.5 → '1.234.567,5'; `places` fixes the decimals (half up), else trailing zeros are dropped."""
+    value = Decimal(value or 0)
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    if places is None:
+        fraction = fraction.rstrip("0")
+    sign = "-" if value < 0 else ""
+    return sign + _format_number(int(whole)) + (f",{fraction}" if fraction else "")
+
+
+def money(value) -> str:
+    """88800000 → '88.800.000 đồng'."""
+    return f"{number(costs.vnd(Decimal(value or 0)))} đồng"
+
+
+def pct(value) -> str:
+    """Decimal('54.39') → '54,39%'."""
+    return f"{number(value, 2)}%"
+
+
+def day(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def person(user) -> str:
+    if user is None:
+        return ""
+    return (user.get_full_name() or "").strip() or user.get_username()
+
+
+def answer_label(value) -> str:
+    return {True: "Có", False: "Không"}.get(value, "Chưa trả lời")
+
+
+def _change_lines(proposal) -> list[str]:
+    lines = []
+    for change in proposal.change_rows():
+        text = change["label"]
+        if change.get("target"):
+            text += f": {change['target']}"
+        detail = "; ".join(
+            part
+            for part in [
+                f"hiện tại: {change['before']}" if change.get("before") else "",
+                f"đề xuất: {change['after']}" if change.get("after") else "",
+            ]
+            if part
+        )
+        lines.append(f"{text} ({detail})" if detail else text)
+    return lines
+
+
+def _implementation_lines(proposal) -> list[str]:
+    lines = [*_lines(proposal.legal_acts)]
+    if proposal.implementing_issuer:
+        lines.append(f"Cơ quan có thẩm quyền ban hành: {proposal.implementing_issuer}")
+    if proposal.implementation_deadline:
+        lines.append(f"Thời hạn thực thi: {day(proposal.implementation_deadline)}")
+    return lines
+
+
+# Word helpers ------------------------------------------------------------------------------------------------------
+
+
+def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float], *, size=TABLE_PT, bold_last=False):
+    """A bordered table whose header repeats on every page; numeric columns (text starting with a digit) right."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, text in enumerate(header):
+        _centred(table.rows[0].cells[i], text, bold=True, size=size)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for n, row in enumerate(rows, start=1):
+        cells = table.add_row().cells
+        bold = bold_last and n == len(rows)
+        for i, text in enumerate(row):
+            text = nfc(text)
+            if i == 0:
+                align = WD_ALIGN_PARAGRAPH.CENTER
+            elif text[:1].isdigit() or text[:1] == "-" and text[1:2].isdigit():
+                align = WD_ALIGN_PARAGRAPH.RIGHT
+            else:
+                align = WD_ALIGN_PARAGRAPH.LEFT
+            for line in text.split("\n"):
+                _para(cells[i], line, size=size, align=align, bold=bold).paragraph_format.space_after = Pt(0)
+    _set_widths(table, widths_cm)
+    return table
+
+
+def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) -> None:
+    """Two signature blocks side by side: (titles, name)."""
+    cells = _layout_table(doc, [8.0, 8.5])
+    for cell, (titles, name) in zip(cells, [left, right], strict=True):
+        for line in titles:
+            _centred(cell, line, bold=True)
+        _centred(cell, "(Ký, ghi rõ họ tên)", italic=True, size=SMALL_PT + 1)
+        for _ in range(3):
+            _centred(cell, "")
+        _centred(cell, name, bold=True)
+
+
+def _national_header(doc, left_lines: list[str], number_line: str, dated_line: str) -> None:
+    left, right = _layout_table(doc, HEADER_WIDTHS)
+    for line in left_lines:
+        _centred(left, line, bold=True, size=TABLE_PT)
+    _rule(left, 2.5, HEADER_WIDTHS[0])
+    if number_line:
+        _centred(left, number_line, size=TABLE_PT)
+    _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
+    _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
+    _centred(right, "")
+    _centred(right, dated_line, italic=True)
+
+
+# The review form ---------------------------------------------------------------------------------------------------
+
+COST_HEADER = [
+    "STT",
+    "Công việc",
+    "Số giờ",
+    "Đơn giá giờ công (đồng)",
+    "Thuê dịch vụ (đồng)",
+    "Phí, lệ phí (đồng)",
+    "Chi phí khác (đồng)",
+    "Thành tiền (đồng)",
+]
+COST_WIDTHS = [1.0, 4.6, 1.4, 2.0, 1.9, 1.8, 1.8, 2.0]
+QUESTION_HEADER = ["STT", "Nội dung rà soát", "Trả lời", "Lý do", "Đề xuất"]
+QUESTION_WIDTHS = [1.0, 6.5, 1.8, 3.6, 3.6]
+
+
+def _review_for_document(review: Review) -> Review:
+    return (
+        Review.objects.select_related(
+            "round__organisation",
+            "procedure__owner",
+            "version__field",
+            "responsible",
+            "reviewer",
+            "proposal",
+            "approval__issuer",
+        )
+        .prefetch_related(
+            Prefetch("answers", queryset=review.answers.model.objects.select_related("question")),
+            "hint_decisions",
+            Prefetch("cost_sheets", queryset=CostSheet.objects.prefetch_related("rows")),
+        )
+        .get(pk=review.pk)
+    )
+
+
+def review_heading(review: Review) -> list[tuple[str, str]]:
+    version, procedure = review.version, review.procedure
+    reviewed_on = review.checked_on or review.submitted_on or today()
+    rows = [
+        ("Tên thủ tục", version.name),
+        ("Mã thủ tục", procedure.code),
+        ("Lĩnh vực", version.field.name),
+        ("Nhóm", version.get_group_display()),
+        ("Cấp thực hiện", version.get_level_display()),
+        ("Cơ quan quản lý", procedure.owner.name),
+        ("Đơn vị rà soát", review.responsible.name),
+        ("Người rà soát", person(review.reviewer)),
+        ("Kế hoạch rà soát", review.round.title),
+        ("Ngày rà soát", day(reviewed_on)),
+        ("Thời hạn", day(review.deadline)),
+        ("Trạng thái", review.get_status_display()),
+    ]
+    return [(label, nfc(value)) for label, value in rows if value]
+
+
+def cost_rows(sheet: CostSheet) -> list[list[str]]:
+    rate = sheet.rate
+    hourly = number(sheet.hourly_rate)
+    rows = []
+    for n, row in enumerate(sheet.rows.all(), start=1):
+        cost = costs.vnd(row.activity_costs.exact_cost(rate))
+        rows.append(
+            [
+                str(n),
+                row.activity,
+                number(row.hours),
+                hourly,
+                number(row.outsourced_cost),
+                number(row.fees),
+                number(row.other_costs),
+                number(cost),
+            ]
+        )
+    rows.append(["", "Chi phí một lần thực hiện", "", "", "", "", "", number(sheet.cost_per_execution)])
+    return rows
+
+
+def cost_summary(sheet: CostSheet) -> list[str]:
+    source = f" (nguồn: {sheet.parameters_source})" if sheet.parameters_source else ""
+    return [
+        f"Chi phí một lần thực hiện: {money(sheet.cost_per_execution)}.",
+        f"Số lần thực hiện/năm của một đối tượng: {number(sheet.executions_per_year)}.",
+        f"Số đối tượng thực hiện/năm: {number(sheet.subjects_per_year)}.",
+        f"Chi phí tuân thủ một năm: {money(sheet.annual_cost)}.",
+        f"Tham số: thu nhập bình quân {money(sheet.monthly_income)}/tháng, {number(sheet.working_days_per_month)} "
+        f"ngày làm việc/tháng, {number(sheet.hours_per_day)} giờ/ngày; đơn giá giờ công "
+        f"{number(sheet.hourly_rate)} đồng/giờ{source}.",
+    ]
+
+
+def benefit_rows(benefit: costs.Benefit) -> list[list[str]]:
+    return [
+        [
+            number(benefit.before),
+            number(benefit.after),
+            number(benefit.saving),
+            pct(benefit.saving_pct),
+        ]
+    ]
+
+
+def review_docx(review: Review) -> bytes:
+    """The review form of one procedure: identification, questions by criterion, accepted hints, the two cost
+    sheets, the proposal and its benefit."""
+    review = _review_for_document(review)
+    doc = _new_document()
+    place = review.responsible.name.upper()
+    _national_header(doc, [place], "", f"{long_date(review.checked_on or review.submitted_on or today())}")
+    _centred(doc, "").paragraph_format.space_after = Pt(6)
+    _centred(doc, "PHIẾU RÀ SOÁT, ĐÁNH GIÁ THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    _centred(doc, review.version.name, bold=True)
+    _rule(doc, 4, TEXT_WIDTH_CM)
+    _info_table(doc, review_heading(review))
+
+    _heading(doc, "I. RÀ SOÁT, ĐÁNH GIÁ THEO TIÊU CHÍ")
+    answers = list(review.answers.all())
+    for n, (criterion, label) in enumerate(Criterion.choices, start=1):
+        chosen = [a for a in answers if a.question.criterion == criterion]
+        _heading(doc, f"{n}. {label}")
+        if not chosen:
+            _body(doc, "Không có câu hỏi.")
+            continue
+        rows = [
+            [
+                str(a.question.order),
+                a.question.text,
+                answer_label(a.answer) + (" (*)" if a.is_flagged else ""),
+                a.reason,
+                a.proposal,
+            ]
+            for a in chosen
+        ]
+        _table(doc, QUESTION_HEADER, rows, QUESTION_WIDTHS)
+    if any(a.is_flagged for a in answers):
+        _para(doc, "(*) Câu trả lời gợi ý cần đơn giản hóa.", italic=True, size=SMALL_PT + 1)
+
+    _heading(doc, "II. GỢI Ý ĐƠN GIẢN HÓA ĐÃ CHẤP NHẬN")
+    labels = HINT_CODES
+    accepted = [h for h in sorted(review.hint_decisions.all(), key=lambda h: h.code) if h.accepted]
+    for line in _listed([f"{labels.get(h.code, h.code)}" + (f": {h.note}" if h.note else "") for h in accepted]) or [
+        "Không có."
+    ]:
+        _body(doc, line)
+
+    _heading(doc, "III. CHI PHÍ TUÂN THỦ")
+    for n, scenario in enumerate(Scenario, start=1):
+        title = "Chi phí tuân thủ hiện tại" if scenario == Scenario.CURRENT else "Chi phí tuân thủ sau đơn giản hóa"
+        _heading(doc, f"{n}. {title}")
+        sheet = review.sheet(scenario)
+        if sheet is None:
+            _body(doc, "Chưa tính." if scenario == Scenario.CURRENT else "Không tính (không thay đổi thủ tục).")
+            continue
+        _table(doc, COST_HEADER, cost_rows(sheet), COST_WIDTHS, size=SMALL_PT, bold_last=True)
+        for line in cost_summary(sheet):
+            _body(doc, line)
+
+    _heading(doc, "IV. PHƯƠNG ÁN ĐƠN GIẢN HÓA")
+    proposal = getattr(review, "proposal", None)
+    if proposal is None:
+        _body(doc, "Chưa có phương án.")
+    else:
+        _body(doc, f"1. Phương án: {proposal.get_action_display()}.")
+        _body(doc, "2. Nội dung đơn giản hóa:")
+        for line in _listed(_change_lines(proposal)) or ["Không."]:
+            _body(doc, line)
+        _body(doc, f"3. Lý do: {proposal.reason or 'Không.'}")
+        _body(doc, "4. Kiến nghị thực thi:")
+        for line in _listed(_implementation_lines(proposal)) or ["Không."]:
+            _body(doc, line)
+        _body(doc, "5. Lợi ích của phương án (chi phí tuân thủ một năm):")
+        benefit = proposal.benefit()
+        _table(
+            doc,
+            ["Trước đơn giản hóa (đồng)", "Sau đơn giản hóa (đồng)", "Tiết kiệm (đồng)", "Tỷ lệ cắt giảm"],
+            benefit_rows(benefit),
+            [4.5, 4.5, 4.5, 3.0],
+        )
+        _body(
+            doc,
+            f"Chi phí tuân thủ giảm từ {money(benefit.before)} xuống {money(benefit.after)} mỗi năm, "
+            f"tiết kiệm {money(benefit.saving)}, đạt {pct(benefit.saving_pct)}.",
+        )
+    if review.assessment:
+        _heading(doc, "V. Ý KIẾN ĐÁNH GIÁ ĐỘC LẬP")
+        _body(doc, review.assessment)
+    _para(doc, "")
+    _signatures(doc, (["NGƯỜI RÀ SOÁT"], person(review.reviewer)), (["THỦ TRƯỞNG ĐƠN VỊ"], ""))
+    return _save(doc)
+
+
+# The approval decision ---------------------------------------------------------------------------------------------
+
+DEFAULT_SIGNER = {
+    Organisation.Kind.PROVINCE: "CHỦ TỊCH",
+    Organisation.Kind.COMMUNE: "CHỦ TỊCH",
+    Organisation.Kind.DISTRICT: "CHỦ TỊCH",
+    Organisation.Kind.MINISTRY: "BỘ TRƯỞNG",
+    Organisation.Kind.DEPARTMENT: "GIÁM ĐỐC",
+    Organisation.Kind.PROVINCIAL_OFFICE: "CHÁNH VĂN PHÒNG",
+}
+ANNEX_HEADER = [
+    "STT",
+    "Tên thủ tục hành chính nội bộ",
+    "Mã thủ tục",
+    "Phương án",
+    "Nội dung đơn giản hóa",
+    "Lý do",
+    "Kiến nghị thực thi",
+    "Chi phí trước (đồng/năm)",
+    "Chi phí sau (đồng/năm)",
+    "Tiết kiệm (đồng/năm)",
+    "Tỷ lệ (%)",
+]
+ANNEX_WIDTHS = [1.0, 3.8, 2.0, 2.0, 3.8, 2.8, 2.8, 1.9, 1.9, 1.9, 1.3]
+BASES = [
+    "Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ về kiểm soát thủ tục hành chính;",
+    "Căn cứ Quyết định số 1085/QĐ-TTg ngày 15 tháng 9 năm 2022 của Thủ tướng Chính phủ ban hành Kế hoạch rà soát, "
+    "đơn giản hóa thủ tục hành chính nội bộ trong hệ thống hành chính nhà nước giai đoạn 2022 - 2025;",
+]
+PROVINCE_BASIS = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+
+
+@dataclass
+class ProposalLine:
+    """One proposal as the annex, the proposals workbook and Điều 2 show it."""
+
+    review: Review
+    stt: int
+    benefit: costs.Benefit
+
+    @property
+    def proposal(self):
+        return self.review.proposal
+
+    def cells(self) -> list:
+        p, r = self.proposal, self.review
+        return [
+            self.stt,
+            r.version.name,
+            r.procedure.code,
+            p.get_action_display(),
+            "\n".join(_change_lines(p)),
+            p.reason,
+            "\n".join(_implementation_lines(p)),
+            self.benefit.before,
+            self.benefit.after,
+            self.benefit.saving,
+            self.benefit.saving_pct,
+        ]
+
+
+def proposal_lines(reviews) -> list[ProposalLine]:
+    """The reviews that have a proposal, with what the annex needs loaded in a fixed number of queries, ordered by
+    group, field and code."""
+    if isinstance(reviews, QuerySet):
+        reviews = reviews.filter(proposal__isnull=False).select_related(
+            "procedure__owner", "version__field", "proposal", "responsible"
+        )
+        reviews = reviews.prefetch_related("cost_sheets", "proposal__implementation_items__owner")
+    chosen = [r for r in reviews if getattr(r, "proposal", None) is not None]
+    chosen.sort(key=lambda r: (r.version.group, r.version.field.name, r.procedure.code))
+    return [ProposalLine(r, n, r.proposal.benefit()) for n, r in enumerate(chosen, start=1)]
+
+
+def totals(lines: list[ProposalLine]) -> costs.Benefit:
+    return costs.Benefit(sum(x.benefit.before for x in lines), sum(x.benefit.after for x in lines))
+
+
+def approval_issuer(decision: ApprovalDecision) -> Issuer:
+    """The issuer as the registry's decisions show it; a blank signer title defaults to the head of that kind of
+    unit (Chủ tịch for a province, Giám đốc for a department...)."""
+    title = decision.signer_title or DEFAULT_SIGNER.get(decision.issuer.kind, "THỦ TRƯỞNG CƠ QUAN")
+    return Issuer.of(SimpleNamespace(issuer=decision.issuer, signer_title=title))
+
+
+def _approval_title(decision: ApprovalDecision, lines: list[ProposalLine], issuer: Issuer) -> str:
+    if decision.title:
+        return nfc(decision.title)
+    fields = sorted({x.review.version.field.name for x in lines})
+    scope = f" lĩnh vực {', '.join(fields)}" if fields else ""
+    return f"Phê duyệt phương án đơn giản hóa thủ tục hành chính nội bộ{scope} thuộc phạm vi quản lý của {issuer.name}"
+
+
+def _approval_bases(issuer: Issuer, lines: list[ProposalLine]) -> list[str]:
+    bases = ([PROVINCE_BASIS] if issuer.is_province else []) + BASES
+    proposers = sorted({x.review.responsible.name for x in lines})
+    if proposers:
+        bases.append(f"Theo đề nghị của Thủ trưởng {', '.join(proposers)}.")
+    else:
+        bases[-1] = bases[-1].rstrip(";") + "."
+    return bases
+
+
+def _article1_text(lines: list[ProposalLine], issuer: Issuer) -> str:
+    by_action = defaultdict(int)
+    for x in lines:
+        by_action[x.proposal.action] += 1
+    counts = "; ".join(f"{by_action[a]:02d} thủ tục {label.lower()}" for a, label in Action.choices if by_action[a])
+    total = totals(lines)
+    return (
+        f"Phê duyệt phương án đơn giản hóa {len(lines):02d} thủ tục hành chính nội bộ thuộc phạm vi quản lý của "
+        f"{issuer.name}" + (f", gồm: {counts}" if counts else "") + " (có Phụ lục kèm theo). "
+        f"Chi phí tuân thủ một năm giảm từ {money(total.before)} xuống {money(total.after)}, tiết kiệm "
+        f"{money(total.saving)}, tỷ lệ cắt giảm {pct(total.saving_pct)}."
+    )
+
+
+def _article2_lines(decision: ApprovalDecision, lines: list[ProposalLine]) -> list[str]:
+    """Who carries out which proposals and by when: the lead unit of the decision, else each procedure's owner."""
+    changing = [x for x in lines if x.proposal.action != Action.KEEP]
+    if not changing:
+        return ["Các cơ quan, đơn vị có liên quan tiếp tục thực hiện thủ tục theo quy định hiện hành."]
+    by_unit = defaultdict(list)
+    for x in changing:
+        unit = decision.lead_unit or x.review.procedure.owner
+        by_unit[unit.name].append(x)
+    text = []
+    lead = decision.lead_unit.name if decision.lead_unit else ", ".join(sorted(by_unit))
+    text.append(
+        f"Giao {lead} chủ trì, phối hợp với các cơ quan, đơn vị có liên quan dự thảo văn bản thực thi phương án "
+        f"đơn giản hóa thủ tục hành chính nội bộ đã được phê duyệt tại Điều 1, trình cấp có thẩm quyền ban hành; "
+        f"cập nhật, công bố thủ tục sau đơn giản hóa theo quy định:"
+    )
+    for unit in sorted(by_unit):
+        for x in by_unit[unit]:
+            due = _deadline(x)
+            when = f", hoàn thành trước ngày {day(due)}" if due else ""
+            text.append(
+                f"- {unit}: thủ tục {x.review.procedure.code} ({x.proposal.get_action_display().lower()}){when};"
+            )
+    text[-1] = text[-1].rstrip(";") + "."
+    return text
+
+
+def _deadline(line: ProposalLine) -> date | None:
+    dates = [i.due_on for i in line.proposal.implementation_items.all() if i.due_on]
+    return line.proposal.implementation_deadline or (min(dates) if dates else None)
+
+
+def _approval_recipients(issuer: Issuer) -> list[str]:
+    leaders = "- Chủ tịch, các PCT UBND tỉnh;" if issuer.is_province else "- Lãnh đạo cơ quan;"
+    return ["- Như Điều 3;", "- Văn phòng Chính phủ (Cục Kiểm soát TTHC);", leaders, "- Lưu: VT, KSTT."]
+
+
+def annex_rows(lines: list[ProposalLine]) -> list[list[str]]:
+    rows = []
+    for x in lines:
+        cells = x.cells()
+        bullets = ["\n".join(f"- {line}" for line in cell.splitlines()) for cell in (cells[4], cells[6])]
+        rows.append(
+            [
+                f"{cells[0]:02d}",
+                *cells[1:4],
+                bullets[0],
+                cells[5],
+                bullets[1],
+                *(number(v) for v in cells[7:10]),
+                number(cells[10], 2),
+            ]
+        )
+    total = totals(lines)
+    rows.append(
+        [
+            "",
+            "Tổng cộng",
+            "",
+            "",
+            "",
+            "",
+            "",
+            number(total.before),
+            number(total.after),
+            number(total.saving),
+            number(total.saving_pct, 2),
+        ]
+    )
+    return rows
+
+
+def approval_docx(decision: ApprovalDecision) -> bytes:
+    """The approval decision: header, căn cứ, Điều 1-3, nơi nhận and signature, then its annex (landscape)."""
+    decision = ApprovalDecision.objects.select_related("issuer", "lead_unit").get(pk=decision.pk)
+    issuer = approval_issuer(decision)
+    lines = proposal_lines(decision.reviews.all())
+    doc = _new_document()
+    _national_header(doc, issuer.header, f"Số: {decision.number}", f"{issuer.place}, {long_date(decision.signed_on)}")
+    _centred(doc, "").paragraph_format.space_after = Pt(6)
+    _centred(doc, "QUYẾT ĐỊNH", bold=True)
+    _centred(doc, _approval_title(decision, lines, issuer), bold=True)
+    _rule(doc, 4, TEXT_WIDTH_CM)
+    _centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
+    for line in _approval_bases(issuer, lines):
+        _body(doc, line, italic=True)
+    _centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
+    _article(doc, 1, _article1_text(lines, issuer))
+    first, *rest = _article2_lines(decision, lines)
+    _article(doc, 2, first)
+    for line in rest:
+        _body(doc, line)
+    _article(doc, 3, f"Quyết định này có hiệu lực kể từ ngày ký. {_article3(issuer)}")
+    left, right = _layout_table(doc, [8.0, 8.5])
+    _para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
+    for line in _approval_recipients(issuer):
+        _para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
+    for line in _lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]:
+        _centred(right, line, bold=True)
+    for _ in range(4):
+        _centred(right, "")
+    _centred(right, decision.signer, bold=True)
+
+    _landscape(doc)
+    _centred(doc, "PHỤ LỤC", bold=True)
+    _centred(doc, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    _centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
+    reference = f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
+    _centred(doc, reference, italic=True)
+    _rule(doc, 4, 25.2)
+    _table(doc, ANNEX_HEADER, annex_rows(lines), ANNEX_WIDTHS, size=ANNEX_PT, bold_last=True)
+    return _save(doc)
+
+
+def _landscape(doc) -> None:
+    """A new landscape A4 section (the annex table is wide)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+
+
+# Workbooks ---------------------------------------------------------------------------------------------------------
+
+PROPOSAL_COLUMNS = [
+    ("STT", 6),
+    ("Tên thủ tục hành chính nội bộ", 45),
+    ("Mã thủ tục", 14),
+    ("Phương án", 16),
+    ("Nội dung đơn giản hóa", 45),
+    ("Lý do", 40),
+    ("Kiến nghị thực thi", 40),
+    ("Chi phí trước (đồng/năm)", 18),
+    ("Chi phí sau (đồng/năm)", 18),
+    ("Tiết kiệm (đồng/năm)", 18),
+    ("Tỷ lệ cắt giảm (%)", 12),
+]
+
+
+def _value_cell(ws, value, font=None):
+    """A write-only cell: text neutralised as in the registry export, money as whole numbers with thousands
+    separators, percentages with two decimals."""
+    if isinstance(value, Decimal):
+        cell = _cell(ws, float(value), font)
+        cell.number_format = PCT_FORMAT
+        return cell
+    cell = _cell(ws, value, font)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
+        cell.number_format = MONEY_FORMAT
+    return cell
+
+
+def _columns(ws, columns) -> None:
+    for i, (_, width) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def write_proposals(reviews, target) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Phương án")
+    _columns(ws, PROPOSAL_COLUMNS)
+    ws.freeze_panes = "A4"
+    ws.append([_cell(ws, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", BOLD)])
+    ws.append([_cell(ws, f"(Xuất từ hệ thống ngày {today():%d/%m/%Y})")])
+    ws.append([_cell(ws, label, BOLD) for label, _ in PROPOSAL_COLUMNS])
+    lines = proposal_lines(reviews)
+    for x in lines:
+        ws.append([_value_cell(ws, v) for v in x.cells()])
+    total = totals(lines)
+    ws.append(
+        [
+            _value_cell(ws, v, BOLD)
+            for v in ["", "Tổng cộng", "", "", "", "", "", total.before, total.after, total.saving, total.saving_pct]
+        ]
+    )
+    wb.save(target)
+
+
+def proposals_xlsx(reviews) -> bytes:
+    """The proposals annex: one row per review's proposal (the approval annex's columns) and a totals row."""
+    buffer = io.BytesIO()
+    write_proposals(reviews, buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class LedgerRow:
+    code: str
+    name: str
+    owner: str
+    group: str
+    field: str
+    reviewed: bool
+    action: str = ""
+    approved: bool = False
+    before: int | None = None
+    after: int | None = None
+
+    @property
+    def saving(self) -> int | None:
+        return None if self.before is None else self.before - (self.after or 0)
+
+
+def ledger_rows(result: ledger_module.Ledger) -> list[LedgerRow]:
+    """The procedures behind the ledger (in scope), each with its review figures, in three queries."""
+    filters = result.filters
+    versions = ProcedureVersion.objects.filter(effective_from__lte=filters.as_of).select_related("field")
+    versions = versions.order_by("procedure_id", "-effective_from", "-number")
+    procedures = (
+        ledger_module.in_scope(filters)
+        .select_related("owner")
+        .prefetch_related(Prefetch("versions", queryset=versions, to_attr="in_force"))
+        .order_by("code")
+    )
+    reviews = {
+        r.procedure_id: r
+        for r in ledger_module.reviews(filters).select_related("proposal", "version__field").order_by()
+    }
+    rows = []
+    for procedure in procedures:
+        review = reviews.get(procedure.pk)
+        version = review.version if review else (procedure.in_force[0] if procedure.in_force else None)
+        proposal = getattr(review, "proposal", None) if review else None
+        rows.append(
+            LedgerRow(
+                code=procedure.code,
+                name=version.name if version else "",
+                owner=procedure.owner.name,
+                group=version.group if version else "",
+                field=version.field.name if version else "",
+                reviewed=review is not None,
+                action=proposal.get_action_display() if proposal else "",
+                approved=bool(review and review.is_approved),
+                before=int(review.before) if review else None,
+                after=int(review.after) if review else None,
+            )
+        )
+    return rows
+
+
+LEDGER_DETAIL_COLUMNS = [
+    ("STT", 6),
+    ("Mã thủ tục", 14),
+    ("Tên thủ tục", 50),
+    ("Cơ quan quản lý", 28),
+    ("Nhóm", 7),
+    ("Lĩnh vực", 24),
+    ("Đã rà soát", 11),
+    ("Phương án", 16),
+    ("Đã phê duyệt", 12),
+    ("Chi phí trước (đồng/năm)", 18),
+    ("Chi phí sau (đồng/năm)", 18),
+    ("Tiết kiệm (đồng/năm)", 18),
+]
+LEDGER_SUMMARY_COLUMNS = [
+    ("Chỉ tiêu", 50),
+    ("Giá trị", 18),
+    ("Mức phải đạt (%)", 16),
+    ("Thời hạn", 12),
+    ("Đánh giá", 18),
+]
+
+
+def ledger_metrics(result: ledger_module.Ledger) -> list[tuple[str, object, str | None]]:
+    """(label, value, metric whose milestones apply) in the order of the ledger page."""
+    rows = [
+        ("Số thủ tục trong phạm vi (đã công bố)", result.published, None),
+        ("Số thủ tục đã rà soát", result.reviewed, None),
+        (Metric.REVIEWED.label + " (%)", result.reviewed_pct, Metric.REVIEWED),
+        ("Số phương án đã được phê duyệt", result.approved, None),
+        ("Số thủ tục được cắt giảm, đơn giản hóa", result.simplified, None),
+        (Metric.SIMPLIFIED.label + " (%)", result.simplified_pct, Metric.SIMPLIFIED),
+        ("Chi phí tuân thủ trước đơn giản hóa (đồng/năm)", result.cost_before, None),
+        ("Chi phí tuân thủ sau đơn giản hóa (đồng/năm)", result.cost_after, None),
+        ("Chi phí tiết kiệm (đồng/năm)", result.cost_saving, None),
+        (Metric.COST_SAVING.label + " (%)", result.cost_saving_pct, Metric.COST_SAVING),
+        ("Số phương án đã thực thi", result.implemented, None),
+        (Metric.IMPLEMENTED.label + " (%)", result.implemented_pct, Metric.IMPLEMENTED),
+    ]
+    for action, label in Action.choices:
+        if action in result.by_action:
+            rows.append((f"Phương án “{label}”: số phiếu", result.by_action[action], None))
+            rows.append((f"Phương án “{label}”: đã phê duyệt", result.approved_by_action.get(action, 0), None))
+    return rows
+
+
+def ledger_definitions() -> list[str]:
+    """The definitions of the ledger module's docstring, one per line."""
+    text = (ledger_module.__doc__ or "").split("Definitions", 1)[-1]
+    items, current = [], []
+    for line in text.splitlines()[1:]:
+        line = line.strip()
+        if line.startswith("- "):
+            if current:
+                items.append(" ".join(current))
+            current = [line[2:]]
+        elif line and current:
+            current.append(line)
+    if current:
+        items.append(" ".join(current))
+    return items
+
+
+def _scope_line(result: ledger_module.Ledger) -> str:
+    filters = result.filters
+    roots = [r.name if isinstance(r, Organisation) else str(r) for r in filters.roots]
+    parts = [f"Phạm vi: {', '.join(roots)}", f"tính đến ngày {day(filters.as_of)}"]
+    if filters.group:
+        parts.append(f"nhóm {filters.group}")
+    if filters.field:
+        parts.append(f"lĩnh vực {filters.field}")
+    if filters.level:
+        parts.append(f"cấp {filters.level}")
+    return "; ".join(parts)
+
+
+def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Tổng hợp")
+    _columns(ws, LEDGER_SUMMARY_COLUMNS)
+    ws.append([_cell(ws, "SỔ THEO DÕI CHỈ TIÊU RÀ SOÁT, ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", BOLD)])
+    ws.append([_cell(ws, _scope_line(result))])
+    ws.append([_cell(ws, label, BOLD) for label, _ in LEDGER_SUMMARY_COLUMNS])
+    checks = defaultdict(list)
+    for check in result.milestones:
+        checks[check.milestone.metric].append(check)
+    for label, value, metric in ledger_metrics(result):
+        for check in checks.get(metric) or [None]:
+            extra = [float(check.milestone.target), check.milestone.due_on, check.status_label] if check else []
+            cells = [_value_cell(ws, label), _value_cell(ws, value), *[_value_cell(ws, v) for v in extra]]
+            if check:
+                cells[2].number_format = PCT_FORMAT
+            ws.append(cells)
+    ws.append([])
+    ws.append([_cell(ws, "Cách tính", BOLD)])
+    for line in ledger_definitions():
+        ws.append([_cell(ws, line)])
+
+    ws = wb.create_sheet("Chi tiết")
+    _columns(ws, LEDGER_DETAIL_COLUMNS)
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, label, BOLD) for label, _ in LEDGER_DETAIL_COLUMNS])
+    for n, row in enumerate(rows, start=1):
+        values = [
+            n,
+            row.code,
+            row.name,
+            row.owner,
+            row.group,
+            row.field,
+            "Có" if row.reviewed else "Chưa",
+            row.action,
+            ("Có" if row.approved else "Chưa") if row.reviewed else "",
+            row.before,
+            row.after,
+            row.saving,
+        ]
+        ws.append([_value_cell(ws, v) for v in values])
+    before = sum(r.before or 0 for r in rows)
+    after = sum(r.after or 0 for r in rows if r.reviewed)
+    ws.append(
+        [_value_cell(ws, v, BOLD) for v in ["", "Tổng cộng", "", "", "", "", "", "", "", before, after, before - after]]
+    )
+    wb.save(target)
+
+
+def ledger_xlsx(result: ledger_module.Ledger, rows: list[LedgerRow]) -> bytes:
+    """The ledger: sheet "Tổng hợp" (each metric, its value, milestone target, due date and status; the
+    definitions) and sheet "Chi tiết" (the procedures behind it, from `ledger_rows`)."""
+    buffer = io.BytesIO()
+    write_ledger(result, rows, buffer)
+    return buffer.getvalue()
+
+
+def file_response(write, *args, filename: str) -> FileResponse:
+    """A download built in a temporary file by `write(*args, target)`, deleted when the response closes."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it, which deletes it)
+    write(*args, handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

@@ -1,0 +1,189 @@
+"""Forms of the review pages. Views read `cleaned_data` and hand it to tinhgon.reviews.services."""
+
+from django import forms
+
+from tinhgon.core.forms import StyledForm
+from tinhgon.organisations.forms import DATE_WIDGET
+from tinhgon.procedures.constants import Group, Level
+from tinhgon.procedures.models import Field
+from tinhgon.reviews.constants import Action, ChangeKind, ImplementationStatus
+from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, ReviewRound
+
+TEXTAREA = forms.Textarea(attrs={"rows": 2})
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class RoundForm(StyledForm, forms.ModelForm):
+    add_all = forms.BooleanField(
+        label="Đưa toàn bộ thủ tục đang có hiệu lực của cơ quan vào kế hoạch", required=False, initial=True
+    )
+
+    class Meta:
+        model = ReviewRound
+        fields = ["title", "organisation", "year", "decision_number", "decision_date", "deadline", "note"]
+        widgets = {"decision_date": DATE_WIDGET, "deadline": DATE_WIDGET, "note": TEXTAREA}
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class AddReviewForm(StyledForm, forms.Form):
+    procedure = forms.ModelChoiceField(label="Thủ tục", queryset=None)
+    responsible = forms.ModelChoiceField(
+        label="Đơn vị chủ trì (trống: cơ quan quản lý thủ tục)", queryset=None, required=False
+    )
+    deadline = forms.DateField(label="Thời hạn", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, procedures=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = procedures
+        self.fields["procedure"].label_from_instance = lambda p: f"{p.code} · {p.owner.short_name or p.owner.name}"
+        self.fields["responsible"].queryset = units
+
+
+class SheetForm(StyledForm, forms.Form):
+    parameters = forms.ModelChoiceField(label="Bộ tham số chi phí", queryset=None, required=False)
+    executions_per_year = forms.DecimalField(
+        label="Số lần thực hiện/năm của một đối tượng", min_value=0, max_digits=8, decimal_places=2
+    )
+    subjects_per_year = forms.IntegerField(label="Số đối tượng thực hiện/năm", min_value=0)
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parameters"].queryset = CostParameterSet.objects.order_by("-year", "name")
+        self.fields["parameters"].empty_label = "(giữ bộ tham số đang dùng)"
+
+
+class CostRowForm(StyledForm, forms.Form):
+    activity = forms.CharField(label="Công việc", max_length=300)
+    hours = forms.DecimalField(label="Số giờ", min_value=0, max_digits=8, decimal_places=2, initial=0)
+    outsourced_cost = forms.IntegerField(label="Thuê dịch vụ (đồng)", min_value=0, initial=0, required=False)
+    fees = forms.IntegerField(label="Phí, lệ phí (đồng)", min_value=0, initial=0, required=False)
+    other_costs = forms.IntegerField(label="Chi phí khác (đồng)", min_value=0, initial=0, required=False)
+
+
+CostRowFormSet = forms.formset_factory(CostRowForm, extra=0, can_delete=True)
+
+
+def sheet_forms(sheet, scenario: str, data=None):
+    """The sheet's head form and its rows formset, prefixed by scenario so both sheets fit one page."""
+    prefix = f"sheet-{scenario}"
+    initial = None
+    if sheet is not None:
+        initial = {
+            "parameters": sheet.parameters_id,
+            "executions_per_year": sheet.executions_per_year,
+            "subjects_per_year": sheet.subjects_per_year,
+            "row_version": sheet.row_version,
+        }
+    head = SheetForm(data, prefix=prefix, initial=initial)
+    rows = None
+    if data is None and sheet is not None:
+        rows = [
+            {
+                "activity": r.activity,
+                "hours": r.hours,
+                "outsourced_cost": r.outsourced_cost,
+                "fees": r.fees,
+                "other_costs": r.other_costs,
+            }
+            for r in sheet.rows.all()
+        ]
+    return head, CostRowFormSet(data, prefix=f"{prefix}-rows", initial=rows)
+
+
+def formset_rows(formset) -> list[dict]:
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ProposalForm(StyledForm, forms.Form):
+    action = forms.ChoiceField(label="Phương án", choices=Action.choices)
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    legal_acts = forms.CharField(
+        label="Kiến nghị thực thi: văn bản cần sửa đổi, ban hành (mỗi văn bản một dòng)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    implementing_issuer = forms.CharField(label="Cơ quan có thẩm quyền ban hành", max_length=300, required=False)
+    implementation_deadline = forms.DateField(label="Thời hạn thực thi", required=False, widget=DATE_WIDGET)
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ChangeForm(StyledForm, forms.Form):
+    kind = forms.ChoiceField(label="Loại thay đổi", choices=ChangeKind.choices)
+    target = forms.CharField(label="Bộ phận, nội dung", max_length=500, required=False)
+    before = forms.CharField(label="Hiện tại", max_length=500, required=False)
+    after = forms.CharField(label="Đề xuất", max_length=500, required=False)
+
+
+ChangeFormSet = forms.formset_factory(ChangeForm, extra=0, can_delete=True)
+
+
+def proposal_forms(proposal, data=None):
+    initial = None
+    changes = None
+    if proposal is not None:
+        initial = {
+            "action": proposal.action,
+            "reason": proposal.reason,
+            "legal_acts": proposal.legal_acts,
+            "implementing_issuer": proposal.implementing_issuer,
+            "implementation_deadline": proposal.implementation_deadline,
+            "row_version": proposal.row_version,
+        }
+        if data is None:
+            changes = [{k: c.get(k, "") for k in ("kind", "target", "before", "after")} for c in proposal.changes]
+    form = ProposalForm(data, prefix="proposal", initial=initial)
+    return form, ChangeFormSet(data, prefix="changes", initial=changes)
+
+
+class ReturnForm(StyledForm, forms.Form):
+    comment = forms.CharField(label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssessForm(StyledForm, forms.Form):
+    assessment = forms.CharField(label="Ý kiến đánh giá độc lập", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApprovalForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = ApprovalDecision
+        fields = ["number", "title", "issuer", "signed_on", "signer", "signer_title", "lead_unit"]
+        widgets = {"signed_on": DATE_WIDGET, "title": TEXTAREA}
+
+    def __init__(self, *args, issuers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = issuers
+        self.fields["lead_unit"].queryset = issuers
+
+
+class ImplementationForm(StyledForm, forms.Form):
+    status = forms.ChoiceField(label="Trạng thái", choices=ImplementationStatus.choices)
+    issued_reference = forms.CharField(label="Số, ký hiệu văn bản đã ban hành", max_length=120, required=False)
+    issued_on = forms.DateField(label="Ngày ban hành", required=False, widget=DATE_WIDGET)
+
+
+class ParameterForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = CostParameterSet
+        fields = ["name", "year", "monthly_income", "working_days_per_month", "hours_per_day", "source", "organisation"]
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class LedgerFilterForm(StyledForm, forms.Form):
+    org = forms.CharField(label="Mã cơ quan", required=False)
+    group = forms.ChoiceField(label="Nhóm", choices=[("", "Tất cả"), *Group.choices], required=False)
+    field = forms.ModelChoiceField(
+        label="Lĩnh vực", queryset=Field.objects.all(), required=False, to_field_name="code", empty_label="Tất cả"
+    )
+    level = forms.ChoiceField(label="Cấp", choices=[("", "Tất cả"), *Level.choices], required=False)
+    as_of = forms.DateField(label="Tại ngày", required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET)
