@@ -105,7 +105,8 @@ def _is_transactional(item) -> bool:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if _is_transactional(item):
+    # After the last test (nextitem None) the session teardown has already dropped the test database.
+    if nextitem is not None and _is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

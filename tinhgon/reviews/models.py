@@ -176,7 +176,8 @@ class ReviewRound(AuditedModel):
 
 class ReviewQuerySet(models.QuerySet):
     def within(self, organisations):
-        return self.filter(procedure__owner__in=organisations)
+        """Reviews of procedures owned within `organisations`, or assigned to a unit within them."""
+        return self.filter(models.Q(procedure__owner__in=organisations) | models.Q(responsible__in=organisations))
 
     def overdue(self, on: date | None = None):
         from tinhgon.reviews.constants import REVIEWED

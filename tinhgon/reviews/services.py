@@ -78,6 +78,8 @@ def round_add_procedure(
     *, round: ReviewRound, procedure: Procedure, responsible=None, deadline=None, rationale="", expected_output=""
 ) -> Review:
     """Open the review form of one published procedure in the round, with the current question set."""
+    if not Organisation.objects.ever_under([round.organisation]).filter(pk=procedure.owner_id).exists():
+        raise ValidationError(f"Thủ tục {procedure.code} không thuộc phạm vi của {round.organisation}.")
     version = procedure.published_version()
     if version is None:
         raise ValidationError(f"Thủ tục {procedure.code} chưa được công bố hoặc đã hết hiệu lực: không thể rà soát.")
@@ -184,7 +186,12 @@ TRANSITIONS = {
 
 
 def _transition(review: Review, name: str, **fields) -> Review:
+    """State guard on the stored row, locked: of two people acting on the same form at once, the second is refused
+    (the state they saw has changed) instead of repeating or undoing the first one's move."""
     sources, target, verb, label = TRANSITIONS[name]
+    stored = Review.objects.select_for_update().filter(pk=review.pk).values_list("status", "row_version").first()
+    if stored is not None:
+        review.status, review.row_version = stored
     if review.status not in sources:
         raise ValidationError(f"Không thể {label} phiếu rà soát đang ở trạng thái “{review.get_status_display()}”.")
     with audit.action(f"reviews.review.{verb}"):
@@ -208,6 +215,7 @@ def review_missing(review: Review) -> list[str]:
     return missing
 
 
+@transaction.atomic
 def review_submit(review: Review) -> Review:
     missing = review_missing(review)
     if missing:
@@ -215,16 +223,19 @@ def review_submit(review: Review) -> Review:
     return _transition(review, "submit", submitted_on=today(), return_comment="")
 
 
+@transaction.atomic
 def review_check(review: Review) -> Review:
     return _transition(review, "check", checked_on=today())
 
 
+@transaction.atomic
 def review_return(review: Review, comment: str) -> Review:
     if not (comment or "").strip():
         raise ValidationError({"comment": "Cần ghi rõ lý do trả lại để người rà soát chỉnh sửa."})
     return _transition(review, "return", return_comment=comment.strip(), checked_on=None)
 
 
+@transaction.atomic
 def review_assess(review: Review, assessment: str) -> Review:
     if not (assessment or "").strip():
         raise ValidationError({"assessment": "Cần ghi ý kiến đánh giá độc lập."})
