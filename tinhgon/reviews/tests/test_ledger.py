@@ -26,7 +26,7 @@ def rows(annual: int):
 
 def reviewed(world, owner, name, action, before, after=None, group="A", approve=True):
     procedure = f.publish(world, owner, name, group=group)
-    review = services.round_add_procedure(round=f.round_for(world), procedure=procedure)
+    review = services.round_add_procedure(round=f.round_for(world, org=world.units["P"]), procedure=procedure)
     f.filled(review, action, before=rows(before), after=rows(after) if after is not None else None, subjects=1)
     f.advance(review, ReviewStatus.CHECKED)
     if approve:
