@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tinhgon.procedures",
     "tinhgon.portal",
     "tinhgon.reviews",
+    "tinhgon.plans",
     "tinhgon.api",
     "tinhgon.demo",
 ]

@@ -72,6 +72,25 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
         "Quản lý bộ tham số chi phí, mốc chỉ tiêu",
         {Role.FOCAL_POINT: SUBTREE, Role.ADMIN: SUBTREE},
     ),
+    # Plans, tasks and indicators (issue 5)
+    "plans.view": ("Xem kế hoạch, nhiệm vụ, tiến độ và chỉ tiêu", EVERY_ROLE),
+    "plans.manage": (
+        "Ban hành, sửa kế hoạch và nhiệm vụ; xem xét đề nghị gia hạn",
+        {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.UNIT_HEAD: UNIT, Role.ADMIN: SUBTREE},
+    ),
+    "plans.report": (
+        "Báo cáo tiến độ, gửi minh chứng, đề nghị gia hạn nhiệm vụ được giao",
+        {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
+    ),
+    "indicators.manage": (
+        "Đặt chỉ tiêu, lập bộ chỉ số đánh giá",
+        {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.ADMIN: SUBTREE},
+    ),
+    "indicators.enter": (
+        "Nhập giá trị chỉ tiêu, tự chấm điểm kèm minh chứng",
+        {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
+    ),
+    "scorecards.appraise": ("Thẩm định điểm bộ chỉ số", {Role.OVERSIGHT: SUBTREE}),
 }
 
 ROLE_PRIORITY = [

@@ -1,0 +1,391 @@
+"""Plans, tasks and indicators of administrative reform (domain.md §3.9, §4.3, §7, §9).
+
+A plan (kế hoạch) belongs to the organisation that issued it and may implement a parent plan or one task of a
+parent plan, to any depth. A task names its lead, coordinating and executing units; each unit involved gets an
+Assignment (one per dated instance for a recurring task) on which it reports progress. Task and plan status and
+progress are derived from the assignments (tinhgon/plans/progress.py).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from tinhgon.audit.models import AuditedModel
+from tinhgon.core.dates import today
+from tinhgon.plans.constants import (
+    DEFAULT_BANDS,
+    AssignmentRole,
+    Direction,
+    ExecutingRule,
+    ExtensionStatus,
+    IndicatorStatus,
+    Period,
+    PlanKind,
+    Recurrence,
+    Source,
+    StatusClass,
+)
+
+
+def upload_path(instance, filename):
+    return f"plans/{type(instance).__name__.lower()}/{today():%Y/%m}/{filename}"
+
+
+class Plan(AuditedModel):
+    issuer = models.ForeignKey(
+        "organisations.Organisation", verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField("số, ký hiệu", max_length=60, blank=True)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    title = models.CharField("tên kế hoạch", max_length=500)
+    kind = models.CharField("loại kế hoạch", max_length=30, choices=PlanKind.choices, default=PlanKind.OTHER)
+    period_start = models.DateField("từ ngày")
+    period_end = models.DateField("đến ngày")
+    objectives = models.TextField("mục tiêu, yêu cầu", blank=True)
+    parent_plan = models.ForeignKey(
+        "self",
+        verbose_name="thực hiện kế hoạch cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="child_plans",
+    )
+    parent_task = models.ForeignKey(
+        "Task",
+        verbose_name="thực hiện nhiệm vụ cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="implementing_plans",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_version = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_exclude = frozenset({"created_at", "row_version"})
+
+    class Meta:
+        verbose_name = "kế hoạch"
+        verbose_name_plural = "kế hoạch"
+        ordering = ["-period_start", "-id"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    def audit_scope_organisation_id(self):
+        return self.issuer_id
+
+
+class PlanAttachment(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField("tên tài liệu", max_length=300)
+    file = models.FileField("tệp", upload_to=upload_path)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.title
+
+
+class Task(AuditedModel):
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="tasks")
+    code = models.CharField("số thứ tự, mã", max_length=20)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+    title = models.CharField("nhiệm vụ", max_length=1000)
+    content = models.TextField("nội dung", blank=True)
+    source_number = models.CharField("văn bản giao: số, ký hiệu", max_length=60, blank=True)
+    source_date = models.DateField("văn bản giao: ngày", null=True, blank=True)
+    source_issuer = models.CharField("văn bản giao: cơ quan ban hành", max_length=300, blank=True)
+    lead = models.ForeignKey(
+        "organisations.Organisation", verbose_name="cơ quan chủ trì", on_delete=models.PROTECT, related_name="+"
+    )
+    coordinating = models.ManyToManyField(
+        "organisations.Organisation", verbose_name="cơ quan phối hợp", blank=True, related_name="+"
+    )
+    executing = models.ManyToManyField(
+        "organisations.Organisation", verbose_name="cơ quan thực hiện", blank=True, related_name="+"
+    )
+    executing_rule = models.CharField(
+        "cơ quan thực hiện theo quy tắc", max_length=30, choices=ExecutingRule.choices, blank=True, default=""
+    )
+    deadline = models.DateField("thời hạn", null=True, blank=True)
+    recurrence = models.CharField("định kỳ", max_length=20, choices=Recurrence.choices, blank=True, default="")
+    recurrence_day = models.PositiveSmallIntegerField(
+        "hạn trong tháng cuối kỳ (ngày)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    product = models.CharField("sản phẩm", max_length=500, blank=True)
+    weight = models.DecimalField("trọng số", max_digits=5, decimal_places=2, default=1)
+    procedures = models.ManyToManyField("procedures.Procedure", verbose_name="thủ tục liên quan", blank=True)
+    review_rounds = models.ManyToManyField("reviews.ReviewRound", verbose_name="kế hoạch rà soát", blank=True)
+    indicators = models.ManyToManyField("Indicator", verbose_name="chỉ tiêu", blank=True, related_name="tasks")
+    row_version = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_exclude = frozenset({"row_version"})
+
+    class Meta:
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
+        ordering = ["plan", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_unique_code")]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    def audit_scope_organisation_id(self):
+        return self.plan.issuer_id
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(completed_on__isnull=True)
+
+    def overdue(self, on: date | None = None):
+        return self.open().filter(due_on__lt=on or today())
+
+    def due_within(self, days: int, on: date | None = None):
+        from datetime import timedelta
+
+        day = on or today()
+        return self.open().filter(due_on__gte=day, due_on__lte=day + timedelta(days=days))
+
+    def within(self, organisations):
+        return self.filter(organisation__in=organisations)
+
+
+class Assignment(AuditedModel):
+    """One unit's part in one task (or in one dated instance of a recurring task)."""
+
+    task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="assignments")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField("vai trò", max_length=20, choices=AssignmentRole.choices)
+    period_label = models.CharField("kỳ", max_length=60, blank=True)
+    due_on = models.DateField("thời hạn", null=True, blank=True)
+    original_due_on = models.DateField("thời hạn ban đầu", null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        "tiến độ (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    report = models.TextField("kết quả thực hiện", blank=True)
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    row_version = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_exclude = frozenset({"row_version", "updated_at"})
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "phân công thực hiện"
+        verbose_name_plural = "phân công thực hiện"
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "completed_on", "due_on"], name="assignment_org_due_idx"),
+            models.Index(fields=["completed_on", "due_on"], name="assignment_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} · {self.organisation}"
+
+    def audit_scope_organisation_id(self):
+        return self.organisation_id
+
+    def status_class(self, on: date | None = None) -> str:
+        """Done on time when completed on or before the (possibly extended) deadline; overdue when open after it
+        (a task due today is not overdue today); otherwise in progress once reported on, else not yet due."""
+        day = on or today()
+        if self.completed_on:
+            late = self.due_on is not None and self.completed_on > self.due_on
+            return StatusClass.DONE_LATE if late else StatusClass.DONE_ON_TIME
+        if self.due_on is not None and self.due_on < day:
+            return StatusClass.OVERDUE
+        return StatusClass.IN_PROGRESS if self.progress > 0 or self.report else StatusClass.NOT_DUE
+
+    def status_label(self, on: date | None = None) -> str:
+        return StatusClass(self.status_class(on)).label
+
+
+class Evidence(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField("tên minh chứng", max_length=300)
+    file = models.FileField("tệp", upload_to=upload_path)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.title
+
+
+class ExtensionRequest(AuditedModel):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extension_requests")
+    requested_due_on = models.DateField("đề nghị gia hạn đến")
+    reason = models.TextField("lý do")
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField("ý kiến", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_name = "extension"
+    audit_exclude = frozenset({"created_at"})
+
+    class Meta:
+        verbose_name = "đề nghị gia hạn"
+        verbose_name_plural = "đề nghị gia hạn"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Gia hạn đến {self.requested_due_on:%d/%m/%Y}"
+
+    def audit_scope_organisation_id(self):
+        return self.assignment.organisation_id
+
+
+class Comment(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("ý kiến")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Indicator(AuditedModel):
+    """Chỉ tiêu: a target for an organisation (and the units under it), computed from the app's data or entered."""
+
+    name = models.CharField("tên chỉ tiêu", max_length=300)
+    unit = models.CharField("đơn vị tính", max_length=40, default="%")
+    direction = models.CharField("so sánh", max_length=3, choices=Direction.choices, default=Direction.AT_LEAST)
+    target = models.DecimalField("mục tiêu", max_digits=12, decimal_places=2)
+    period = models.CharField("kỳ theo dõi", max_length=20, choices=Period.choices, default=Period.YEARLY)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name="phạm vi", on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name="kế hoạch", null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators"
+    )
+    source = models.CharField("nguồn số liệu", max_length=30, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        ordering = ["organisation", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def audit_scope_organisation_id(self):
+        return self.organisation_id
+
+    def meets(self, value: Decimal) -> bool:
+        return value >= self.target if self.direction == Direction.AT_LEAST else value <= self.target
+
+    def status_of(self, value: Decimal | None, period_end: date, on: date | None = None) -> str:
+        """Met when the value meets the target; missed when the period is over without it; else at risk."""
+        if value is not None and self.meets(value):
+            return IndicatorStatus.MET
+        return IndicatorStatus.MISSED if (on or today()) > period_end else IndicatorStatus.AT_RISK
+
+
+class IndicatorValue(AuditedModel):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period_start = models.DateField("từ ngày")
+    period_end = models.DateField("đến ngày")
+    period_label = models.CharField("kỳ", max_length=60)
+    value = models.DecimalField("giá trị", max_digits=14, decimal_places=2)
+    note = models.TextField("ghi chú", blank=True)
+    evidence = models.FileField("minh chứng", upload_to=upload_path, blank=True)
+    computed = models.BooleanField("tính từ dữ liệu", default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    audit_name = "indicator_value"
+    audit_exclude = frozenset({"entered_at"})
+
+    class Meta:
+        verbose_name = "giá trị chỉ tiêu"
+        verbose_name_plural = "giá trị chỉ tiêu"
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period_start"], name="indicatorvalue_unique_period")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} · {self.period_label}: {self.value}"
+
+    def audit_scope_organisation_id(self):
+        return self.indicator.organisation_id
+
+    @property
+    def status(self) -> str:
+        return self.indicator.status_of(self.value, self.period_end)
+
+
+class Scorecard(AuditedModel):
+    """A unit's self-assessment against an index (CCHC index, QĐ 766 service index…) for one year."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    title = models.CharField("bộ chỉ số", max_length=300)
+    bands = models.JSONField("xếp loại (điểm tối thiểu, tên)", default=list)
+
+    class Meta:
+        verbose_name = "bộ chỉ số đánh giá"
+        verbose_name_plural = "bộ chỉ số đánh giá"
+        ordering = ["-year", "organisation"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "year", "title"], name="scorecard_unique_year")]
+
+    def __str__(self):
+        return f"{self.title} {self.year} · {self.organisation}"
+
+    def audit_scope_organisation_id(self):
+        return self.organisation_id
+
+    def band(self, total: Decimal | None) -> str:
+        if total is None:
+            return ""
+        for minimum, label in sorted(self.bands or DEFAULT_BANDS, key=lambda b: -Decimal(str(b[0]))):
+            if total >= Decimal(str(minimum)):
+                return label
+        return ""
+
+
+class ScoreCriterion(models.Model):
+    """A node of the criteria tree; leaves carry the scores, parents sum them."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    code = models.CharField("mã", max_length=20)
+    title = models.CharField("tiêu chí", max_length=500)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+    max_points = models.DecimalField("điểm tối đa", max_digits=6, decimal_places=2)
+    self_score = models.DecimalField("điểm tự đánh giá", max_digits=6, decimal_places=2, null=True, blank=True)
+    evidence = models.TextField("minh chứng", blank=True)
+    appraised_score = models.DecimalField("điểm thẩm định", max_digits=6, decimal_places=2, null=True, blank=True)
+    appraisal_note = models.TextField("ý kiến thẩm định", blank=True)
+
+    class Meta:
+        ordering = ["scorecard", "order", "id"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"

@@ -1,0 +1,204 @@
+"""Plan and task work: creating plans and tasks, expanding a task into the assignments of every unit involved,
+progress reports, extensions and comments. Each function is one user action, atomic and audited."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tinhgon.audit import context as audit
+from tinhgon.core.dates import today
+from tinhgon.organisations.models import Organisation
+from tinhgon.plans.constants import AssignmentRole, ExecutingRule, ExtensionStatus, Recurrence
+from tinhgon.plans.models import Assignment, Comment, ExtensionRequest, Plan, Task
+from tinhgon.plans.periods import instance_due_dates
+
+STALE = (
+    "Nội dung đã được người khác cập nhật sau khi bạn mở trang. Hãy tải lại trang để xem bản mới nhất; những gì "
+    "bạn vừa nhập vẫn được giữ trên biểu mẫu."
+)
+
+
+def stale(instance, started_from: int | None) -> None:
+    """Optimistic lock: refuse a save made from an older copy than the stored one (read under a row lock)."""
+    if started_from is None or instance.pk is None:
+        return
+    stored = type(instance).objects.select_for_update().filter(pk=instance.pk).values_list("row_version", flat=True)
+    if int(started_from) != stored.first():
+        raise ValidationError(STALE, code="stale")
+
+
+def _save(instance, verb: str) -> None:
+    with audit.action(f"plans.{instance.audit_name or type(instance).__name__.lower()}.{verb}"):
+        if hasattr(instance, "row_version") and instance.pk:
+            instance.row_version += 1
+        instance.save()
+
+
+@transaction.atomic
+def plan_save(*, plan: Plan, started_from: int | None = None, by=None) -> Plan:
+    stale(plan, started_from)
+    if plan.period_end < plan.period_start:
+        raise ValidationError({"period_end": "Ngày kết thúc phải sau ngày bắt đầu."})
+    if plan.parent_task_id and plan.parent_plan_id is None:
+        plan.parent_plan_id = plan.parent_task.plan_id
+    if plan.parent_plan_id and _ancestor_plans(plan.parent_plan) & {plan.pk}:
+        raise ValidationError({"parent_plan": "Kế hoạch không thể thực hiện chính nó (vòng lặp)."})
+    created = plan.pk is None
+    if created and by is not None:
+        plan.created_by = by
+    _save(plan, "created" if created else "updated")
+    return plan
+
+
+def _ancestor_plans(plan: Plan | None) -> set:
+    seen = set()
+    while plan is not None and plan.pk not in seen:
+        seen.add(plan.pk)
+        plan = plan.parent_plan
+    return seen
+
+
+def executing_units(task: Task) -> list[Organisation]:
+    """The executing units of a task: its list, plus the units its rule names under the plan's issuer (valid on
+    the plan's start date, or today when later)."""
+    units = list(task.executing.all())
+    if task.executing_rule:
+        kinds = RULE_KINDS[task.executing_rule]
+        day = max(task.plan.period_start, today())
+        below = Organisation.objects.subtree(task.plan.issuer, as_of=day).filter(kind__in=kinds)
+        units += [u for u in below.order_by("name") if u not in units]
+    return units
+
+
+RULE_KINDS = {
+    ExecutingRule.DEPARTMENTS: [Organisation.Kind.DEPARTMENT],
+    ExecutingRule.COMMUNES: [Organisation.Kind.COMMUNE],
+    ExecutingRule.DEPARTMENTS_AND_COMMUNES: [Organisation.Kind.DEPARTMENT, Organisation.Kind.COMMUNE],
+    ExecutingRule.DIVISIONS: [Organisation.Kind.DEPARTMENT_UNIT],
+}
+
+
+def _wanted_assignments(task: Task) -> list[tuple[int, str, str, date | None]]:
+    """(organisation id, role, period label, due date) for every unit and every dated instance of the task."""
+    plan = task.plan
+    if task.recurrence != Recurrence.NONE:
+        instances = [
+            (s.label, s.end)
+            for s in instance_due_dates(task.recurrence, plan.period_start, plan.period_end, task.recurrence_day)
+        ]
+    else:
+        instances = [("", task.deadline)]
+    roles = [(task.lead_id, AssignmentRole.LEAD)]
+    roles += [(u.pk, AssignmentRole.COORDINATING) for u in task.coordinating.all() if u.pk != task.lead_id]
+    roles += [(u.pk, AssignmentRole.EXECUTING) for u in executing_units(task) if u.pk != task.lead_id]
+    seen, wanted = set(), []
+    for org_id, role in roles:
+        if org_id in seen:
+            continue
+        seen.add(org_id)
+        wanted += [(org_id, role, label, due) for label, due in instances]
+    return wanted
+
+
+@transaction.atomic
+def task_save(*, task: Task, coordinating=(), executing=(), started_from: int | None = None, by=None) -> Task:
+    """Save a task and bring its assignments in line: one per unit involved (per dated instance when recurring).
+    Assignments already reported on are kept when their unit drops out, so no report is ever lost."""
+    stale(task, started_from)
+    if task.recurrence == Recurrence.NONE and task.deadline and task.deadline < task.plan.period_start:
+        raise ValidationError({"deadline": "Thời hạn nằm trước thời gian của kế hoạch."})
+    created = task.pk is None
+    if created and not task.order:
+        task.order = task.plan.tasks.count() + 1
+    _save(task, "created" if created else "updated")
+    task.coordinating.set(coordinating)
+    task.executing.set(executing)
+    _sync_assignments(task)
+    return task
+
+
+def _sync_assignments(task: Task) -> None:
+    wanted = {(o, label): (role, due) for o, role, label, due in _wanted_assignments(task)}
+    existing = {(a.organisation_id, a.period_label): a for a in task.assignments.all()}
+    for key, assignment in existing.items():
+        if key in wanted:
+            role, due = wanted[key]
+            if (assignment.role, assignment.original_due_on) != (role, due):
+                moved = assignment.due_on == assignment.original_due_on  # not extended: follows the task
+                assignment.role, assignment.original_due_on = role, due
+                assignment.due_on = due if moved else assignment.due_on
+                _save(assignment, "updated")
+        elif not (assignment.progress or assignment.report or assignment.completed_on):
+            with audit.action("plans.assignment.deleted"):
+                assignment.delete()
+    for (org_id, label), (role, due) in wanted.items():
+        if (org_id, label) not in existing:
+            with audit.action("plans.assignment.created"):
+                Assignment.objects.create(
+                    task=task, organisation_id=org_id, role=role, period_label=label, due_on=due, original_due_on=due
+                )
+
+
+@transaction.atomic
+def assignment_report(
+    *,
+    assignment: Assignment,
+    progress: int,
+    report: str = "",
+    completed_on: date | None = None,
+    started_from: int | None = None,
+) -> Assignment:
+    """A unit's progress report. Completing sets progress to 100; 100% without a date completes today."""
+    stale(assignment, started_from)
+    if not 0 <= int(progress) <= 100:
+        raise ValidationError({"progress": "Tiến độ phải từ 0 đến 100%."})
+    if completed_on and completed_on > today():
+        raise ValidationError({"completed_on": "Ngày hoàn thành không thể sau hôm nay."})
+    if int(progress) == 100 and completed_on is None:
+        completed_on = today()
+    assignment.progress = 100 if completed_on else int(progress)
+    assignment.report = (report or "").strip()
+    assignment.completed_on = completed_on
+    _save(assignment, "reported")
+    return assignment
+
+
+@transaction.atomic
+def extension_request(*, assignment: Assignment, new_due_on: date, reason: str, by=None) -> ExtensionRequest:
+    if assignment.completed_on:
+        raise ValidationError("Nhiệm vụ đã hoàn thành, không cần gia hạn.")
+    if assignment.due_on and new_due_on <= assignment.due_on:
+        raise ValidationError({"requested_due_on": "Thời hạn đề nghị phải sau thời hạn hiện tại."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Cần nêu lý do đề nghị gia hạn."})
+    if assignment.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise ValidationError("Đã có một đề nghị gia hạn đang chờ xem xét.")
+    with audit.action("plans.extension.requested"):
+        return ExtensionRequest.objects.create(
+            assignment=assignment, requested_due_on=new_due_on, reason=reason.strip(), requested_by=by
+        )
+
+
+@transaction.atomic
+def extension_decide(*, request: ExtensionRequest, approve: bool, note: str = "", by=None) -> ExtensionRequest:
+    """The plan's issuer approves (the assignment's deadline moves) or refuses (with a reason)."""
+    if request.status != ExtensionStatus.PENDING:
+        raise ValidationError("Đề nghị gia hạn này đã được xem xét.")
+    if not approve and not (note or "").strip():
+        raise ValidationError({"decision_note": "Cần nêu lý do không đồng ý gia hạn."})
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by, request.decision_note = by, (note or "").strip()
+    with audit.action(f"plans.extension.{request.status}"):
+        request.save()
+    if approve:
+        assignment = request.assignment
+        assignment.due_on = request.requested_due_on
+        _save(assignment, "extended")
+    return request
+
+
+def comment_add(*, task: Task, author, text: str, assignment: Assignment | None = None) -> Comment:
+    if not (text or "").strip():
+        raise ValidationError({"text": "Ý kiến trống."})
+    return Comment.objects.create(task=task, assignment=assignment, author=author, text=text.strip())
