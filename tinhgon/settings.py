@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tinhgon.portal",
     "tinhgon.reviews",
     "tinhgon.plans",
+    "tinhgon.reports",
     "tinhgon.api",
     "tinhgon.demo",
 ]

@@ -91,6 +91,16 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
         {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
     ),
     "scorecards.appraise": ("Thẩm định điểm bộ chỉ số", {Role.OVERSIGHT: SUBTREE}),
+    # Dashboards and periodic reports (issue 6)
+    "reports.view": ("Xem bảng điều khiển và báo cáo định kỳ", EVERY_ROLE),
+    "reports.write": (
+        "Lập báo cáo định kỳ, viết nội dung, nhập số liệu bổ sung",
+        {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
+    ),
+    "reports.submit": (
+        "Gửi báo cáo lên cấp trên (khóa số liệu)",
+        {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE},
+    ),
 }
 
 ROLE_PRIORITY = [
