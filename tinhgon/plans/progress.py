@@ -29,7 +29,7 @@ def weighted_mean(pairs) -> Decimal:
     pairs = [(Decimal(v), Decimal(w)) for v, w in pairs]
     total = sum((w for _, w in pairs), Decimal(0))
     if not total:
-        return Decimal(0)
+        return Decimal("0.0")
     return (sum((v * w for v, w in pairs), Decimal(0)) / total).quantize(ONE, rounding=ROUND_HALF_UP)
 
 

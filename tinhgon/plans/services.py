@@ -42,6 +42,8 @@ def plan_save(*, plan: Plan, started_from: int | None = None, by=None) -> Plan:
         raise ValidationError({"period_end": "Ngày kết thúc phải sau ngày bắt đầu."})
     if plan.parent_task_id and plan.parent_plan_id is None:
         plan.parent_plan_id = plan.parent_task.plan_id
+    if plan.parent_task_id and plan.parent_task.plan_id != plan.parent_plan_id:
+        raise ValidationError({"parent_task": "Nhiệm vụ cấp trên không thuộc kế hoạch cấp trên đã chọn."})
     if plan.parent_plan_id and _ancestor_plans(plan.parent_plan) & {plan.pk}:
         raise ValidationError({"parent_plan": "Kế hoạch không thể thực hiện chính nó (vòng lặp)."})
     created = plan.pk is None
@@ -106,8 +108,12 @@ def task_save(*, task: Task, coordinating=(), executing=(), started_from: int | 
     """Save a task and bring its assignments in line: one per unit involved (per dated instance when recurring).
     Assignments already reported on are kept when their unit drops out, so no report is ever lost."""
     stale(task, started_from)
-    if task.recurrence == Recurrence.NONE and task.deadline and task.deadline < task.plan.period_start:
-        raise ValidationError({"deadline": "Thời hạn nằm trước thời gian của kế hoạch."})
+    plan = task.plan
+    outside = task.deadline and not plan.period_start <= task.deadline <= plan.period_end
+    if task.recurrence == Recurrence.NONE and outside:
+        raise ValidationError({"deadline": "Thời hạn nằm ngoài thời gian của kế hoạch."})
+    if Task.objects.filter(plan=plan, code=task.code).exclude(pk=task.pk).exists():
+        raise ValidationError({"code": f"Kế hoạch đã có nhiệm vụ số {task.code}."})
     created = task.pk is None
     if created and not task.order:
         task.order = task.plan.tasks.count() + 1

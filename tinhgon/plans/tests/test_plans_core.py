@@ -194,3 +194,16 @@ def test_scorecard_totals_bands_and_copy(world):
     copy = indicators.scorecard_copy(source=card, year=2026)
     assert copy.criteria.count() == 3 and not copy.criteria.exclude(self_score=None).exists()
     assert copy.criteria.get(code="1.2").parent.code == "1"
+
+
+def test_task_and_plan_guards(world):
+    plan = f.plan(world.units["P"])
+    f.task(plan, world.units["P-A"], code="1", deadline=date(2026, 3, 1))
+    with pytest.raises(ValidationError, match="đã có nhiệm vụ số 1"):
+        f.task(plan, world.units["P-B"], code="1")
+    with pytest.raises(ValidationError, match="ngoài thời gian"):
+        f.task(plan, world.units["P-B"], code="2", deadline=date(2027, 1, 5))
+    other = f.task(f.plan(world.units["P"], title="Kế hoạch khác"), world.units["P-A"], code="9")
+    with pytest.raises(ValidationError, match="không thuộc kế hoạch cấp trên"):
+        f.plan(world.units["P-A"], parent_plan=plan, parent_task=other)
+    assert progress.weighted_mean([]) == D("0.0") and str(progress.weighted_mean([])) == "0.0"
