@@ -62,15 +62,24 @@ def _ancestor_plans(plan: Plan | None) -> set:
 
 
 def executing_units(task: Task) -> list[Organisation]:
-    """The executing units of a task: its list, plus the units its rule names under the plan's issuer (valid on
-    the plan's start date, or today when later)."""
+    """The executing units of a task: its list, plus the units its rule names, valid on the plan's start date (or
+    today when later). Departments and communes are counted in the issuer's province ("các sở, ban, ngành của
+    tỉnh", whoever issued the plan); divisions under the issuer itself. The issuer is never its own executor."""
     units = list(task.executing.all())
     if task.executing_rule:
-        kinds = RULE_KINDS[task.executing_rule]
+        issuer = task.plan.issuer
         day = max(task.plan.period_start, today())
-        below = Organisation.objects.subtree(task.plan.issuer, as_of=day).filter(kind__in=kinds)
-        units += [u for u in below.order_by("name") if u not in units]
+        root = issuer if task.executing_rule == ExecutingRule.DIVISIONS else _province_of(issuer, day)
+        below = Organisation.objects.subtree(root, as_of=day).filter(kind__in=RULE_KINDS[task.executing_rule])
+        units += [u for u in below.exclude(pk=issuer.pk).order_by("name") if u not in units]
     return units
+
+
+def _province_of(unit: Organisation, day: date) -> Organisation:
+    if unit.kind == Organisation.Kind.PROVINCE:
+        return unit
+    provinces = [a for a in unit.ancestors(as_of=day) if a.kind == Organisation.Kind.PROVINCE]
+    return provinces[-1] if provinces else unit
 
 
 RULE_KINDS = {

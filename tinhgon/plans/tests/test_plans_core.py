@@ -207,3 +207,13 @@ def test_task_and_plan_guards(world):
     with pytest.raises(ValidationError, match="không thuộc kế hoạch cấp trên"):
         f.plan(world.units["P-A"], parent_plan=plan, parent_task=other)
     assert progress.weighted_mean([]) == D("0.0") and str(progress.weighted_mean([])) == "0.0"
+
+
+def test_rules_count_departments_in_the_province_and_divisions_under_the_issuer(world):
+    department_plan = f.plan(world.units["P-A"])
+    task = f.task(department_plan, world.units["P-A"], executing_rule=ExecutingRule.DEPARTMENTS)
+    assert set(task.assignments.values_list("organisation__code", flat=True)) == {"P-A", "P-B"}  # P-A as lead
+    divisions = f.task(department_plan, world.units["P-A"], code="2", executing_rule=ExecutingRule.DIVISIONS)
+    assert set(divisions.assignments.values_list("organisation__code", flat=True)) == {"P-A", "P-A-1"}
+    communes = f.task(f.plan(world.units["P"]), world.units["P-VP"], executing_rule=ExecutingRule.COMMUNES)
+    assert set(communes.assignments.values_list("organisation__code", flat=True)) == {"P-VP", "P-X"}

@@ -1,0 +1,124 @@
+"""Import a plan's task table from Excel: upload and check (a preview, nothing written), confirm, and the template
+download. The work is in plans/excel_import.py; the upload storage is the procedure registry's."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from tinhgon.core.forms import StyledForm
+from tinhgon.plans import excel_import
+from tinhgon.plans.models import Assignment, Plan
+from tinhgon.procedures.excel import MAX_UPLOAD_BYTES, UploadRefused, check_upload
+from tinhgon.procedures.import_views import XLSX_TYPE, _store, _stored
+
+PENDING_KEY = "plan_task_imports"  # session: {token: plan pk} of the files checked and waiting for confirmation
+SHOWN_ROWS = 500
+PLAN_PAGE_NAMES = ("plans:plan", "plans:plan-detail")  # the plan's page, once the plans app mounts one
+
+
+class TaskImportForm(StyledForm, forms.Form):
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx) bảng nhiệm vụ",
+        allow_empty_file=True,  # refused by check_upload with its own message
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
+    )
+
+
+def _plan(request, pk) -> Plan:
+    """The plan, if the user may manage it (plans.manage on its issuer): 404 when they may not even see it,
+    403 when they see it but may not manage it."""
+    plan = get_object_or_404(Plan.objects.select_related("issuer"), pk=pk)
+    if request.policy.allows("plans.manage", plan.issuer):
+        return plan
+    visible = request.policy.allows("plans.view", plan.issuer) or (
+        Assignment.objects.filter(task__plan=plan, organisation__in=request.policy.organisations("plans.view")).exists()
+    )
+    if visible:
+        raise PermissionDenied
+    raise Http404
+
+
+def _plan_url(plan: Plan) -> str:
+    for name in PLAN_PAGE_NAMES:
+        try:
+            return reverse(name, args=[plan.pk])
+        except NoReverseMatch:
+            continue
+    return reverse("plans:task-import", args=[plan.pk])
+
+
+def _forget(request, token: str) -> None:
+    pending = request.session.get(PENDING_KEY, {})
+    if token in pending:
+        del pending[token]
+        request.session[PENDING_KEY] = pending
+    path = _stored(token)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _preview(request, plan, result, token=""):
+    context = {
+        "plan": plan,
+        "plan_url": _plan_url(plan),
+        "result": result,
+        "token": token,
+        "rows": result.rows[:SHOWN_ROWS],
+        "errors": result.errors[:SHOWN_ROWS],
+        "more_rows": max(len(result.rows) - SHOWN_ROWS, 0),
+        "more_errors": max(len(result.errors) - SHOWN_ROWS, 0),
+    }
+    return render(request, "plans/task_import_preview.html", context)
+
+
+@login_required
+def task_import(request, pk):
+    plan = _plan(request, pk)
+    form = TaskImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except UploadRefused as refused:
+            form.add_error("file", refused)
+        else:
+            token = _store(upload)
+            result = excel_import.import_tasks(_stored(token), plan=plan, by=request.user, dry_run=True)
+            if not result.ok:
+                _forget(request, token)
+                return _preview(request, plan, result)
+            request.session[PENDING_KEY] = {**request.session.get(PENDING_KEY, {}), token: plan.pk}
+            return _preview(request, plan, result, token)
+    context = {"plan": plan, "plan_url": _plan_url(plan), "form": form, "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024}
+    return render(request, "plans/task_import.html", context)
+
+
+@require_POST
+@login_required
+def task_import_confirm(request, pk):
+    plan = _plan(request, pk)
+    token = request.POST.get("token", "")
+    path = _stored(token)
+    if path is None or request.session.get(PENDING_KEY, {}).get(token) != plan.pk:
+        raise Http404("Phiên nhập này không còn hiệu lực; hãy tải tệp lên lại.")
+    result = excel_import.import_tasks(path, plan=plan, by=request.user)
+    _forget(request, token)
+    if not result.ok:  # the plan or the units changed since the preview
+        return _preview(request, plan, result)
+    messages.success(request, f"Đã nhập bảng nhiệm vụ vào kế hoạch {plan}: {result.summary().removeprefix('Đã ')}")
+    return redirect(_plan_url(plan))
+
+
+@require_GET
+@login_required
+def task_import_template(request):
+    if not request.policy.can_anywhere("plans.manage"):
+        raise PermissionDenied
+    response = HttpResponse(excel_import.build_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhiem-vu.xlsx"'
+    return response
