@@ -8,75 +8,155 @@ import tinhgon.reports.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('monthly', 'Báo cáo tháng'), ('quarterly', 'Báo cáo quý'), ('half_year', 'Báo cáo 6 tháng'), ('annual', 'Báo cáo năm'), ('ad_hoc', 'Báo cáo đột xuất')], max_length=20, verbose_name='loại báo cáo')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('number', models.PositiveSmallIntegerField(default=1, verbose_name='kỳ (tháng, quý, nửa năm)')),
-                ('start', models.DateField(verbose_name='từ ngày')),
-                ('end', models.DateField(verbose_name='đến ngày (ngày chốt số liệu)')),
-                ('status', models.CharField(choices=[('draft', 'Dự thảo'), ('submitted', 'Đã gửi cấp trên')], default='draft', max_length=20, verbose_name='trạng thái')),
-                ('figures', models.JSONField(blank=True, default=dict, verbose_name='số liệu')),
-                ('computed_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm tính số liệu')),
-                ('results', models.TextField(blank=True, verbose_name='kết quả đạt được')),
-                ('difficulties', models.TextField(blank=True, verbose_name='tồn tại, hạn chế, khó khăn, vướng mắc')),
-                ('proposals', models.TextField(blank=True, verbose_name='đề xuất, kiến nghị')),
-                ('manual_rows', models.JSONField(blank=True, default=list, verbose_name='số liệu nhập tay')),
-                ('document_number', models.CharField(blank=True, max_length=60, verbose_name='số, ký hiệu')),
-                ('signer', models.CharField(blank=True, max_length=200, verbose_name='người ký')),
-                ('signer_title', models.CharField(blank=True, max_length=200, verbose_name='chức vụ người ký')),
-                ('recipients', models.TextField(blank=True, verbose_name='nơi nhận')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm gửi')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('row_version', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='cơ quan báo cáo')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Báo cáo tháng"),
+                            ("quarterly", "Báo cáo quý"),
+                            ("half_year", "Báo cáo 6 tháng"),
+                            ("annual", "Báo cáo năm"),
+                            ("ad_hoc", "Báo cáo đột xuất"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại báo cáo",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("number", models.PositiveSmallIntegerField(default=1, verbose_name="kỳ (tháng, quý, nửa năm)")),
+                ("start", models.DateField(verbose_name="từ ngày")),
+                ("end", models.DateField(verbose_name="đến ngày (ngày chốt số liệu)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Dự thảo"), ("submitted", "Đã gửi cấp trên")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("figures", models.JSONField(blank=True, default=dict, verbose_name="số liệu")),
+                ("computed_at", models.DateTimeField(blank=True, null=True, verbose_name="thời điểm tính số liệu")),
+                ("results", models.TextField(blank=True, verbose_name="kết quả đạt được")),
+                ("difficulties", models.TextField(blank=True, verbose_name="tồn tại, hạn chế, khó khăn, vướng mắc")),
+                ("proposals", models.TextField(blank=True, verbose_name="đề xuất, kiến nghị")),
+                ("manual_rows", models.JSONField(blank=True, default=list, verbose_name="số liệu nhập tay")),
+                ("document_number", models.CharField(blank=True, max_length=60, verbose_name="số, ký hiệu")),
+                ("signer", models.CharField(blank=True, max_length=200, verbose_name="người ký")),
+                ("signer_title", models.CharField(blank=True, max_length=200, verbose_name="chức vụ người ký")),
+                ("recipients", models.TextField(blank=True, verbose_name="nơi nhận")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="thời điểm gửi")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("row_version", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="cơ quan báo cáo",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo định kỳ',
-                'verbose_name_plural': 'báo cáo định kỳ',
-                'ordering': ['-end', 'organisation'],
+                "verbose_name": "báo cáo định kỳ",
+                "verbose_name_plural": "báo cáo định kỳ",
+                "ordering": ["-end", "organisation"],
             },
         ),
         migrations.CreateModel(
-            name='GeneratedFile',
+            name="GeneratedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='tên tệp')),
-                ('format', models.CharField(max_length=10, verbose_name='định dạng')),
-                ('status', models.CharField(choices=[('pending', 'Đang chờ'), ('running', 'Đang tạo'), ('done', 'Đã xong'), ('failed', 'Lỗi')], default='pending', max_length=10, verbose_name='trạng thái')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='tiến độ (%)')),
-                ('message', models.TextField(blank=True, verbose_name='thông báo')),
-                ('file', models.FileField(blank=True, upload_to=tinhgon.reports.models.generated_path, verbose_name='tệp')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='files', to='reports.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300, verbose_name="tên tệp")),
+                ("format", models.CharField(max_length=10, verbose_name="định dạng")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Đang chờ"),
+                            ("running", "Đang tạo"),
+                            ("done", "Đã xong"),
+                            ("failed", "Lỗi"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="tiến độ (%)")),
+                ("message", models.TextField(blank=True, verbose_name="thông báo")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to=tinhgon.reports.models.generated_path, verbose_name="tệp"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="reports.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp đã tạo',
-                'verbose_name_plural': 'tệp đã tạo',
-                'ordering': ['-created_at'],
+                "verbose_name": "tệp đã tạo",
+                "verbose_name_plural": "tệp đã tạo",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['kind', 'year', 'number', 'status'], name='report_period_idx'),
+            model_name="report",
+            index=models.Index(fields=["kind", "year", "number", "status"], name="report_period_idx"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'ad_hoc'), _negated=True), fields=('organisation', 'kind', 'year', 'number'), name='report_one_per_period'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "ad_hoc"), _negated=True),
+                fields=("organisation", "kind", "year", "number"),
+                name="report_one_per_period",
+            ),
         ),
     ]
