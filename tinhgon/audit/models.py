@@ -84,8 +84,13 @@ class AuditLogEntry(models.Model):
         return [(field, values[0], values[1]) for field, values in self.changes.items()]
 
 
+PLAIN = (str, int, bool, float)
+
+
 def _plain(value):
     """A JSON-safe copy of a field value (dates as ISO strings, decimals as strings, files as their stored name)."""
+    if value is None or type(value) in PLAIN:  # the common case, without a JSON round trip
+        return value
     if isinstance(value, FieldFile):
         return value.name or None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
