@@ -1,0 +1,371 @@
+"""The /ke-hoach/ pages: permissions (right role, outsider 404, wrong role 403), the report round trip, stale saves,
+extensions through the pages, the overdue and plan pages in a constant number of queries, indicators, scorecards."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from tinhgon.core.dates import today
+from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.tests.factories import OrganisationFactory
+from tinhgon.plans import services
+from tinhgon.plans.constants import ExtensionStatus, Source
+from tinhgon.plans.models import Assignment, Evidence, ExtensionRequest, Indicator, Plan, Scorecard, ScoreCriterion
+from tinhgon.plans.tests import factories as f
+from tinhgon.plans.views import plans_progress
+from tinhgon.test import SINCE
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def setup(world):
+    """A department plan (P-A) with task 1 led by P-A, executed by P-A-1, due in 30 days."""
+    year = today().year
+    plan = f.plan(world.units["P-A"], title="Kế hoạch CCHC của Sở A", year=year, number="5/KH-SA")
+    task = f.task(plan, world.units["P-A"], executing=[world.units["P-A-1"]], deadline=today() + timedelta(days=30))
+    mine = task.assignments.get(organisation=world.units["P-A-1"])
+    return plan, task, mine
+
+
+def test_nav_entry_and_every_page_for_the_leader(world, setup, login):
+    plan, task, mine = setup
+    indicator = Indicator.objects.create(name="Tỷ lệ hồ sơ đúng hạn", target=95, organisation=world.units["P-A"])
+    card = Scorecard.objects.create(organisation=world.units["P-A"], year=2025, title="Chỉ số CCHC")
+    client = login(world.leader_a)
+    home = client.get("/")
+    assert 'href="/ke-hoach/"' in text(home) and "Kế hoạch, nhiệm vụ" in text(home)
+    urls = [
+        reverse("plans:plans"),
+        reverse("plans:plan", args=[plan.pk]),
+        reverse("plans:plan-edit", args=[plan.pk]),
+        reverse("plans:task-add", args=[plan.pk]),
+        reverse("plans:task", args=[task.pk]),
+        reverse("plans:task-edit", args=[task.pk]),
+        reverse("plans:assignment", args=[mine.pk]),
+        reverse("plans:mine"),
+        reverse("plans:overdue"),
+        reverse("plans:indicators"),
+        reverse("plans:indicator", args=[indicator.pk]),
+        reverse("plans:scorecards"),
+        reverse("plans:scorecard", args=[card.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    page = text(client.get(reverse("plans:plan", args=[plan.pk])))
+    assert task.title in page and "Nhập nhiệm vụ từ Excel" in page and f"/ke-hoach/{plan.pk}/nhap-excel/" in page
+    assert "chủ trì 2, thực hiện 1, phối hợp 0" in page
+
+
+def test_outsider_gets_404(world, setup, login):
+    plan, task, mine = setup
+    indicator = Indicator.objects.create(name="Chỉ tiêu", target=95, organisation=world.units["P-A"])
+    card = Scorecard.objects.create(organisation=world.units["P-A"], year=2025, title="Chỉ số CCHC")
+    extension = services.extension_request(assignment=mine, new_due_on=today() + timedelta(days=60), reason="Bận")
+    client = login(world.outsider)
+    for url in [
+        reverse("plans:plan", args=[plan.pk]),
+        reverse("plans:plan-edit", args=[plan.pk]),
+        reverse("plans:task", args=[task.pk]),
+        reverse("plans:assignment", args=[mine.pk]),
+        reverse("plans:overdue") + "?org=P-A",
+        reverse("plans:indicator", args=[indicator.pk]),
+        reverse("plans:scorecard", args=[card.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("plans:extension-decide", args=[extension.pk])).status_code == 404
+    assert client.post(reverse("plans:assignment", args=[mine.pk]), {"section": "report"}).status_code == 404
+    for url in [
+        reverse("plans:plans"),
+        reverse("plans:mine"),
+        reverse("plans:indicators"),
+        reverse("plans:scorecards"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert plan.title not in text(response) and "Chỉ số CCHC" not in text(response)
+
+
+def test_wrong_roles_are_refused(world, setup, login):
+    plan, task, mine = setup
+    extension = services.extension_request(assignment=mine, new_due_on=today() + timedelta(days=60), reason="Bận")
+    officer = login(world.officer_a1)
+    assert officer.get(reverse("plans:plan", args=[plan.pk])).status_code == 200  # assigned: may read
+    assert officer.get(reverse("plans:task-add", args=[plan.pk])).status_code == 403
+    assert officer.get(reverse("plans:plan-edit", args=[plan.pk])).status_code == 403
+    assert officer.get(reverse("plans:task-edit", args=[task.pk])).status_code == 403
+    assert officer.post(reverse("plans:plans"), {"title": "x"}).status_code == 403
+    assert officer.post(reverse("plans:plan", args=[plan.pk]), {}).status_code == 403
+    assert officer.post(reverse("plans:extension-decide", args=[extension.pk]), {}).status_code == 403
+    card = Scorecard.objects.create(organisation=world.units["P-A-1"], year=2025, title="Chỉ số CCHC")
+    leaf = ScoreCriterion.objects.create(scorecard=card, code="1", title="Tiêu chí", max_points=10)
+    post = {"section": "score", "criterion": leaf.pk, "appraised_score": "5"}
+    assert officer.post(reverse("plans:scorecard", args=[card.pk]), post).status_code == 403
+    assert officer.post(reverse("plans:scorecard", args=[card.pk]), {"section": "copy"}).status_code == 403
+    oversight = login(world.oversight)
+    report = {"section": "report", "report-progress": "50", "report-row_version": "0"}
+    assert oversight.post(reverse("plans:assignment", args=[mine.pk]), report).status_code == 403
+    assert oversight.post(reverse("plans:indicators"), {"name": "x"}).status_code == 403
+    lead = task.assignments.get(organisation=world.units["P-A"])
+    head = login(world.head_a1)  # reports for P-A-1 only
+    assert head.post(reverse("plans:assignment", args=[lead.pk]), report).status_code == 403
+
+
+def test_create_a_plan_implementing_a_parent_task_then_a_task(world, setup, login):
+    parent, parent_task, _ = setup
+    client = login(world.head_a1)
+    year = today().year
+    response = client.post(
+        reverse("plans:plans"),
+        {
+            "title": "Kế hoạch của phòng",
+            "issuer": world.units["P-A-1"].pk,
+            "kind": "other",
+            "period_start": f"01/01/{year}",
+            "period_end": f"31/12/{year}",
+            "parent_task": parent_task.pk,
+        },
+    )
+    child = Plan.objects.get(title="Kế hoạch của phòng")
+    assert response.status_code == 302 and response["Location"] == reverse("plans:plan", args=[child.pk])
+    assert child.parent_plan_id == parent.pk and child.created_by == world.head_a1
+    response = client.post(
+        reverse("plans:task-add", args=[child.pk]),
+        {"code": "1", "title": "Rà soát", "lead": world.units["P-A-1"].pk, "weight": "1", "deadline": "01/01/1990"},
+    )
+    assert "Thời hạn nằm" in text(response) and "invalid-feedback" in text(response)  # the service's error, input kept
+    assert 'value="Rà soát"' in text(response) or "Rà soát</textarea>" in text(response)
+    response = client.post(
+        reverse("plans:task-add", args=[child.pk]),
+        {"code": "1", "title": "Rà soát", "lead": world.units["P-A-1"].pk, "weight": "1", "deadline": f"30/06/{year}"},
+    )
+    assert response.status_code == 302
+    leader = login(world.leader_a)
+    page = text(leader.get(reverse("plans:plan", args=[parent.pk])))
+    assert "Kế hoạch của phòng" in page  # the cascade, seen from the parent
+    assert "Theo danh sách" not in page
+    # Outside the issuer's province, units are not offered.
+    form = text(leader.get(reverse("plans:task-add", args=[parent.pk])))
+    assert world.units["P-A-1"].name in form and world.units["Q-A"].name not in form
+
+
+def test_report_round_trip_with_evidence(world, setup, login):
+    plan, task, mine = setup
+    client = login(world.officer_a1)
+    assert f'href="{reverse("plans:assignment", args=[mine.pk])}"' in text(client.get(reverse("plans:mine")))
+    url = reverse("plans:assignment", args=[mine.pk])
+    response = client.post(
+        url, {"section": "report", "report-progress": "60", "report-report": "Đã dự thảo", "report-row_version": "0"}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.progress, mine.report, mine.row_version) == (60, "Đã dự thảo", 1)
+    upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4", content_type="application/pdf")
+    response = client.post(url, {"section": "evidence", "evidence-title": "Báo cáo", "evidence-file": upload})
+    assert response.status_code == 302 and Evidence.objects.get(assignment=mine).uploaded_by == world.officer_a1
+    page = text(client.get(reverse("plans:task", args=[task.pk])))
+    assert "Đã dự thảo" in page and "Báo cáo" in page
+    response = client.post(
+        url, {"section": "report", "report-progress": "120", "report-report": "x", "report-row_version": "1"}
+    )
+    assert response.status_code == 200 and "invalid-feedback" in text(response)
+
+
+def test_stale_report_is_refused_and_input_kept(world, setup, login):
+    _, _, mine = setup
+    services.assignment_report(assignment=mine, progress=10, report="Người khác", started_from=0)
+    client = login(world.officer_a1)
+    response = client.post(
+        reverse("plans:assignment", args=[mine.pk]),
+        {"section": "report", "report-progress": "70", "report-report": "Bản của tôi", "report-row_version": "0"},
+    )
+    assert response.status_code == 200
+    assert services.STALE in text(response) and "Bản của tôi" in text(response) and 'value="70"' in text(response)
+    mine.refresh_from_db()
+    assert mine.report == "Người khác"
+
+
+def test_extension_requested_and_approved_through_the_pages(world, setup, login):
+    _, task, mine = setup
+    officer = login(world.officer_a1)
+    new_due = mine.due_on + timedelta(days=20)
+    response = officer.post(
+        reverse("plans:assignment", args=[mine.pk]),
+        {"section": "extension", "extension-requested_due_on": new_due.strftime("%d/%m/%Y"), "extension-reason": "Chờ"},
+    )
+    assert response.status_code == 302
+    extension = ExtensionRequest.objects.get(assignment=mine)
+    leader = login(world.focal_a)
+    page = text(leader.get(reverse("plans:task", args=[task.pk])))
+    assert reverse("plans:extension-decide", args=[extension.pk]) in page
+    response = leader.post(reverse("plans:extension-decide", args=[extension.pk]), {"decide-decision": "refuse"})
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.PENDING  # refusing needs a reason
+    response = leader.post(reverse("plans:extension-decide", args=[extension.pk]), {"decide-decision": "approve"})
+    assert response.status_code == 302
+    extension.refresh_from_db()
+    mine.refresh_from_db()
+    assert extension.status == ExtensionStatus.APPROVED and mine.due_on == new_due
+
+
+def test_comments_on_a_task(world, setup, login):
+    _, task, _ = setup
+    client = login(world.officer_a1)
+    url = reverse("plans:task", args=[task.pk])
+    assert client.post(url, {"section": "comment", "comment-text": "Đề nghị Sở hướng dẫn"}).status_code == 302
+    assert "Đề nghị Sở hướng dẫn" in text(client.get(url))
+
+
+def _overdue_world(world, n: int, plan=None, start: int = 0):
+    plan = plan or f.plan(world.units["P"], title="Kế hoạch tỉnh", year=today().year - 1)
+    units = [world.units["P-A-1"], world.units["P-B"], world.units["P-X"]]
+    for i in range(start, start + n):
+        due = plan.period_start + timedelta(days=i)
+        task = f.task(plan, world.units["P-VP"], code=str(i + 1), deadline=due)
+        Assignment.objects.create(task=task, organisation=units[i % 3], role="executing", due_on=due)
+    return plan
+
+
+def test_overdue_page_groups_units_in_constant_queries(world, login):
+    plan = _overdue_world(world, 3)
+    client = login(world.focal_p)
+    url = reverse("plans:overdue")
+    few = _count(client, url)
+    page = text(client.get(url))
+    assert page.count('class="card mb-3 overdue-unit"') == 4  # P-VP leads every task, plus three units
+    assert "6 phân công quá hạn tại 4 đơn vị" in page
+    _overdue_world(world, 27, plan=plan, start=3)
+    assert _count(client, url) == few
+    assert "60 phân công quá hạn tại 4 đơn vị" in text(client.get(url))
+
+
+def test_overdue_below_a_department_only(world, login):
+    _overdue_world(world, 3)
+    client = login(world.leader_a)
+    page = text(client.get(reverse("plans:overdue")))
+    assert 'id="unit-P-A-1"' in page and 'id="unit-P-B"' not in page
+    assert client.get(reverse("plans:overdue") + "?org=P").status_code == 404
+
+
+def _count(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_plan_page_and_list_in_constant_queries(world, login):
+    plan = f.plan(world.units["P"], title="Kế hoạch tỉnh")
+    f.task(plan, world.units["P-VP"], executing=[world.units["P-A"]], coordinating=[world.units["P-B"]])
+    f.plan(world.units["P-A"], title="Kế hoạch con 1", parent_plan=plan)  # the same depth in both counts
+    client = login(world.focal_p)
+    small_plan, small_list = _count(client, reverse("plans:plan", args=[plan.pk])), _count(client, "/ke-hoach/")
+    for i in range(2, 12):
+        f.task(plan, world.units["P-VP"], code=str(i), executing=[world.units["P-A"], world.units["P-X"]])
+        f.plan(world.units["P-A"], title=f"Kế hoạch con {i}", parent_plan=plan)
+    assert _count(client, reverse("plans:plan", args=[plan.pk])) == small_plan
+    assert _count(client, "/ke-hoach/") == small_list
+
+
+def test_list_progress_matches_the_cascade(world, setup):
+    from tinhgon.plans import progress
+
+    plan, task, mine = setup
+    services.assignment_report(assignment=mine, progress=60)
+    child = f.plan(world.units["P-A-1"], title="Con", parent_task=task)
+    f.task(child, world.units["P-A-1"], deadline=today() + timedelta(days=5))
+    services.assignment_report(assignment=child.tasks.get().assignments.get(), progress=90)
+    whole = f.plan(world.units["P-A-1"], title="Cả kế hoạch", parent_plan=plan)
+    services.assignment_report(
+        assignment=f.task(whole, world.units["P-A-1"], deadline=today()).assignments.get(), progress=30
+    )
+    figures = plans_progress([plan, child])
+    assert figures[plan.pk] == progress.cascade(plan).plan_progress[plan.pk] and figures[plan.pk] > 0
+    assert figures[child.pk] == Decimal("90.0")
+
+
+def test_leader_sees_units_below_in_my_assignments(world, setup, login):
+    _, task, mine = setup
+    lead = task.assignments.get(organisation=world.units["P-A"])
+    leader = text(login(world.leader_a).get(reverse("plans:mine")))
+    assert f"assignment-{mine.pk}" in leader and f"assignment-{lead.pk}" in leader
+    officer = text(login(world.officer_a1).get(reverse("plans:mine")))
+    assert f"assignment-{mine.pk}" in officer and f"assignment-{lead.pk}" not in officer
+
+
+def test_indicators_manual_entry_refresh_and_creation(world, login):
+    manual = Indicator.objects.create(name="Hồ sơ trễ", target=5, direction="lte", organisation=world.units["P-A"])
+    computed = Indicator.objects.create(
+        name="Đúng hạn", target=90, organisation=world.units["P-A"], source=Source.ON_TIME_TASK_RATE
+    )
+    client = login(world.focal_a)
+    period = f"{today().year}-01-01"
+    upload = SimpleUploadedFile("mc.pdf", b"%PDF-1.4", content_type="application/pdf")
+    response = client.post(
+        reverse("plans:indicator", args=[manual.pk]),
+        {"section": "value", "value-period": period, "value-value": "3", "value-evidence": upload},
+    )
+    assert response.status_code == 302
+    value = manual.values.get()
+    assert value.value == 3 and value.entered_by.username == "focal_a" and value.evidence
+    assert "Đạt" in text(client.get(reverse("plans:indicators")))
+    assert client.post(reverse("plans:indicator", args=[computed.pk]), {"section": "refresh"}).status_code == 302
+    assert computed.values.exists()
+    response = client.post(
+        reverse("plans:indicators"),
+        {
+            "name": "Chỉ tiêu mới",
+            "organisation": world.units["P-A"].pk,
+            "unit": "%",
+            "direction": "gte",
+            "target": "80",
+            "period": "yearly",
+            "source": "manual",
+        },
+    )
+    assert response.status_code == 302 and Indicator.objects.filter(name="Chỉ tiêu mới").exists()
+
+
+def test_scorecard_self_score_appraisal_and_copy(world, login):
+    card = Scorecard.objects.create(organisation=world.units["P-A"], year=2025, title="Chỉ số CCHC")
+    root = ScoreCriterion.objects.create(scorecard=card, code="1", title="Công tác chỉ đạo", max_points=20)
+    leaf = ScoreCriterion.objects.create(scorecard=card, parent=root, code="1.1", title="Kế hoạch", max_points=20)
+    url = reverse("plans:scorecard", args=[card.pk])
+    officer = login(world.focal_a)
+    post = {"section": "score", "criterion": leaf.pk, "self_score": "18", "evidence": "KH số 5"}
+    assert officer.post(url, post).status_code == 302
+    post = {"section": "score", "criterion": leaf.pk, "self_score": "25", "evidence": ""}
+    assert "Điểm phải từ 0 đến 20" in text(officer.post(url, post, follow=True))
+    oversight = login(world.oversight)
+    post = {"section": "score", "criterion": leaf.pk, "appraised_score": "19", "note": ""}
+    assert oversight.post(url, post).status_code == 302
+    page = text(oversight.get(url))
+    assert "Xuất sắc" not in page  # 19 of 20 points is below the 90-point band
+    leaf.refresh_from_db()
+    assert (leaf.self_score, leaf.appraised_score) == (18, 19)
+    response = login(world.focal_a).post(url, {"section": "copy", "copy-year": "2026"})
+    assert response.status_code == 302 and Scorecard.objects.get(year=2026).criteria.count() == 2
+
+
+def test_task_units_are_current_units_of_the_province(world, login):
+    gone = OrganisationFactory(
+        code="P-OLD",
+        name="Đơn vị đã giải thể",
+        kind=Organisation.Kind.DEPARTMENT,
+        parent=world.units["P"],
+        valid_from=SINCE,
+        valid_to=today() - timedelta(days=1),
+    )
+    plan = f.plan(world.units["P"])
+    page = text(login(world.focal_p).get(reverse("plans:task-add", args=[plan.pk])))
+    assert world.units["P-X"].name in page and gone.name not in page
