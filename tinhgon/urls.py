@@ -17,6 +17,8 @@ urlpatterns = [
     path("nhat-ky/", include("tinhgon.audit.urls")),
     path("thu-tuc/", include("tinhgon.procedures.urls")),
     path("ra-soat/", include("tinhgon.reviews.urls")),
+    path("ke-hoach/", include("tinhgon.plans.urls")),
+    path("bao-cao/", include("tinhgon.reports.urls")),
     path("cong-khai/", include("tinhgon.portal.urls")),
     path("api/", include("tinhgon.api.urls")),
     path("quan-tri/", admin.site.urls),

@@ -1,0 +1,63 @@
+"""A department office generates its quarterly report, writes the narrative and submits it; the province office
+opens the province report of the same quarter and sees the department as submitted, with the chart drawn."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tinhgon.accounts.tests.factories import PASSWORD
+from tinhgon.core.dates import today
+from tinhgon.reports.periods import Kind, current
+from tinhgon.reviews.tests import factories as f
+from tinhgon.test import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("navigation", name="Các phân hệ")).to_contain_text("Báo cáo, thống kê")
+
+
+def create_quarterly(page, org_name):
+    p = current(Kind.QUARTERLY, today())
+    form = page.locator("#report-create")
+    form.get_by_label("Cơ quan báo cáo").select_option(label=org_name)
+    form.get_by_label("Loại báo cáo").select_option(Kind.QUARTERLY)
+    form.locator("input[name=year]").fill(str(p.year))
+    form.locator("input[name=number]").fill(str(p.number))
+    form.get_by_role("button", name="Lập báo cáo").click()
+    expect(page.locator("h1")).to_contain_text(p.label)
+
+
+def test_department_submits_and_province_sees_it_in_its_aggregate(offline_page, live_server):
+    world = build_world()
+    f.publish(world, world.units["P-A"], "Thủ tục của sở A")
+    page = offline_page
+
+    log_in(page, live_server, "focal_a")
+    page.get_by_role("link", name="Báo cáo, thống kê").click()
+    expect(page.locator("#agency-dashboard")).to_be_visible()
+    page.get_by_role("link", name="Báo cáo định kỳ").click()
+    create_quarterly(page, world.units["P-A"].name)
+    expect(page.locator("#fig-published")).to_contain_text("1")
+    form = page.locator("#narrative-form")
+    form.get_by_label("Kết quả đạt được").fill("Đã công bố 01 thủ tục nội bộ, hoàn thành kế hoạch quý.")
+    form.locator("input[name=signer]").fill("Trần Thị B")
+    form.get_by_role("button", name="Lưu nội dung").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu nội dung")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#submit").click()
+    expect(page.locator("#locked")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text("hoàn thành kế hoạch quý")
+
+    log_in(page, live_server, "focal_p")
+    page.goto(f"{live_server.url}/bao-cao/")
+    create_quarterly(page, world.units["P"].name)
+    row = page.locator("#children tr[data-code='P-A']")
+    expect(row.locator(".child-submitted")).to_be_visible()
+    expect(page.locator("#children tr[data-code='P-B'] .child-missing")).to_have_text("Chưa gửi")
+    expect(page.locator("#children-chart svg")).to_be_visible()

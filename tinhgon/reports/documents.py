@@ -1,0 +1,647 @@
+"""Documents of a periodic report: the report itself (báo cáo kết quả kiểm soát thủ tục hành chính, thủ tục hành chính
+nội bộ) as Word and PDF, and its annex workbook (one sheet per section).
+
+The content is assembled once, by `report_content`, from the report's frozen figures, its narrative, the rows entered
+by hand and, for a parent organisation, its units' submitted reports; the Word, PDF and Excel renderers print that,
+so the three formats cannot drift. The Word layout reuses the administrative helpers of the registry
+(tinhgon/procedures/documents.py: NĐ 30/2020, A4, Times New Roman, header, nơi nhận and signature) and the number
+formats of the review documents (tinhgon/reviews/documents.py: "88.800.000 đồng", "54,39%"); the workbook reuses the
+registry export's cells (text that a spreadsheet would read as a formula is kept as text).
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from tinhgon.core.dates import today
+from tinhgon.plans.constants import IndicatorStatus, StatusClass
+from tinhgon.procedures.constants import Group, Level
+from tinhgon.procedures.documents import (
+    BODY_PT,
+    HEADER_WIDTHS,
+    SMALL_PT,
+    TABLE_PT,
+    TEXT_WIDTH_CM,
+    Issuer,
+    _body,
+    _centred,
+    _heading,
+    _layout_table,
+    _lines,
+    _new_document,
+    _para,
+    _rule,
+    _save,
+    long_date,
+    nfc,
+)
+from tinhgon.procedures.excel import BOLD, _cell
+from tinhgon.reports import services
+from tinhgon.reports.models import Report
+from tinhgon.reviews.constants import Action
+from tinhgon.reviews.documents import DEFAULT_SIGNER, MONEY_FORMAT, PCT_FORMAT, _table, money, number, pct
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+CONTENT_TYPES = {"docx": DOCX, "xlsx": XLSX, "pdf": PDF}
+MANUAL = "(nhập tay)"
+NO_DATA = "Chưa có số liệu"
+CHANGES = [
+    ("new", "Thủ tục mới ban hành"),
+    ("amended", "Thủ tục được sửa đổi, bổ sung"),
+    ("replaced", "Thủ tục được thay thế"),
+    ("abolished", "Thủ tục bị bãi bỏ"),
+]
+DIRECTION_SIGN = {"gte": "≥", "lte": "≤"}
+
+
+# Cell values: numbers stay numbers until a renderer formats them ------------------------------------------------------
+
+
+class Money(int):
+    """An amount in đồng: '88.800.000 đồng' in the documents, a number with thousands separators in the workbook."""
+
+
+class Pct(Decimal):
+    """A percentage: '54,39%' in the documents, a number with two decimals in the workbook."""
+
+
+def _pct(value) -> Pct:
+    try:
+        return Pct(str(value or 0))
+    except InvalidOperation:
+        return Pct(0)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def display(value) -> str:
+    """How a cell prints in Word and PDF."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, Money):
+        return money(value)
+    if isinstance(value, Pct):
+        return pct(value)
+    if isinstance(value, int | Decimal):
+        return number(value)
+    return nfc(value)
+
+
+def _manual_value(text: str):
+    """A value typed by hand: a whole number ('12') or a decimal with a comma ('12,5') becomes a number for the
+    workbook; anything else stays text."""
+    text = (text or "").strip()
+    if re.fullmatch(r"-?\d{1,15}", text):
+        return int(text)
+    if re.fullmatch(r"-?\d{1,15},\d{1,6}", text):
+        return Decimal(text.replace(",", "."))
+    return text
+
+
+# The content ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list]
+    widths: list[float]  # cm, on the 16.5 cm text width
+    total: bool = False  # the last row is a totals row
+
+    def display_rows(self) -> list[list[str]]:
+        return [[display(v) for v in row] for row in self.rows]
+
+
+@dataclass
+class Part:
+    heading: str
+    sheet: str  # the annex sheet the tables go to
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class ReportContent:
+    header_lines: list[tuple[str, bool]]  # (text, bold) of the issuing body block
+    number_line: str
+    dated_line: str
+    title: str
+    subtitle: str
+    scope_line: str
+    results: list[str]
+    parts: list[Part]
+    difficulties: list[str]
+    proposals: list[str]
+    recipients: list[str]
+    signer_titles: list[str]
+    signer: str
+    organisation: str
+
+    @property
+    def closing(self) -> str:
+        return f"Trên đây là báo cáo {self.subtitle[0].lower()}{self.subtitle[1:]} của {self.organisation}./."
+
+
+def _upper_name(name: str) -> str:
+    return nfc(re.sub(r"^(ủy|uỷ) ban nhân dân\b", "UBND", name.strip(), flags=re.IGNORECASE)).upper()
+
+
+def _issuer(organisation) -> Issuer:
+    return Issuer.of(SimpleNamespace(issuer=organisation, signer_title=""))
+
+
+def header_lines(organisation) -> list[tuple[str, bool]]:
+    """The issuing body block (NĐ 30/2020): the body above it in capitals, then the reporting body in bold capitals;
+    a province prints as "ỦY BAN NHÂN DÂN / TỈNH ..."."""
+    own = _issuer(organisation)
+    parent = organisation.parent
+    if own.is_province or parent is None:
+        return [(line, True) for line in own.header]
+    return [(_upper_name(parent.name), False), *[(line, True) for line in own.header]]
+
+
+def place_of(organisation) -> str:
+    """The place in the date line: the province the organisation sits in (walking up), else its own short name."""
+    unit, seen = organisation, set()
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        issuer = _issuer(unit)
+        if issuer.is_province:
+            return issuer.place
+        unit = unit.parent
+    return _issuer(organisation).place
+
+
+def _paragraphs(text: str, empty: str = "Không có.") -> list[str]:
+    return [nfc(line) for line in _lines(text)] or [empty]
+
+
+def _recipient_lines(text: str) -> list[str]:
+    lines = [line if line.startswith(("-", "+", "–")) else f"- {line}" for line in _lines(nfc(text))]
+    return lines or ["- Như trên;", "- Lưu: VT."]
+
+
+def _numbered(rows: list[list], total: list | None = None) -> list[list]:
+    out = [[f"{n:02d}", *row] for n, row in enumerate(rows, start=1)]
+    return out + ([["", *total]] if total else [])
+
+
+def procedures_part(fig: dict) -> Part:
+    p = fig.get("procedures", {})
+    in_force = _int(p.get("in_force"))
+    by_group, by_level = p.get("by_group", {}), p.get("by_level", {})
+    rows = [[label, _int(by_group.get(value))] for value, label in Group.choices]
+    rows += [[label, _int(by_level.get(value))] for value, label in Level.choices if value in by_level]
+    decided = p.get("decided", {})
+    decided_rows = [[label, _int(decided.get(key))] for key, label in CHANGES]
+    fields = [[nfc(f.get("field") or "Chưa phân lĩnh vực"), _int(f.get("n"))] for f in p.get("by_field", [])]
+    return Part(
+        "1. Công bố, công khai thủ tục hành chính, thủ tục hành chính nội bộ",
+        "Công bố",
+        [
+            "Tổng số thủ tục hành chính nội bộ đang có hiệu lực tại thời điểm chốt số liệu: "
+            f"{number(in_force)} thủ tục; trong kỳ đã công bố {number(sum(r[1] for r in decided_rows))} thủ tục "
+            "(mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ)."
+        ],
+        [
+            Table(
+                "Thủ tục đang có hiệu lực theo nhóm và cấp thực hiện",
+                ["STT", "Nhóm, cấp thực hiện", "Số thủ tục"],
+                _numbered(rows, ["Tổng số thủ tục đang có hiệu lực", in_force]),
+                [1.2, 11.3, 4.0],
+                total=True,
+            ),
+            Table(
+                "Thủ tục đang có hiệu lực theo lĩnh vực",
+                ["STT", "Lĩnh vực", "Số thủ tục"],
+                _numbered(fields, ["Tổng cộng", sum(r[1] for r in fields)]),
+                [1.2, 11.3, 4.0],
+                total=True,
+            ),
+            Table(
+                "Thủ tục được công bố trong kỳ",
+                ["STT", "Nội dung công bố", "Số thủ tục"],
+                _numbered(decided_rows, ["Tổng cộng", sum(r[1] for r in decided_rows)]),
+                [1.2, 11.3, 4.0],
+                total=True,
+            ),
+        ],
+    )
+
+
+def reviews_part(fig: dict) -> Part:
+    r = fig.get("reviews", {})
+    summary = [
+        ["Thủ tục đã công bố (thuộc phạm vi rà soát)", _int(r.get("published"))],
+        ["Thủ tục đã rà soát, đánh giá", _int(r.get("reviewed"))],
+        ["Tỷ lệ thủ tục đã rà soát", _pct(r.get("reviewed_pct"))],
+        ["Thủ tục được đơn giản hóa (phương án đã phê duyệt)", _int(r.get("simplified"))],
+        ["Tỷ lệ thủ tục được đơn giản hóa", _pct(r.get("simplified_pct"))],
+        ["Chi phí tuân thủ trước đơn giản hóa (đồng/năm)", Money(_int(r.get("cost_before")))],
+        ["Chi phí tuân thủ sau đơn giản hóa (đồng/năm)", Money(_int(r.get("cost_after")))],
+        ["Chi phí tiết kiệm được (đồng/năm)", Money(_int(r.get("cost_saving")))],
+        ["Tỷ lệ cắt giảm chi phí", _pct(r.get("cost_saving_pct"))],
+    ]
+    by_action, approved = r.get("by_action", {}), r.get("approved_by_action", {})
+    actions = [[label, _int(by_action.get(value)), _int(approved.get(value))] for value, label in Action.choices]
+    action_total = ["Tổng cộng", sum(a[1] for a in actions), sum(a[2] for a in actions)]
+    return Part(
+        "2. Rà soát, đánh giá, đơn giản hóa thủ tục hành chính nội bộ",
+        "Rà soát",
+        [
+            f"Đã rà soát, đánh giá {number(_int(r.get('reviewed')))}/{number(_int(r.get('published')))} thủ tục "
+            f"(đạt {pct(_pct(r.get('reviewed_pct')))}); đơn giản hóa {number(_int(r.get('simplified')))} thủ tục "
+            f"(đạt {pct(_pct(r.get('simplified_pct')))}); chi phí tuân thủ giảm từ "
+            f"{money(_int(r.get('cost_before')))} xuống {money(_int(r.get('cost_after')))}, tiết kiệm "
+            f"{money(_int(r.get('cost_saving')))} ({pct(_pct(r.get('cost_saving_pct')))})."
+        ],
+        [
+            Table(
+                "Kết quả rà soát, đơn giản hóa", ["STT", "Chỉ tiêu", "Kết quả"], _numbered(summary), [1.2, 10.3, 5.0]
+            ),
+            Table(
+                "Phương án đề xuất theo hình thức đơn giản hóa",
+                ["STT", "Phương án", "Số đề xuất", "Số đã phê duyệt"],
+                _numbered(actions, action_total),
+                [1.2, 8.3, 3.5, 3.5],
+                total=True,
+            ),
+        ],
+    )
+
+
+def implementation_part(fig: dict) -> Part:
+    r = fig.get("reviews", {})
+    rows = [
+        ["Phương án đã được thực thi", _int(r.get("implemented"))],
+        ["Tỷ lệ phương án đã thực thi", _pct(r.get("implemented_pct"))],
+        ["Nội dung thực thi quá hạn chưa hoàn thành", _int(r.get("implementation_overdue"))],
+    ]
+    return Part(
+        "3. Thực thi phương án đơn giản hóa",
+        "Rà soát",
+        [],
+        [Table("Kết quả thực thi phương án", ["STT", "Chỉ tiêu", "Kết quả"], _numbered(rows), [1.2, 10.3, 5.0])],
+    )
+
+
+def tasks_part(fig: dict) -> Part:
+    t = fig.get("tasks", {})
+    rows = [["Nhiệm vụ đến hạn trong kỳ", _int(t.get("due"))]]
+    order = [
+        StatusClass.DONE_ON_TIME,
+        StatusClass.DONE_LATE,
+        StatusClass.OVERDUE,
+        StatusClass.IN_PROGRESS,
+        StatusClass.NOT_DUE,
+    ]
+    rows += [[f"- {StatusClass(s).label}", _int(t.get(s))] for s in order]
+    rows.append(["Tỷ lệ hoàn thành đúng hạn", _pct(t.get("on_time_pct"))])
+    return Part(
+        "4. Thực hiện nhiệm vụ được giao",
+        "Nhiệm vụ",
+        [],
+        [Table("Tình hình thực hiện nhiệm vụ", ["STT", "Chỉ tiêu", "Số nhiệm vụ"], _numbered(rows), [1.2, 10.3, 5.0])],
+    )
+
+
+def _decimal(value):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return nfc(value)
+
+
+def indicators_part(fig: dict) -> Part:
+    rows = []
+    for i in fig.get("indicators", []):
+        target = _decimal(i.get("target"))
+        value = _decimal(i.get("value"))
+        sign = DIRECTION_SIGN.get(i.get("direction"), "")
+        status = i.get("status")
+        rows.append(
+            [
+                nfc(i.get("name")),
+                nfc(i.get("unit")),
+                f"{sign} {display(target)}".strip() if target is not None else "",
+                value if value is not None else NO_DATA,
+                nfc(i.get("period")),
+                IndicatorStatus(status).label if status in IndicatorStatus.values else nfc(status),
+            ]
+        )
+    return Part(
+        "5. Kết quả thực hiện các chỉ tiêu",
+        "Chỉ tiêu",
+        [] if rows else ["Chưa đặt chỉ tiêu cho kỳ báo cáo."],
+        [
+            Table(
+                "Chỉ tiêu",
+                ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu đặt ra", "Giá trị đạt được", "Kỳ số liệu", "Đánh giá"],
+                _numbered(rows),
+                [1.0, 4.5, 1.6, 2.2, 2.2, 2.2, 2.8],
+            )
+        ]
+        if rows
+        else [],
+    )
+
+
+def manual_part(report: Report) -> Part:
+    rows = [
+        [
+            nfc(row.get("section")),
+            f"{nfc(row.get('label'))} {MANUAL}",
+            _manual_value(nfc(row.get("value"))),
+            nfc(row.get("note")),
+        ]
+        for row in report.manual_rows or []
+    ]
+    return Part(
+        "Số liệu bổ sung (nhập tay)",
+        "Nhập tay",
+        ["Các số liệu dưới đây do đơn vị nhập tay, không tính từ dữ liệu của hệ thống."]
+        if rows
+        else ["Không có số liệu nhập tay."],
+        [
+            Table(
+                "Số liệu bổ sung (nhập tay)",
+                ["STT", "Mục", "Nội dung", "Giá trị", "Ghi chú"],
+                _numbered(rows),
+                [1.0, 3.0, 6.0, 2.5, 4.0],
+            )
+        ]
+        if rows
+        else [],
+    )
+
+
+CHILD_HEADER = [
+    "STT",
+    "Đơn vị",
+    "Tình trạng báo cáo",
+    "TTHC đang có hiệu lực",
+    "Đã rà soát",
+    "Đã đơn giản hóa",
+    "Chi phí tiết kiệm (đồng/năm)",
+    "Nhiệm vụ đến hạn",
+    "Hoàn thành đúng hạn",
+    "Quá hạn",
+]
+
+
+def children_part(report: Report) -> Part | None:
+    rows = services.children(report)
+    if not rows:
+        return None
+    lines = []
+    for row in rows:
+        name = nfc(row.organisation.name)
+        if row.report is None:
+            lines.append([name, "Chưa gửi báo cáo", *[None] * 7])
+            continue
+        f = row.report.figures
+        sent = timezone.localdate(row.report.submitted_at) if row.report.submitted_at else None
+        lines.append(
+            [
+                name,
+                f"Đã gửi ngày {sent:%d/%m/%Y}" if sent else "Đã gửi",
+                _int(f.get("procedures", {}).get("in_force")),
+                _int(f.get("reviews", {}).get("reviewed")),
+                _int(f.get("reviews", {}).get("simplified")),
+                Money(_int(f.get("reviews", {}).get("cost_saving"))),
+                _int(f.get("tasks", {}).get("due")),
+                _int(f.get("tasks", {}).get("done_on_time")),
+                _int(f.get("tasks", {}).get("overdue")),
+            ]
+        )
+    totals = services.aggregate(rows)
+    submitted = sum(1 for row in rows if row.report is not None)
+    total = [
+        "Tổng cộng",
+        f"{submitted}/{len(rows)} đơn vị đã gửi",
+        totals["procedures"]["in_force"],
+        totals["reviews"]["reviewed"],
+        totals["reviews"]["simplified"],
+        Money(totals["reviews"]["cost_saving"]),
+        totals["tasks"]["due"],
+        totals["tasks"]["done_on_time"],
+        totals["tasks"]["overdue"],
+    ]
+    missing = [nfc(row.organisation.name) for row in rows if row.report is None]
+    text = f"Có {submitted}/{len(rows)} đơn vị trực thuộc đã gửi báo cáo kỳ này."
+    if missing:
+        text += f" Chưa gửi báo cáo: {', '.join(missing)}."
+    return Part(
+        "Tổng hợp báo cáo của các đơn vị trực thuộc",
+        "Đơn vị trực thuộc",
+        [text],
+        [
+            Table(
+                "Tổng hợp báo cáo của các đơn vị trực thuộc",
+                CHILD_HEADER,
+                _numbered(lines, total),
+                [0.9, 3.2, 2.2, 1.5, 1.3, 1.4, 2.1, 1.3, 1.4, 1.2],
+                total=True,
+            )
+        ],
+    )
+
+
+def report_title(report: Report) -> str:
+    return f"Kết quả kiểm soát thủ tục hành chính, thủ tục hành chính nội bộ {report.period.label}"
+
+
+def report_content(report: Report) -> ReportContent:
+    report = Report.objects.select_related("organisation__parent").get(pk=report.pk)
+    organisation = report.organisation
+    fig = report.figures or {}
+    parts = [
+        procedures_part(fig),
+        reviews_part(fig),
+        implementation_part(fig),
+        tasks_part(fig),
+        indicators_part(fig),
+    ]
+    children = children_part(report)
+    parts += [manual_part(report), *([children] if children else [])]
+    signed = timezone.localdate(report.submitted_at) if report.submitted_at else None
+    title_lines = _lines(nfc(report.signer_title).upper()) or [
+        DEFAULT_SIGNER.get(organisation.kind, "THỦ TRƯỞNG CƠ QUAN")
+    ]
+    return ReportContent(
+        header_lines=header_lines(organisation),
+        number_line=f"Số: {nfc(report.document_number)}" if report.document_number else "Số:        /BC-",
+        dated_line=f"{place_of(organisation)}, {long_date(signed)}",
+        title="BÁO CÁO",
+        subtitle=report_title(report),
+        scope_line=(
+            f"(Kỳ báo cáo từ ngày {report.start:%d/%m/%Y} đến ngày {report.end:%d/%m/%Y}; số liệu tính đến ngày "
+            f"chốt {report.end:%d/%m/%Y})"
+        ),
+        results=_paragraphs(report.results, "Chưa có nội dung."),
+        parts=parts,
+        difficulties=_paragraphs(report.difficulties),
+        proposals=_paragraphs(report.proposals),
+        recipients=_recipient_lines(report.recipients),
+        signer_titles=title_lines,
+        signer=nfc(report.signer),
+        organisation=nfc(organisation.name),
+    )
+
+
+# Word -------------------------------------------------------------------------------------------------------------
+
+
+def report_docx(report: Report) -> bytes:
+    c = report_content(report)
+    doc = _new_document()
+    left, right = _layout_table(doc, HEADER_WIDTHS)
+    for text, bold in c.header_lines:
+        _centred(left, text, bold=bold, size=TABLE_PT)
+    _rule(left, 2.5, HEADER_WIDTHS[0])
+    _centred(left, c.number_line, size=TABLE_PT)
+    _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
+    _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
+    _centred(right, "")
+    _centred(right, c.dated_line, italic=True)
+
+    _centred(doc, "").paragraph_format.space_after = Pt(6)
+    _centred(doc, c.title, bold=True)
+    _centred(doc, c.subtitle, bold=True)
+    _centred(doc, c.scope_line, italic=True, size=TABLE_PT)
+    _rule(doc, 4, TEXT_WIDTH_CM)
+
+    _heading(doc, "I. KẾT QUẢ ĐẠT ĐƯỢC")
+    for text in c.results:
+        _body(doc, text)
+    for part in c.parts:
+        _heading(doc, part.heading)
+        for text in part.paragraphs:
+            _body(doc, text)
+        for table in part.tables:
+            _heading(doc, table.title, italic=True)
+            _table(doc, table.header, table.display_rows(), table.widths, bold_last=table.total)
+            _para(doc, "").paragraph_format.space_after = Pt(0)
+    _heading(doc, "II. TỒN TẠI, HẠN CHẾ")
+    for text in c.difficulties:
+        _body(doc, text)
+    _heading(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ")
+    for text in c.proposals:
+        _body(doc, text)
+    _body(doc, c.closing)
+
+    left, right = _layout_table(doc, [8.0, 8.5])
+    _para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
+    for line in c.recipients:
+        _para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
+    for line in c.signer_titles:
+        _centred(right, line, bold=True)
+    for _ in range(4):
+        _centred(right, "")
+    _centred(right, c.signer, bold=True)
+    return _save(doc)
+
+
+# PDF --------------------------------------------------------------------------------------------------------------
+
+
+def report_pdf(report: Report) -> bytes:
+    """The same content as report_docx, rendered by WeasyPrint (A4, Times New Roman → Tinos, "Trang x/y")."""
+    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
+
+    html = render_to_string("reports/documents/report_pdf.html", {"c": report_content(report), "printed_on": today()})
+    return HTML(string=nfc(html)).write_pdf()
+
+
+# Workbook ---------------------------------------------------------------------------------------------------------
+
+
+def _xlsx_cell(ws, value, font=None):
+    if isinstance(value, Money):
+        cell = _cell(ws, int(value), font)
+        cell.number_format = MONEY_FORMAT
+        return cell
+    if isinstance(value, Pct):
+        cell = _cell(ws, float(value), font)
+        cell.number_format = PCT_FORMAT
+        return cell
+    if isinstance(value, Decimal):
+        return _cell(ws, float(value), font)
+    if isinstance(value, date | int | float):
+        return _cell(ws, value, font)
+    return _cell(ws, nfc(value) if value is not None else None, font)
+
+
+def _xlsx_value(value):
+    """Row numbers ('01') become numbers in the workbook."""
+    if isinstance(value, str) and re.fullmatch(r"\d{2,}", value):
+        return int(value)
+    return value
+
+
+def write_xlsx(report: Report, target) -> None:
+    c = report_content(report)
+    wb = Workbook(write_only=True)
+    sheets = {}
+    for part in c.parts:
+        sheets.setdefault(part.sheet, []).append(part)
+    for name, parts in sheets.items():
+        ws = wb.create_sheet(name)
+        widest = max((len(t.widths) for p in parts for t in p.tables), default=3)
+        widths = [6, 50] + [18] * max(widest - 2, 1)
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.append([_cell(ws, f"{c.title} {c.subtitle}".upper(), BOLD)])
+        ws.append([_cell(ws, f"{c.organisation} · {c.scope_line}")])
+        ws.append([])
+        for part in parts:
+            ws.append([_cell(ws, part.heading, BOLD)])
+            for text in part.paragraphs:
+                ws.append([_cell(ws, text)])
+            for table in part.tables:
+                ws.append([_cell(ws, table.title, BOLD)])
+                ws.append([_cell(ws, label, BOLD) for label in table.header])
+                for n, row in enumerate(table.rows, start=1):
+                    font = BOLD if table.total and n == len(table.rows) else None
+                    ws.append([_xlsx_cell(ws, _xlsx_value(v), font) for v in row])
+                ws.append([])
+    wb.save(target)
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The annex workbook: one sheet per section (Công bố, Rà soát, Nhiệm vụ, Chỉ tiêu, Đơn vị trực thuộc, Nhập
+    tay), headers bold, numbers as numbers."""
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer)
+    return buffer.getvalue()
+
+
+RENDERERS = {"docx": report_docx, "xlsx": report_xlsx, "pdf": report_pdf}
+
+
+def filename(report: Report, fmt: str) -> str:
+    """An ASCII file name: 'bao-cao-P-A-quarterly-2026-2.docx'."""
+    code = re.sub(r"[^A-Za-z0-9_-]+", "-", report.organisation.code or str(report.organisation_id)).strip("-")
+    return f"bao-cao-{code}-{report.kind}-{report.year}-{report.number}.{fmt}"

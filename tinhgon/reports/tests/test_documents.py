@@ -1,0 +1,398 @@
+"""The periodic report as Word, Excel and PDF, and the background generation of those files. Every test reads the
+generated file back (python-docx, openpyxl, pypdf / pdftotext) rather than trusting the builder."""
+
+import io
+import shutil
+import subprocess
+import unicodedata
+from datetime import timedelta
+
+from django.urls import reverse
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tinhgon.core.dates import today
+from tinhgon.plans import services as plan_services
+from tinhgon.plans.models import Indicator
+from tinhgon.plans.tests import factories as pf
+from tinhgon.reports import services
+from tinhgon.reports.documents import report_docx, report_pdf, report_xlsx
+from tinhgon.reports.models import FileStatus, GeneratedFile
+from tinhgon.reports.periods import Kind, current
+from tinhgon.reports.tasks import generate_file
+from tinhgon.reviews import services as review_services
+from tinhgon.reviews.constants import Action, ReviewStatus
+from tinhgon.reviews.tests import factories as rf
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+ORG_NAME = "Sở Nội vụ tỉnh Vĩnh Long"
+
+
+def flat(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+
+    def cells(table):
+        for row in table.rows:
+            for cell in row.cells:
+                parts.append(cell.text)
+                for inner in cell.tables:
+                    cells(inner)
+
+    for table in doc.tables:
+        cells(table)
+    return flat("\n".join(parts))
+
+
+def docx_rows(data: bytes) -> list[list[str]]:
+    doc = Document(io.BytesIO(data))
+    return [[flat(c.text) for c in row.cells] for table in doc.tables for row in table.rows]
+
+
+def pdf_texts(data: bytes, tmp_path) -> dict[str, str]:
+    reader = PdfReader(io.BytesIO(data))
+    texts = {"pypdf": flat("\n".join(page.extract_text() for page in reader.pages))}
+    if shutil.which("pdftotext"):
+        path = tmp_path / "bao-cao.pdf"
+        path.write_bytes(data)
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+        texts["pdftotext"] = flat(out.stdout.decode("utf-8"))
+    return texts
+
+
+def sheet_rows(ws) -> list[list]:
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def row_of(rows: list[list], label: str) -> list:
+    """The first row with a cell equal to `label`."""
+    for row in rows:
+        if label in row:
+            return row
+    raise AssertionError(f"no row {label!r}")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = IMMEDIATE
+
+
+@pytest.fixture
+def named(world):
+    world.units["P"].name = "Ủy ban nhân dân tỉnh Vĩnh Long"
+    world.units["P"].save()
+    world.units["P-A"].name = ORG_NAME
+    world.units["P-A"].save()
+    return world
+
+
+@pytest.fixture
+def report(named):
+    """A quarterly report of P-A with every kind of figure, the narrative and a row entered by hand."""
+    world = named
+    p = current(Kind.QUARTERLY, today())
+    rf.publish(world, world.units["P-A"], "Thủ tục một", group="A")
+    rf.publish(world, world.units["P-A-1"], "Thủ tục hai", group="B", level="commune")
+    reviewed = rf.publish(world, world.units["P-A"], "Thủ tục ba")
+    review = review_services.round_add_procedure(round=rf.round_for(world), procedure=reviewed)
+    rf.filled(review, Action.AMEND, after=rf.WORKED_AFTER)
+    rf.advance(review, ReviewStatus.CHECKED)
+    rf.approve(world, [review])
+
+    plan = pf.plan(world.units["P-A"], year=p.end.year)
+    on_time = pf.task(plan, world.units["P-A"], code="1", deadline=p.end - timedelta(days=1))
+    pf.task(plan, world.units["P-A-1"], code="2", deadline=p.end)
+    plan_services.assignment_report(assignment=on_time.assignments.get(), progress=100, completed_on=p.start)
+    Indicator.objects.create(name="Tỷ lệ hài lòng", target=85, organisation=world.units["P-A"])
+
+    report = services.report_create(organisation=world.units["P-A"], kind=Kind.QUARTERLY, year=p.year, number=p.number)
+    services.report_write(
+        report=report,
+        results="Hoàn thành kế hoạch kiểm soát thủ tục quý.",
+        difficulties="Một số đơn vị cập nhật dữ liệu chậm.",
+        proposals="Đề nghị tăng cường tập huấn nghiệp vụ.",
+        document_number="15/BC-SNV",
+        signer="Trần Thị Bình",
+        signer_title="Giám đốc",
+        recipients="UBND tỉnh;\nLưu: VT, KSTT.",
+        manual_rows=[
+            {"section": "Kiểm tra", "label": "Số cuộc kiểm tra", "value": "3", "note": "Theo kế hoạch"},
+            {"section": "Tập huấn", "label": "Hội nghị tập huấn", "value": "=SUM(A1)"},
+        ],
+    )
+    report.refresh_from_db()
+    return report
+
+
+def test_figures_are_the_ones_the_tests_expect(report):
+    fig = report.figures
+    assert fig["procedures"]["in_force"] == 3 and fig["procedures"]["by_group"] == {"A": 2, "B": 1}
+    assert (fig["reviews"]["reviewed"], fig["reviews"]["simplified"]) == (1, 1)
+    assert fig["reviews"]["cost_before"] > fig["reviews"]["cost_after"] > 0
+    assert (fig["tasks"]["due"], fig["tasks"]["done_on_time"]) == (2, 1)
+
+
+def test_docx_has_the_administrative_layout_sections_and_figures(report):
+    from tinhgon.reviews.documents import money, pct
+
+    data = report_docx(report)
+    text = docx_text(data)
+    fig = report.figures
+    for expected in [
+        "UBND TỈNH VĨNH LONG",
+        ORG_NAME.upper(),
+        "Số: 15/BC-SNV",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Vĩnh Long, ngày",
+        "BÁO CÁO",
+        f"Kết quả kiểm soát thủ tục hành chính, thủ tục hành chính nội bộ {report.period.label}",
+        "I. KẾT QUẢ ĐẠT ĐƯỢC",
+        "Hoàn thành kế hoạch kiểm soát thủ tục quý.",
+        "1. Công bố, công khai thủ tục hành chính, thủ tục hành chính nội bộ",
+        "2. Rà soát, đánh giá, đơn giản hóa thủ tục hành chính nội bộ",
+        "3. Thực thi phương án đơn giản hóa",
+        "4. Thực hiện nhiệm vụ được giao",
+        "5. Kết quả thực hiện các chỉ tiêu",
+        "Số liệu bổ sung (nhập tay)",
+        "II. TỒN TẠI, HẠN CHẾ",
+        "Một số đơn vị cập nhật dữ liệu chậm.",
+        "III. ĐỀ XUẤT, KIẾN NGHỊ",
+        "Đề nghị tăng cường tập huấn nghiệp vụ.",
+        "Nơi nhận:",
+        "- UBND tỉnh;",
+        "GIÁM ĐỐC",
+        "Trần Thị Bình",
+        money(fig["reviews"]["cost_before"]),
+        pct(fig["reviews"]["cost_saving_pct"]),
+        "Tỷ lệ hài lòng",
+    ]:
+        assert flat(expected) in text, expected
+    assert "đồng" in money(fig["reviews"]["cost_before"]) and "," in pct("54.39")
+    rows = docx_rows(data)
+    assert ["", "Tổng số thủ tục đang có hiệu lực", "3"] in rows
+    assert ["01", "Nhóm A: giữa các cơ quan hành chính nhà nước", "2"] in rows
+    assert ["01", "Thủ tục mới ban hành", "3"] in rows
+    assert row_of(rows, "Nhiệm vụ đến hạn trong kỳ")[-1] == "2"
+    assert row_of(rows, "- Hoàn thành đúng hạn")[-1] == "1"
+    assert row_of(rows, "Tỷ lệ hoàn thành đúng hạn")[-1] == "50,00%"
+    assert row_of(rows, "Thủ tục đã rà soát, đánh giá")[-1] == "1"
+    assert row_of(rows, "Sửa đổi, bổ sung")[2:] == ["1", "1"]
+    manual = row_of(rows, "Số cuộc kiểm tra (nhập tay)")
+    assert manual[1:] == ["Kiểm tra", "Số cuộc kiểm tra (nhập tay)", "3", "Theo kế hoạch"]
+    assert row_of(rows, "Hội nghị tập huấn (nhập tay)")[3] == "=SUM(A1)"
+    assert "Tổng hợp báo cáo của các đơn vị trực thuộc" in text  # P-A has one unit, P-A-1, which has not reported
+    assert row_of(rows, "Đơn vị P-A-1")[2] == "Chưa gửi báo cáo"
+
+
+def test_parent_report_lists_children_submitted_or_missing_with_totals(named):
+    world = named
+    p = current(Kind.QUARTERLY, today())
+    rf.publish(world, world.units["P-A"], "Của sở A")
+    rf.publish(world, world.units["P-B"], "Của sở B")
+    rf.publish(world, world.units["P-B"], "Của sở B hai")
+    for code in ("P-A", "P-B"):
+        child = services.report_create(
+            organisation=world.units[code], kind=Kind.QUARTERLY, year=p.year, number=p.number
+        )
+        services.report_write(report=child, results="Đã thực hiện.")
+        services.report_submit(report=child)
+    province = services.report_create(organisation=world.units["P"], kind=Kind.QUARTERLY, year=p.year, number=p.number)
+
+    data = report_docx(province)
+    text = docx_text(data)
+    assert "Tổng hợp báo cáo của các đơn vị trực thuộc" in text
+    assert "ỦY BAN NHÂN DÂN TỈNH VĨNH LONG" in text  # a province heads its own header
+    rows = docx_rows(data)
+    assert row_of(rows, ORG_NAME)[2].startswith("Đã gửi ngày") and row_of(rows, ORG_NAME)[3] == "1"
+    assert row_of(rows, "Đơn vị P-B")[3] == "2"
+    assert row_of(rows, "Đơn vị P-X")[2] == "Chưa gửi báo cáo"
+    total = row_of(rows, "2/4 đơn vị đã gửi")
+    assert total[1] == "Tổng cộng" and total[3] == "3"
+
+    wb = load_workbook(io.BytesIO(report_xlsx(province)))
+    assert "Đơn vị trực thuộc" in wb.sheetnames
+    sheet = sheet_rows(wb["Đơn vị trực thuộc"])
+    assert row_of(sheet, "Đơn vị P-X")[2] == "Chưa gửi báo cáo"
+    assert row_of(sheet, "2/4 đơn vị đã gửi")[3] == 3
+
+
+def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(report):
+    wb = load_workbook(io.BytesIO(report_xlsx(report)))
+    assert wb.sheetnames[:5] == ["Công bố", "Rà soát", "Nhiệm vụ", "Chỉ tiêu", "Nhập tay"]
+    ws = wb["Công bố"]
+    rows = sheet_rows(ws)
+    header = next(r for r in ws.iter_rows() if r[0].value == "STT")
+    assert all(c.font.bold for c in header if c.value)
+    assert row_of(rows, "Tổng số thủ tục đang có hiệu lực")[2] == 3
+    assert row_of(rows, "Nhóm A: giữa các cơ quan hành chính nhà nước")[:3] == [
+        1,
+        "Nhóm A: giữa các cơ quan hành chính nhà nước",
+        2,
+    ]
+
+    review = sheet_rows(wb["Rà soát"])
+    cost = row_of(review, "Chi phí tuân thủ trước đơn giản hóa (đồng/năm)")[2]
+    assert isinstance(cost, int) and cost == report.figures["reviews"]["cost_before"]
+    assert row_of(review, "Tỷ lệ cắt giảm chi phí")[2] == pytest.approx(
+        float(report.figures["reviews"]["cost_saving_pct"])
+    )
+    assert "3. Thực thi phương án đơn giản hóa" in [r[0] for r in review]
+
+    tasks = sheet_rows(wb["Nhiệm vụ"])
+    assert row_of(tasks, "Nhiệm vụ đến hạn trong kỳ")[2] == 2
+    assert row_of(tasks, "Tỷ lệ hoàn thành đúng hạn")[2] == 50.0
+    assert row_of(sheet_rows(wb["Chỉ tiêu"]), "Tỷ lệ hài lòng")[3] == "≥ 85"
+
+    manual = sheet_rows(wb["Nhập tay"])
+    assert row_of(manual, "Số cuộc kiểm tra (nhập tay)")[3] == 3
+    assert row_of(manual, "Hội nghị tập huấn (nhập tay)")[3] == "'=SUM(A1)"  # kept as text, never a formula
+
+
+def test_pdf_keeps_vietnamese_diacritics(report, tmp_path):
+    data = report_pdf(report)
+    assert data.startswith(b"%PDF")
+    texts = pdf_texts(data, tmp_path)
+    for tool, text in texts.items():
+        for expected in [
+            "Kết quả kiểm soát thủ tục hành chính, thủ tục hành chính nội bộ",
+            "KẾT QUẢ ĐẠT ĐƯỢC",
+            "TỒN TẠI, HẠN CHẾ",
+            "ĐỀ XUẤT, KIẾN NGHỊ",
+            ORG_NAME,
+            "Số liệu bổ sung (nhập tay)",
+            "Trần Thị Bình",
+            "Hoàn thành đúng hạn",
+            "Trang 1/",
+        ]:
+            assert expected in text, f"{tool}: {expected}"
+
+
+def test_pdf_and_docx_print_the_same_tables(report, tmp_path):
+    from tinhgon.reports.documents import report_content
+
+    docx = docx_text(report_docx(report))
+    pdf = pdf_texts(report_pdf(report), tmp_path)["pypdf"]
+    for part in report_content(report).parts:
+        for expected in [part.heading, *part.paragraphs, *(t.title for t in part.tables)]:
+            assert flat(expected) in docx, expected
+            assert flat(expected) in pdf, expected
+
+
+# Views -------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, magic", [("reports:docx", b"PK"), ("reports:xlsx", b"PK"), ("reports:pdf", b"%PDF")])
+def test_downloads_for_members_and_parent_members_404_for_outsiders(report, client, name, magic):
+    url = reverse(name, args=[report.pk])
+    from tinhgon.accounts.models import User
+
+    for username in ("leader_a", "chair_p"):
+        client.force_login(User.objects.get(username=username))
+        response = client.get(url)
+        assert response.status_code == 200, username
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.startswith(magic)
+        assert "attachment" in response["Content-Disposition"]
+    client.force_login(User.objects.get(username="outsider"))
+    assert client.get(url).status_code == 404
+
+
+def test_background_generation_end_to_end(report, named, client, tmp_path):
+    client.force_login(named.leader_a)
+    response = client.post(reverse("reports:generate", args=[report.pk, "pdf"]))
+    file = GeneratedFile.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:file", args=[file.pk])
+    assert (file.user, file.report, file.format, file.status, file.progress) == (
+        named.leader_a,
+        report,
+        "pdf",
+        FileStatus.DONE,
+        100,
+    )
+    assert file.finished_at is not None and file.file.name.endswith(".pdf")
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("reports:file-status", args=[file.pk]) in html and 'role="progressbar"' in html
+    assert reverse("reports:file-download", args=[file.pk]) in html
+
+    status = client.get(reverse("reports:file-status", args=[file.pk])).json()
+    assert status == {
+        "status": "done",
+        "status_label": "Đã xong",
+        "progress": 100,
+        "message": "",
+        "download_url": reverse("reports:file-download", args=[file.pk]),
+    }
+    download = client.get(status["download_url"])
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    assert ORG_NAME in pdf_texts(data, tmp_path)["pypdf"]
+
+    for fmt, check in [("docx", lambda d: "II. TỒN TẠI, HẠN CHẾ" in docx_text(d)), ("xlsx", lambda d: d[:2] == b"PK")]:
+        client.post(reverse("reports:generate", args=[report.pk, fmt]))
+        made = GeneratedFile.objects.get(format=fmt)
+        assert made.status == FileStatus.DONE
+        assert check(b"".join(client.get(reverse("reports:file-download", args=[made.pk])).streaming_content))
+
+
+def test_generate_rejects_get_unknown_format_and_outsiders(report, named, client):
+    client.force_login(named.leader_a)
+    assert client.get(reverse("reports:generate", args=[report.pk, "pdf"])).status_code == 405
+    assert client.post(reverse("reports:generate", args=[report.pk, "exe"])).status_code == 404
+    client.force_login(named.users["outsider"])
+    assert client.post(reverse("reports:generate", args=[report.pk, "pdf"])).status_code == 404
+    assert not GeneratedFile.objects.exists()
+
+
+def test_failure_is_recorded_with_a_vietnamese_message(report, named, monkeypatch):
+    from tinhgon.reports import documents
+
+    def broken(_report):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(documents.RENDERERS, "docx", broken)
+    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Báo cáo")
+    generate_file.enqueue(file.pk)
+    file.refresh_from_db()
+    assert file.status == FileStatus.FAILED and "Không tạo được tệp" in file.message and not file.file
+    unknown = GeneratedFile.objects.create(user=named.leader_a, report=report, format="odt", title="Báo cáo")
+    generate_file.enqueue(unknown.pk)
+    unknown.refresh_from_db()
+    assert unknown.status == FileStatus.FAILED and "không được hỗ trợ" in unknown.message
+
+
+def test_files_are_private_to_their_owner(report, named, client):
+    mine = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Tệp của tôi")
+    theirs = GeneratedFile.objects.create(user=named.users["chair_p"], report=report, format="pdf", title="Tệp khác")
+    generate_file.enqueue(mine.pk)
+    generate_file.enqueue(theirs.pk)
+
+    client.force_login(named.leader_a)
+    listing = client.get(reverse("reports:files")).content.decode()
+    assert "Tệp của tôi" in listing and "Tệp khác" not in listing
+    for name in ("reports:file", "reports:file-status", "reports:file-download"):
+        assert client.get(reverse(name, args=[mine.pk])).status_code == 200, name
+        assert client.get(reverse(name, args=[theirs.pk])).status_code == 404, name
+
+
+def test_pending_file_has_no_download_yet(report, named, client):
+    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Đang chờ")
+    client.force_login(named.leader_a)
+    status = client.get(reverse("reports:file-status", args=[file.pk])).json()
+    assert status["status"] == "pending" and status["progress"] == 0 and status["download_url"] is None
+    assert client.get(reverse("reports:file-download", args=[file.pk])).status_code == 404
+    page = client.get(reverse("reports:file", args=[file.pk])).content.decode()
+    assert "setTimeout(poll, 1000)" in page

@@ -1,0 +1,201 @@
+"""The /bao-cao/ pages: permissions (right role, wrong role 403, outsider 404), the dashboard blocks per role, the
+report round trip create → write → submit → locked, stale writes with the input kept, the parent's aggregate."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from tinhgon.core.dates import today
+from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.tests.factories import OrganisationFactory
+from tinhgon.reports import services
+from tinhgon.reports.models import Report, Status
+from tinhgon.reports.periods import Kind, current
+from tinhgon.reviews.tests import factories as rf
+from tinhgon.test import SINCE
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/bao-cao/bang-dieu-khien/"
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def quarter():
+    return current(Kind.QUARTERLY, today())
+
+
+def quarterly(world, code):
+    p = quarter()
+    return services.report_create(organisation=world.units[code], kind=Kind.QUARTERLY, year=p.year, number=p.number)
+
+
+def narrative(report, **overrides):
+    data = {
+        "started_from": report.row_version,
+        "results": "Hoàn thành kế hoạch quý.",
+        "difficulties": "",
+        "proposals": "",
+        "document_number": "12/BC-SNV",
+        "signer": "Nguyễn Văn A",
+        "signer_title": "Giám đốc",
+        "recipients": "UBND tỉnh",
+        "rows-TOTAL_FORMS": "1",
+        "rows-INITIAL_FORMS": "0",
+        "rows-0-section": "Khác",
+        "rows-0-label": "Hội nghị tập huấn",
+        "rows-0-value": "2",
+        "rows-0-note": "",
+    }
+    return {**data, **overrides}
+
+
+def test_nav_entry_and_dashboard_per_role(world, login):
+    client = login(world.officer_a1)
+    home = text(client.get("/"))
+    assert f'href="{DASHBOARD}"' in home and "Báo cáo, thống kê" in home
+    page = text(client.get(DASHBOARD))
+    assert 'id="officer-dashboard"' in page and "Số liệu tính lúc" in page
+    page = text(login(world.focal_a).get(DASHBOARD))
+    assert 'id="agency-dashboard"' in page and 'id="milestones"' in page and 'id="versions-to-check"' in page
+    page = text(login(world.head_a1).get(DASHBOARD))
+    assert 'id="agency-dashboard"' in page and 'id="versions-to-submit"' in page
+    page = text(login(world.oversight).get(DASHBOARD))
+    assert 'id="oversight-dashboard"' in page and 'id="ranking"' in page and 'id="heatmap"' in page
+    assert 'id="chart-progress"' in page and "echarts.min.js" in page and "<details" in page
+    assert f"{DASHBOARD}?org=P-A&amp;as_of=" in page  # drill-down
+    drill = login(world.oversight).get(DASHBOARD, {"org": "P-A", "as_of": "01/01/2026"})
+    assert drill.status_code == 200 and "Đơn vị P-A" in text(drill) and "01/01/2026" in text(drill)
+
+
+def test_dashboard_numbers_link_to_their_records(world, login):
+    rf.publish(world, world.units["P-A"], "Một")
+    rf.publish(world, world.units["P-A-1"], "Hai")
+    page = text(login(world.focal_a).get(DASHBOARD))
+    assert "/ra-soat/so-theo-doi/thu-tuc/?metric=published&amp;org=P-A&amp;as_of=" in page
+    assert '<a href="/ra-soat/so-theo-doi/thu-tuc/?metric=published&amp;org=P-A' in page
+    assert 'id="published">2</a>' in page
+    assert 'href="/ke-hoach/tre-han/?org=P-A"' in page
+
+
+def test_outsider_404_and_wrong_role_403(world, login):
+    report = quarterly(world, "P-A")
+    outsider = login(world.outsider)
+    assert outsider.get(DASHBOARD, {"org": "P-A"}).status_code == 404
+    assert outsider.get(reverse("reports:detail", args=[report.pk])).status_code == 404
+    assert outsider.post(reverse("reports:submit", args=[report.pk])).status_code == 404
+    assert report.pk not in [r.pk for r in login(world.outsider).get("/bao-cao/").context["reports"]]
+    # a division cannot see its department's report nor its dashboard
+    officer = login(world.officer_a1)
+    assert officer.get(DASHBOARD, {"org": "P-A"}).status_code == 404
+    assert officer.get(reverse("reports:detail", args=[report.pk])).status_code == 404
+    # the oversight office reads but does not write; the unit head writes but does not submit
+    oversight = login(world.oversight)
+    assert oversight.get(reverse("reports:detail", args=[report.pk])).status_code == 200
+    assert oversight.post(reverse("reports:detail", args=[report.pk]), narrative(report)).status_code == 403
+    p = quarter()
+    create = {"organisation": world.units["P"].pk, "kind": Kind.QUARTERLY, "year": p.year, "number": p.number}
+    assert oversight.post("/bao-cao/", create).status_code == 403
+    a1 = services.report_create(organisation=world.units["P-A-1"], kind=Kind.ANNUAL, year=today().year)
+    head = login(world.head_a1)
+    assert head.post(reverse("reports:submit", args=[a1.pk])).status_code == 403
+    assert head.post(reverse("reports:refresh", args=[a1.pk])).status_code == 302
+
+
+def test_create_write_submit_locked(world, login):
+    client = login(world.focal_a)
+    p = quarter()
+    page = client.get("/bao-cao/")
+    assert page.status_code == 200 and 'id="report-create"' in text(page)
+    created = client.post(
+        "/bao-cao/", {"organisation": world.units["P-A"].pk, "kind": Kind.QUARTERLY, "year": p.year, "number": p.number}
+    )
+    report = Report.objects.get(organisation=world.units["P-A"])
+    assert created.status_code == 302 and created["Location"] == reverse("reports:detail", args=[report.pk])
+    again = client.post(
+        "/bao-cao/", {"organisation": world.units["P-A"].pk, "kind": Kind.QUARTERLY, "year": p.year, "number": p.number}
+    )
+    assert "đã có báo cáo" in text(again)
+
+    detail = text(client.get(created["Location"]))
+    assert p.start.strftime("%d/%m/%Y") in detail and p.end.strftime("%d/%m/%Y") in detail
+    assert 'id="narrative-form"' in detail and f"/bao-cao/{report.pk}/docx/" in detail
+    saved = client.post(created["Location"], narrative(report))
+    assert saved.status_code == 302, text(saved)
+    report.refresh_from_db()
+    assert report.results == "Hoàn thành kế hoạch quý." and report.manual_rows[0]["label"] == "Hội nghị tập huấn"
+    assert client.post(reverse("reports:refresh", args=[report.pk])).status_code == 302
+
+    assert client.post(reverse("reports:submit", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED and report.submitted_by == world.focal_a
+    locked = text(client.get(created["Location"]))
+    assert 'id="locked"' in locked and 'id="narrative-form"' not in locked and 'id="submit"' not in locked
+    assert "Hội nghị tập huấn" in locked
+    refused = client.post(created["Location"], narrative(report, results="Sửa sau khi gửi"), follow=True)
+    assert "đã khóa" in text(refused)
+    report.refresh_from_db()
+    assert report.results == "Hoàn thành kế hoạch quý."
+
+
+def test_submit_without_results_is_refused_in_vietnamese(world, login):
+    report = quarterly(world, "P-A")
+    response = login(world.focal_a).post(reverse("reports:submit", args=[report.pk]), follow=True)
+    assert "Cần viết phần kết quả" in text(response)
+    report.refresh_from_db()
+    assert report.status == Status.DRAFT
+
+
+def test_stale_write_refused_with_input_kept(world, login):
+    report = quarterly(world, "P-A")
+    opened = report.row_version
+    services.report_write(report=report, results="Bản của người khác")
+    response = login(world.focal_a).post(
+        reverse("reports:detail", args=[report.pk]),
+        narrative(report, started_from=opened, results="Bản của tôi, chưa lưu"),
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "người khác cập nhật" in page and "Bản của tôi, chưa lưu" in page and "Hội nghị tập huấn" in page
+    report.refresh_from_db()
+    assert report.results == "Bản của người khác"
+
+
+def test_parent_aggregate_shows_missing_child(world, login):
+    rf.publish(world, world.units["P-A"], "Của sở A")
+    rf.publish(world, world.units["P-B"], "Của sở B")
+    child = quarterly(world, "P-A")
+    services.report_write(report=child, results="Đã thực hiện.")
+    services.report_submit(report=child)
+    province = quarterly(world, "P")
+    page = text(login(world.focal_p).get(reverse("reports:detail", args=[province.pk])))
+    assert 'id="children"' in page and 'id="chart-children"' in page
+    assert page.count("child-submitted") == 1 and page.count("child-missing") == 3  # P-B, P-VP, P-X
+    assert 'data-code="P-B"' in page and "Chưa gửi" in page
+    assert "3 đơn vị chưa gửi" in page
+    aggregate = page.split('id="aggregate"')[1].split("</tr>")[0]
+    assert '<td class="text-end">1</td>' in aggregate  # only P-A's frozen figures
+
+
+def test_oversight_dashboard_queries_constant(world, login):
+    def grow(n, prefix):
+        for i in range(n):
+            unit = OrganisationFactory(
+                code=f"{prefix}{i}", name=f"Đơn vị {prefix}{i}", kind=Organisation.Kind.COMMUNE,
+                parent=world.units["P"], valid_from=SINCE,
+            )  # fmt: skip
+            rf.publish(world, unit, f"Thủ tục {prefix}{i}")
+
+    client = login(world.oversight)
+    client.get(DASHBOARD)  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(DASHBOARD).status_code == 200
+    grow(6, "N")  # 4 → 10 children
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(DASHBOARD)
+    assert len(response.context["d"]["ranking"]) == 10
+    assert len(many) == len(few)
