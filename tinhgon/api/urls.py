@@ -5,8 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from tinhgon.api.v1.accounts import MembershipViewSet, UserViewSet
 from tinhgon.api.v1.organisations import OrganisationViewSet
+from tinhgon.api.v1.plans import AssignmentViewSet, IndicatorViewSet, OverdueView, PlanViewSet, TaskViewSet
 from tinhgon.api.v1.procedures import DecisionViewSet, ProcedureViewSet
 from tinhgon.api.v1.public import PublicProcedureViewSet
+from tinhgon.api.v1.reports import ReportDashboardView, ReportViewSet
 from tinhgon.api.v1.reviews import (
     ReviewCostParameterViewSet,
     ReviewCostSheetViewSet,
@@ -28,10 +30,17 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("cost-parameters", ReviewCostParameterViewSet, basename="cost-parameter")
 router.register("cost-sheets", ReviewCostSheetViewSet, basename="cost-sheet")
 router.register("proposals", ReviewProposalViewSet, basename="proposal")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/ledger/", ReviewLedgerView.as_view(), name="ledger"),
+    path("v1/overdue/", OverdueView.as_view(), name="overdue"),
+    path("v1/dashboard/", ReportDashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

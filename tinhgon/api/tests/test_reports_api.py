@@ -1,0 +1,243 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from tinhgon.core.dates import today
+from tinhgon.reports import services
+from tinhgon.reports.models import Report
+from tinhgon.reports.periods import Kind, current, period
+from tinhgon.reviews.tests import factories as rf
+
+pytestmark = pytest.mark.django_db
+
+REPORTS = "/api/v1/reports/"
+DASHBOARD = "/api/v1/dashboard/"
+
+
+def quarter():
+    return current(Kind.QUARTERLY, today())
+
+
+def report_of(world, code, kind=Kind.QUARTERLY, **fields) -> Report:
+    p = quarter()
+    fields = {"year": p.year, "number": p.number, **fields} if kind == Kind.QUARTERLY else fields
+    return services.report_create(organisation=world.units[code], kind=kind, **fields)
+
+
+def submitted(world, code) -> Report:
+    report = report_of(world, code)
+    services.report_write(report=report, results="Đã hoàn thành các nhiệm vụ trong quý.")
+    return services.report_submit(report=report)
+
+
+def url(report, suffix=""):
+    return f"{REPORTS}{report.pk}/{suffix}"
+
+
+# Create, list, read -----------------------------------------------------------------------------------------------
+
+
+def test_reports_are_created_by_writers_with_the_cut_off_period_and_figures(api, world):
+    rf.publish(world, world.units["P-A"], "Thủ tục của sở A")
+    rf.publish(world, world.units["P-A-1"], "Thủ tục của phòng")
+    p = quarter()
+    body = {"org": "P-A", "kind": "quarterly", "year": p.year, "number": p.number}
+    created = api(world.focal_a).post(REPORTS, body, format="json")
+    assert created.status_code == 201, created.json()
+    report = created.json()
+    assert (report["start"], report["end"]) == (p.start.isoformat(), p.end.isoformat())
+    assert report["status"] == "draft" and report["org"] == "P-A" and report["label"] == p.label
+    assert report["figures"]["procedures"]["in_force"] == 2 and report["row_version"] == 0
+    assert set(report["figures"]) == {"procedures", "reviews", "tasks", "indicators"}
+    again = api(world.focal_a).post(REPORTS, body, format="json")
+    assert again.status_code == 400 and "đã có báo cáo" in again.json()["non_field_errors"][0]
+    assert api(world.oversight).post(REPORTS, {**body, "org": "P"}, format="json").status_code == 403  # wrong role
+    assert api(world.outsider).post(REPORTS, body, format="json").status_code == 404
+    assert api(world.officer_a1).post(REPORTS, body, format="json").status_code == 404  # P-A is above its unit
+    half = api(world.officer_a1).post(REPORTS, {**body, "org": "P-A-1", "kind": "half_year", "number": 1})
+    assert half.status_code == 201 and half.json()["start"] == period(Kind.HALF_YEAR, p.year, 1).start.isoformat()
+
+
+def test_period_rules_are_checked(api, world):
+    client = api(world.focal_p)
+    ad_hoc = {"org": "P", "kind": "ad_hoc", "start": "2026-03-01", "end": "2026-04-10"}
+    made = client.post(REPORTS, ad_hoc, format="json")
+    assert made.status_code == 201, made.json()
+    assert (made.json()["start"], made.json()["end"], made.json()["year"]) == ("2026-03-01", "2026-04-10", 2026)
+    assert client.post(REPORTS, ad_hoc, format="json").status_code == 201  # ad hoc reports may repeat
+    assert "end" in client.post(REPORTS, {"org": "P", "kind": "ad_hoc", "start": "2026-03-01"}, format="json").json()
+    backwards = client.post(REPORTS, {**ad_hoc, "start": "2026-05-01"}, format="json")
+    assert backwards.status_code == 400 and "hợp lệ" in backwards.json()["non_field_errors"][0]
+    fixed = {"org": "P", "kind": "monthly", "year": 2026, "number": 3}
+    assert "start" in client.post(REPORTS, {**fixed, "start": "2026-03-01"}, format="json").json()
+    assert client.post(REPORTS, {**fixed, "number": 13}, format="json").status_code == 400
+    assert (
+        "Kỳ báo cáo" in client.post(REPORTS, {**fixed, "kind": "quarterly", "number": 5}).json()["non_field_errors"][0]
+    )
+    assert "kind" in client.post(REPORTS, {**fixed, "kind": "weekly"}, format="json").json()
+    monthly = client.post(REPORTS, fixed, format="json").json()
+    assert (monthly["start"], monthly["end"]) == (
+        period(Kind.MONTHLY, 2026, 3).start.isoformat(),
+        period(Kind.MONTHLY, 2026, 3).end.isoformat(),
+    )
+
+
+def test_reports_are_listed_and_read_within_scope(api, world):
+    province, dept = report_of(world, "P"), report_of(world, "P-A")
+    report_of(world, "P-A", kind=Kind.ANNUAL, year=today().year)
+    assert api(world.focal_p).get(REPORTS).json()["count"] == 3
+    assert api(world.focal_p).get(REPORTS, {"org": "P-A", "kind": "quarterly"}).json()["count"] == 1
+    assert api(world.focal_p).get(REPORTS, {"status": "submitted"}).json()["count"] == 0
+    assert api(world.focal_p).get(REPORTS, {"year": "x"}).json()["count"] == 0
+    assert api(world.focal_a).get(REPORTS).json()["count"] == 2
+    assert api(world.focal_a).get(url(dept)).json()["org_name"] == world.units["P-A"].name
+    assert api(world.focal_a).get(url(province)).status_code == 404  # wrong scope: the province is above P-A
+    assert api(world.outsider).get(REPORTS).json()["count"] == 0
+    assert api(world.outsider).get(url(dept)).status_code == 404
+    assert api().get(REPORTS).status_code == 401
+
+
+def test_report_list_takes_a_constant_number_of_queries(api, world):
+    client = api(world.focal_p)
+    report_of(world, "P")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(REPORTS).status_code == 200
+        return len(queries)
+
+    few = count()
+    for code in ("P-A", "P-B", "P-X", "P-VP"):
+        submitted(world, code)
+    assert count() == few
+
+
+# Narrative, refresh, submit ---------------------------------------------------------------------------------------
+
+
+def test_narrative_is_written_with_an_optimistic_lock(api, world):
+    report = report_of(world, "P-A")
+    body = {
+        "results": "Rà soát 12 thủ tục nội bộ.",
+        "difficulties": "Thiếu nhân lực.",
+        "proposals": "Bổ sung biên chế.",
+        "manual_rows": [{"section": "II", "label": "Số cuộc kiểm tra", "value": "3"}, {"label": "", "value": ""}],
+        "row_version": 0,
+    }
+    saved = api(world.officer_a1, acting="P-A-1").patch(url(report), body, format="json")
+    assert saved.status_code == 404  # wrong scope: P-A-1's officer does not see P-A's report
+    saved = api(world.focal_a).patch(url(report), body, format="json")
+    assert saved.status_code == 200, saved.json()
+    data = saved.json()
+    assert data["results"] == "Rà soát 12 thủ tục nội bộ." and data["row_version"] == 1
+    assert data["manual_rows"] == [{"section": "II", "label": "Số cuộc kiểm tra", "value": "3", "note": ""}]
+    stale = api(world.leader_a).patch(url(report), {"results": "Bản khác", "row_version": 0}, format="json")
+    assert stale.status_code == 409
+    assert "người khác cập nhật" in stale.json()["detail"] and stale.json()["row_version"] == 1
+    kept = api(world.leader_a).patch(url(report), {"signer": "Lê Văn A"}, format="json").json()
+    assert kept["results"] == "Rà soát 12 thủ tục nội bộ." and kept["signer"] == "Lê Văn A"  # unsent fields kept
+    empty = api(world.focal_a).patch(url(report), {"manual_rows": [{"label": "Hội nghị", "value": ""}]}, format="json")
+    assert empty.status_code == 400 and "chưa có giá trị" in empty.json()["non_field_errors"][0]
+    province = report_of(world, "P")
+    assert api(world.oversight).patch(url(province), {"results": "x"}, format="json").status_code == 403  # wrong role
+    assert api(world.outsider).patch(url(report), {"results": "x"}, format="json").status_code == 404
+    assert api(world.focal_a).put(url(report), {"results": "x"}, format="json").status_code == 405
+
+
+def test_refresh_recomputes_a_draft(api, world):
+    report = report_of(world, "P-A")
+    assert report.figures["procedures"]["in_force"] == 0
+    rf.publish(world, world.units["P-A"], "Công bố sau khi lập báo cáo")
+    refreshed = api(world.focal_a).post(url(report, "refresh/"))
+    assert refreshed.status_code == 200, refreshed.json()
+    assert refreshed.json()["figures"]["procedures"]["in_force"] == 1 and refreshed.json()["row_version"] == 1
+    province = report_of(world, "P")
+    assert api(world.oversight).post(url(province, "refresh/")).status_code == 403  # wrong role
+    assert api(world.outsider).post(url(report, "refresh/")).status_code == 404
+
+
+def test_submit_freezes_the_report(api, world):
+    report = report_of(world, "P-A")
+    assert api(world.officer_a1).post(url(report, "submit/")).status_code == 404  # wrong scope
+    mine = report_of(world, "P-A-1")
+    services.report_write(report=mine, results="Xong.")
+    assert api(world.head_a1).post(url(mine, "submit/")).status_code == 403  # wrong role: unit heads do not submit
+    assert api(world.outsider).post(url(report, "submit/")).status_code == 404
+    empty = api(world.focal_a).post(url(report, "submit/"))
+    assert empty.status_code == 400 and "kết quả" in empty.json()["non_field_errors"][0]
+    api(world.focal_a).patch(url(report), {"results": "Hoàn thành kế hoạch quý."}, format="json")
+    sent = api(world.leader_a).post(url(report, "submit/"))
+    assert sent.status_code == 200, sent.json()
+    assert sent.json()["status"] == "submitted" and sent.json()["submitted_by"] == "leader_a"
+    assert sent.json()["submitted_at"]
+    for response in (
+        api(world.focal_a).patch(url(report), {"results": "Sửa"}, format="json"),
+        api(world.focal_a).post(url(report, "refresh/")),
+        api(world.focal_a).post(url(report, "submit/")),
+    ):
+        assert response.status_code == 400 and "đã khóa" in response.json()["non_field_errors"][0]
+
+
+# Children ---------------------------------------------------------------------------------------------------------
+
+
+def test_children_shows_who_submitted_and_the_totals(api, world):
+    rf.publish(world, world.units["P-A"], "Của sở A")
+    rf.publish(world, world.units["P-B"], "Của sở B")
+    rf.publish(world, world.units["P-B"], "Của sở B hai")
+    submitted(world, "P-A"), submitted(world, "P-B")
+    report_of(world, "P-X")  # a draft does not count
+    province = report_of(world, "P")
+    response = api(world.focal_p).get(url(province, "children/"))
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["submitted"] == 2 and sorted(data["missing"]) == ["P-VP", "P-X"]
+    rows = {row["org"]: row for row in data["children"]}
+    assert rows["P-A"]["submitted"] and rows["P-A"]["report"] and not rows["P-X"]["submitted"]
+    assert data["aggregate"]["procedures"]["in_force"] == 3 and data["aggregate"]["reviews"]["published"] == 3
+    assert api(world.focal_a).get(url(province, "children/")).status_code == 404  # wrong scope
+    assert api(world.outsider).get(url(province, "children/")).status_code == 404
+
+
+# Documents --------------------------------------------------------------------------------------------------------
+
+DOCUMENTS = [
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+    ("pdf", "application/pdf", b"%PDF"),
+]
+
+
+@pytest.mark.parametrize(("ext", "content_type", "magic"), DOCUMENTS)
+def test_documents_are_files_of_the_right_type(api, world, ext, content_type, magic):
+    report = report_of(world, "P-A")
+    services.report_write(report=report, results="Đã hoàn thành.")
+    response = api(world.focal_a).get(url(report, f"{ext}/"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "P-A" in disposition and disposition.endswith(f'.{ext}"')
+    assert response.content.startswith(magic)
+    assert api(world.officer_a1).get(url(report, f"{ext}/")).status_code == 404  # wrong scope
+    assert api(world.outsider).get(url(report, f"{ext}/")).status_code == 404
+
+
+# Dashboard --------------------------------------------------------------------------------------------------------
+
+
+def test_dashboard_gives_the_figures_of_a_visible_unit(api, world):
+    rf.publish(world, world.units["P-A"], "Thủ tục một")
+    response = api(world.focal_p).get(DASHBOARD, {"org": "P", "as_of": today().isoformat()})
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["organisation"]["code"] == "P" and data["as_of"] == today().isoformat()
+    assert api(world.focal_p).get(DASHBOARD).status_code == 200  # the acting unit by default
+    assert api(world.officer_a1).get(DASHBOARD, {"org": "P-A-1"}).status_code == 200
+    assert api(world.officer_a1).get(DASHBOARD, {"org": "P"}).status_code == 404  # wrong scope
+    assert api(world.outsider_admin).get(DASHBOARD, {"org": "P"}).status_code == 404  # another province's admin
+    assert api(world.outsider).get(DASHBOARD, {"org": "P"}).status_code == 404
+    assert api(world.focal_p).get(DASHBOARD, {"org": "NOPE"}).status_code == 404
+    bad = api(world.focal_p).get(DASHBOARD, {"org": "P", "as_of": "hôm qua"})
+    assert bad.status_code == 400 and "as_of" in bad.json()
+    assert api().get(DASHBOARD, {"org": "P"}).status_code == 401
