@@ -98,3 +98,65 @@ def test_demo_review_round_has_every_state_and_the_ledger_is_part_way():
     assert any(check.status != "met" for check in ledger.milestones)
     provincial = [c for c in ledger.milestones if c.milestone.organisation_id == province.pk]
     assert len(provincial) == 3
+
+
+def test_demo_plans_cascade_with_assignments_in_every_status_indicators_and_a_scorecard():
+    from tinhgon.plans.constants import ExtensionStatus, PlanKind, Recurrence, Source, StatusClass
+    from tinhgon.plans.indicators import scorecard_totals
+    from tinhgon.plans.models import Assignment, ExtensionRequest, Indicator, IndicatorValue, Plan, Scorecard
+
+    call_command("seed_demo", stdout=StringIO())
+    province = Organisation.objects.get(code="VLG")
+    plan = Plan.objects.get(issuer=province, title__startswith="Kế hoạch kiểm soát thủ tục hành chính")
+    assert plan.kind == PlanKind.PROCEDURE_REFORM and plan.tasks.count() == 10
+    assert {t.lead.code for t in plan.tasks.select_related("lead")} >= {"VLG-VP", "VLG-SKHCN"}
+    assert plan.tasks.exclude(executing_rule="").filter(executing_rule="departments_and_communes").exists()
+    monthly = plan.tasks.get(recurrence=Recurrence.MONTHLY)
+    assert monthly.title == "Báo cáo tình hình, kết quả kiểm soát TTHC hằng tháng" and monthly.recurrence_day == 20
+    assert {a.due_on.day for a in monthly.assignments.all()} == {20}
+    communes = Organisation.objects.subtree(province).filter(kind="commune")
+    assert set(communes.values_list("pk", flat=True)) <= set(monthly.assignments.values_list("organisation", flat=True))
+
+    snv_plans = Plan.objects.filter(issuer__code="VLG-SNV")
+    assert snv_plans.count() == 2 and all(p.parent_plan_id == plan.pk for p in snv_plans)
+    assert {p.parent_task.code for p in snv_plans} == {"2", "3"}
+
+    statuses = {a.status_class() for a in Assignment.objects.all()}
+    assert set(StatusClass.values) <= statuses
+    assert ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).count() == 1
+
+    reform = snv_plans.get(kind=PlanKind.REFORM_ANNUAL)
+    targets = {i.name: i for i in Indicator.objects.filter(plan=reform)}
+    assert len(targets) == 5
+    assert {i.source for i in targets.values()} == {Source.MANUAL, Source.ON_TIME_TASK_RATE}
+    assert targets["Mức độ hài lòng của người dân, doanh nghiệp"].target == 85
+    assert IndicatorValue.objects.filter(indicator__plan=reform, computed=False).count() >= 4
+    assert IndicatorValue.objects.filter(indicator__source=Source.ON_TIME_TASK_RATE, computed=True).exists()
+
+    card = Scorecard.objects.get(organisation__code="VLG-SNV", title="Chỉ số cải cách hành chính")
+    totals = scorecard_totals(card)
+    assert totals["max_points"] == 20 and 0 < totals["self_score"] < 20 and totals["band"]
+
+
+def test_demo_quarterly_reports_are_sent_and_the_province_aggregates_them_with_one_missing():
+    from tinhgon.audit.models import AuditLogEntry
+    from tinhgon.demo.reports import LATE, previous_quarter
+    from tinhgon.reports import services
+    from tinhgon.reports.models import Report, Status
+
+    call_command("seed_demo", stdout=StringIO())
+    p = previous_quarter()
+    quarter = Report.objects.filter(kind="quarterly", year=p.year, number=p.number)
+    assert all((r.start, r.end) == (p.start, p.end) for r in quarter)
+    sent = quarter.filter(status=Status.SUBMITTED).select_related("organisation")
+    assert {r.organisation.kind for r in sent} >= {"department", "commune", "provincial_office"}
+    assert sent.filter(organisation__kind="department").count() >= 5
+    assert sent.filter(organisation__kind="commune").count() >= 5
+    assert all(r.results and r.difficulties and r.proposals and r.manual_rows and r.submitted_at for r in sent)
+    province = quarter.get(organisation__code="VLG")
+    assert province.status == Status.DRAFT and province.results
+    rows = services.children(province)
+    assert [r.organisation.code for r in rows if r.report is None] == [LATE]
+    totals = services.aggregate(rows)
+    assert totals["procedures"]["in_force"] > 0 and totals["reviews"]["published"] > 0
+    assert AuditLogEntry.objects.filter(action="reports.report.submitted").count() == sent.count()
