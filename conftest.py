@@ -30,6 +30,14 @@ def login(client):
 
 
 @pytest.fixture
+def admin_client(client, django_user_model):
+    """A client logged in as a superuser, for the admin (configuration) pages."""
+    user = django_user_model.objects.create_superuser("root", "root@example.gov.vn", "TinhGon@2026-root")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def api():
     from rest_framework.test import APIClient
 

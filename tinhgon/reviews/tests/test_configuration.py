@@ -12,13 +12,6 @@ from tinhgon.reviews.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("root", "root@example.gov.vn", "TinhGon@2026-root")
-    client.force_login(user)
-    return client
-
-
 def test_a_question_set_in_use_is_frozen_and_a_new_version_copies_it(world, admin_client):
     bank = QuestionSet.current()
     url = f"/quan-tri/reviews/questionset/{bank.pk}/change/"
