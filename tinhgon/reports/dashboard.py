@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote_plus, urlencode
 
+from django.conf import settings
 from django.db.models import BigIntegerField, Count, DateField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
@@ -108,8 +109,33 @@ def dashboard_data(org: Organisation, as_of: date, policy, *, all: bool = False)
     elif view == "agency":
         data.update(agency_blocks(org, as_of, policy, role))
     else:
-        data.update(oversight_blocks(org, as_of, full=all))
+        blocks, computed_at = oversight_snapshot(org, as_of, full=all)
+        data.update(blocks)
+        data["computed_at"] = timezone.localtime(computed_at).isoformat(timespec="minutes")
     return data
+
+
+def snapshot_minutes() -> int:
+    return int(getattr(settings, "TINHGON_DASHBOARD_SNAPSHOT_MINUTES", 10))
+
+
+def oversight_snapshot(org: Organisation, as_of: date, *, full: bool = False, refresh: bool = False):
+    """The oversight blocks from a snapshot younger than snapshot_minutes() (0 turns snapshots off), else computed
+    now and stored. Returns (blocks, computed_at)."""
+    from tinhgon.reports.models import DashboardSnapshot
+
+    minutes = snapshot_minutes()
+    now = timezone.now()
+    if minutes <= 0:
+        return oversight_blocks(org, as_of, full=full), now
+    snapshot = DashboardSnapshot.objects.filter(organisation=org, as_of=as_of, full=full).first()
+    if snapshot and not refresh and now - snapshot.computed_at < timedelta(minutes=minutes):
+        return snapshot.data, snapshot.computed_at
+    blocks = oversight_blocks(org, as_of, full=full)
+    DashboardSnapshot.objects.update_or_create(
+        organisation=org, as_of=as_of, full=full, defaults={"data": blocks, "computed_at": now}
+    )
+    return blocks, now
 
 
 # Officer ----------------------------------------------------------------------------------------------------------

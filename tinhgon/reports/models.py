@@ -106,3 +106,23 @@ class GeneratedFile(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DashboardSnapshot(models.Model):
+    """The oversight view's figures for one organisation and date, precomputed: the page serves a snapshot younger
+    than TINHGON_DASHBOARD_SNAPSHOT_MINUTES (and says when it was computed); an older one is recomputed on the next
+    visit, and `refresh_dashboard_snapshots` (the worker, every few minutes) keeps the provinces' warm."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    full = models.BooleanField(default=False)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "as_of", "full"], name="dashboardsnapshot_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.as_of:%d/%m/%Y}"

@@ -87,7 +87,7 @@ def dashboard(request):
     if org is None or not scope.filter(pk=org.pk).exists():
         raise Http404
     as_of = data.get("as_of") or today()
-    figures = dashboard_module.dashboard_data(org, as_of, request.policy)
+    figures = dashboard_module.dashboard_data(org, as_of, request.policy, all=request.GET.get("all") == "1")
     ledger = figures.get("ledger")
     if ledger:
         for m in ledger["milestones"]:

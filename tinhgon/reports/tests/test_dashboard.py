@@ -1,10 +1,13 @@
 """The data behind the dashboards: blocks per role, numbers against hand-counted fixtures, constant query counts."""
 
+import io
 import json
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
@@ -167,3 +170,126 @@ def test_month_ends():
 
     ends = month_ends(date(2026, 3, 10))
     assert ends[-1] == date(2026, 3, 10) and ends[-2] == date(2026, 2, 28) and ends[0] == date(2025, 4, 30)
+
+
+def _progress_by_counts(org, as_of):
+    """The former progress_series: two counts per month end through the ledger's own querysets (the reference)."""
+    from tinhgon.reviews import ledger as ledger_module
+
+    out = []
+    for day in month_ends(as_of):
+        filters = ledger_module.Filters(roots=(org,), as_of=day)
+        out.append(
+            (day.isoformat(), ledger_module.in_scope(filters).count(), ledger_module._latest_checked(filters).count())
+        )
+    return out
+
+
+def test_progress_series_matches_counts_per_month_end(world):
+    from tinhgon.procedures.models import ProcedureVersion
+    from tinhgon.reports.dashboard import progress_series
+    from tinhgon.reviews.models import Review
+
+    as_of = today()
+    ends = month_ends(as_of)
+    units = [world.units[code] for code in ("P-A", "P-A-1")]  # the review round is P-A's
+    for i in range(14):
+        review = reviewed(world, units[i % len(units)], f"Thủ tục {i}")
+        published = ends[0] - timedelta(days=40) + timedelta(days=29 * i)  # before the window, in it, after as_of
+        ProcedureVersion.objects.filter(procedure=review.procedure).update(effective_from=published)
+        checked = published + timedelta(days=(-20, 0, 15, 70)[i % 4])  # checked before publication too
+        Review.objects.filter(pk=review.pk).update(checked_on=checked)
+        if i % 5 == 0:  # a second, later form
+            second = reviewed(world, units[i % len(units)], f"Thủ tục {i} (lần 2)")
+            Review.objects.filter(pk=second.pk).update(
+                procedure=review.procedure, checked_on=checked + timedelta(days=45)
+            )
+        if i % 6 == 1:  # checked, then returned: not reviewed
+            Review.objects.filter(pk=review.pk).update(status=ReviewStatus.RETURNED)
+    rf.publish(world, world.units["P-A"], "Chưa rà soát")
+    for n, code in enumerate(("P-B", "P-X")):
+        other = rf.publish(world, world.units[code], f"Của {code}")
+        ProcedureVersion.objects.filter(procedure=other).update(effective_from=ends[3 + n])
+    assert ProcedureVersion.objects.filter(effective_from__gt=as_of).exists()
+
+    expected = _progress_by_counts(world.units["P"], as_of)
+    got = progress_series(world.units["P"], as_of)
+    assert [(p["date"], p["published"], p["reviewed"]) for p in got] == expected
+    assert expected[0][1] > 0 and expected[-1][2] > expected[0][2]  # the fixture moves over the year
+    for code in ("P-A", "P-A-1", "P-B"):  # sub-units
+        assert [(p["date"], p["published"], p["reviewed"]) for p in progress_series(world.units[code], as_of)] == (
+            _progress_by_counts(world.units[code], as_of)
+        )
+
+
+def test_oversight_cuts_many_children_to_one_screen(world):
+    from tinhgon.reports import dashboard as dashboard_module
+
+    _grow(world, 12)  # 4 + 12 children, cut to 3 + 2 rows and a heat map of 4 units
+    reviewed(world, world.units["P-A"], "Một")
+    plan = pf.plan(world.units["P"], year=today().year)
+    pf.task(plan, world.units["P-B"], code="9", deadline=today() - timedelta(days=2))
+    policy = policy_of(world.oversight)
+    top, bottom, heat = dashboard_module.RANKING_TOP, dashboard_module.RANKING_BOTTOM, dashboard_module.HEATMAP_UNITS
+    full = dashboard_data(world.units["P"], today(), policy, all=True)
+    try:
+        dashboard_module.RANKING_TOP, dashboard_module.RANKING_BOTTOM, dashboard_module.HEATMAP_UNITS = 3, 2, 4
+        cut = dashboard_data(world.units["P"], today(), policy)
+    finally:
+        dashboard_module.RANKING_TOP, dashboard_module.RANKING_BOTTOM, dashboard_module.HEATMAP_UNITS = (
+            top,
+            bottom,
+            heat,
+        )
+    assert len(full["ranking"]) == full["ranking_count"] == cut["ranking_count"] == 16
+    assert full["ranking_hidden"] == 0 and cut["ranking_hidden"] == 11
+    assert [r["code"] for r in cut["ranking"]] == [r["code"] for r in full["ranking"][:3] + full["ranking"][-2:]]
+    assert [r["rank"] for r in cut["ranking"]] == [1, 2, 3, 15, 16]
+    assert cut["ranking"][3]["gap_before"] == 11 and cut["ranking"][0]["code"] == "P-A"
+    assert cut["ranking"][0] == full["ranking"][0]
+    assert cut["ranking_total"] == full["ranking_total"]
+    total = cut["ranking_total"]
+    assert total["published"] == sum(r["published"] for r in full["ranking"]) == 13
+    assert total["overdue"] == sum(r["overdue"] for r in full["ranking"]) == 13
+    assert (total["reviewed"], total["reviewed_pct"]) == (1, "7.69")
+    assert len(full["heatmap"]["units"]) == 16 and full["heatmap"]["hidden"] == 0
+    heat_cut = cut["heatmap"]
+    assert len(heat_cut["units"]) == 4 and heat_cut["hidden"] == 12 and heat_cut["count"] == 16
+    # the most overdue first: P-N11 has one overdue task as every grown unit, P-B one; ties by name
+    assert sum(n for _, _, n in heat_cut["data"]) == 4
+    assert {y for _, y, _ in heat_cut["data"]} == {0, 1, 2, 3}
+
+
+def test_oversight_page_cuts_and_links_to_all(client, world):
+    from tinhgon.reports import dashboard as dashboard_module
+
+    _grow(world, 2)
+    client.force_login(world.oversight)
+    top = dashboard_module.RANKING_TOP
+    try:
+        dashboard_module.RANKING_TOP = 2
+        dashboard_module.RANKING_BOTTOM = 1
+        response = client.get("/bao-cao/bang-dieu-khien/", {"org": "P"})
+    finally:
+        dashboard_module.RANKING_TOP, dashboard_module.RANKING_BOTTOM = top, 10
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="ranking-total"' in html and "Tổng cộng (6 đơn vị)" in html
+    assert "… 3 đơn vị khác …" in html and "Xem toàn bộ 6 đơn vị" in html and "all=1" in html
+
+
+def test_the_oversight_view_is_served_from_a_fresh_snapshot_and_says_when(world, settings):
+    from tinhgon.reports.models import DashboardSnapshot
+
+    settings.TINHGON_DASHBOARD_SNAPSHOT_MINUTES = 10
+    policy = Policy(user=world.oversight, memberships=list(world.oversight.memberships.all()))
+    first = dashboard_data(world.units["P"], today(), policy)
+    rf.publish(world, world.units["P-A"], "Công bố sau khi tính")
+    assert dashboard_data(world.units["P"], today(), policy) == first  # the snapshot, with its time
+    DashboardSnapshot.objects.update(computed_at=timezone.now() - timedelta(minutes=11))
+    later = dashboard_data(world.units["P"], today(), policy)
+    assert later != first and later["computed_at"] >= first["computed_at"]  # too old: computed again
+    call_command("refresh_dashboard_snapshots", "--org", "P", stdout=io.StringIO())
+    assert DashboardSnapshot.objects.get(
+        organisation=world.units["P"], full=False
+    ).computed_at > timezone.now() - timedelta(minutes=1)
