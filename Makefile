@@ -50,7 +50,7 @@ pytest: install-test
 test: lint check-migrations pytest
 
 bench: install-test
-	$(PY) bench/run.py
+	status=0; for script in run.py bench_import.py bench_search.py bench_ledger.py bench_overdue.py bench_dashboard.py; do $(PY) bench/$$script || status=1; done; exit $$status
 
 # Integer bounds in the schema depend on the database backend: describe production (PostgreSQL; no connection made).
 schema: install-test
