@@ -32,13 +32,12 @@ PARAMETERS = {
     "monthly_income": Decimal("8800000"),
     "working_days_per_month": Decimal("22"),
     "hours_per_day": Decimal("8"),
-    "source": "Giả định để trình diễn (domain.md §6.3): cần cập nhật theo số liệu thu nhập bình quân do Sở Tài chính "
-    "cung cấp",
+    "source": "Giả định để trình diễn: cần cập nhật theo số liệu thu nhập bình quân do Sở Tài chính cung cấp",
 }
 
 # Vĩnh Long's own row of domain.md §7: review 100% and approve options cutting ≥ 20% / ≥ 20% by 01/11/2024.
 PROVINCIAL_DUE = date(2024, 11, 1)
-MILESTONE_SOURCE = "domain.md §7: UBND tỉnh rà soát 100% TTHC nội bộ đã công bố, phê duyệt phương án ≥ 20%/≥ 20%"
+MILESTONE_SOURCE = "Kế hoạch của UBND tỉnh: rà soát 100% TTHC nội bộ đã công bố, phê duyệt phương án ≥ 20%/≥ 20%"
 MILESTONES = [(Metric.REVIEWED, "100"), (Metric.SIMPLIFIED, "20"), (Metric.COST_SAVING, "20")]
 
 RETURN_COMMENT = (

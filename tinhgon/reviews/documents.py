@@ -782,20 +782,8 @@ def ledger_metrics(result: ledger_module.Ledger) -> list[tuple[str, object, str 
 
 
 def ledger_definitions() -> list[str]:
-    """The definitions of the ledger module's docstring, one per line."""
-    text = (ledger_module.__doc__ or "").split("Definitions", 1)[-1]
-    items, current = [], []
-    for line in text.splitlines()[1:]:
-        line = line.strip()
-        if line.startswith("- "):
-            if current:
-                items.append(" ".join(current))
-            current = [line[2:]]
-        elif line and current:
-            current.append(line)
-    if current:
-        items.append(" ".join(current))
-    return items
+    """How the ledger counts, in Vietnamese (tinhgon/reviews/ledger.py DEFINITIONS)."""
+    return list(ledger_module.DEFINITIONS)
 
 
 def _scope_line(result: ledger_module.Ledger) -> str:

@@ -627,16 +627,8 @@ METRIC_LABELS = {
 
 
 def definitions() -> list[str]:
-    """The bullet points of the ledger module docstring, each as one line of text."""
-    items, current = [], None
-    for line in (ledger_module.__doc__ or "").splitlines():
-        stripped = line.strip()
-        if stripped.startswith("- "):
-            current = stripped[2:]
-            items.append(current)
-        elif stripped and current is not None:
-            items[-1] = f"{items[-1]} {stripped}"
-    return items
+    """How the ledger counts, in Vietnamese (tinhgon/reviews/ledger.py DEFINITIONS)."""
+    return list(ledger_module.DEFINITIONS)
 
 
 def _ledger_filters(request):

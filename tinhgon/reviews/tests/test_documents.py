@@ -375,7 +375,7 @@ def test_ledger_workbook_summary_has_metrics_milestones_and_definitions(ledger_w
         ), check
     text = [r[0] for r in values(ws) if r[0]]
     assert "Cách tính" in text
-    assert any(t.startswith("reviewed: in scope, with a review form checked") for t in text)
+    assert any(t.startswith("Đã rà soát: thủ tục có phiếu rà soát") for t in text)
 
 
 def test_ledger_workbook_details_list_the_procedures_behind_it(ledger_world, worked):

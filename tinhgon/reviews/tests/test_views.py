@@ -348,7 +348,7 @@ def test_ledger_shows_the_worked_example(world, review, login):
     assert "88.800.000" in body and "40.500.000" in body and "48.300.000" in body and "54,39%" in body
     ledger = response.context["ledger"]
     assert (ledger.published, ledger.reviewed, ledger.simplified) == (1, 1, 1)
-    assert "in scope" in " ".join(response.context["definitions"])
+    assert "Thủ tục trong phạm vi" in " ".join(response.context["definitions"])
     assert "metric=simplified" in body and "so-theo-doi.xlsx?" in body
     listing = client.get(reverse("reviews:ledger-procedures") + "?metric=simplified&org=P-A")
     assert review.procedure.code in text(listing)
