@@ -56,35 +56,43 @@ class TaskFigures:
 
 @dataclass
 class Cascade:
-    plans: dict  # id → Plan, the root and every plan implementing it, at any depth
+    plans: dict  # id → Plan, the roots and every plan implementing them, at any depth
     tasks: dict  # plan id → [Task]
     task_figures: dict  # task id → TaskFigures
     plan_progress: dict  # plan id → Decimal
+    below: dict = field(default_factory=dict)  # plan id → the plans that implement it
 
     def children(self, plan: Plan) -> list[Plan]:
-        return [p for p in self.plans.values() if p.parent_plan_id == plan.pk]
+        return self.below.get(plan.pk, [])
 
 
 def cascade(root: Plan, on: date | None = None) -> Cascade:
-    """The root plan and every plan below it, with task and plan figures. Queries: one per level of depth for
-    the plans, then one for the tasks and one for the assignments, whatever the number of rows."""
+    """The root plan and every plan below it, with task and plan figures (see cascade_many)."""
+    return cascade_many([root], on)
+
+
+def cascade_many(roots, on: date | None = None) -> Cascade:
+    """The root plans and every plan below them, with task and plan figures. Queries: one per level of depth for
+    the plans, then one for the tasks and one for the assignments, whatever the number of roots and rows."""
     day = on or today()
-    plans = {root.pk: root}
-    frontier = [root.pk]
+    plans = {root.pk: root for root in roots}
+    frontier = list(plans)
     while frontier:
-        below = Plan.objects.filter(parent_plan_id__in=frontier).exclude(pk__in=plans).select_related("issuer")
+        below = Plan.objects.filter(parent_plan_id__in=frontier).exclude(pk__in=list(plans)).select_related("issuer")
         frontier = []
         for plan in below:
             plans[plan.pk] = plan
             frontier.append(plan.pk)
     tasks = defaultdict(list)
-    for task in Task.objects.filter(plan_id__in=plans).select_related("lead").order_by("plan_id", "order", "id"):
+    for task in Task.objects.filter(plan_id__in=list(plans)).select_related("lead").order_by("plan_id", "order", "id"):
         tasks[task.plan_id].append(task)
     assignments = defaultdict(list)
     fields = ["task_id", "organisation_id", "role", "due_on", "progress", "report", "completed_on"]
-    for a in Assignment.objects.filter(task__plan_id__in=plans).only("id", *fields):
+    for a in Assignment.objects.filter(task__plan_id__in=list(plans)).only("id", *fields):
         assignments[a.task_id].append(a)
     result = Cascade(plans=plans, tasks=tasks, task_figures={}, plan_progress={})
+    for plan in plans.values():
+        result.below.setdefault(plan.parent_plan_id, []).append(plan)
     for plan in sorted(plans.values(), key=lambda p: -_depth(p, plans)):  # deepest first
         _compute(plan, result, assignments, day)
     return result

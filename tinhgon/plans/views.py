@@ -173,36 +173,9 @@ def _badge(status: str) -> str:
 
 
 def plans_progress(plans, on: date | None = None) -> dict:
-    """Progress of many plans at once with the rule of tinhgon.plans.progress (same weights, sub-plans included):
-    one query per level of depth for the plans below, one for the tasks and one for the assignments, whatever
-    the number of plans listed."""
-    day = on or today()
-    found = {p.pk: p for p in plans}
-    frontier = list(found)
-    while frontier:
-        below = Plan.objects.filter(parent_plan_id__in=frontier).exclude(pk__in=list(found))
-        below = below.only("id", "parent_plan_id", "parent_task_id", "issuer_id")
-        frontier = []
-        for plan in below:
-            found[plan.pk] = plan
-            frontier.append(plan.pk)
-    if not found:
-        return {}
-    tasks = defaultdict(list)
-    for task in Task.objects.filter(plan_id__in=list(found)).only("id", "plan_id", "weight").order_by("plan_id", "id"):
-        tasks[task.plan_id].append(task)
-    assignments = defaultdict(list)
-    fields = ["task_id", "organisation_id", "role", "due_on", "progress", "report", "completed_on"]
-    for a in Assignment.objects.filter(task__plan_id__in=list(found)).only("id", *fields):
-        assignments[a.task_id].append(a)
-    result = progress.Cascade(plans=found, tasks=tasks, task_figures={}, plan_progress={})
-    children = defaultdict(list)
-    for plan in found.values():
-        children[plan.parent_plan_id].append(plan)
-    result.children = lambda plan: children.get(plan.pk, [])  # same as Cascade.children, without the scan
-    for plan in sorted(found.values(), key=lambda p: -progress._depth(p, found)):
-        progress._compute(plan, result, assignments, day)
-    return result.plan_progress
+    """Progress of many plans at once (progress.cascade_many: sub-plans included, a fixed number of queries)."""
+    plans = list(plans)
+    return progress.cascade_many(plans, on).plan_progress if plans else {}
 
 
 # Plans ------------------------------------------------------------------------------------------------------------

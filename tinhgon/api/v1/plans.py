@@ -13,7 +13,6 @@ number of queries that does not depend on the number of rows. Errors raised by t
 their Vietnamese messages; a report saved from a stale copy (`row_version`) is answered 409.
 """
 
-from collections import defaultdict
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -139,31 +138,6 @@ def _visible_assignments(policy):
     return Assignment.objects.filter(Q(organisation__in=scope) | Q(task__plan__issuer__in=scope))
 
 
-def figures_for(roots, on: date | None = None) -> rollup.Cascade:
-    """progress.cascade for several root plans at once: one query per level of depth for the plans below them, one
-    for their tasks and one for their assignments, whatever the number of roots."""
-    day = on or today()
-    plans = {p.pk: p for p in roots}
-    frontier = list(plans)
-    while frontier:
-        below = Plan.objects.filter(parent_plan_id__in=frontier).exclude(pk__in=list(plans))
-        frontier = []
-        for plan in below.only("id", "issuer_id", "parent_plan_id", "parent_task_id"):
-            plans[plan.pk] = plan
-            frontier.append(plan.pk)
-    tasks = defaultdict(list)
-    for task in Task.objects.filter(plan_id__in=list(plans)).only("id", "plan_id", "weight", "order"):
-        tasks[task.plan_id].append(task)
-    assignments = defaultdict(list)
-    fields = ["task_id", "organisation_id", "role", "due_on", "progress", "report", "completed_on"]
-    for a in Assignment.objects.filter(task__plan_id__in=list(plans)).only("id", *fields):
-        assignments[a.task_id].append(a)
-    result = rollup.Cascade(plans=plans, tasks=tasks, task_figures={}, plan_progress={})
-    for plan in sorted(plans.values(), key=lambda p: -rollup._depth(p, plans)):  # deepest first
-        rollup._compute(plan, result, assignments, day)
-    return result
-
-
 def _pct(value) -> str:
     """One decimal always ("0.0", not "0": progress.weighted_mean leaves an empty mean unquantized)."""
     return str(value.quantize(rollup.ONE))
@@ -234,7 +208,7 @@ class PlanSerializer(serializers.ModelSerializer):
     def get_progress(self, plan):
         figures = self.context.get("figures")
         if figures is None or plan.pk not in figures.plan_progress:
-            figures = figures_for([plan])
+            figures = rollup.cascade_many([plan])
         return _pct(figures.plan_progress[plan.pk])
 
     def get_child_plans(self, plan) -> list[int]:
@@ -258,7 +232,7 @@ class FiguresMixin:
         if args and args[0] is not None and "context" not in kwargs:
             rows = args[0]
             rows = list(rows) if isinstance(rows, list | tuple) or hasattr(rows, "model") else [rows]
-            kwargs["context"] = {**self.get_serializer_context(), "figures": figures_for(self.roots(rows))}
+            kwargs["context"] = {**self.get_serializer_context(), "figures": rollup.cascade_many(self.roots(rows))}
         return super().get_serializer(*args, **kwargs)
 
 
@@ -372,7 +346,7 @@ class TaskSerializer(serializers.ModelSerializer):
     def _figures(self, task) -> rollup.TaskFigures:
         figures = self.context.get("figures")
         if figures is None or task.pk not in figures.task_figures:
-            figures = figures_for([task.plan])
+            figures = rollup.cascade_many([task.plan])
         return figures.task_figures[task.pk]
 
     @extend_schema_field(StatusClassField)
