@@ -510,11 +510,11 @@ def ranking(
 
     for owner, n in ledger_module.in_scope(filters).values_list("owner").annotate(n=Count("pk")).order_by():
         add(owner, "published", n)
-    approved = ledger_module._approved(filters)
+    approved = ledger_module.approved_q(filters)
     changing = approved & Q(proposal__action__in=list(SIMPLIFYING))
-    before, after = ledger_module._costs(filters)
+    before, after = ledger_module.cost_expressions(filters)
     rows = (
-        ledger_module._latest_checked(filters)
+        ledger_module.latest_checked(filters)
         .values("procedure__owner")
         .annotate(
             n=Count("pk"),

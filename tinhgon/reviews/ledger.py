@@ -152,13 +152,13 @@ def in_scope(filters: Filters):
     return Procedure.objects.filter(owner__in=units, is_template=False).filter(Exists(versions))
 
 
-def _approved(filters: Filters) -> Q:
+def approved_q(filters: Filters) -> Q:
     return Q(approval__status=ApprovalStatus.ISSUED, approval__signed_on__lte=filters.as_of)
 
 
-def _costs(filters: Filters):
+def cost_expressions(filters: Filters):
     """Expressions of the annual cost before and after, over the `current` and `proposed` sheet joins."""
-    approved = _approved(filters)
+    approved = approved_q(filters)
     before = Coalesce(F("current__annual_cost"), Value(0), output_field=BigIntegerField())
     after = Case(
         When(approved & Q(proposal__action=Action.ABOLISH), then=Value(0)),
@@ -172,7 +172,7 @@ def _costs(filters: Filters):
     return before, after
 
 
-def _latest_checked(filters: Filters):
+def latest_checked(filters: Filters):
     """The latest review of each procedure in scope checked on or before the date, with its two sheets joined.
     "Latest" is an anti-join (no newer checked review of the same procedure), which the planners of both databases
     turn into one pass, where a correlated `pk = (SELECT …)` was planned as nested loops (bench/bench_ledger.py)."""
@@ -192,19 +192,19 @@ def _latest_checked(filters: Filters):
 
 def reviews(filters: Filters):
     """The reviews behind the ledger, one per procedure, annotated with `is_approved`, `before` and `after`."""
-    before, after = _costs(filters)
-    approved = Case(When(_approved(filters), then=Value(1)), default=Value(0), output_field=IntegerField())
-    return _latest_checked(filters).annotate(is_approved=approved, before=before, after=after)
+    before, after = cost_expressions(filters)
+    approved = Case(When(approved_q(filters), then=Value(1)), default=Value(0), output_field=IntegerField())
+    return latest_checked(filters).annotate(is_approved=approved, before=before, after=after)
 
 
 def ledger(filters: Filters) -> Ledger:
     """Two aggregate queries (plus one for milestones), whatever the number of units and procedures."""
     result = Ledger(filters=filters, published=in_scope(filters).count())
-    approved = _approved(filters)
+    approved = approved_q(filters)
     changing = approved & Q(proposal__action__in=list(SIMPLIFYING))
-    before, after = _costs(filters)
+    before, after = cost_expressions(filters)
     rows = (
-        _latest_checked(filters)
+        latest_checked(filters)
         .values("proposal__action")
         .annotate(
             n=Count("pk"),

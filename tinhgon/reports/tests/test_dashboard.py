@@ -180,7 +180,7 @@ def _progress_by_counts(org, as_of):
     for day in month_ends(as_of):
         filters = ledger_module.Filters(roots=(org,), as_of=day)
         out.append(
-            (day.isoformat(), ledger_module.in_scope(filters).count(), ledger_module._latest_checked(filters).count())
+            (day.isoformat(), ledger_module.in_scope(filters).count(), ledger_module.latest_checked(filters).count())
         )
     return out
 
