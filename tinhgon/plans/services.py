@@ -8,24 +8,13 @@ from django.db import transaction
 
 from tinhgon.audit import context as audit
 from tinhgon.core.dates import today
+from tinhgon.core.locking import STALE, refuse_stale  # noqa: F401 - STALE is the message pages show
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import AssignmentRole, ExecutingRule, ExtensionStatus, Recurrence
 from tinhgon.plans.models import Assignment, Comment, ExtensionRequest, Plan, Task
 from tinhgon.plans.periods import instance_due_dates
 
-STALE = (
-    "Nội dung đã được người khác cập nhật sau khi bạn mở trang. Hãy tải lại trang để xem bản mới nhất; những gì "
-    "bạn vừa nhập vẫn được giữ trên biểu mẫu."
-)
-
-
-def stale(instance, started_from: int | None) -> None:
-    """Optimistic lock: refuse a save made from an older copy than the stored one (read under a row lock)."""
-    if started_from is None or instance.pk is None:
-        return
-    stored = type(instance).objects.select_for_update().filter(pk=instance.pk).values_list("row_version", flat=True)
-    if int(started_from) != stored.first():
-        raise ValidationError(STALE, code="stale")
+stale = refuse_stale
 
 
 def _save(instance, verb: str) -> None:

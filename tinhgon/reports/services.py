@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhgon.audit import context as audit
+from tinhgon.core.locking import STALE, refuse_stale
 from tinhgon.organisations.models import Organisation
 from tinhgon.reports import figures
 from tinhgon.reports.models import Report, Status
@@ -17,15 +18,7 @@ NARRATIVE = ["results", "difficulties", "proposals", "document_number", "signer"
 
 
 def stale(report: Report, started_from: int | None) -> None:
-    if started_from is None:
-        return
-    stored = Report.objects.select_for_update().filter(pk=report.pk).values_list("row_version", flat=True).first()
-    if int(started_from) != stored:
-        raise ValidationError(
-            "Báo cáo đã được người khác cập nhật sau khi bạn mở trang. Hãy tải lại trang để xem bản mới nhất; những "
-            "gì bạn vừa nhập vẫn được giữ trên biểu mẫu.",
-            code="stale",
-        )
+    refuse_stale(report, started_from, STALE.replace("Nội dung", "Báo cáo", 1))
 
 
 def _require_draft(report: Report) -> None:

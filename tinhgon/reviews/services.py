@@ -10,6 +10,7 @@ from django.db import transaction
 from tinhgon.audit import context as audit
 from tinhgon.audit.services import log_action
 from tinhgon.core.dates import today
+from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Channel, Group, Status
 from tinhgon.procedures.models import Procedure, ProcedureVersion
@@ -46,17 +47,7 @@ DEFAULT_ACTIVITIES = [
 ]
 
 
-def stale(instance, started_from: int | None) -> None:
-    """Refuse a save made from an older copy than the one stored (optimistic lock on `row_version`). The stored
-    value is read under a row lock, so two concurrent saves from the same copy cannot both pass."""
-    if started_from is None:
-        return
-    stored = type(instance).objects.select_for_update().filter(pk=instance.pk).values_list("row_version", flat=True)
-    if int(started_from) != stored.first():
-        raise ValidationError(
-            "Nội dung đã được người khác cập nhật sau khi bạn mở trang. Hãy tải lại trang để xem bản mới nhất; "
-            "những gì bạn vừa nhập vẫn được giữ trên biểu mẫu."
-        )
+stale = refuse_stale
 
 
 def _bump(instance) -> None:
