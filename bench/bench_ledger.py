@@ -478,25 +478,10 @@ def print_report(report, results, checks, plans, show_sql: bool) -> None:
         f"{data['sheets']:,} cost sheets (built in {data['build_seconds']} s) · "
         f"load average before {report['machine']['load_average_before'][0]:.2f}"
     )
-    header = f"{'measure':<52} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'queries':>7} {'budget':>8}  result"
-    print(header)
-    print("-" * len(header))
-    for res in results:
-        budget = f"<{res.budget_ms:g}" if res.budget_ms is not None else ""
-        print(
-            f"{res.label:<52} {res.repeat:>4} {res.p50_ms:>9.2f} {res.p95_ms:>9.2f} {res.max_ms:>9.2f} "
-            f"{res.queries:>7} {budget:>8}  {res.status}"
-        )
-        if show_sql:
-            for sql, ms in res.sql:
-                print(f"    {ms:8.2f} ms  {sql[:160]}")
-    print()
+    base.print_table(results, width=52, show_sql=show_sql)
     if report["note"]:
         print(f"NOTE  {report['note']}")
-    for label, ok, detail in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {label}" + (f" ({detail})" if detail else ""))
-    for name, plan in plans.items():
-        print(f"\nPlan of {name}:\n{plan}")
+    base.print_checks(checks, plans)
     print(f"\n{'PASS' if report['passed'] else 'FAIL'} · results in {RESULTS_PATH.relative_to(ROOT)}")
 
 

@@ -631,6 +631,31 @@ def run(args, vendor: str) -> int:
     return 0 if passed else 1
 
 
+def print_table(results, *, width: int, show_sql: bool = False) -> None:
+    """The results table every bench prints: one line per measure, with its budget and verdict."""
+    columns = f"{'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'queries':>7} {'budget':>8}  result"
+    header = f"{'measure':<{width}} {columns}"
+    print(header)
+    print("-" * len(header))
+    for res in results:
+        budget = f"<{res.budget_ms:g}" if res.budget_ms is not None else ""
+        print(
+            f"{res.label:<{width}} {res.repeat:>4} {res.p50_ms:>9.2f} {res.p95_ms:>9.2f} {res.max_ms:>9.2f} "
+            f"{res.queries:>7} {budget:>8}  {res.status}"
+        )
+        if show_sql:
+            for sql, ms in res.sql:
+                print(f"    {ms:8.2f} ms  {sql[:160]}")
+    print()
+
+
+def print_checks(checks, plans) -> None:
+    for label, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}" + (f" ({detail})" if detail else ""))
+    for name, plan in plans.items():
+        print(f"\nPlan of {name}:\n{plan}")
+
+
 def print_report(report, results, checks, plans) -> None:
     db, data = report["database"], report["data"]
     print(
@@ -638,20 +663,8 @@ def print_report(report, results, checks, plans) -> None:
         f"{data['organisations']} units, {data['links']} links (built in {data['build_seconds']} s) · "
         f"load average before {report['machine']['load_average_before'][0]:.2f}"
     )
-    header = f"{'measure':<50} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'queries':>7} {'budget':>8}  result"
-    print(header)
-    print("-" * len(header))
-    for res in results:
-        budget = f"<{res.budget_ms:g}" if res.budget_ms is not None else ""
-        print(
-            f"{res.label:<50} {res.repeat:>4} {res.p50_ms:>9.2f} {res.p95_ms:>9.2f} {res.max_ms:>9.2f} "
-            f"{res.queries:>7} {budget:>8}  {res.status}"
-        )
-    print()
-    for label, ok, detail in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {label}" + (f" ({detail})" if detail else ""))
-    for name, plan in plans.items():
-        print(f"\nPlan of {name}:\n{plan}")
+    print_table(results, width=50)
+    print_checks(checks, plans)
     print(f"\n{'PASS' if report['passed'] else 'FAIL'} · results in {RESULTS_PATH.relative_to(ROOT)}")
 
 
