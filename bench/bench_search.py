@@ -26,16 +26,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
+import run as base
 from run import _database_version, _department_name, _git_commit, closure_links, commune_name, new_unit, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
-SQLITE_PATH = VAR / "bench-search.sqlite3"
 RESULTS_PATH = VAR / "bench-search-results.json"
-BENCH_DB = "tinhgon_bench_search"
-POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+# The throwaway database of bench/run.py, under other names.
+base.SQLITE_PATH = VAR / "bench-search.sqlite3"
+base.BENCH_DB = "tinhgon_bench_search"
 
 PROCEDURES = 100_000
 SMALL = 1_000  # query counts are taken here first, then compared on the full data
@@ -83,43 +84,6 @@ PAGES = [
     Page("page_field", {"q": "cap phep", "linh_vuc": "xay-dung"}),
     Page("page_browse", {}, budget=False),
 ]
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Throwaway database (as bench/run.py, other names)
-# --------------------------------------------------------------------------------------------------------------
-
-
-def prepare_database() -> tuple[str, object]:
-    """Point DATABASE_URL at a fresh bench database, before Django reads its settings. Returns the vendor and a
-    function that drops the database at the end."""
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if not url or parts.scheme.startswith("sqlite"):
-        VAR.mkdir(exist_ok=True)
-        _remove_sqlite()
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-        return "sqlite", _remove_sqlite
-    if parts.scheme not in POSTGRES_SCHEMES:
-        sys.exit(f"bench_search: unsupported DATABASE_URL scheme {parts.scheme!r} (SQLite or PostgreSQL only)")
-
-    import psycopg
-
-    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    return "postgresql", lambda: admin(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-
-
-def _remove_sqlite() -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -893,7 +857,7 @@ def main() -> int:
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "tinhgon.settings"
     sys.path.insert(0, str(ROOT))
-    vendor, drop = prepare_database()
+    vendor, drop = base.prepare_database()
 
     import django
 
