@@ -2,13 +2,16 @@ from django import forms
 
 
 class StyledForm:
-    """Mixin giving widgets the Tabler/Bootstrap classes, and marking invalid fields, so templates stay plain."""
+    """Mixin giving widgets the Tabler/Bootstrap classes, and marking invalid fields, so templates stay plain.
+
+    components/form_fields.html marks a field with `mandatory = True` like a required one (red asterisk) without
+    making it required: e.g. procedure components a draft may lack but the focal point's check needs."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # CheckboxSelectMultiple is a RadioSelect
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"

@@ -76,8 +76,9 @@ def draft_with_form(page, owner):
     page.get_by_label("Nhóm", exact=True).select_option(label="Nhóm B: trong 01 cơ quan hành chính nhà nước")
     page.get_by_label("Cấp thực hiện", exact=True).select_option(label="Cấp tỉnh")
     page.get_by_label("Lĩnh vực", exact=True).select_option(label="Thi đua - Khen thưởng")
-    page.get_by_role("checkbox", name="Trực tiếp").check()
-    page.get_by_role("checkbox", name="Trực tuyến, qua hệ thống điện tử").check()
+    channels = page.get_by_role("group", name="Cách thức thực hiện")  # a fieldset: its legend names the group
+    channels.get_by_role("checkbox", name="Trực tiếp").check()
+    channels.get_by_role("checkbox", name="Trực tuyến, qua hệ thống điện tử").check()
     page.get_by_label("Thời hạn giải quyết", exact=True).fill("10")
     page.get_by_label("Đơn vị thời hạn").select_option(label="ngày làm việc")
     page.get_by_label("Đối tượng thực hiện", exact=True).fill("Cán bộ, công chức, viên chức, người lao động của Sở")
@@ -206,8 +207,12 @@ def test_draft_submit_check_publish_and_find_without_diacritics(browser_as, live
     expect(citizen.locator("#no-results")).to_be_visible()
     assert citizen.goto(f"{base}/cong-khai/thu-tuc/{CODE}/").status == 404
 
-    # 7. The decision is issued; effective today, it applies at once.
-    focal.get_by_role("button", name="Ban hành").click()
+    # 7. The decision is issued after a confirmation that says what will happen; effective today, it applies at once.
+    focal.get_by_role("link", name="Ban hành", exact=True).click()
+    expect(focal.get_by_role("heading", name=f"Ban hành quyết định số {DECISION}?")).to_be_visible()
+    expect(focal.locator("#confirm-total")).to_have_text("1")
+    expect(focal.locator("#confirm-effect")).to_contain_text("ngay khi ban hành")
+    focal.get_by_role("button", name="Xác nhận ban hành").click()
     expect_message(focal, "Quyết định đã ban hành và có hiệu lực; danh mục đã được cập nhật.")
     expect(focal.locator("#decision-status")).to_have_text("Đã có hiệu lực")
     focal.locator("#items").get_by_role("link", name=NAME).click()

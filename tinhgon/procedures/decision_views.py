@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, DecisionStatus, Status
 from tinhgon.procedures.forms import DecisionForm, DecisionItemForm
@@ -125,10 +126,33 @@ def decision_item_remove(request, pk, item_pk):
     return redirect("procedures:decision", pk=pk)
 
 
-@require_POST
+# What applying the decision does to the procedures of each kind of item, for the confirmation page.
+CHANGE_EFFECTS = {
+    Change.NEW: "được công bố và hiện trên Cổng công khai",
+    Change.AMENDED: "phiên bản mới được công bố; phiên bản đang có hiệu lực hết hiệu lực",
+    Change.REPLACED: "được công bố; thủ tục bị thay thế hết hiệu lực",
+    Change.ABOLISHED: "hết hiệu lực và không còn trên Cổng công khai",
+}
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def decision_issue_view(request, pk):
+    """GET: what issuing will do, and the button that confirms it (issuing cannot be undone); POST: issue."""
     decision = _get_decision_for_user(request, pk, manage=True)
+    if request.method == "GET":
+        if decision.status != DecisionStatus.DRAFT:
+            messages.info(request, "Quyết định này đã ban hành.")
+            return redirect("procedures:decision", pk=pk)
+        counts = dict(decision.items.values_list("change").annotate(n=Count("id")))
+        changes = [(label, counts.get(value, 0), CHANGE_EFFECTS[value]) for value, label in Change.choices]
+        context = {
+            "decision": decision,
+            "changes": changes,
+            "total": sum(counts.values()),
+            "applies_now": decision.effective_on <= today(),
+        }
+        return render(request, "procedures/decision_issue.html", context)
     try:
         decision = decision_issue(decision=decision)
     except ValidationError as error:

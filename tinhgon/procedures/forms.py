@@ -4,10 +4,15 @@ from django.core.exceptions import ValidationError
 from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET
 from tinhgon.procedures.constants import Change, Channel, Group, Level, Status
-from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision
+from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
 from tinhgon.procedures.services import VERSION_FIELDS, Components
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
+
+# The id of the note on the edit form explaining the mark of the components mandatory for the check.
+MANDATORY_NOTE_ID = "mandatory-note"
+# The form field that holds a component, where its name differs (the unit of the time limit always has a value).
+COMPONENT_FIELDS = {"processing_time": "processing_time_value"}
 
 
 class VersionForm(StyledForm, forms.ModelForm):
@@ -36,9 +41,15 @@ class VersionForm(StyledForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].queryset = Field.objects.filter(is_active=True)
-        self.fields["channels"].widget.attrs["class"] = ""
         if self.instance.pk:
             self.fields["row_version"].initial = self.instance.row_version
+        # Marked, not required: a draft saves without them; only the focal point's check refuses them.
+        self.mandatory_components = set(required_components())
+        for component in self.mandatory_components:
+            field = self.fields.get(COMPONENT_FIELDS.get(component, component))
+            if field is not None:
+                field.mandatory = True
+                field.widget.attrs["aria-describedby"] = MANDATORY_NOTE_ID
 
 
 class StepForm(StyledForm, forms.Form):

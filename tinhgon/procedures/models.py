@@ -204,8 +204,7 @@ class ProcedureVersion(AuditedModel):
 
     def missing_components(self) -> list[str]:
         """Labels of the mandatory components that are still empty (the focal point's check guard)."""
-        required = getattr(settings, "TINHGON_REQUIRED_COMPONENTS", REQUIRED_COMPONENTS)
-        return [COMPONENT_LABELS[name] for name in required if not self._has(name)]
+        return [COMPONENT_LABELS[name] for name in required_components() if not self._has(name)]
 
     def _has(self, component: str) -> bool:
         if component in {"steps", "dossier_items", "legal_bases", "forms"}:
@@ -220,6 +219,12 @@ class ProcedureVersion(AuditedModel):
         unknown = set(self.channels or []) - set(Channel.values)
         if unknown:
             raise ValidationError({"channels": f"Cách thức không hợp lệ: {', '.join(sorted(unknown))}."})
+
+
+def required_components() -> list[str]:
+    """The components a version needs before the focal point may check it: REQUIRED_COMPONENTS, or the
+    TINHGON_REQUIRED_COMPONENTS setting. The check guard and the marks on the edit form both read this."""
+    return getattr(settings, "TINHGON_REQUIRED_COMPONENTS", REQUIRED_COMPONENTS)
 
 
 COMPONENT_LABELS = {

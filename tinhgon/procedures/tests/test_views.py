@@ -1,9 +1,13 @@
+import re
+from datetime import timedelta
+
 from django.urls import reverse
 
 import pytest
 
 from tinhgon.core.dates import today
-from tinhgon.procedures.constants import Status
+from tinhgon.procedures.constants import REQUIRED_COMPONENTS, Change, Channel, DecisionStatus, Status
+from tinhgon.procedures.forms import COMPONENT_FIELDS, PART_FORMS
 from tinhgon.procedures.models import Procedure, PublicationDecision
 from tinhgon.procedures.tests.factories import make_procedure
 
@@ -142,6 +146,53 @@ def test_check_refusal_is_shown_with_the_missing_list(login, world):
     assert "Thiếu: Kết quả thực hiện" in response.content.decode()
 
 
+def label_classes(html: str, field: str) -> str:
+    return re.search(rf'<label class="([^"]*)" for="id_{field}">', html).group(1)
+
+
+def test_channels_are_a_fieldset_with_a_legend(login, world):
+    procedure = make_procedure(world.units["P-A-1"])
+    html = login(world.officer_a1).get(url("edit", procedure.pk)).content.decode()
+    group = re.search(r"<fieldset[^>]*>\s*<legend[^>]*>Cách thức thực hiện</legend>(.*?)</fieldset>", html, re.S)
+    assert group and group.group(1).count('type="checkbox"') == len(Channel.choices)
+    assert 'for="id_channels"' not in html  # no label pointing at the group as if it were one input
+
+
+def test_mandatory_components_are_marked_from_the_list_but_not_required(login, world):
+    procedure = make_procedure(world.units["P-A-1"])
+    client = login(world.officer_a1)
+    html = client.get(url("edit", procedure.pk)).content.decode()
+    assert 'id="mandatory-note"' in html and "thành phần bắt buộc khi trình kiểm soát" in html
+    single = [COMPONENT_FIELDS.get(c, c) for c in REQUIRED_COMPONENTS if c not in PART_FORMS and c != "channels"]
+    assert "performers" in single and "processing_time_value" in single
+    for name in single:
+        assert "required" in label_classes(html, name).split()
+        assert re.search(rf'<[^>]*aria-describedby="mandatory-note"[^>]*id="id_{name}"', html)
+    for name in ["performers", "authority", "result", "processing_time_value"]:
+        assert not re.search(rf'<[^>]* required id="id_{name}"', html)  # marked, not HTML-required
+    for name in ["fees", "performing_body", "conditions"]:
+        assert "required" not in label_classes(html, name).split()
+    assert '<legend class="form-label required">Cách thức thực hiện</legend>' in html
+    for legend in ["Trình tự thực hiện", "Thành phần hồ sơ", "Căn cứ pháp lý"]:
+        assert f'<legend class="h3">{legend} <span class="text-danger" aria-hidden="true">*</span></legend>' in html
+    # a draft still saves without them
+    data = form_data(procedure.latest_version().field_id, performers="", result="", channels=[])
+    assert client.post(url("edit", procedure.pk), data).status_code == 302
+    assert procedure.latest_version().performers == ""
+
+
+def test_the_marks_follow_the_configured_list(login, world, settings):
+    settings.TINHGON_REQUIRED_COMPONENTS = ["name", "fees", "legal_bases"]
+    procedure = make_procedure(world.units["P-A-1"])
+    html = login(world.officer_a1).get(url("edit", procedure.pk)).content.decode()
+    assert "required" in label_classes(html, "fees").split()
+    assert "required" not in label_classes(html, "performers").split()
+    assert '<legend class="form-label">Cách thức thực hiện</legend>' in html
+    assert '<legend class="h3">Căn cứ pháp lý <span class="text-danger" aria-hidden="true">*</span></legend>' in html
+    assert '<legend class="h3">Trình tự thực hiện</legend>' in html
+    assert html.count('aria-describedby="mandatory-note"') == 3
+
+
 def test_edit_published_goes_through_a_new_version_and_diff(login, world, published):
     procedure = published(world.units["P-A-1"])
     client = login(world.officer_a1)
@@ -207,6 +258,10 @@ def test_decision_pages(login, world):
     assert response.url == url("decision", decision.pk)
     client.post(url("decision", decision.pk), {"version": procedure.latest_version().pk, "change": "new"})
     assert decision.items.count() == 1
+    detail = client.get(url("decision", decision.pk)).content.decode()
+    assert f'href="{url("decision-issue", decision.pk)}">Ban hành</a>' in detail  # to the confirmation page
+    client.get(url("decision-issue", decision.pk))
+    assert procedure.latest_version().status == Status.CHECKED
     client.post(url("decision-issue", decision.pk))
     assert procedure.latest_version().status == Status.PUBLISHED
     assert "Đã có hiệu lực" in client.get(url("decision", decision.pk)).content.decode()
@@ -214,6 +269,61 @@ def test_decision_pages(login, world):
     assert login(world.officer_a1).get(url("decision", decision.pk)).status_code == 200
     assert login(world.officer_a1).post(url("decision-issue", decision.pk)).status_code == 403
     assert login(world.outsider).get(url("decision", decision.pk)).status_code == 404
+
+
+def test_issuing_asks_for_confirmation_with_a_summary(login, world, decision, published):
+    from tinhgon.procedures.services import decision_add_item
+
+    new = make_procedure(world.units["P-A-1"], status=Status.CHECKED)
+    old = published(world.units["P-A-1"])
+    d = decision(number="9/QĐ-UBND")
+    decision_add_item(decision=d, version=new.latest_version(), change=Change.NEW)
+    decision_add_item(decision=d, version=old.latest_version(), change=Change.ABOLISHED)
+    client = login(world.focal_p)
+    response = client.get(url("decision-issue", d.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<dd id="confirm-number">9/QĐ-UBND</dd>' in html
+    assert f'<dd id="confirm-effective-on">{today():%d/%m/%Y}</dd>' in html
+    counts = dict(re.findall(r'<tr><td>([^<]+)</td><td class="text-end">(\d+)</td>', html))
+    assert counts == {label: "1" if value in {"new", "abolished"} else "0" for value, label in Change.choices}
+    assert '<th class="text-end" id="confirm-total">2</th>' in html
+    assert "ngay khi ban hành" in html and "không sửa và không hủy được" in html
+    assert "Xác nhận ban hành" in html and f'href="{url("decision", d.pk)}">Quay lại</a>' in html
+    d.refresh_from_db()
+    assert d.status == DecisionStatus.DRAFT and new.latest_version().status == Status.CHECKED  # GET issues nothing
+    client.post(url("decision-issue", d.pk))
+    d.refresh_from_db()
+    assert d.status == DecisionStatus.APPLIED
+    assert client.get(url("decision-issue", d.pk)).url == url("decision", d.pk)  # nothing left to confirm
+
+
+def test_confirmation_of_a_future_decision_says_when_it_applies(login, world, decision):
+    from tinhgon.procedures.services import decision_add_item
+
+    procedure = make_procedure(world.units["P-A-1"], status=Status.CHECKED)
+    d = decision(effective_on=today() + timedelta(days=10))
+    decision_add_item(decision=d, version=procedure.latest_version(), change=Change.NEW)
+    html = login(world.focal_p).get(url("decision-issue", d.pk)).content.decode()
+    assert "chờ hiệu lực" in html and f"ngày {d.effective_on:%d/%m/%Y} hệ thống tự cập nhật" in html
+    assert "ngay khi ban hành" not in html
+
+
+def test_confirmation_page_is_guarded_like_issuing(login, world, decision):
+    d = decision()
+    assert login(world.outsider).get(url("decision-issue", d.pk)).status_code == 404
+    assert login(world.outsider).post(url("decision-issue", d.pk)).status_code == 404
+    # P-A's focal point reads the province's decisions that hold P-A's procedures, but does not issue them
+    procedure = make_procedure(world.units["P-A-1"], status=Status.CHECKED)
+    from tinhgon.procedures.services import decision_add_item
+
+    decision_add_item(decision=d, version=procedure.latest_version(), change=Change.NEW)
+    assert login(world.focal_a).get(url("decision", d.pk)).status_code == 200
+    assert login(world.focal_a).get(url("decision-issue", d.pk)).status_code == 403
+    assert login(world.focal_a).post(url("decision-issue", d.pk)).status_code == 403
+    assert login(world.focal_p).put(url("decision-issue", d.pk)).status_code == 405
+    d.refresh_from_db()
+    assert d.status == DecisionStatus.DRAFT
 
 
 def test_registry_list_query_count_is_constant(login, world, django_assert_max_num_queries):
