@@ -52,3 +52,12 @@ def test_group_errors_are_shown_in_the_fieldset():
     assert not form.is_valid()
     kind = fieldset(render(form), "Loại")
     assert "invalid-feedback" in kind and "is-invalid" in kind
+
+
+def test_help_text_is_the_element_the_field_is_described_by():
+    class WithHint(StyledForm, forms.Form):
+        code = forms.CharField(label="Mã", help_text="Để trống để tự sinh mã.")
+
+    html = render(WithHint())
+    described_by = re.search(r'aria-describedby="([^"]+)"', html).group(1)
+    assert re.search(rf'<div class="form-hint" id="{described_by}">Để trống để tự sinh mã.</div>', html)
