@@ -110,7 +110,9 @@ def build_procedures(province, n: int, field, rng: random.Random, counter: list[
                 effective_to=amended_on - timedelta(days=1),
                 **fields,
             )
-            v2 = ProcedureVersion(procedure=p, number=2, status=Status.PUBLISHED, effective_from=amended_on, **fields)
+            v2 = ProcedureVersion(
+                procedure=p, number=2, status=Status.PUBLISHED, is_public=True, effective_from=amended_on, **fields
+            )
             versions += [v1, v2]
             reviewed.append((p, v2))
         elif roll < 0.13:
@@ -121,7 +123,9 @@ def build_procedures(province, n: int, field, rng: random.Random, counter: list[
                 setattr(v1, k, v)
             versions.append(v1)
         else:
-            v1 = ProcedureVersion(procedure=p, number=1, status=Status.PUBLISHED, effective_from=PUBLISHED_ON, **fields)
+            v1 = ProcedureVersion(
+                procedure=p, number=1, status=Status.PUBLISHED, is_public=True, effective_from=PUBLISHED_ON, **fields
+            )
             versions.append(v1)
             reviewed.append((p, v1))
     ProcedureVersion.objects.bulk_create(versions, batch_size=1000)

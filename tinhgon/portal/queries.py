@@ -1,10 +1,18 @@
-"""What the public may see, and the filters shared by the portal pages and the public API."""
+"""What the public may see, the filters shared by the portal pages and the public API, and the portal's search."""
 
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.paginator import Page
 from django.db.models import Q
 
+from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import ENDED, DecisionStatus, Status
-from tinhgon.procedures.models import ProcedureVersion
+from tinhgon.procedures.models import Field, ProcedureVersion
+from tinhgon.procedures.search import MODE_EXACT, MODE_FUZZY, search_stages
+
+PER_PAGE = 20
 
 PUBLIC_DECISION_STATES = [DecisionStatus.ISSUED, DecisionStatus.APPLIED]
 # Versions a decision page may name: in force, or ended by a later decision. Never drafts, submitted, checked,
@@ -29,3 +37,52 @@ def filter_versions(versions, *, owner: str = "", field: str = "", group: str = 
     if level:
         versions = versions.filter(level=level)
     return versions
+
+
+@dataclass(frozen=True)
+class Results:
+    page: Page
+    mode: str | None  # search.MODE_EXACT or MODE_FUZZY; None when browsing without a query
+    by_field: list[tuple[Field, int]]  # most results first
+    by_group: list[tuple[str, int]]
+
+
+def search_public(q: str, *, owner="", field="", group="", level="", page=1) -> Results:
+    """Page `page` of the versions in force matching `q` (all of them, by owner, field and name, when `q` is empty),
+    with the number of results by field and by group: the count, the facets and the page in one pass over the
+    results (`core.queries`), plus one query for the page's rows and one for the facets' fields. The exact stage
+    is read first; only when it finds nothing is the fuzzy one read (no EXISTS to choose between them)."""
+    versions = filter_versions(public_versions(), owner=owner, field=field, group=group, level=level)
+    exact, fuzzy = search_stages(versions, q)
+    if fuzzy is None:
+        # Folded columns sort as Vietnamese readers expect ("Tài chính" before "Thi đua"), on any database collation.
+        browsed = exact.order_by("procedure__owner__search_text", "field__code", "search_text", "pk")
+        return _results(*_summarised(browsed, page), None)
+    found, summary = _summarised(exact, page)
+    if summary.total:
+        return _results(found, summary, MODE_EXACT)
+    return _results(*_summarised(fuzzy(), page), MODE_FUZZY)
+
+
+def _summarised(versions, page):
+    return summarised_page(
+        versions,
+        page,
+        PER_PAGE,
+        facets=("field_id", "group"),
+        fetch=ProcedureVersion.objects.select_related("procedure__owner", "field"),
+    )
+
+
+def _results(found, summary, mode) -> Results:
+    by_field, by_group = Counter(), Counter()
+    for (field_id, group_code), n in summary.counts.items():
+        by_field[field_id] += n
+        by_group[group_code] += n
+    fields = Field.objects.in_bulk(by_field)
+    return Results(
+        page=found,
+        mode=mode,
+        by_field=sorted(((fields[pk], n) for pk, n in by_field.items()), key=lambda item: (-item[1], item[0].name)),
+        by_group=sorted(by_group.items()),
+    )

@@ -15,15 +15,15 @@ from django.shortcuts import get_object_or_404, render
 from tinhgon.portal.forms import PortalSearchForm
 from tinhgon.portal.queries import (
     NAMEABLE_VERSION_STATES,
+    PER_PAGE,
     PUBLIC_DECISION_STATES,
-    filter_versions,
     public_versions,
+    search_public,
 )
 from tinhgon.procedures.constants import Change, Group
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
-from tinhgon.procedures.search import MODE_FUZZY, search_versions
+from tinhgon.procedures.search import MODE_FUZZY
 
-PER_PAGE = 20
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
 
@@ -46,54 +46,42 @@ def search(request):
     form.is_valid()  # an invalid filter is reported on the form and ignored
     data = getattr(form, "cleaned_data", {})
     q = (data.get("q") or "").strip()
-    versions = filter_versions(
-        published,
+    results = search_public(
+        q,
         owner=data.get("co_quan", ""),
         field=data.get("linh_vuc", ""),
         group=data.get("nhom", ""),
         level=data.get("cap", ""),
+        page=request.GET.get("trang"),
     )
-    mode = None
-    if q:
-        versions, mode = search_versions(versions, q)
-    else:
-        # Folded columns sort as Vietnamese readers expect ("Tài chính" before "Thi đua"), on any database collation.
-        versions = versions.order_by("procedure__owner__search_text", "field__code", "search_text", "pk")
-
-    # Facets over the current result set, one aggregate query each.
-    by_field = versions.order_by().values("field__code", "field__name").annotate(n=Count("pk"))
-    by_group = versions.order_by().values("group").annotate(n=Count("pk"))
     field_facets = [
         {
-            "label": row["field__name"],
-            "count": row["n"],
-            "active": data.get("linh_vuc") == row["field__code"],
-            "query": _query_string(
-                request, linh_vuc=None if data.get("linh_vuc") == row["field__code"] else row["field__code"]
-            ),
+            "label": field.name,
+            "count": n,
+            "active": data.get("linh_vuc") == field.code,
+            "query": _query_string(request, linh_vuc=None if data.get("linh_vuc") == field.code else field.code),
         }
-        for row in sorted(by_field, key=lambda r: (-r["n"], r["field__name"]))
+        for field, n in results.by_field
     ]
     group_facets = [
         {
-            "label": Group(row["group"]).label,
-            "code": row["group"],
-            "count": row["n"],
-            "active": data.get("nhom") == row["group"],
-            "query": _query_string(request, nhom=None if data.get("nhom") == row["group"] else row["group"]),
+            "label": Group(group).label,
+            "code": group,
+            "count": n,
+            "active": data.get("nhom") == group,
+            "query": _query_string(request, nhom=None if data.get("nhom") == group else group),
         }
-        for row in sorted(by_group, key=lambda r: r["group"])
+        for group, n in results.by_group
     ]
 
-    page = Paginator(versions.select_related("procedure__owner", "field"), PER_PAGE).get_page(request.GET.get("trang"))
     return render(
         request,
         "portal/search.html",
         {
             "form": form,
             "q": q,
-            "fuzzy": mode == MODE_FUZZY,
-            "page": page,
+            "fuzzy": results.mode == MODE_FUZZY,
+            "page": results.page,
             "query": _query_string(request),
             "field_facets": field_facets,
             "group_facets": group_facets,

@@ -75,6 +75,12 @@ class Procedure(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.owner_id
 
+    def save(self, *args, **kwargs):
+        was_template = getattr(self, "_audit_snapshot", {}).get("is_template", self.is_template)
+        super().save(*args, **kwargs)
+        if was_template != self.is_template:  # the versions' is_public copies "not a template"
+            self.versions.filter(status=Status.PUBLISHED).update(is_public=not self.is_template)
+
     @staticmethod
     def next_code(owner) -> str:
         """`<owner code>-<n>`, n counting this owner's procedures, skipping codes already taken."""
@@ -97,8 +103,8 @@ class ProcedureVersionQuerySet(models.QuerySet):
         return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
 
     def published(self):
-        """Versions in force today: the only ones the public portal shows."""
-        return self.filter(status=Status.PUBLISHED, procedure__is_template=False)
+        """Versions in force today, outside the template catalogue: the only ones the public portal shows."""
+        return self.filter(is_public=True)
 
     def in_force_on(self, day: date):
         return self.filter(effective_from__lte=day).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
@@ -151,10 +157,16 @@ class ProcedureVersion(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_text = models.TextField(blank=True, editable=False)
+    # Published and not in the template catalogue, kept by save() (and Procedure.save() for is_template): what the
+    # portal shows, tested on the version row alone. The join to procedures it saves is what a search matching
+    # 13% of 100,000 versions spent most of its time on (bench/README.md, Search). Deliberately not indexed: on
+    # SQLite an index here would compete with the full-text candidates to drive the search (procedures/search.py).
+    # The check constraint makes the dangerous mistake impossible: a version that is not published is never public.
+    is_public = models.BooleanField("đang công khai", default=False, editable=False)
     row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_name = "version"
-    audit_exclude = frozenset({"search_text", "row_version", "created_at", "updated_at"})
+    audit_exclude = frozenset({"search_text", "is_public", "row_version", "created_at", "updated_at"})
 
     objects = ProcedureVersionQuerySet.as_manager()
 
@@ -164,6 +176,9 @@ class ProcedureVersion(AuditedModel):
         ordering = ["procedure__code", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique_number"),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(status=Status.PUBLISHED), name="procversion_public_only_published"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "group", "level"], name="procversion_status_idx"),
@@ -182,6 +197,7 @@ class ProcedureVersion(AuditedModel):
 
     def save(self, *args, **kwargs):
         self.search_text = self.folded_text()
+        self.is_public = self.status == Status.PUBLISHED and not self.procedure.is_template
         self.row_version += 1
         super().save(*args, **kwargs)
 

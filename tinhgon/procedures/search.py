@@ -23,20 +23,23 @@ Two stages, the same on both databases:
      `need` of the n trigrams must contain one of them); the shared trigrams are counted in SQL.
 
 SQLite reads the document count of every query trigram from the fts5vocab table once per search (one query), for
-both stages. Its candidates then drive the query: the FTS5 rowids are the outer loop and the filters of the given
-queryset are checked per candidate in a correlated EXISTS. Without table statistics (SQLite never runs ANALYZE
-here) the planner would otherwise start from any equality the given queryset has on an indexed column, such as the
-`status` of `published()`, and look every published version up to test it against the FTS5 list (bench/README.md,
-section Search: 29 ms instead of 6 ms for a rare word on 100,000 procedures).
+both stages. Its candidates then drive the query: the FTS5 rowids are looked up one by one and the filters of the
+given queryset are tested on the row found. That holds while those filters offer SQLite's planner (which has no
+table statistics here: SQLite never runs ANALYZE) no index it would rather start from: an equality on `status`
+would be one, and it would look every published version up to test it against the FTS5 list (bench/README.md,
+section Search: 29 ms instead of 6 ms for a rare word on 100,000 procedures). Hence the public portal filters on
+`is_public`, which has no index; a field filter is fine (SQLite combines its index with the rowid list).
+`portal/tests/test_search.py` checks the plan of the portal's queries.
 
 The caller gets the mode back so the page can say the results are approximate.
 """
 
 import math
 import unicodedata
+from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils.html import escape
@@ -100,22 +103,31 @@ def search_versions(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
     Returns the queryset and the mode: MODE_EXACT when every word was found (or `q` is empty: the queryset comes
     back unchanged), MODE_FUZZY for the typo-tolerant fallback (possibly empty). Runs one query (an EXISTS) to
     choose the stage, plus one on SQLite (the trigram frequencies, when a word has 3+ characters); the result
-    itself stays lazy. On SQLite the result is a new queryset over the model that applies the filters of
-    `queryset` in an EXISTS (its select_related, prefetch_related and deferred fields are kept, its annotations
-    and ordering are not).
+    itself stays lazy. Its ordering is by names (rank, length, name, pk), as `core.queries.summarise` needs.
+    A caller that reads the exact stage anyway can save the EXISTS with `search_stages`.
     """
+    exact, fuzzy = search_stages(queryset, q)
+    if fuzzy is None or exact.exists():
+        return exact, MODE_EXACT
+    return fuzzy(), MODE_FUZZY
+
+
+def search_stages(queryset: QuerySet, q: str | None) -> tuple[QuerySet, Callable[[], QuerySet] | None]:
+    """The exact stage of the search, ranked and lazy, and a function building the fuzzy stage, for when the exact
+    one turns out empty (None when `q` has no word: the exact stage is then `queryset` itself). Runs the trigram
+    frequency query on SQLite, nothing on PostgreSQL."""
     words = query_words(q)
     if not words:
-        return queryset, MODE_EXACT
+        return queryset, None
     connection = connections[queryset.db]
     if connection.vendor == "sqlite":
-        return _search_sqlite(queryset, words, connection)
+        frequency = _trigram_frequencies(trigrams(words), connection)
+        exact = _exact_sqlite(queryset, words, frequency)
+        return _ranked(exact, words), lambda: _fuzzy_sqlite(queryset, words, frequency)
     exact = _contains_all(queryset, words)  # PostgreSQL: LIKE '%word%' on the GIN index
-    if exact.exists():
-        return _ranked(exact, words), MODE_EXACT
     if connection.vendor == "postgresql":
-        return _fuzzy_postgresql(queryset, words), MODE_FUZZY
-    return queryset.none(), MODE_FUZZY
+        return _ranked(exact, words), lambda: _fuzzy_postgresql(queryset, words)
+    return _ranked(exact, words), queryset.none
 
 
 def fts_string(token: str) -> str:
@@ -127,14 +139,6 @@ def _contains_all(queryset, words):
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset
-
-
-def _search_sqlite(queryset, words, connection):
-    frequency = _trigram_frequencies(trigrams(words), connection)
-    exact = _exact_sqlite(queryset, words, frequency)
-    if exact.exists():
-        return _ranked(exact, words), MODE_EXACT
-    return _fuzzy_sqlite(queryset, words, frequency), MODE_FUZZY
 
 
 def _trigram_frequencies(grams: list[str], connection) -> dict[str, int]:
@@ -163,17 +167,9 @@ def _exact_sqlite(queryset, words, frequency):
 
 
 def _fts_candidates(queryset, match: str, *conditions):
-    """The rows of `queryset` whose FTS5 entry matches `match` and that meet `conditions`, with the FTS5 rowids as
-    the outer loop (see the module docstring): a fresh queryset over the model, filtered by `queryset` in a
-    correlated EXISTS, evaluated last."""
-    model = queryset.model
-    found = model._default_manager.db_manager(queryset.db).filter(Q(pk__in=RawSQL(FTS_MATCH_SQL, [match])), *conditions)
-    if queryset.query.has_filters():
-        found = found.filter(Exists(queryset.filter(pk=OuterRef("pk"))))
-    found.query.select_related = queryset.query.select_related
-    found.query.deferred_loading = queryset.query.deferred_loading
-    found._prefetch_related_lookups = queryset._prefetch_related_lookups
-    return found
+    """The rows of `queryset` whose FTS5 entry matches `match` and that meet `conditions` (see the module docstring
+    for the plan this is meant to get)."""
+    return queryset.filter(Q(pk__in=RawSQL(FTS_MATCH_SQL, [match])), *conditions)
 
 
 class Like(Func):

@@ -7,7 +7,7 @@ import pytest
 
 from tinhgon.core.dates import today
 from tinhgon.procedures.constants import Change, Status
-from tinhgon.procedures.models import ProcedureVersion, PublicationDecision
+from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
 from tinhgon.procedures.workflow import version_check, version_return, version_submit
@@ -74,7 +74,9 @@ def hidden(world, publish_many):
     ns.template = make("danh mục mẫu", Status.CHECKED)
     ns.template.is_template = True
     ns.template.save()
-    ProcedureVersion.objects.filter(procedure=ns.template).update(status=Status.PUBLISHED, effective_from=today())
+    for version in ns.template.versions.all():  # published through save(), as a careless path would
+        version.status, version.effective_from = Status.PUBLISHED, today()
+        version.save()
     ns.draft_decision = PublicationDecision.objects.create(
         number="999/QĐ-DT", issuer=world.units["P"], effective_on=today(), title="Quyết định dự thảo bảo mật"
     )

@@ -286,9 +286,9 @@ def test_query_counts_do_not_grow_with_the_data(client, publish_many, url, djang
     small = count_queries(client, url)
     for batch in range(3):
         publish_many([f"Thủ tục kiểm tra lô {batch} số {i}" for i in range(12)])
+    # Fewer is fine: on the small data page 2 is past the end, and the last page is then read again (one query).
     with django_assert_max_num_queries(small):
         client.get(url)
-    assert count_queries(client, url) == small
 
 
 def test_procedure_and_decision_pages_query_counts_do_not_grow(client, world):

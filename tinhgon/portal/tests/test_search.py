@@ -219,3 +219,48 @@ def test_highlight_keeps_a_stray_combining_mark_inside_the_match():
 
 def test_highlight_escapes_an_injected_query():
     assert str(highlight("Thủ tục <script>", "<script>")) == "Thủ tục <mark>&lt;script&gt;</mark>"
+
+
+# The public flag and the search plan ----------------------------------------------------------------------------
+
+
+def test_is_public_follows_status_and_the_template_flag(world, publish_many):
+    (procedure,) = publish_many(["Thủ tục công khai theo trạng thái"])
+    version = procedure.latest_version()
+    assert version.is_public and version in ProcedureVersion.objects.published()
+    procedure.is_template = True  # moved into the template catalogue: leaves the portal
+    procedure.save()
+    version.refresh_from_db()
+    assert not version.is_public
+    procedure.is_template = False
+    procedure.save()
+    version.refresh_from_db()
+    assert version.is_public
+    version.status = "abolished"
+    version.save()
+    assert not version.is_public
+
+
+def test_the_database_refuses_a_public_version_that_is_not_published(world):
+    from django.db import IntegrityError, transaction
+
+    version = make_procedure(world.units["P-A"]).latest_version()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProcedureVersion.objects.filter(pk=version.pk).update(is_public=True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner, without table statistics")
+@pytest.mark.parametrize("field_code", ["", "thi-dua-khen-thuong"])
+def test_sqlite_search_starts_from_the_full_text_candidates(catalogue, field_code):
+    """The portal's search must look the FTS5 rowids up, not walk an index of the whole registry (a status index
+    would be one: see the docstring of procedures.search)."""
+    from tinhgon.portal.queries import filter_versions, public_versions
+
+    versions, _ = search_versions(filter_versions(public_versions(), field=field_code, owner="P"), "khen thuong")
+    sql, params = versions.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[3] for row in cursor.fetchall()]
+    version_access = [step for step in plan if "procedures_procedureversion " in f"{step} " and "fts" not in step]
+    assert version_access and all("rowid=?" in step for step in version_access), plan
+    assert any("procedures_procedureversion_fts VIRTUAL TABLE" in step for step in plan), plan
