@@ -11,6 +11,7 @@ from django.urls import reverse
 import pytest
 from openpyxl import load_workbook
 
+from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.procedures import excel
 from tinhgon.procedures.constants import Status
@@ -162,6 +163,45 @@ def test_reimporting_the_same_file_changes_nothing(world):
     assert again.ok, messages(again)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert state() == before
+
+
+def test_every_created_row_is_audited_with_who_created_it(world):
+    rows = [good_row(1), good_row(2)]
+    with audit.acting(user=world.officer_a1, organisation=world.units["P-A"]):
+        result = import_procedures(xlsx(rows), owner=world.units["P-A"], by=world.officer_a1)
+    assert result.ok and result.created == 2
+    created = []
+    for v in ProcedureVersion.objects.select_related("procedure"):
+        created += [v.procedure, v, *v.steps.all(), *v.dossier_items.all(), *v.legal_bases.all()]
+    assert len(created) == 2 * (2 + 3 + 2 + 2)
+    for obj in created:
+        [entry] = AuditLogEntry.objects.for_object(obj)
+        assert entry.action == obj.audit_code("created") and entry.changes == obj.audit_changes(created=True)
+        assert (entry.actor, entry.organisation, entry.scope_organisation) == (
+            world.officer_a1,
+            world.units["P-A"],
+            world.units["P-A"],
+        )
+    assert AuditLogEntry.objects.filter(action__startswith="procedures.").count() == len(created)
+
+
+def test_import_queries_do_not_grow_with_the_rows(world):
+    def queries(rows: list[dict]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert import_procedures(xlsx(rows), owner=world.units["P-A"]).ok
+        return len(captured)
+
+    few = queries([good_row(n) for n in range(1, 3)])
+    many = queries([good_row(n) for n in range(3, 33)])
+    assert many - few <= 4  # only more INSERT batches on SQLite (999 parameters a statement), no query per row
+
+
+def test_new_and_changed_rows_import_together(world):
+    import_procedures(xlsx([good_row(1)]), owner=world.units["P-A"])
+    result = import_procedures(xlsx([good_row(1, name="Tên đã sửa"), good_row(2)]), owner=world.units["P-A"])
+    assert (result.created, result.updated) == (1, 1), messages(result)
+    assert Procedure.objects.get(code="TT-0001").latest_version().name == "Tên đã sửa"
+    assert Procedure.objects.get(code="TT-0002").latest_version().steps.count() == 3
 
 
 def test_a_blank_code_whose_name_exists_is_flagged(world):
@@ -342,6 +382,19 @@ def test_one_bad_row_writes_nothing(world):
     result = import_procedures(xlsx(rows), owner=world.units["P-A"])
     assert [e.row for e in result.errors] == [5]
     assert state() == before
+
+
+def test_a_row_the_model_refuses_is_named_and_nothing_is_written(world, monkeypatch):
+    import_procedures(xlsx([good_row(1)]), owner=world.units["P-A"])
+    monkeypatch.setitem(excel.MAX_LENGTHS, "national_code", 100)  # let a value the model refuses through the parser
+    rows = [good_row(1, name="Tên đã sửa"), good_row(2), good_row(3, national_code="2" * 61)]
+    before = state()
+    result = import_procedures(xlsx(rows), owner=world.units["P-A"])
+    [error] = result.errors
+    assert (error.row, error.column) == (4, "") and "60" in error.message
+    assert str(error) == f"Dòng 4: {error.message}"
+    assert state() == before
+    assert Procedure.objects.get(code="TT-0001").latest_version().name == "Thủ tục xét tặng Bằng khen số 1"
 
 
 def test_every_error_is_reported_not_only_the_first(world):
