@@ -3,9 +3,9 @@
 Builds 100,000 procedures with their published versions (plus the amended versions and drafts the public never
 sees) in a throwaway database (var/bench-search.sqlite3, or the PostgreSQL database `tinhgon_bench_search` when
 DATABASE_URL points at PostgreSQL), times the portal's search (`portal.queries.search_public`: count, facets and
-page 1 with its rows) and the portal page GET /cong-khai/?q=..., prints a table, writes var/bench-search-results.json and exits non-zero when
-a p95 is over its budget or a check fails. The query count of every measure is compared with the same measure on
-the first 1,000 procedures: it must not grow with the data.
+page 1 with its rows) and the portal page GET /cong-khai/?q=..., prints a table, writes
+var/bench-search-results.json and exits non-zero when a p95 is over its budget or a check fails. The query count
+of every measure is compared with the same measure on the first 1,000 procedures: it must not grow with the data.
 
     .venv/bin/python bench/bench_search.py              # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_search.py
