@@ -181,6 +181,17 @@ def test_postgresql_trigram_index_and_threshold(db):
         assert float(cursor.fetchone()[0]) == 0.6
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigram index")
+def test_postgresql_portal_search_uses_the_index_of_public_versions(catalogue):
+    versions, _ = search_versions(ProcedureVersion.objects.published(), "khen thuong")
+    sql, params = versions.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of test rows would be read sequentially
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "procversion_public_search_trgm" in plan, plan
+
+
 # Highlighting --------------------------------------------------------------------------------------------------
 
 
