@@ -81,8 +81,9 @@ def summarised_page(
     queryset: QuerySet, number, per_page: int, *, facets: Sequence[str] = (), fetch: QuerySet | None = None
 ) -> tuple[Page, Summary]:
     """Page `number` of `queryset` as `Paginator.get_page` would give it (a number that is not one: the first page;
-    past the end: the last), and the summary it came from. The page's objects are read from `fetch` (default: the
-    model's manager; pass one with select_related) by primary key: a query of per_page rows."""
+    past the end: the last), and the summary it came from. The page's objects are read by primary key (a query of
+    per_page rows) from `fetch`, by default the model's manager with the select_related and prefetch_related of
+    `queryset` (not its annotations: the page is not read through the query that found it)."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
@@ -92,7 +93,9 @@ def summarised_page(
     if number > last:
         number = last
         summary = summarise(queryset, facets=facets, offset=(number - 1) * per_page, limit=per_page)
-    fetch = queryset.model._default_manager.using(queryset.db) if fetch is None else fetch
+    if fetch is None:
+        fetch = queryset.model._default_manager.using(queryset.db).prefetch_related(*queryset._prefetch_related_lookups)
+        fetch.query.select_related = queryset.query.select_related
     by_pk = fetch.in_bulk(summary.pks) if summary.pks else {}
     rows = [by_pk[pk] for pk in summary.pks if pk in by_pk]
     paginator = Paginator(_KnownSlice(summary.total, rows), per_page)

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from tinhgon.api.pagination import OnePassPagination
 from tinhgon.portal.queries import filter_versions, public_versions
 from tinhgon.procedures.models import DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
 from tinhgon.procedures.search import search_versions
@@ -122,6 +123,7 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     authentication_classes = []
     filter_backends = []
+    pagination_class = OnePassPagination
     lookup_field = "code"
     lookup_url_kwarg = "code"
     lookup_value_regex = "[^/]+"

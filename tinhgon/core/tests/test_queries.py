@@ -66,3 +66,9 @@ def test_summarised_page_behaves_like_get_page(units, django_assert_num_queries)
 def test_the_page_reads_its_rows_from_the_given_queryset(units):
     page, _ = summarised_page(units, 1, 2, fetch=Organisation.objects.annotate(marker=Value("x")))
     assert [o.marker for o in page] == ["x", "x"]
+
+
+def test_by_default_the_page_keeps_the_querysets_select_related(units, django_assert_num_queries):
+    page, _ = summarised_page(units.filter(parent__isnull=False).select_related("parent"), 1, 3)
+    with django_assert_num_queries(0):
+        assert all(o.parent.code for o in page)
