@@ -72,6 +72,29 @@ def test_nav_entry_and_dashboard_per_role(world, login):
     assert drill.status_code == 200 and "Đơn vị P-A" in text(drill) and "01/01/2026" in text(drill)
 
 
+def test_every_row_block_renders_with_rows_in_it(world, login):
+    """Rows of procedures (named) and of tasks (titled) share one partial: each kind must render, not only the
+    empty blocks (a filter argument naming a missing key made the page a 500)."""
+    from datetime import timedelta
+
+    from tinhgon.plans.tests import factories as pf
+    from tinhgon.procedures.tests.factories import complete_components, make_procedure
+
+    draft = make_procedure(world.units["P-A-1"], components=complete_components("Thủ tục dự thảo của tôi"))
+    draft.versions.update(created_by=world.officer_a1)
+    make_procedure(world.units["P-A-1"], status="submitted", components=complete_components("Thủ tục đã trình"))
+    plan = pf.plan(world.units["P-A"], year=today().year)
+    pf.task(plan, world.units["P-A-1"], code="1", title="Nhiệm vụ sắp đến hạn", deadline=today() + timedelta(days=3))
+    pf.task(plan, world.units["P-A-1"], code="2", title="Nhiệm vụ đã quá hạn", deadline=today() - timedelta(days=3))
+
+    officer = login(world.officer_a1).get(DASHBOARD)
+    assert officer.status_code == 200
+    assert "Thủ tục dự thảo của tôi" in text(officer) and "Nhiệm vụ sắp đến hạn" in text(officer)
+    focal = login(world.focal_a).get(DASHBOARD)
+    assert focal.status_code == 200
+    assert "Thủ tục đã trình" in text(focal) and "Nhiệm vụ đã quá hạn" in text(focal)
+
+
 def test_dashboard_numbers_link_to_their_records(world, login):
     rf.publish(world, world.units["P-A"], "Một")
     rf.publish(world, world.units["P-A-1"], "Hai")
