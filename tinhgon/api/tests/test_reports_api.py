@@ -1,13 +1,20 @@
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import pytest
 
 from tinhgon.core.dates import today
+from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.tests.factories import OrganisationFactory
+from tinhgon.plans.tests import factories as pf
+from tinhgon.reports import dashboard as dashboard_module
 from tinhgon.reports import services
 from tinhgon.reports.models import Report
 from tinhgon.reports.periods import Kind, current, period
 from tinhgon.reviews.tests import factories as rf
+from tinhgon.test import SINCE
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +248,86 @@ def test_dashboard_gives_the_figures_of_a_visible_unit(api, world):
     bad = api(world.focal_p).get(DASHBOARD, {"org": "P", "as_of": "hôm qua"})
     assert bad.status_code == 400 and "as_of" in bad.json()
     assert api().get(DASHBOARD, {"org": "P"}).status_code == 401
+
+
+@pytest.fixture
+def many_children(world, monkeypatch):
+    """P with 4 + 4 departments, each with a procedure and an overdue task, and the one-screen cut made tiny: the
+    ranking keeps 2 + 1 rows of 8, the heat map 2 units."""
+    for i in range(4):
+        unit = OrganisationFactory(
+            code=f"P-N{i}",
+            name=f"Sở mới {i}",
+            kind=Organisation.Kind.DEPARTMENT,
+            parent=world.units["P"],
+            valid_from=SINCE,
+        )
+        rf.publish(world, unit, f"Thủ tục {i}")
+        plan = pf.plan(unit, year=today().year, number=f"{i}/KH")
+        pf.task(plan, unit, code="1", deadline=today() - timedelta(days=3 + i))
+    monkeypatch.setattr(dashboard_module, "RANKING_TOP", 2)
+    monkeypatch.setattr(dashboard_module, "RANKING_BOTTOM", 1)
+    monkeypatch.setattr(dashboard_module, "HEATMAP_UNITS", 2)
+    return world
+
+
+def _oversight_figures(data) -> dict:
+    heat = data["heatmap"]
+    return {
+        "ranking": data["ranking"],
+        "ranking_total": data["ranking_total"],
+        "ranking_count": data["ranking_count"],
+        "ranking_hidden": data["ranking_hidden"],
+        "progress": data["progress"],
+        "heatmap": {key: heat[key] for key in ("months", "units", "codes", "data", "max", "count", "hidden")},
+        "all": data["all"],
+    }
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True"])
+def test_dashboard_all_gives_every_child_unit_as_the_page_does(api, client, many_children, value):
+    world = many_children
+    response = api(world.oversight).get(DASHBOARD, {"org": "P", "all": value})
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["view"] == "oversight" and data["all"] is True
+    assert len(data["ranking"]) == data["ranking_count"] == 8 and data["ranking_hidden"] == 0
+    assert len(data["heatmap"]["units"]) == 8 and data["heatmap"]["hidden"] == 0
+    client.force_login(world.oversight)
+    page = client.get("/bao-cao/bang-dieu-khien/", {"org": "P", "all": "1"})
+    assert page.status_code == 200
+    assert _oversight_figures(data) == _oversight_figures(page.context["d"])
+
+
+def test_dashboard_without_all_is_cut_to_one_screen_as_the_page(api, client, many_children):
+    world = many_children
+    client.force_login(world.oversight)
+    page = client.get("/bao-cao/bang-dieu-khien/", {"org": "P"})
+    for params in ({"org": "P"}, {"org": "P", "all": "0"}, {"org": "P", "all": "false"}, {"org": "P", "all": ""}):
+        data = api(world.oversight).get(DASHBOARD, params).json()
+        assert data["all"] is False and len(data["ranking"]) == 3 and data["ranking_hidden"] == 5
+        assert data["heatmap"]["hidden"] == 6
+        assert _oversight_figures(data) == _oversight_figures(page.context["d"])
+    everything = api(world.oversight).get(DASHBOARD, {"org": "P", "all": "1"}).json()
+    assert data["ranking_total"] == everything["ranking_total"]  # the total row is over every unit either way
+
+
+def test_dashboard_all_needs_the_same_rights_as_the_dashboard(api, client, many_children):
+    world = many_children
+    for user in (world.outsider, world.outsider_admin, world.officer_a1):  # P is outside their scope: 404
+        assert api(user).get(DASHBOARD, {"org": "P", "all": "1"}).status_code == 404
+        client.force_login(user)
+        assert client.get("/bao-cao/bang-dieu-khien/", {"org": "P", "all": "1"}).status_code == 404
+    # Views other than oversight have no cut: `all` changes nothing, as on the page.
+    officer = api(world.officer_a1).get(DASHBOARD, {"org": "P-A-1", "all": "1"}).json()
+    assert officer["view"] == "officer" and "ranking" not in officer
+    agency = api(world.focal_p).get(DASHBOARD, {"org": "P", "all": "1"}).json()
+    assert agency["view"] == "agency" and "ranking" not in agency
+    assert api().get(DASHBOARD, {"org": "P", "all": "1"}).status_code == 401
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "tất cả"])
+def test_dashboard_all_refuses_other_values_in_vietnamese(api, many_children, value):
+    response = api(many_children.oversight).get(DASHBOARD, {"org": "P", "all": value})
+    assert response.status_code == 400
+    assert response.json() == {"all": ["Giá trị của all phải là 1 hoặc true (0 hoặc false: không)."]}

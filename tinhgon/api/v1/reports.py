@@ -94,6 +94,17 @@ def _date_param(params, name: str):
         raise serializers.ValidationError({name: error.detail}) from error
 
 
+TRUE_VALUES, FALSE_VALUES = {"1", "true"}, {"", "0", "false"}
+
+
+def _bool_param(params, name: str) -> bool:
+    """`1`/`true` or `0`/`false` (any case; absent is false), else 400 in Vietnamese."""
+    value = params.get(name, "").strip().lower()
+    if value not in TRUE_VALUES | FALSE_VALUES:
+        raise serializers.ValidationError({name: [f"Giá trị của {name} phải là 1 hoặc true (0 hoặc false: không)."]})
+    return value in TRUE_VALUES
+
+
 def _org_of(request, policy, code: str) -> Organisation:
     """The unit named by `code` (default: the acting membership's), 404 when the user may not see its reports."""
     code = (code or "").strip()
@@ -114,6 +125,15 @@ def _org_of(request, policy, code: str) -> Organisation:
     parameters=[
         OpenApiParameter("org", str, description="Mã đơn vị (mặc định: đơn vị đang thay mặt)"),
         OpenApiParameter("as_of", OpenApiTypes.DATE, description="Số liệu tính đến ngày (mặc định: hôm nay)"),
+        OpenApiParameter(
+            "all",
+            OpenApiTypes.BOOL,
+            description="Chế độ theo dõi (cán bộ theo dõi, quản trị): giữ mọi đơn vị trực thuộc trong bảng xếp hạng "
+            "và bản đồ nhiệt, như liên kết “Xem toàn bộ” (?all=1) của trang; nhận `1`/`true`, `0`/`false`. Mặc định: "
+            "một màn hình (các đơn vị đứng đầu, đứng cuối và dòng tổng cộng; các đơn vị có nhiều nhiệm vụ quá hạn "
+            "nhất), `ranking_hidden` và `heatmap.hidden` là số đơn vị không hiển thị. Không đổi các chế độ khác. "
+            "Cùng quyền như khi không có tham số: `reports.view` trên đơn vị.",
+        ),
     ],
     responses={
         200: OpenApiResponse(
@@ -125,14 +145,16 @@ def _org_of(request, policy, code: str) -> Organisation:
     },
 )
 class ReportDashboardView(PolicyMixin, APIView):
-    """The figures behind the dashboard of a unit (the same as the page /bao-cao/bang-dieu-khien/?org=<code>)."""
+    """The figures behind the dashboard of a unit (the same as the page /bao-cao/bang-dieu-khien/?org=<code>;
+    `all` as the page's ?all=1)."""
 
     def get(self, request):
         from tinhgon.reports.dashboard import dashboard_data
 
         org = _org_of(request, self.policy, request.query_params.get("org", ""))
         as_of = _date_param(request.query_params, "as_of") or today()
-        return Response(dashboard_data(org, as_of, self.policy))
+        everything = _bool_param(request.query_params, "all")
+        return Response(dashboard_data(org, as_of, self.policy, all=everything))
 
 
 # Reports ----------------------------------------------------------------------------------------------------------
