@@ -157,7 +157,7 @@ def _review_row(r) -> dict:
     return {
         "id": r.pk,
         "code": r.procedure.code,
-        "name": str(r.procedure),
+        "name": r.version.name,
         "status": r.status,
         "status_label": ReviewStatus(r.status).label,
         "deadline": _d(r.deadline),
@@ -189,7 +189,7 @@ def officer_blocks(org: Organisation, as_of: date, policy) -> dict:
     )
     drafts = versions.filter(status__in=[Status.DRAFT, Status.RETURNED]).order_by("-pk")
     reviews = (
-        Review.objects.select_related("procedure")
+        Review.objects.select_related("procedure", "version")
         .filter(Q(reviewer_id=user_id) | Q(responsible=org))
         .exclude(status__in=list(REVIEWED))
         .order_by("deadline", "pk")
@@ -315,7 +315,7 @@ def waiting_block(org: Organisation, units, role: str) -> dict:
     versions = ProcedureVersion.objects.select_related("procedure").filter(
         procedure__owner__in=units, procedure__is_template=False
     )
-    reviews = Review.objects.select_related("procedure").filter(
+    reviews = Review.objects.select_related("procedure", "version").filter(
         Q(procedure__owner__in=units) | Q(responsible__in=units)
     )
     if role == Role.FOCAL_POINT:

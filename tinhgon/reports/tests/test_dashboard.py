@@ -83,7 +83,7 @@ def test_officer_blocks_count_my_things(world):
 
     data = dashboard_data(world.units["P-A-1"], today(), policy_of(world.officer_a1))
     assert data["my_drafts"]["count"] == 2  # draft + returned, mine only
-    assert [r["id"] for r in data["my_reviews"]["rows"]] == [review.pk]
+    assert [(r["id"], r["name"]) for r in data["my_reviews"]["rows"]] == [(review.pk, "Thủ tục rà soát")]
     assert data["my_assignments"]["count"] == 1
     assert [r["procedure_id"] for r in data["returned"]["versions"]] == [returned.pk]
 
