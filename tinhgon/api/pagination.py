@@ -5,6 +5,8 @@ from rest_framework.pagination import PageNumberPagination
 
 from tinhgon.core.queries import summarised_page
 
+LAST = 2**31
+
 
 class OnePassPagination(PageNumberPagination):
     """DRF's PageNumberPagination (same response: count, next, previous, results; same 404 for a page that does not
@@ -17,12 +19,14 @@ class OnePassPagination(PageNumberPagination):
         if not page_size:
             return None
         requested = request.query_params.get(self.page_query_param) or 1
+        last = requested in self.last_page_strings
         try:
             number = int(requested)
         except (TypeError, ValueError):
             number = 0
-        page, _ = summarised_page(queryset, number, page_size)
-        if number != page.number:  # not a number, below 1, or past the end: DRF answers 404
+        # "last": past any end, which summarised_page answers with the last page (one more query).
+        page, _ = summarised_page(queryset, LAST if last else number, page_size)
+        if not last and number != page.number:  # not a number, below 1, or past the end: DRF answers 404
             raise NotFound(f"Trang không hợp lệ: {requested}.")
         self.page, self.request = page, request
         return list(page)
