@@ -1,4 +1,6 @@
 import json
+from datetime import date
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -91,6 +93,10 @@ def _plain(value):
     """A JSON-safe copy of a field value (dates as ISO strings, decimals as strings, files as their stored name)."""
     if value is None or type(value) in PLAIN:  # the common case, without a JSON round trip
         return value
+    if type(value) is date:  # as DjangoJSONEncoder writes them, ~20 times faster than the round trip
+        return value.isoformat()
+    if type(value) is Decimal:
+        return str(value)
     if isinstance(value, FieldFile):
         return value.name or None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
@@ -116,11 +122,21 @@ class AuditedModel(models.Model):
         return instance
 
     def audit_values(self) -> dict[str, Any]:
-        return {
-            field.attname: _plain(getattr(self, field.attname))
-            for field in self._meta.concrete_fields
-            if field.attname not in self.audit_exclude and not field.primary_key and field.attname in self.__dict__
-        }
+        loaded = self.__dict__
+        return {name: _plain(getattr(self, name)) for name in self._audited_attnames() if name in loaded}
+
+    @classmethod
+    def _audited_attnames(cls) -> tuple[str, ...]:
+        """The attributes audit_values() reads, worked out once per class: this runs for every row loaded."""
+        names = cls.__dict__.get("_audited_attnames_cache")
+        if names is None:
+            names = tuple(
+                field.attname
+                for field in cls._meta.concrete_fields
+                if field.attname not in cls.audit_exclude and not field.primary_key
+            )
+            cls._audited_attnames_cache = names
+        return names
 
     def audit_changes(self, created: bool) -> dict[str, list]:
         now = self.audit_values()
