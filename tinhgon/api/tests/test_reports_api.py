@@ -1,20 +1,15 @@
-from datetime import timedelta
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import pytest
 
 from tinhgon.core.dates import today
-from tinhgon.organisations.models import Organisation
-from tinhgon.organisations.tests.factories import OrganisationFactory
-from tinhgon.plans.tests import factories as pf
 from tinhgon.reports import dashboard as dashboard_module
 from tinhgon.reports import services
 from tinhgon.reports.models import Report
 from tinhgon.reports.periods import Kind, current, period
+from tinhgon.reports.tests.factories import grow_departments
 from tinhgon.reviews.tests import factories as rf
-from tinhgon.test import SINCE
 
 pytestmark = pytest.mark.django_db
 
@@ -254,17 +249,7 @@ def test_dashboard_gives_the_figures_of_a_visible_unit(api, world):
 def many_children(world, monkeypatch):
     """P with 4 + 4 departments, each with a procedure and an overdue task, and the one-screen cut made tiny: the
     ranking keeps 2 + 1 rows of 8, the heat map 2 units."""
-    for i in range(4):
-        unit = OrganisationFactory(
-            code=f"P-N{i}",
-            name=f"Sở mới {i}",
-            kind=Organisation.Kind.DEPARTMENT,
-            parent=world.units["P"],
-            valid_from=SINCE,
-        )
-        rf.publish(world, unit, f"Thủ tục {i}")
-        plan = pf.plan(unit, year=today().year, number=f"{i}/KH")
-        pf.task(plan, unit, code="1", deadline=today() - timedelta(days=3 + i))
+    grow_departments(world, 4)
     monkeypatch.setattr(dashboard_module, "RANKING_TOP", 2)
     monkeypatch.setattr(dashboard_module, "RANKING_BOTTOM", 1)
     monkeypatch.setattr(dashboard_module, "HEATMAP_UNITS", 2)

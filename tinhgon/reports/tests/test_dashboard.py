@@ -18,6 +18,7 @@ from tinhgon.organisations.tests.factories import OrganisationFactory
 from tinhgon.plans.tests import factories as pf
 from tinhgon.procedures.constants import Status
 from tinhgon.reports.dashboard import dashboard_data, month_ends
+from tinhgon.reports.tests.factories import grow_departments
 from tinhgon.reviews import services as review_services
 from tinhgon.reviews.constants import Action, ReviewStatus
 from tinhgon.reviews.ledger import ledger_for
@@ -135,22 +136,8 @@ def test_oversight_ranking_matches_ledger_per_unit(world):
     assert sum(n for _, _, n in heat["data"]) == 2 and heat["months"][-1] == today().strftime("%m/%Y")
 
 
-def _grow(world, n):
-    for i in range(n):
-        unit = OrganisationFactory(
-            code=f"P-N{i}",
-            name=f"Sở mới {i}",
-            kind=Organisation.Kind.DEPARTMENT,
-            parent=world.units["P"],
-            valid_from=SINCE,
-        )
-        rf.publish(world, unit, f"Thủ tục {i}")
-        plan = pf.plan(unit, year=today().year, number=f"{i}/KH")
-        pf.task(plan, unit, code="1", deadline=today() - timedelta(days=3 + i))
-
-
 def test_oversight_query_count_does_not_depend_on_units(world):
-    _grow(world, 1)  # 5 children, then 12
+    grow_departments(world, 1)  # 5 children, then 12
     with CaptureQueriesContext(connection) as few:
         small = dashboard_data(world.units["P"], today(), policy_of(world.oversight))
     _grow_more = 7
@@ -225,7 +212,7 @@ def test_progress_series_matches_counts_per_month_end(world):
 def test_oversight_cuts_many_children_to_one_screen(world):
     from tinhgon.reports import dashboard as dashboard_module
 
-    _grow(world, 12)  # 4 + 12 children, cut to 3 + 2 rows and a heat map of 4 units
+    grow_departments(world, 12)  # 4 + 12 children, cut to 3 + 2 rows and a heat map of 4 units
     reviewed(world, world.units["P-A"], "Một")
     plan = pf.plan(world.units["P"], year=today().year)
     pf.task(plan, world.units["P-B"], code="9", deadline=today() - timedelta(days=2))
@@ -263,7 +250,7 @@ def test_oversight_cuts_many_children_to_one_screen(world):
 def test_oversight_page_cuts_and_links_to_all(client, world):
     from tinhgon.reports import dashboard as dashboard_module
 
-    _grow(world, 2)
+    grow_departments(world, 2)
     client.force_login(world.oversight)
     top = dashboard_module.RANKING_TOP
     try:
