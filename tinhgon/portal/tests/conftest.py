@@ -15,11 +15,12 @@ from tinhgon.procedures.workflow import version_check, version_return, version_s
 _numbers = iter(range(5000, 99999))
 
 
-def issue(world, versions_changes, effective_on=None, **extra) -> PublicationDecision:
-    """One issued decision over [(version, change), ...]; applied at once when effective today or earlier."""
+def issue(world, versions_changes, effective_on=None, issuer=None, **extra) -> PublicationDecision:
+    """One issued decision (of P unless `issuer` is given) over [(version, change), ...]; applied at once when
+    effective today or earlier."""
     d = PublicationDecision.objects.create(
         number=f"{next(_numbers)}/QĐ-UBND",
-        issuer=world.units["P"],
+        issuer=issuer or world.units["P"],
         signed_on=today(),
         signer="Nguyễn Văn A",
         effective_on=effective_on or today(),

@@ -13,10 +13,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from tinhgon.core.dates import today
-from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, publish_draft
+from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, issue, publish_draft
 from tinhgon.procedures.constants import Change, Status
-from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision
-from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
+from tinhgon.procedures.models import Field, Procedure, ProcedureVersion
+from tinhgon.procedures.services import version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
 
 URL = "/api/v1/public/procedures/"
@@ -86,18 +86,10 @@ def count_queries(client, url: str) -> int:
 
 
 def publish_in_q(world, name, field_code):
-    """A procedure of Q-A in force: published by a decision of province Q (`issue` signs for P, which may not)."""
+    """A procedure of Q-A in force, published by a decision of province Q."""
     components = complete_components(name, field=field(field_code))
     procedure = make_procedure(world.units["Q-A"], status=Status.CHECKED, components=components)
-    decision = PublicationDecision.objects.create(
-        number=f"{procedure.pk}/QĐ-UBND-Q",
-        issuer=world.units["Q"],
-        signed_on=today(),
-        signer="Trần Văn B",
-        effective_on=today(),
-    )
-    decision_add_item(decision=decision, version=procedure.latest_version(), change=Change.NEW)
-    decision_issue(decision=decision)
+    issue(world, [(procedure.latest_version(), Change.NEW)], issuer=world.units["Q"])
     return procedure
 
 
