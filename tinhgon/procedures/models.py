@@ -196,10 +196,14 @@ class ProcedureVersion(AuditedModel):
         return self.status in EDITABLE
 
     def save(self, *args, **kwargs):
+        self.prepare_save()
+        super().save(*args, **kwargs)
+
+    def prepare_save(self) -> None:
+        """The derived columns save() writes: bulk paths (bulk_create does not call save()) call this themselves."""
         self.search_text = self.folded_text()
         self.is_public = self.status == Status.PUBLISHED and not self.procedure.is_template
         self.row_version += 1
-        super().save(*args, **kwargs)
 
     def folded_text(self) -> str:
         """What the search matches: name, codes and field, folded (no diacritics, lower case)."""

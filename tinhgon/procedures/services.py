@@ -173,9 +173,7 @@ def _build(owner, item: NewProcedure, by, is_template: bool) -> _Built:
     for name, value in item.components.fields.items():
         setattr(version, name, value)
     version.full_clean(exclude=["procedure", "number", "created_by", "field"], validate_constraints=False)
-    # What ProcedureVersion.save() computes, which bulk_create does not call (is_public stays False for a draft).
-    version.search_text = version.folded_text()
-    version.row_version += 1
+    version.prepare_save()  # bulk_create does not call save()
     # VersionPart.save() would check that the version is editable: a new draft is.
     parts = [
         model(version=version, **{"order": i, **data})
