@@ -5,12 +5,20 @@ import pytest
 from tinhgon.core.dates import today
 from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.models import PublicationDecision
+from tinhgon.procedures.search import forget_trigram_samples
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.procedures.tests.factories import make_procedure
 from tinhgon.test import build_world
 
 # Sync Playwright runs an event loop in the test thread; the ORM calls made by tests around it are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_trigram_samples():
+    """The search keeps a sample of the entries per process (procedures.search.trigram_sample): each test starts
+    without one, so that its query counts do not depend on the tests run before it."""
+    forget_trigram_samples()
 
 
 @pytest.fixture

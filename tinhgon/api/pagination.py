@@ -12,7 +12,9 @@ class OnePassPagination(PageNumberPagination):
     """DRF's PageNumberPagination (same response: count, next, previous, results; same 404 for a page that does not
     exist), but the count and the page's keys are read in one pass over the queryset instead of a COUNT and then
     the slice: a public search matching 13,000 procedures was scanned twice. The queryset must be ordered by
-    field or annotation names (`core.queries.summarise`)."""
+    field or annotation names (`core.queries.summarise`). A view whose queryset is a narrow copy of the objects it
+    serialises (the public search's entries) names the queryset to read the page's objects from, by primary key,
+    in `page_rows`."""
 
     def paginate_queryset(self, queryset, request, view=None):
         page_size = self.get_page_size(request)
@@ -25,7 +27,7 @@ class OnePassPagination(PageNumberPagination):
         except (TypeError, ValueError):
             number = 0
         # "last": past any end, which summarised_page answers with the last page (one more query).
-        page, _ = summarised_page(queryset, LAST if last else number, page_size)
+        page, _ = summarised_page(queryset, LAST if last else number, page_size, fetch=getattr(view, "page_rows", None))
         if not last and number != page.number:  # not a number, below 1, or past the end: DRF answers 404
             raise NotFound(f"Trang không hợp lệ: {requested}.")
         self.page, self.request = page, request

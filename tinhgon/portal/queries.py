@@ -9,7 +9,7 @@ from django.db.models import Q
 from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import ENDED, DecisionStatus, Status
-from tinhgon.procedures.models import Field, ProcedureVersion
+from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry
 from tinhgon.procedures.search import MODE_EXACT, MODE_FUZZY, search_stages
 
 PER_PAGE = 20
@@ -25,18 +25,27 @@ def public_versions():
     return ProcedureVersion.objects.published()
 
 
-def filter_versions(versions, *, owner: str = "", field: str = "", group: str = "", level: str = ""):
+def public_entries():
+    """The search's copies of the versions in force (`SearchEntry`: one per version of `public_versions()`)."""
+    return SearchEntry.objects.all()
+
+
+def filter_entries(entries, *, owner: str = "", field: str = "", group: str = "", level: str = ""):
     """`owner`: an organisation code, with every unit that is or was under it; `field`: a field code or name."""
     if owner:
         root = Organisation.objects.filter(code=owner.strip())
-        versions = versions.filter(procedure__owner__in=Organisation.objects.ever_under(root))
+        entries = entries.filter(owner__in=Organisation.objects.ever_under(root))
     if field:
-        versions = versions.filter(Q(field__code=field.strip()) | Q(field__name__iexact=field.strip()))
+        entries = entries.filter(Q(field__code=field.strip()) | Q(field__name__iexact=field.strip()))
     if group:
-        versions = versions.filter(group=group)
+        entries = entries.filter(group=group)
     if level:
-        versions = versions.filter(level=level)
-    return versions
+        entries = entries.filter(level=level)
+    return entries
+
+
+# The page's 20 versions, read by primary key (an entry's key is its version's).
+PAGE_ROWS = ProcedureVersion.objects.select_related("procedure__owner", "field")
 
 
 @dataclass(frozen=True)
@@ -50,13 +59,14 @@ class Results:
 def search_public(q: str, *, owner="", field="", group="", level="", page=1) -> Results:
     """Page `page` of the versions in force matching `q` (all of them, by owner, field and name, when `q` is empty),
     with the number of results by field and by group: the count, the facets and the page in one pass over the
-    results (`core.queries`), plus one query for the page's rows and one for the facets' fields. The exact stage
-    is read first; only when it finds nothing is the fuzzy one read (no EXISTS to choose between them)."""
-    versions = filter_versions(public_versions(), owner=owner, field=field, group=group, level=level)
-    exact, fuzzy = search_stages(versions, q)
+    search entries (`core.queries`), plus one query for the page's versions and one for the facets' fields. The
+    exact stage is read first; only when it finds nothing is the fuzzy one read (no EXISTS to choose between
+    them)."""
+    entries = filter_entries(public_entries(), owner=owner, field=field, group=group, level=level)
+    exact, fuzzy = search_stages(entries, q)
     if fuzzy is None:
         # Folded columns sort as Vietnamese readers expect ("Tài chính" before "Thi đua"), on any database collation.
-        browsed = exact.order_by("procedure__owner__search_text", "field__code", "search_text", "pk")
+        browsed = exact.order_by("owner__search_text", "field__code", "search_text", "pk")
         return _results(*_summarised(browsed, page), None)
     found, summary = _summarised(exact, page)
     if summary.total:
@@ -64,14 +74,8 @@ def search_public(q: str, *, owner="", field="", group="", level="", page=1) -> 
     return _results(*_summarised(fuzzy(), page), MODE_FUZZY)
 
 
-def _summarised(versions, page):
-    return summarised_page(
-        versions,
-        page,
-        PER_PAGE,
-        facets=("field_id", "group"),
-        fetch=ProcedureVersion.objects.select_related("procedure__owner", "field"),
-    )
+def _summarised(entries, page):
+    return summarised_page(entries, page, PER_PAGE, facets=("field_id", "group"), fetch=PAGE_ROWS)
 
 
 def _results(found, summary, mode) -> Results:

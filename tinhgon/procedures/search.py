@@ -1,16 +1,20 @@
-"""Vietnamese search over procedure versions: diacritic- and case-insensitive, forgiving small typos.
+"""Vietnamese search over the public versions: diacritic- and case-insensitive, forgiving small typos.
 
-`ProcedureVersion.search_text` holds the folded name, codes and field (`fold_vn`, filled by `save()`; bulk paths
-must set it themselves). The query is folded the same way, so `dang ky` finds "Đăng ký" (đ → d).
+The search reads `SearchEntry` (procedures/models.py), the narrow copy of each version in force: folded text
+(`ProcedureVersion.folded_text()`: name, codes and field, no diacritics, lower case), field, group, level and owner.
+The query is folded the same way, so `dang ky` finds "Đăng ký" (đ → d).
 
 Two stages, the same on both databases:
 
-1. **exact**: every folded query word is contained in `search_text` (AND). PostgreSQL runs `LIKE '%word%'`
-   through the GIN `gin_trgm_ops` index of migration 0003. SQLite finds the candidates through the FTS5 `trigram`
-   table of the same migration (substring semantics, like LIKE) with the *rarest* word of 3+ characters only, and
-   checks the other words with LIKE on the candidate rows: an FTS5 AND over common words ("thu", "tuc") costs more
-   than the LIKEs on the rows it would save (rarity read from the fts5vocab table, see below). Words shorter than
-   3 characters always use LIKE.
+1. **exact**: every folded query word is contained in `search_text` (AND, substring semantics). One word, the
+   *rarest* of 3+ characters, finds the candidates through the full-text index; the others are tested on the
+   candidate rows. An index AND over common words ("thu", "tuc") costs more than the tests on the rows it would
+   save (bench/README.md, Search: PostgreSQL 34 instead of 44 ms). Rarity comes from `trigram_sample()`.
+   - PostgreSQL: `LIKE '%word%'` through the trigram GIN index of migration 0006; the other words with
+     `strpos()`, which the planner cannot take to the index (and is cheaper than LIKE there).
+   - SQLite: the FTS5 `trigram` table of the same migration, joined on rowid (`fts__text__match`, core/fts.py); the
+     other words with LIKE (cheaper than `instr()` there).
+   Words shorter than 3 characters are always tested on the rows.
    Ranked by cheap SQL: the whole query as a phrase first, then the words in query order, then the shorter text
    (a proxy for `similarity()` when every word is contained), then the older procedure (the primary key; not the
    name: sorting 13,000 names by the database collation cost PostgreSQL 8 ms, for ties between texts of the
@@ -24,26 +28,26 @@ Two stages, the same on both databases:
      come from the FTS5 table OR-matching only the rarest (n - need + 1) trigrams (prefix filtering: a row sharing
      `need` of the n trigrams must contain one of them); the shared trigrams are counted in SQL.
 
-SQLite reads the document count of every query trigram from the fts5vocab table once per search (one query), for
-both stages. Its candidates then drive the query: the FTS5 rowids are looked up one by one and the filters of the
-given queryset are tested on the row found. That holds while those filters offer SQLite's planner (which has no
-table statistics here: SQLite never runs ANALYZE) no index it would rather start from: an equality on `status`
-would be one, and it would look every published version up to test it against the FTS5 list (bench/README.md,
-section Search: 29 ms instead of 6 ms for a rare word on 100,000 procedures). Hence the public portal filters on
-`is_public`, which has no index; a field filter is fine (SQLite combines its index with the rowid list).
+On SQLite the FTS5 rowids drive the query: each is looked up by primary key and the caller's filters (owner,
+field, group, level) are tested on the row found. That holds because SearchEntry has no other index for SQLite's
+planner (which has no table statistics here: SQLite never runs ANALYZE) to start from instead.
 `portal/tests/test_search.py` checks the plan of the portal's queries.
 
 The caller gets the mode back so the page can say the results are approximate.
 """
 
 import math
+import random
+import threading
+import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Length, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -56,38 +60,37 @@ MAX_QUERY_CHARS = 200  # a pasted page must not turn into a huge SQL statement
 MAX_WORDS = 12
 FUZZY_MIN_OVERLAP = 0.6  # share of the query's trigrams a row must contain (SQLite); PostgreSQL's threshold is 0.6 too
 PG_FUZZY_CANDIDATES = 200
+SAMPLE_SIZE = 900  # entries read to estimate how common each trigram is (below SQLite's old 999-parameter limit)
+SAMPLE_SECONDS = 600  # how long a process keeps its sample
 
-TABLE = "procedures_procedureversion"
+TABLE = "procedures_searchentry"
 FTS_TABLE = f"{TABLE}_fts"
-FTS_VOCAB = f"{TABLE}_fts_vocab"
-PG_TRGM_INDEX = "procversion_search_trgm"
 
-# The SQLite full-text objects (also created, as a frozen copy, by migration 0003). `repair_sqlite_fts` re-creates
+# The SQLite full-text objects (also created, as a frozen copy, by migration 0006). `repair_sqlite_fts` re-creates
 # them after a migration that rebuilt the table: SQLite's ALTER TABLE emulation drops and re-creates
-# procedures_procedureversion, and its triggers with it.
+# procedures_searchentry, and its triggers with it.
 SQLITE_FTS_TRIGGERS = {
     f"{FTS_TABLE}_ai": (
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {TABLE} BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.version_id, new.search_text); END"
     ),
     f"{FTS_TABLE}_ad": (
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {TABLE} BEGIN "
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END"
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+        "VALUES ('delete', old.version_id, old.search_text); END"
     ),
     f"{FTS_TABLE}_au": (
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_text ON {TABLE} BEGIN "
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.version_id, old.search_text); "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.version_id, new.search_text); END"
     ),
 }
 SQLITE_FTS_CREATE = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_text, content='{TABLE}', "
-    "content_rowid='id', tokenize='trigram')",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_VOCAB} USING fts5vocab({FTS_TABLE}, 'row')",
+    "content_rowid='version_id', tokenize='trigram')",
     *SQLITE_FTS_TRIGGERS.values(),
 ]
 SQLITE_FTS_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
-FTS_MATCH_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
 
 
 def query_words(q: str | None) -> list[str]:
@@ -99,14 +102,14 @@ def query_words(q: str | None) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def search_versions(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
-    """Filter and rank `queryset` (ProcedureVersion) by the user query `q`.
+def search_entries(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
+    """Filter and rank `queryset` (SearchEntry) by the user query `q`.
 
     Returns the queryset and the mode: MODE_EXACT when every word was found (or `q` is empty: the queryset comes
     back unchanged), MODE_FUZZY for the typo-tolerant fallback (possibly empty). Runs one query (an EXISTS) to
-    choose the stage, plus one on SQLite (the trigram frequencies, when a word has 3+ characters); the result
-    itself stays lazy. Its ordering is by names (rank, length, pk), as `core.queries.summarise` needs.
-    A caller that reads the exact stage anyway can save the EXISTS with `search_stages`.
+    choose the stage; the result itself stays lazy. Its ordering is by names (rank, length, pk), as
+    `core.queries.summarise` needs. A caller that reads the exact stage anyway can save the EXISTS with
+    `search_stages`.
     """
     exact, fuzzy = search_stages(queryset, q)
     if fuzzy is None or exact.exists():
@@ -115,21 +118,21 @@ def search_versions(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
 
 
 def search_stages(queryset: QuerySet, q: str | None) -> tuple[QuerySet, Callable[[], QuerySet] | None]:
-    """The exact stage of the search, ranked and lazy, and a function building the fuzzy stage, for when the exact
-    one turns out empty (None when `q` has no word: the exact stage is then `queryset` itself). Runs the trigram
-    frequency query on SQLite, nothing on PostgreSQL."""
+    """The exact stage of the search over `queryset` (SearchEntry), ranked and lazy, and a function building the
+    fuzzy stage, for when the exact one turns out empty (None when `q` has no word: the exact stage is then
+    `queryset` itself). Queries nothing, except the trigram sample when the process has none (two queries)."""
     words = query_words(q)
     if not words:
         return queryset, None
-    connection = connections[queryset.db]
-    if connection.vendor == "sqlite":
-        frequency = _trigram_frequencies(trigrams(words), connection)
-        exact = _exact_sqlite(queryset, words, frequency)
-        return _ranked(exact, words), lambda: _fuzzy_sqlite(queryset, words, frequency)
-    exact = _contains_all(queryset, words)  # PostgreSQL: LIKE '%word%' on the GIN index
-    if connection.vendor == "postgresql":
+    vendor = connections[queryset.db].vendor
+    if vendor == "sqlite":
+        sample = trigram_sample(queryset.db)
+        exact = _exact(queryset, words, sample, _fts_match, _like)
+        return _ranked(exact, words), lambda: _fuzzy_sqlite(queryset, words, sample)
+    if vendor == "postgresql":
+        exact = _exact(queryset, words, trigram_sample(queryset.db), _like, _strpos)
         return _ranked(exact, words), lambda: _fuzzy_postgresql(queryset, words)
-    return _ranked(exact, words), queryset.none
+    return _ranked(queryset.filter(*map(_like, words)), words), queryset.none
 
 
 def fts_string(token: str) -> str:
@@ -137,41 +140,26 @@ def fts_string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _contains_all(queryset, words):
-    for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
+def _like(word):  # search_text LIKE '%word%': the trigram index's operator on PostgreSQL
+    return Q(search_text__contains=word)
 
 
-def _trigram_frequencies(grams: list[str], connection) -> dict[str, int]:
-    """Number of indexed rows containing each trigram (absent: 0), from the fts5vocab table: one query."""
-    if not grams:
-        return {}
-    placeholders = ", ".join(["%s"] * len(grams))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term, doc FROM {FTS_VOCAB} WHERE term IN ({placeholders})", grams)
-        return dict(cursor.fetchall())
+def _strpos(word):  # strpos(search_text, word) > 0: the same test, which PostgreSQL never takes to the index
+    return GreaterThan(StrIndex("search_text", Value(word)), 0)
 
 
-def _word_rarity(word: str, frequency: dict[str, int]) -> int:
-    """At most this many rows contain `word` (3+ characters): the count of its rarest trigram."""
-    return min(frequency.get(g, 0) for g in trigrams([word]))
+def _fts_match(word):  # SQLite: the FTS5 table joined on rowid (core/fts.py)
+    return Q(fts__text__match=fts_string(word))
 
 
-def _exact_sqlite(queryset, words, frequency):
-    # The trigram tokenizer matches substrings of 3+ characters; shorter words are checked with LIKE.
+def _exact(queryset, words, sample, indexed, tested):
+    """Every word contained: the rarest word of 3+ characters through the index (`indexed`), the others tested on
+    the candidate rows (`tested`)."""
     long_words = [w for w in words if len(w) >= 3]
     if not long_words:
-        return _contains_all(queryset, words)
-    driver = min(long_words, key=lambda w: (_word_rarity(w, frequency), -len(w)))
-    others = [Q(search_text__contains=w) for w in words if w != driver]
-    return _fts_candidates(queryset, fts_string(driver), *others)
-
-
-def _fts_candidates(queryset, match: str, *conditions):
-    """The rows of `queryset` whose FTS5 entry matches `match` and that meet `conditions` (see the module docstring
-    for the plan this is meant to get)."""
-    return queryset.filter(Q(pk__in=RawSQL(FTS_MATCH_SQL, [match])), *conditions)
+        return queryset.filter(*map(tested, words))
+    driver = min(long_words, key=lambda w: (sample.rarity(w), -len(w)))
+    return queryset.filter(indexed(driver), *(tested(w) for w in words if w != driver))
 
 
 class Like(Func):
@@ -224,31 +212,79 @@ def trigrams(words: list[str]) -> list[str]:
     return found
 
 
-def _fuzzy_sqlite(queryset, words, frequency):
+def _fuzzy_sqlite(queryset, words, sample):
     grams = trigrams(words)
     if not grams:
         return queryset.none()
     need = math.ceil(FUZZY_MIN_OVERLAP * len(grams))
-    rarest = sorted(grams, key=lambda g: frequency.get(g, 0))[: len(grams) - need + 1]
-    present = [g for g in rarest if frequency.get(g)]
-    if not present:
-        return queryset.none()
+    rarest = sorted(grams, key=sample.count)[: len(grams) - need + 1]
     shared = sum(
         (Case(When(search_text__contains=g, then=Value(1)), default=Value(0)) for g in grams),
         start=Value(0),
     )
     return (
-        _fts_candidates(queryset, " OR ".join(map(fts_string, present)))
+        queryset.filter(fts__text__match=" OR ".join(map(fts_string, rarest)))
         .annotate(search_score=shared, search_length=Length("search_text"))
         .filter(search_score__gte=need)
         .order_by("-search_score", "search_length", "pk")
     )
 
 
+# How common each trigram is ----------------------------------------------------------------------------------------
+
+
+class TrigramSample:
+    """In how many of SAMPLE_SIZE entries (spread over the primary keys) each trigram occurs: an estimate, good
+    enough to tell "khen" (13 % of the registry) from "thu" (60 %), which is all the search asks of it. A wrong
+    estimate only makes a search slower, never its results different."""
+
+    def __init__(self, texts):
+        self.counts = Counter(gram for text in texts for gram in set(trigrams(text.split())))
+
+    def count(self, gram: str) -> int:
+        return self.counts.get(gram, 0)
+
+    def rarity(self, word: str) -> int:
+        """At most this many sampled entries contain `word` (3+ characters): the count of its rarest trigram."""
+        return min(map(self.count, trigrams([word])))
+
+
+_samples: dict[str, tuple[float, TrigramSample]] = {}  # database alias -> (taken at, sample)
+_samples_lock = threading.Lock()
+
+
+def trigram_sample(using: str = "default") -> TrigramSample:
+    """This process's sample of the entries of database `using`, taken again after SAMPLE_SECONDS (two queries:
+    the range of primary keys, then up to SAMPLE_SIZE entries at random keys in it)."""
+    taken = _samples.get(using)
+    if taken and time.monotonic() - taken[0] < SAMPLE_SECONDS:
+        return taken[1]
+    from tinhgon.procedures.models import SearchEntry
+
+    entries = SearchEntry.objects.using(using)
+    bounds = entries.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        sample = TrigramSample([])
+    else:
+        keys = range(bounds["low"], bounds["high"] + 1)
+        if len(keys) > SAMPLE_SIZE:
+            keys = random.sample(keys, SAMPLE_SIZE)  # noqa: S311 - a statistical sample, not a secret
+        sample = TrigramSample(entries.filter(pk__in=list(keys)).values_list("search_text", flat=True))
+    with _samples_lock:
+        _samples[using] = (time.monotonic(), sample)
+    return sample
+
+
+def forget_trigram_samples() -> None:
+    """Drop every process sample (tests: each starts from its own data)."""
+    with _samples_lock:
+        _samples.clear()
+
+
 def repair_sqlite_fts(using: str = "default", **kwargs) -> bool:
-    """Re-create the SQLite full-text table, vocabulary and triggers when one is missing (a migration that rebuilt
-    procedures_procedureversion drops its triggers), then rebuild the index. True when something was repaired.
-    Connected to post_migrate; a no-op on other databases and before migration 0003."""
+    """Re-create the SQLite full-text table and its triggers when one is missing (a migration that rebuilt
+    procedures_searchentry drops its triggers), then rebuild the index. True when something was repaired.
+    Connected to post_migrate; a no-op on other databases and before migration 0006."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         return False
@@ -256,12 +292,12 @@ def repair_sqlite_fts(using: str = "default", **kwargs) -> bool:
         cursor.execute("SELECT name FROM sqlite_master WHERE name IN (%s, %s)", [TABLE, f"{FTS_TABLE}_ai"])
         existing = {row[0] for row in cursor.fetchall()}
         cursor.execute(
-            "SELECT 1 FROM django_migrations WHERE app = 'procedures' AND name LIKE %s", ["%_search_indexes"]
+            "SELECT 1 FROM django_migrations WHERE app = 'procedures' AND name LIKE %s", ["%_search_entries"]
         )
         migrated = cursor.fetchone() is not None
     if TABLE not in existing or not migrated:
         return False
-    wanted = {FTS_TABLE, FTS_VOCAB, *SQLITE_FTS_TRIGGERS}
+    wanted = {FTS_TABLE, *SQLITE_FTS_TRIGGERS}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT name FROM sqlite_master WHERE name IN ({', '.join(['%s'] * len(wanted))})", list(wanted)

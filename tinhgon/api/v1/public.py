@@ -11,9 +11,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from tinhgon.api.pagination import OnePassPagination
-from tinhgon.portal.queries import filter_versions, public_versions
+from tinhgon.portal.queries import PAGE_ROWS, filter_entries, public_entries, public_versions
 from tinhgon.procedures.models import DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
-from tinhgon.procedures.search import search_versions
+from tinhgon.procedures.search import search_entries
 
 
 class PublicStepSerializer(serializers.ModelSerializer):
@@ -138,22 +138,24 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         return PublicProcedureSerializer if self.action == "retrieve" else PublicProcedureSummarySerializer
 
     def get_queryset(self):
-        versions = public_versions().select_related("procedure__owner", "field")
+        """Retrieve: the version in force with every component. List: the search entries of the versions in force
+        (filtered, searched, ordered); the paginator reads its page's versions from `page_rows`."""
         if self.action == "retrieve":
-            return versions.with_components()
+            return public_versions().select_related("procedure__owner", "field").with_components()
         params = self.request.query_params
-        versions = filter_versions(
-            versions,
+        entries = filter_entries(
+            public_entries(),
             owner=params.get("owner", ""),
             field=params.get("field", ""),
             group=params.get("group", ""),
             level=params.get("level", ""),
         )
         if params.get("q", "").strip():
-            versions, self.search_mode = search_versions(versions, params["q"])
-            return versions
-        return versions.order_by("procedure__code")
+            entries, self.search_mode = search_entries(entries, params["q"])
+            return entries
+        return entries.order_by("version__procedure__code")
 
+    page_rows = PAGE_ROWS
     search_mode = None
 
     def get_object(self):

@@ -3,16 +3,29 @@
 from datetime import timedelta
 from types import SimpleNamespace
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 import pytest
 
 from tinhgon.core.dates import today
 from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.models import PublicationDecision
+from tinhgon.procedures.search import forget_trigram_samples
 from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
 from tinhgon.procedures.workflow import version_check, version_return, version_submit
 
 _numbers = iter(range(5000, 99999))
+
+
+def count_queries(client, url: str) -> int:
+    """The queries of one GET, from a cold start: the search's trigram sample (two queries, taken once per process
+    and period) is dropped first, so a count does not depend on what ran before it."""
+    forget_trigram_samples()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
 
 
 def issue(world, versions_changes, effective_on=None, issuer=None, **extra) -> PublicationDecision:

@@ -1,13 +1,10 @@
 import re
 from datetime import timedelta
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 import pytest
 
 from tinhgon.core.dates import today
-from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, issue, publish_draft
+from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, count_queries, issue, publish_draft
 from tinhgon.procedures.constants import Change
 from tinhgon.procedures.models import ProcedureForm
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
@@ -25,12 +22,6 @@ def result_names(response) -> list[str]:
     html = text(response).split('id="results"', 1)[1].split("</ol>", 1)[0]
     names = re.findall(r'<a class="fw-bold" href="[^"]+">(.*?)</a>', html, re.S)
     return [re.sub(r"</?mark>", "", n) for n in names]
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 # Anonymous access and visibility --------------------------------------------------------------------------------

@@ -6,14 +6,12 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 import pytest
 from rest_framework.test import APIClient
 
 from tinhgon.core.dates import today
-from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, issue, publish_draft
+from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, count_queries, issue, publish_draft
 from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion
 from tinhgon.procedures.services import version_start_next, version_update
@@ -77,12 +75,6 @@ def every_page(client, query: str) -> tuple[list[dict], list[dict]]:
         rows += bodies[-1]["results"]
         url = bodies[-1]["next"]
     return rows, bodies
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def publish_in_q(world, name, field_code):

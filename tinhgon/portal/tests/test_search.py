@@ -1,20 +1,27 @@
 import unicodedata
+from io import StringIO
 
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from tinhgon.procedures.models import ProcedureVersion
+from tinhgon.portal.queries import filter_entries, public_entries
+from tinhgon.procedures.models import ProcedureVersion, SearchEntry
 from tinhgon.procedures.search import (
     MODE_EXACT,
     MODE_FUZZY,
+    TrigramSample,
     highlight,
     query_words,
     repair_sqlite_fts,
-    search_versions,
+    search_entries,
+    search_stages,
+    trigram_sample,
     trigrams,
 )
-from tinhgon.procedures.tests.factories import complete_components, make_procedure
+from tinhgon.procedures.tests.factories import make_procedure
 
 NAMES = {
     "reward": "Thủ tục đề nghị khen thưởng thành tích đột xuất",
@@ -34,13 +41,14 @@ def catalogue(world, publish_many):
     return procedures
 
 
-def names(queryset):
-    return [v.name for v in queryset]
+def names(entries):
+    """The names of the versions of these search entries, in the entries' order."""
+    return [entry.version.name for entry in entries.select_related("version")]
 
 
 def run(q):
-    versions, mode = search_versions(ProcedureVersion.objects.published(), q)
-    return names(versions), mode
+    entries, mode = search_entries(public_entries(), q)
+    return names(entries), mode
 
 
 def test_query_words_are_folded_distinct_and_bounded():
@@ -107,9 +115,9 @@ def test_fts_syntax_in_a_query_is_taken_literally(catalogue, query):
 
 
 def test_empty_query_returns_the_queryset_unchanged(catalogue):
-    base = ProcedureVersion.objects.published().order_by("name")
-    versions, mode = search_versions(base, "   ")
-    assert versions is base and mode == MODE_EXACT
+    base = public_entries().order_by("search_text")
+    entries, mode = search_entries(base, "   ")
+    assert entries is base and mode == MODE_EXACT
 
 
 def test_the_exact_phrase_ranks_above_shared_words(world, publish_many):
@@ -136,60 +144,105 @@ def test_search_only_narrows_the_given_queryset(world, catalogue, hidden):
     assert found == ["Thủ tục kiểm tra bảo mật công khai"]
     found, _ = run("bao mt")  # typo path too
     assert found == ["Thủ tục kiểm tra bảo mật công khai"]
-    everything, _ = search_versions(ProcedureVersion.objects.all(), "bao mat")
-    assert len(names(everything)) > 1
+    elsewhere = filter_entries(public_entries(), owner="P-B")
+    assert names(search_entries(elsewhere, "bao mat")[0]) == []
+    assert names(search_entries(elsewhere, "bao mt")[0]) == []
 
 
-def test_index_follows_saves_updates_and_deletes(world):
-    """SQLite: the FTS5 triggers; PostgreSQL: the column itself. Bulk paths must set search_text explicitly."""
-    procedure = make_procedure(world.units["P-A"], components=complete_components("Thủ tục thử đồng bộ chỉ mục"))
+def entry_rows():
+    return set(SearchEntry.objects.values_list("version_id", "search_text", "field_id", "group", "level", "owner_id"))
+
+
+def derived_rows():
+    """What the entries must be: one per public version, with its text, field, group, level and owner."""
+    return set(
+        ProcedureVersion.objects.filter(is_public=True).values_list(
+            "pk", "search_text", "field_id", "group", "level", "procedure__owner_id"
+        )
+    )
+
+
+def test_entries_are_the_versions_in_force(world, catalogue, hidden):
+    assert len(entry_rows()) == len(catalogue) + 1  # the four, and the control of `hidden`
+    assert entry_rows() == derived_rows()
+
+
+def test_entries_follow_saves_templates_and_reassignment(world, publish_many):
+    (procedure,) = publish_many(["Thủ tục thử đồng bộ chỉ mục"])
     version = procedure.latest_version()
-    everything = ProcedureVersion.objects.all()
-    assert names(search_versions(everything, "dong bo chi muc")[0]) == [version.name]
+    assert run("dong bo chi muc")[0] == [version.name] and entry_rows() == derived_rows()
 
     version.name = "Thủ tục đã đổi tên hoàn toàn"
     version.save()
-    assert names(search_versions(everything, "dong bo chi muc")[0]) == []
-    assert names(search_versions(everything, "doi ten hoan toan")[0]) == [version.name]
+    assert run("dong bo chi muc")[0] == [] and run("doi ten hoan toan")[0] == [version.name]
 
-    ProcedureVersion.objects.filter(pk=version.pk).update(search_text="ten moi qua update")
-    assert search_versions(everything, "qua update")[0].get().pk == version.pk
+    procedure.is_template = True  # moved into the template catalogue: leaves the portal
+    procedure.save()
+    assert run("doi ten hoan toan")[0] == [] and entry_rows() == derived_rows()
+    procedure.is_template = False
+    procedure.save()
+    assert run("doi ten hoan toan")[0] == [version.name]
 
-    procedure.delete()
-    assert names(search_versions(everything, "qua update")[0]) == []
+    procedure.owner = world.units["P-B"]  # as a merger of units does (procedures.receivers)
+    procedure.save()
+    assert names(filter_entries(public_entries(), owner="P-B")) == [version.name]
+    assert entry_rows() == derived_rows()
+
+    SearchEntry.objects.filter(pk=version.pk).update(search_text="ten moi qua update")  # the FTS5 trigger too
+    assert search_entries(public_entries(), "qua update")[0].get().pk == version.pk
+    SearchEntry.objects.filter(pk=version.pk).delete()
+    assert run("qua update")[0] == []
+
+
+def test_rebuild_writes_the_entries_again_from_the_versions(world, catalogue, hidden):
+    expected = derived_rows()
+    SearchEntry.objects.all().delete()
+    assert run("khen thuong")[0] == []
+    assert SearchEntry.objects.rebuild() == len(expected)
+    assert entry_rows() == expected
+    assert NAMES["reward"] in run("khen thuong")[0]
+
+
+def test_rebuild_search_entries_command(world, catalogue):
+    SearchEntry.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_search_entries", stdout=out)
+    assert "4 " in out.getvalue() and entry_rows() == derived_rows()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite full-text table")
-def test_repair_recreates_sqlite_triggers_dropped_by_a_table_rebuild(world):
+def test_repair_recreates_sqlite_triggers_dropped_by_a_table_rebuild(world, publish_many):
     assert repair_sqlite_fts() is False  # everything in place after migrate
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER procedures_procedureversion_fts_ai")
-    make_procedure(world.units["P-A"], components=complete_components("Thủ tục tạo khi thiếu trigger"))
-    assert names(search_versions(ProcedureVersion.objects.all(), "thieu trigger")[0]) == []
+        cursor.execute("DROP TRIGGER procedures_searchentry_fts_ai")
+    publish_many(["Thủ tục tạo khi thiếu trigger"])
+    assert run("thieu trigger")[0] == []
     assert repair_sqlite_fts() is True  # re-created, then the index rebuilt from the table
-    assert names(search_versions(ProcedureVersion.objects.all(), "thieu trigger")[0]) == [
-        "Thủ tục tạo khi thiếu trigger"
-    ]
+    assert run("thieu trigger")[0] == ["Thủ tục tạo khi thiếu trigger"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigram index")
-def test_postgresql_trigram_index_and_threshold(db):
+def test_postgresql_trigram_indexes_and_threshold(db):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'procversion_search_trgm'")
-        assert "gin_trgm_ops" in cursor.fetchone()[0]
+        for index in ("procversion_search_trgm", "searchentry_trgm"):
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+            assert "gin_trgm_ops" in cursor.fetchone()[0]
         cursor.execute("SHOW pg_trgm.word_similarity_threshold")
         assert float(cursor.fetchone()[0]) == 0.6
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigram index")
-def test_postgresql_portal_search_uses_the_index_of_public_versions(catalogue):
-    versions, _ = search_versions(ProcedureVersion.objects.published(), "khen thuong")
-    sql, params = versions.query.sql_with_params()
+def test_postgresql_search_takes_only_the_rarest_word_to_the_index(world, publish_many):
+    publish_many([f"Thủ tục khen thưởng số {n}" for n in range(3)] + ["Thủ tục đăng ký số 9"])
+    entries, _ = search_entries(public_entries(), "thu tuc khen")
+    sql, params = entries.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of test rows would be read sequentially
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "procversion_public_search_trgm" in plan, plan
+    assert "searchentry_trgm" in plan, plan
+    (condition,) = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert "%khen%" in condition and "%thu%" not in condition and "%tuc%" not in condition, plan
 
 
 # Highlighting --------------------------------------------------------------------------------------------------
@@ -263,15 +316,43 @@ def test_the_database_refuses_a_public_version_that_is_not_published(world):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner, without table statistics")
 @pytest.mark.parametrize("field_code", ["", "thi-dua-khen-thuong"])
 def test_sqlite_search_starts_from_the_full_text_candidates(catalogue, field_code):
-    """The portal's search must look the FTS5 rowids up, not walk an index of the whole registry (a status index
-    would be one: see the docstring of procedures.search)."""
-    from tinhgon.portal.queries import filter_versions, public_versions
-
-    versions, _ = search_versions(filter_versions(public_versions(), field=field_code, owner="P"), "khen thuong")
-    sql, params = versions.query.sql_with_params()
+    """The portal's search must walk the FTS5 rowids and look each entry up by key, not scan the entries (see the
+    docstring of procedures.search)."""
+    entries, _ = search_entries(filter_entries(public_entries(), field=field_code, owner="P"), "khen thuong")
+    sql, params = entries.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = [row[3] for row in cursor.fetchall()]
-    version_access = [step for step in plan if "procedures_procedureversion " in f"{step} " and "fts" not in step]
-    assert version_access and all("rowid=?" in step for step in version_access), plan
-    assert any("procedures_procedureversion_fts VIRTUAL TABLE" in step for step in plan), plan
+    assert plan[0].startswith("SCAN procedures_searchentry_fts VIRTUAL TABLE"), plan
+    entry_access = [step for step in plan if "procedures_searchentry " in f"{step} "]
+    assert entry_access and all("INTEGER PRIMARY KEY (rowid=?)" in step for step in entry_access), plan
+
+
+# How common each trigram is -------------------------------------------------------------------------------------
+
+
+def test_trigram_sample_counts_the_entries_containing_each_trigram():
+    sample = TrigramSample(["thu tuc khen thuong", "thu tuc dang ky", "khen khen"])
+    assert sample.count("thu") == 2 and sample.count("khe") == 2 and sample.count("dan") == 1
+    assert sample.count("xyz") == 0
+    assert sample.rarity("thuong") == 1  # "huo" occurs in one text only
+    assert sample.rarity("khen") == 2
+
+
+def test_trigram_sample_is_taken_once_per_process_and_period(catalogue):
+    with CaptureQueriesContext(connection) as first:
+        sample = trigram_sample()
+    with CaptureQueriesContext(connection) as second:
+        assert trigram_sample() is sample
+    assert len(first) == 2 and len(second) == 0
+    assert sample.count("khe") == 2  # two of the four names contain "khen"
+
+
+def test_the_rarest_word_drives_the_search(world, publish_many):
+    publish_many([f"Thủ tục khen thưởng số {n}" for n in range(3)] + ["Thủ tục đăng ký số 9"])
+    exact, _ = search_stages(public_entries(), "thu tuc khen")
+    where = str(exact.query).split(" WHERE ")[1]
+    if connection.vendor == "sqlite":  # one FTS5 match, the other words tested with LIKE
+        assert where.count(" MATCH ") == 1 and 'MATCH "khen"' in where.replace("'", ""), where
+    else:  # one LIKE for the index, the other words with strpos()
+        assert where.count(" LIKE ") == 1 and "LIKE %khen%" in where and where.count("STRPOS") == 2, where
