@@ -44,8 +44,14 @@ def filter_entries(entries, *, owner: str = "", field: str = "", group: str = ""
     return entries
 
 
-# The page's 20 versions, read by primary key (an entry's key is its version's).
-PAGE_ROWS = ProcedureVersion.objects.select_related("procedure__owner", "field")
+# The page's 20 versions, read by primary key (an entry's key is its version's), with the columns that the portal's
+# result list and the public API's summary show: a version row has 40 columns, and each loaded object of an audited
+# model also takes a snapshot of its columns.
+PAGE_ROWS = ProcedureVersion.objects.select_related("procedure__owner", "field").only(
+    *("name", "number", "group", "level", "effective_from", "procedure", "field"),
+    *("procedure__code", "procedure__owner", "procedure__owner__code", "procedure__owner__name"),
+    *("field__code", "field__name"),
+)
 
 
 @dataclass(frozen=True)

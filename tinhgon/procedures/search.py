@@ -128,11 +128,11 @@ def search_stages(queryset: QuerySet, q: str | None) -> tuple[QuerySet, Callable
     if vendor == "sqlite":
         sample = trigram_sample(queryset.db)
         exact = _exact(queryset, words, sample, _fts_match, _like)
-        return _ranked(exact, words), lambda: _fuzzy_sqlite(queryset, words, sample)
+        return _ranked(exact, words, _like), lambda: _fuzzy_sqlite(queryset, words, sample)
     if vendor == "postgresql":
         exact = _exact(queryset, words, trigram_sample(queryset.db), _like, _strpos)
-        return _ranked(exact, words), lambda: _fuzzy_postgresql(queryset, words)
-    return _ranked(queryset.filter(*map(_like, words)), words), queryset.none
+        return _ranked(exact, words, _strpos), lambda: _fuzzy_postgresql(queryset, words)
+    return _ranked(queryset.filter(*map(_like, words)), words, _like), queryset.none
 
 
 def fts_string(token: str) -> str:
@@ -174,10 +174,12 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _ranked(queryset, words):
+def _ranked(queryset, words, contains):
+    """Ordered by the rank tiers of the module docstring; `contains` tests the phrase (the cheaper test of the
+    database: LIKE on SQLite, strpos() on PostgreSQL)."""
     if len(words) > 1:
         rank = Case(
-            When(search_text__contains=" ".join(words), then=Value(2)),
+            When(contains(" ".join(words)), then=Value(2)),
             When(Like(F("search_text"), Value("%" + "%".join(map(like_escape, words)) + "%")), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
