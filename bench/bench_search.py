@@ -626,10 +626,12 @@ def check_search_text(sample_size=200) -> tuple[bool, str]:
 
 def check_entries(sample_size=200) -> tuple[bool, str]:
     """One search entry per public version, and sampled entries equal to what their versions derive."""
+    from django.db.models.functions import Length
+
     from tinhgon.procedures.models import ProcedureVersion, SearchEntry
 
-    columns = ["search_text", "field_id", "group", "level"]
-    public = ProcedureVersion.objects.filter(is_public=True)
+    columns = ["search_text", "text_length", "field_id", "group", "level"]
+    public = ProcedureVersion.objects.filter(is_public=True).annotate(text_length=Length("search_text"))
     ids = list(public.order_by("pk").values_list("pk", flat=True))
     sample = random.Random("entries").sample(ids, min(sample_size, len(ids)))
     expected = {v[0]: v[1:] for v in public.filter(pk__in=sample).values_list("pk", *columns, "procedure__owner_id")}

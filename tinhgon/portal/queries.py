@@ -10,7 +10,7 @@ from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import ENDED, DecisionStatus, Status
 from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry
-from tinhgon.procedures.search import MODE_EXACT, MODE_FUZZY, search_stages
+from tinhgon.procedures.search import query_words, search_plan
 
 PER_PAGE = 20
 
@@ -58,6 +58,7 @@ PAGE_ROWS = ProcedureVersion.objects.select_related("procedure__owner", "field")
 class Results:
     page: Page
     mode: str | None  # search.MODE_EXACT or MODE_FUZZY; None when browsing without a query
+    corrected: str  # the folded query searched instead of the one typed (unknown words corrected), or ""
     by_field: list[tuple[Field, int]]  # most results first
     by_group: list[tuple[str, int]]
 
@@ -66,25 +67,25 @@ def search_public(q: str, *, owner="", field="", group="", level="", page=1) -> 
     """Page `page` of the versions in force matching `q` (all of them, by owner, field and name, when `q` is empty),
     with the number of results by field and by group: the count, the facets and the page in one pass over the
     search entries (`core.queries`), plus one query for the page's versions and one for the facets' fields. The
-    exact stage is read first; only when it finds nothing is the fuzzy one read (no EXISTS to choose between
-    them)."""
+    stages of the search (`search.search_plan`: exact, corrected, typo-tolerant) are read in order until one finds
+    something, with no EXISTS to choose between them."""
     entries = filter_entries(public_entries(), owner=owner, field=field, group=group, level=level)
-    exact, fuzzy = search_stages(entries, q)
-    if fuzzy is None:
+    if not query_words(q):
         # Folded columns sort as Vietnamese readers expect ("Tài chính" before "Thi đua"), on any database collation.
-        browsed = exact.order_by("owner__search_text", "field__code", "search_text", "pk")
-        return _results(*_summarised(browsed, page), None)
-    found, summary = _summarised(exact, page)
-    if summary.total:
-        return _results(found, summary, MODE_EXACT)
-    return _results(*_summarised(fuzzy(), page), MODE_FUZZY)
+        browsed = entries.order_by("owner__search_text", "field__code", "search_text", "pk")
+        return _results(*_summarised(browsed, page), mode=None)
+    for stage in search_plan(entries, q):
+        found, summary = _summarised(stage.entries, page)
+        if summary.total or stage.final:
+            return _results(found, summary, mode=stage.mode, corrected=stage.corrected)
+    raise AssertionError("search_plan always ends with a final stage")  # pragma: no cover
 
 
 def _summarised(entries, page):
     return summarised_page(entries, page, PER_PAGE, facets=("field_id", "group"), fetch=PAGE_ROWS)
 
 
-def _results(found, summary, mode) -> Results:
+def _results(found, summary, mode, corrected="") -> Results:
     by_field, by_group = Counter(), Counter()
     for (field_id, group_code), n in summary.counts.items():
         by_field[field_id] += n
@@ -93,6 +94,7 @@ def _results(found, summary, mode) -> Results:
     return Results(
         page=found,
         mode=mode,
+        corrected=corrected,
         by_field=sorted(((fields[pk], n) for pk, n in by_field.items()), key=lambda item: (-item[1], item[0].name)),
         by_group=sorted(by_group.items()),
     )

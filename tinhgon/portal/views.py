@@ -81,6 +81,8 @@ def search(request):
             "form": form,
             "q": q,
             "fuzzy": results.mode == MODE_FUZZY,
+            "corrected": results.corrected,
+            "marked": results.corrected or q,  # the words to highlight: those actually searched
             "page": results.page,
             "query": _query_string(request),
             "field_facets": field_facets,

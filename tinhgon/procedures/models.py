@@ -277,7 +277,13 @@ class SearchEntryQuerySet(models.QuerySet):
         )
         for pk, text, field_id, group, level, owner_id in rows.iterator(2000) if iterator else rows:
             yield SearchEntry(
-                version_id=pk, search_text=text, field_id=field_id, group=group, level=level, owner_id=owner_id
+                version_id=pk,
+                search_text=text,
+                text_length=len(text),
+                field_id=field_id,
+                group=group,
+                level=level,
+                owner_id=owner_id,
             )
 
 
@@ -296,6 +302,7 @@ class SearchEntry(models.Model):
         ProcedureVersion, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
     )
     search_text = models.TextField()
+    text_length = models.PositiveIntegerField()  # len(search_text): the search ranks shorter texts first
     field = models.ForeignKey(Field, on_delete=models.PROTECT, db_index=False, related_name="+")
     group = models.CharField(max_length=1, choices=Group.choices)
     level = models.CharField(max_length=20, choices=Level.choices)

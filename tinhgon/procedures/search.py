@@ -4,7 +4,7 @@ The search reads `SearchEntry` (procedures/models.py), the narrow copy of each v
 (`ProcedureVersion.folded_text()`: name, codes and field, no diacritics, lower case), field, group, level and owner.
 The query is folded the same way, so `dang ky` finds "Đăng ký" (đ → d).
 
-Two stages, the same on both databases:
+Three stages (`search_plan`), the same on both databases, each read only when the one before found nothing:
 
 1. **exact**: every folded query word is contained in `search_text` (AND, substring semantics). One word, the
    *rarest* of 3+ characters, finds the candidates through the full-text index; the others are tested on the
@@ -16,11 +16,17 @@ Two stages, the same on both databases:
      other words with LIKE (cheaper than `instr()` there).
    Words shorter than 3 characters are always tested on the rows.
    Ranked by cheap SQL: the whole query as a phrase first, then the words in query order, then the shorter text
-   (a proxy for `similarity()` when every word is contained), then the older procedure (the primary key; not the
-   name: sorting 13,000 names by the database collation cost PostgreSQL 8 ms, for ties between texts of the
-   same length that no reader would expect in any particular order). pg_trgm's `word_similarity()` orders the same way
-   on these rows but costs ~11 µs a row (1.1 s for a query matching 100,000 rows), the LIKE tiers ~0.2 µs.
-2. **fuzzy** (only when stage 1 finds nothing): typo-tolerant trigram matching.
+   (`text_length`, stored: a proxy for `similarity()` when every word is contained), then the older procedure
+   (the primary key; not the name: sorting 13,000 names by the database collation cost PostgreSQL 8 ms, for ties
+   between texts of the same length that no reader would expect in any particular order). pg_trgm's
+   `word_similarity()` orders the same way on these rows but costs ~11 µs a row (1.1 s for a query matching
+   100,000 rows), the LIKE tiers ~0.2 µs.
+2. **corrected**: when a word of 3+ characters occurs in no word of the trigram sample, it is replaced by the most
+   similar sampled word (pg_trgm's `similarity()` of the padded trigrams, at least 0.3) and the exact stage runs
+   again: `khen thuog` searches `khen thuong`, and gets all of its results, counted, at the price of an exact
+   search. The page says which words it searched.
+3. **fuzzy**: typo-tolerant trigram matching, for what the sample cannot correct (a rare word, or words that
+   exist but never together).
    - PostgreSQL: `search_text %> query` (`trigram_word_similar`, index-assisted; `pg_trgm.word_similarity_threshold`
      stays at its default 0.6) ordered by `TrigramWordSimilarity`. Every candidate costs a `word_similarity()`
      recheck, so the candidates are bounded to the first PG_FUZZY_CANDIDATES qualifying rows.
@@ -33,7 +39,8 @@ field, group, level) are tested on the row found. That holds because SearchEntry
 planner (which has no table statistics here: SQLite never runs ANALYZE) to start from instead.
 `portal/tests/test_search.py` checks the plan of the portal's queries.
 
-The caller gets the mode back so the page can say the results are approximate.
+The caller gets the mode back (exact, or fuzzy for stages 2 and 3) so the page can say the results are
+approximate.
 """
 
 import math
@@ -42,11 +49,12 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Max, Min, Q, QuerySet, Value, When
-from django.db.models.functions import Length, StrIndex
+from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -62,6 +70,7 @@ FUZZY_MIN_OVERLAP = 0.6  # share of the query's trigrams a row must contain (SQL
 PG_FUZZY_CANDIDATES = 200
 SAMPLE_SIZE = 900  # entries read to estimate how common each trigram is (below SQLite's old 999-parameter limit)
 SAMPLE_SECONDS = 600  # how long a process keeps its sample
+CORRECTION_MIN_SIMILARITY = 0.3  # pg_trgm's default similarity_threshold
 
 TABLE = "procedures_searchentry"
 FTS_TABLE = f"{TABLE}_fts"
@@ -102,37 +111,66 @@ def query_words(q: str | None) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def search_entries(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
-    """Filter and rank `queryset` (SearchEntry) by the user query `q`.
+@dataclass(frozen=True)
+class Stage:
+    """One way of answering a query: its ranked, lazy entries and what the page should say about them."""
 
-    Returns the queryset and the mode: MODE_EXACT when every word was found (or `q` is empty: the queryset comes
-    back unchanged), MODE_FUZZY for the typo-tolerant fallback (possibly empty). Runs one query (an EXISTS) to
-    choose the stage; the result itself stays lazy. Its ordering is by names (rank, length, pk), as
-    `core.queries.summarise` needs. A caller that reads the exact stage anyway can save the EXISTS with
-    `search_stages`.
-    """
-    exact, fuzzy = search_stages(queryset, q)
-    if fuzzy is None or exact.exists():
-        return exact, MODE_EXACT
-    return fuzzy(), MODE_FUZZY
+    entries: QuerySet
+    mode: str  # MODE_EXACT, or MODE_FUZZY for every approximate stage
+    final: bool  # the last stage: its answer stands, even if empty
+    corrected: str = ""  # the folded query actually searched, when its unknown words were corrected
 
 
-def search_stages(queryset: QuerySet, q: str | None) -> tuple[QuerySet, Callable[[], QuerySet] | None]:
-    """The exact stage of the search over `queryset` (SearchEntry), ranked and lazy, and a function building the
-    fuzzy stage, for when the exact one turns out empty (None when `q` has no word: the exact stage is then
-    `queryset` itself). Queries nothing, except the trigram sample when the process has none (two queries)."""
+def search_plan(queryset: QuerySet, q: str | None) -> Iterator[Stage]:
+    """The stages of a search over `queryset` (SearchEntry), to read in order until one finds something:
+
+    1. exact: every word of `q` (the queryset itself, final, when `q` has no word);
+    2. corrected (when some word occurs in no sampled entry and the sample knows a similar word, see
+       `TrigramSample.corrected`): the exact search for the corrected query: `khen thuog` → `khen thuong`, with
+       every result of that query, counted exactly, for the price of an exact search;
+    3. typo-tolerant: the trigram matching of the module docstring.
+
+    Each stage is built only when the caller asks for it. Queries nothing itself, except the trigram sample when
+    the process has none (two queries)."""
     words = query_words(q)
     if not words:
-        return queryset, None
+        yield Stage(queryset, MODE_EXACT, final=True)
+        return
+    yield Stage(_exact_stage(queryset, words), MODE_EXACT, final=False)
+    vendor = connections[queryset.db].vendor
+    corrected = trigram_sample(queryset.db).corrected(words) if vendor in ("sqlite", "postgresql") else None
+    if corrected:
+        yield Stage(_exact_stage(queryset, corrected), MODE_FUZZY, final=False, corrected=" ".join(corrected))
+    if vendor == "sqlite":
+        yield Stage(_fuzzy_sqlite(queryset, words, trigram_sample(queryset.db)), MODE_FUZZY, final=True)
+    elif vendor == "postgresql":
+        yield Stage(_fuzzy_postgresql(queryset, words), MODE_FUZZY, final=True)
+    else:
+        yield Stage(queryset.none(), MODE_FUZZY, final=True)
+
+
+def search_entries(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
+    """Filter and rank `queryset` (SearchEntry) by the user query `q`: the first stage of `search_plan` that finds
+    something (one EXISTS query per stage tried), or the last one.
+
+    Returns the queryset and the mode: MODE_EXACT when every word was found (or `q` is empty: the queryset comes
+    back unchanged), MODE_FUZZY for the approximate stages (possibly empty). The result stays lazy; its ordering is
+    by names (rank, length, pk), as `core.queries.summarise` needs. A caller that reads each stage anyway (the
+    portal: count and page in one query) can iterate `search_plan` itself and save the EXISTS.
+    """
+    for stage in search_plan(queryset, q):
+        if stage.final or stage.entries.exists():
+            return stage.entries, stage.mode
+    raise AssertionError("search_plan always ends with a final stage")  # pragma: no cover
+
+
+def _exact_stage(queryset, words):
     vendor = connections[queryset.db].vendor
     if vendor == "sqlite":
-        sample = trigram_sample(queryset.db)
-        exact = _exact(queryset, words, sample, _fts_match, _like)
-        return _ranked(exact, words, _like), lambda: _fuzzy_sqlite(queryset, words, sample)
+        return _ranked(_exact(queryset, words, trigram_sample(queryset.db), _fts_match, _like), words, _like)
     if vendor == "postgresql":
-        exact = _exact(queryset, words, trigram_sample(queryset.db), _like, _strpos)
-        return _ranked(exact, words, _strpos), lambda: _fuzzy_postgresql(queryset, words)
-    return _ranked(queryset.filter(*map(_like, words)), words, _like), queryset.none
+        return _ranked(_exact(queryset, words, trigram_sample(queryset.db), _like, _strpos), words, _strpos)
+    return _ranked(queryset.filter(*map(_like, words)), words, _like)
 
 
 def fts_string(token: str) -> str:
@@ -186,9 +224,7 @@ def _ranked(queryset, words, contains):
         )
     else:
         rank = Value(0, output_field=IntegerField())
-    return queryset.annotate(search_rank=rank, search_length=Length("search_text")).order_by(
-        "-search_rank", "search_length", "pk"
-    )
+    return queryset.annotate(search_rank=rank).order_by("-search_rank", "text_length", "pk")
 
 
 def _fuzzy_postgresql(queryset, words):
@@ -199,8 +235,8 @@ def _fuzzy_postgresql(queryset, words):
     candidates = queryset.filter(search_text__trigram_word_similar=query).order_by().values("pk")
     return (
         queryset.filter(pk__in=candidates[:PG_FUZZY_CANDIDATES])
-        .annotate(search_score=TrigramWordSimilarity(query, "search_text"), search_length=Length("search_text"))
-        .order_by("-search_score", "search_length", "pk")
+        .annotate(search_score=TrigramWordSimilarity(query, "search_text"))
+        .order_by("-search_score", "text_length", "pk")
     )
 
 
@@ -226,9 +262,9 @@ def _fuzzy_sqlite(queryset, words, sample):
     )
     return (
         queryset.filter(fts__text__match=" OR ".join(map(fts_string, rarest)))
-        .annotate(search_score=shared, search_length=Length("search_text"))
+        .annotate(search_score=shared)
         .filter(search_score__gte=need)
-        .order_by("-search_score", "search_length", "pk")
+        .order_by("-search_score", "text_length", "pk")
     )
 
 
@@ -241,7 +277,13 @@ class TrigramSample:
     estimate only makes a search slower, never its results different."""
 
     def __init__(self, texts):
+        texts = list(texts)
         self.counts = Counter(gram for text in texts for gram in set(trigrams(text.split())))
+        self.words = Counter(word for text in texts for word in set(text.split()))  # sampled entries per word
+        self._by_gram: dict[str, set[str]] = {}  # padded trigram -> sampled words having it
+        for word in self.words:
+            for gram in padded_trigrams(word):
+                self._by_gram.setdefault(gram, set()).add(word)
 
     def count(self, gram: str) -> int:
         return self.counts.get(gram, 0)
@@ -249,6 +291,44 @@ class TrigramSample:
     def rarity(self, word: str) -> int:
         """At most this many sampled entries contain `word` (3+ characters): the count of its rarest trigram."""
         return min(map(self.count, trigrams([word])))
+
+    def corrected(self, words: list[str]) -> list[str] | None:
+        """`words` with each word of 3+ characters that no sampled word contains replaced by the sampled word most
+        similar to it (`similarity`, at least CORRECTION_MIN_SIMILARITY; ties: the more common word, then the
+        first alphabetically). None when no word needed a correction or none was found. A word of the registry
+        that the sample missed (a rare one) is left for the typo-tolerant stage."""
+        known = " ".join(self.words)
+        result, changed = [], False
+        for word in words:
+            if len(word) < 3 or word in known:
+                result.append(word)
+                continue
+            best = self._closest(word)
+            if best is None:
+                return None
+            result.append(best)
+            changed = True
+        return result if changed else None
+
+    def _closest(self, word: str) -> str | None:
+        grams = padded_trigrams(word)
+        candidates = set().union(*(self._by_gram.get(g, ()) for g in grams))
+        scored = [(similarity(grams, padded_trigrams(c)), self.words[c], c) for c in candidates]
+        scored = [s for s in scored if s[0] >= CORRECTION_MIN_SIMILARITY]
+        if not scored:
+            return None
+        return min(scored, key=lambda s: (-s[0], -s[1], s[2]))[2]
+
+
+def padded_trigrams(word: str) -> set[str]:
+    """pg_trgm's trigrams of one word: padded with two spaces before and one after ("  kh", ..., "en ")."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    """pg_trgm's similarity(): shared trigrams over distinct trigrams of both."""
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 _samples: dict[str, tuple[float, TrigramSample]] = {}  # database alias -> (taken at, sample)

@@ -188,8 +188,13 @@ def test_search_highlights_words_typed_without_diacritics(client, publish_many):
 
 
 def test_a_typo_shows_approximate_results_with_a_notice(client, publish_many):
-    publish_many(["Thủ tục đề nghị khen thưởng đột xuất"], field_code="to-chuc-can-bo")
-    response = client.get("/cong-khai/?q=khen+thuog")
+    publish_many(["Thủ tục đề nghị khen thưởng đột xuất", "Thủ tục cấp nước sinh hoạt"], field_code="to-chuc-can-bo")
+    response = client.get("/cong-khai/?q=khen+thuog")  # corrected: the words searched are named and marked
+    page = text(response)
+    assert "Không tìm thấy thủ tục nào chứa đúng “khen thuog”; kết quả cho “<strong>khen thuong</strong>”" in page
+    assert "<mark>khen thưởng</mark>" in page
+    assert result_names(response) == ["Thủ tục đề nghị khen thưởng đột xuất"]
+    response = client.get("/cong-khai/?q=khen+thuong+nuoc")  # known words, never together: trigram matching
     assert "Không tìm thấy kết quả khớp chính xác; các kết quả gần đúng:" in text(response)
     assert result_names(response) == ["Thủ tục đề nghị khen thưởng đột xuất"]
     nothing = text(client.get("/cong-khai/?q=xyzzy+qwerty"))

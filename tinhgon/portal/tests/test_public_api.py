@@ -431,4 +431,6 @@ def test_the_number_of_queries_of_the_list_does_not_grow_with_the_data(anonymous
     assert listed(anonymous, "?q=dem+truy+van")["count"] == 12
     large = {url: count_queries(anonymous, url) for url in QUERY_URLS}
     assert large == small
-    assert max(large.values()) <= 5, large
+    # The most: a typo from a cold start: the trigram sample (2), an EXISTS per stage tried (exact, corrected),
+    # count and page (1), the page's versions (1).
+    assert max(large.values()) <= 6, large

@@ -3,6 +3,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 
 import pytest
@@ -17,7 +18,7 @@ from tinhgon.procedures.search import (
     query_words,
     repair_sqlite_fts,
     search_entries,
-    search_stages,
+    search_plan,
     trigram_sample,
     trigrams,
 )
@@ -150,15 +151,16 @@ def test_search_only_narrows_the_given_queryset(world, catalogue, hidden):
 
 
 def entry_rows():
-    return set(SearchEntry.objects.values_list("version_id", "search_text", "field_id", "group", "level", "owner_id"))
+    columns = ["version_id", "search_text", "text_length", "field_id", "group", "level", "owner_id"]
+    return set(SearchEntry.objects.values_list(*columns))
 
 
 def derived_rows():
     """What the entries must be: one per public version, with its text, field, group, level and owner."""
     return set(
-        ProcedureVersion.objects.filter(is_public=True).values_list(
-            "pk", "search_text", "field_id", "group", "level", "procedure__owner_id"
-        )
+        ProcedureVersion.objects.filter(is_public=True)
+        .annotate(text_length=Length("search_text"))
+        .values_list("pk", "search_text", "text_length", "field_id", "group", "level", "procedure__owner_id")
     )
 
 
@@ -350,9 +352,33 @@ def test_trigram_sample_is_taken_once_per_process_and_period(catalogue):
 
 def test_the_rarest_word_drives_the_search(world, publish_many):
     publish_many([f"Thủ tục khen thưởng số {n}" for n in range(3)] + ["Thủ tục đăng ký số 9"])
-    exact, _ = search_stages(public_entries(), "thu tuc khen")
+    exact = next(search_plan(public_entries(), "thu tuc khen")).entries
     where = str(exact.query).split(" WHERE ")[1]
     if connection.vendor == "sqlite":  # one FTS5 match, the other words tested with LIKE
         assert where.count(" MATCH ") == 1 and 'MATCH "khen"' in where.replace("'", ""), where
     else:  # one LIKE for the index, the other words with strpos()
         assert where.count(" LIKE ") == 1 and "LIKE %khen%" in where and where.count("STRPOS") == 2, where
+
+
+def test_trigram_sample_corrects_words_it_does_not_know():
+    sample = TrigramSample(["thu tuc khen thuong", "thu tuc khen thuong dot xuat", "thu tuc dang ky", "cap phep"])
+    assert sample.corrected(["khen", "thuog"]) == ["khen", "thuong"]
+    assert sample.corrected(["khen", "thuong"]) is None  # nothing to correct
+    assert sample.corrected(["hen", "ky"]) is None  # contained in known words: "khen", "ky"
+    assert sample.corrected(["xyzzy"]) is None  # nothing similar enough
+    assert sample.corrected(["dang", "kyy"]) == ["dang", "ky"]
+    assert sample.corrected(["khen", "thuog", "qwrtzx"]) is None  # one word without a correction: no stage 2
+
+
+def test_a_typo_is_corrected_and_searched_exactly(catalogue):
+    stages = search_plan(public_entries(), "khen thuog")
+    assert next(stages).mode == MODE_EXACT
+    corrected = next(stages)
+    assert corrected.mode == MODE_FUZZY and corrected.corrected == "khen thuong" and not corrected.final
+    assert names(corrected.entries) == run("khen thuong")[0] == [NAMES["reward"]]
+    assert run("khen thuog") == ([NAMES["reward"]], MODE_FUZZY)
+
+
+def test_words_that_exist_but_never_together_go_to_the_typo_stage(catalogue):
+    stages = list(search_plan(public_entries(), "khen nuoc"))
+    assert [stage.corrected for stage in stages] == ["", ""] and stages[-1].final

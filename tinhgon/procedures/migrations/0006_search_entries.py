@@ -23,8 +23,9 @@ ENTRIES = "procedures_searchentry"
 FTS = f"{ENTRIES}_fts"
 
 FILL = (
-    f'INSERT INTO {ENTRIES} (version_id, search_text, field_id, "group", level, owner_id) '
-    f'SELECT v.id, v.search_text, v.field_id, v."group", v.level, p.owner_id FROM {VERSIONS} v '
+    f'INSERT INTO {ENTRIES} (version_id, search_text, text_length, field_id, "group", level, owner_id) '
+    f'SELECT v.id, v.search_text, LENGTH(v.search_text), v.field_id, v."group", v.level, p.owner_id '
+    f"FROM {VERSIONS} v "
     "INNER JOIN procedures_procedure p ON p.id = v.procedure_id WHERE v.is_public"
 )
 
@@ -104,6 +105,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("search_text", models.TextField()),
+                ("text_length", models.PositiveIntegerField()),
                 (
                     "group",
                     models.CharField(
