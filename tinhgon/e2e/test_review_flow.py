@@ -81,6 +81,8 @@ def test_review_answer_cost_propose_submit_check_approve_and_ledger(offline_page
     page.get_by_role("button", name="Thêm vào quyết định").click()
     expect(page.locator("#included")).to_contain_text(procedure.code)
     page.locator("#issue").click()
+    expect(page.locator("#confirm-total")).to_have_text("1")  # the confirmation page: what issuing will do
+    page.locator("#confirm-issue").click()
     expect(page.locator("#approval-status")).to_have_text("Đã ban hành")
 
     # The ledger shows the approved simplification and the cut cost.

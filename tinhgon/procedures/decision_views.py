@@ -14,7 +14,7 @@ from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, DecisionStatus, Status
 from tinhgon.procedures.forms import DecisionForm, DecisionItemForm
 from tinhgon.procedures.models import Procedure, ProcedureVersion, PublicationDecision
-from tinhgon.procedures.services import decision_add_item, decision_issue
+from tinhgon.procedures.services import decision_add_item, decision_issue, decision_issue_problems
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -151,6 +151,7 @@ def decision_issue_view(request, pk):
             "changes": changes,
             "total": sum(counts.values()),
             "applies_now": decision.effective_on <= today(),
+            "problems": decision_issue_problems(decision),
         }
         return render(request, "procedures/decision_issue.html", context)
     try:

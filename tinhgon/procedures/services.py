@@ -319,21 +319,28 @@ def _require_draft(decision):
         raise ValidationError("Quyết định đã ban hành không thể thay đổi danh mục thủ tục.")
 
 
+def decision_issue_problems(decision: PublicationDecision) -> list[str]:
+    """Why `decision_issue` would refuse this draft decision now (empty when it may be issued): the confirmation
+    page shows them before the user tries."""
+    problems = [] if decision.items.exists() else ["Quyết định chưa có thủ tục nào."]
+    if not decision.signed_on or not decision.signer:
+        problems.append("Cần nhập ngày ký và người ký trước khi ban hành.")
+    for item in decision.items.select_related("version__procedure", "replaces"):
+        problems += [
+            e
+            for e in _item_errors(decision, item.version, item.change, item.replaces)
+            if "đã có trong quyết định" not in e
+        ]
+    return problems
+
+
 @transaction.atomic
 def decision_issue(*, decision: PublicationDecision) -> PublicationDecision:
     """Record the signed decision. Items become 'scheduled'; the decision is applied at once when its effective
     date has come, otherwise by `apply_publication_decisions` on that date."""
     decision = PublicationDecision.objects.select_for_update().get(pk=decision.pk)
     _require_draft(decision)
-    errors = [] if decision.items.exists() else ["Quyết định chưa có thủ tục nào."]
-    if not decision.signed_on or not decision.signer:
-        errors.append("Cần nhập ngày ký và người ký trước khi ban hành.")
-    for item in decision.items.select_related("version__procedure", "replaces"):
-        errors += [
-            e
-            for e in _item_errors(decision, item.version, item.change, item.replaces)
-            if "đã có trong quyết định" not in e
-        ]
+    errors = decision_issue_problems(decision)
     if errors:
         raise ValidationError(errors)
     with audit.action("procedures.decision.issued"):

@@ -479,18 +479,24 @@ def approval_add(*, decision: ApprovalDecision, review: Review) -> None:
 
 
 @transaction.atomic
+def approval_issue_problems(decision: ApprovalDecision) -> list[str]:
+    """Why `approval_issue` would refuse this decision now (empty when it may be issued): the confirmation page
+    shows them before the user tries."""
+    if decision.status != ApprovalStatus.DRAFT:
+        return ["Quyết định đã được ban hành."]
+    reviews = list(decision.reviews.select_related("procedure", "version", "proposal"))
+    problems = [] if reviews else ["Quyết định chưa phê duyệt phương án nào."]
+    if not (decision.number and decision.signed_on and decision.signer):
+        problems.append("Cần ghi số, ký hiệu, ngày ký và người ký trước khi ban hành.")
+    return problems + [e for r in reviews for e in approval_errors(decision, r)]
+
+
 def approval_issue(*, decision: ApprovalDecision) -> ApprovalDecision:
     """Issue the decision: its proposals are approved and each changing one gets its implementation items."""
-    if decision.status != ApprovalStatus.DRAFT:
-        raise ValidationError("Quyết định đã được ban hành.")
+    problems = approval_issue_problems(decision)
+    if problems:
+        raise ValidationError(problems)
     reviews = list(decision.reviews.select_related("procedure", "version", "proposal"))
-    if not reviews:
-        raise ValidationError("Quyết định chưa phê duyệt phương án nào.")
-    if not (decision.number and decision.signed_on and decision.signer):
-        raise ValidationError("Cần ghi số, ký hiệu, ngày ký và người ký trước khi ban hành.")
-    errors = [e for r in reviews for e in approval_errors(decision, r)]
-    if errors:
-        raise ValidationError(errors)
     with audit.action("reviews.approval.issued"):
         decision.status = ApprovalStatus.ISSUED
         decision.save()
@@ -502,12 +508,18 @@ def approval_issue(*, decision: ApprovalDecision) -> ApprovalDecision:
     return decision
 
 
-def _create_implementation(proposal: Proposal, decision: ApprovalDecision) -> None:
+def implementation_acts(proposal: Proposal) -> list[str]:
+    """The acts to draft once the proposal is approved, one implementation item each: the lines of its legal acts,
+    or the decision re-publishing the procedure; none for a procedure kept as it is."""
     if proposal.action == Action.KEEP:
-        return
+        return []
     acts = [line.strip(" -•\t") for line in proposal.legal_acts.splitlines() if line.strip(" -•\t")]
+    return acts or [f"Văn bản công bố thủ tục {proposal.review.procedure.code} sau đơn giản hóa"]
+
+
+def _create_implementation(proposal: Proposal, decision: ApprovalDecision) -> None:
     owner = decision.lead_unit or proposal.review.procedure.owner
-    for act in acts or [f"Văn bản công bố thủ tục {proposal.review.procedure.code} sau đơn giản hóa"]:
+    for act in implementation_acts(proposal):
         with audit.action("reviews.implementation.created"):
             ImplementationItem.objects.create(
                 proposal=proposal, act=act[:500], owner=owner, due_on=proposal.implementation_deadline

@@ -555,10 +555,16 @@ def approval_detail(request, pk):
     return render(request, "reviews/approval_detail.html", context)
 
 
-@require_POST
 @login_required
 def approval_issue(request, pk):
+    """GET: what issuing will do and what still stops it, and the button that confirms it (an issued decision
+    cannot be changed); POST: issue."""
     decision = _get_approval(request, pk, manage=True)
+    if request.method == "GET":
+        if decision.status != ApprovalStatus.DRAFT:
+            messages.info(request, "Quyết định này đã ban hành.")
+            return redirect("reviews:approval", pk=pk)
+        return render(request, "reviews/approval_issue.html", _approval_issue_context(decision))
     try:
         services.approval_issue(decision=decision)
     except ValidationError as error:
@@ -566,6 +572,23 @@ def approval_issue(request, pk):
     else:
         messages.success(request, "Quyết định đã ban hành: các phương án đã được phê duyệt, nhiệm vụ thực thi đã tạo.")
     return redirect("reviews:approval", pk=pk)
+
+
+def _approval_issue_context(decision):
+    reviews = decision.reviews.select_related("procedure", "proposal")
+    proposals = [proposal for r in reviews if (proposal := getattr(r, "proposal", None)) is not None]
+    by_action = {value: [p for p in proposals if p.action == value] for value in Action.values}
+    actions = [
+        (label, len(by_action[value]), sum(len(services.implementation_acts(p)) for p in by_action[value]))
+        for value, label in Action.choices
+    ]
+    return {
+        "decision": decision,
+        "actions": actions,
+        "total": len(proposals),
+        "tasks": sum(n for _, _, n in actions),
+        "problems": services.approval_issue_problems(decision),
+    }
 
 
 # Implementation ---------------------------------------------------------------------------------------------------

@@ -298,6 +298,24 @@ def test_issuing_asks_for_confirmation_with_a_summary(login, world, decision, pu
     assert client.get(url("decision-issue", d.pk)).url == url("decision", d.pk)  # nothing left to confirm
 
 
+def test_confirmation_lists_what_stops_the_issue_before_the_user_tries(login, world, decision):
+    from tinhgon.procedures.services import decision_add_item
+
+    d = decision(number="10/QĐ-UBND", signer="")
+    client = login(world.focal_p)
+    html = client.get(url("decision-issue", d.pk)).content.decode()
+    assert "Chưa thể ban hành quyết định này" in html
+    assert "Quyết định chưa có thủ tục nào." in html and "Cần nhập ngày ký và người ký" in html
+    assert 'id="confirm-issue"' not in html and "Quay lại để bổ sung" in html
+
+    procedure = make_procedure(world.units["P-A-1"], status=Status.CHECKED)
+    decision_add_item(decision=d, version=procedure.latest_version(), change=Change.NEW)
+    d.signer = "Nguyễn Văn A"
+    d.save()
+    html = client.get(url("decision-issue", d.pk)).content.decode()
+    assert "Chưa thể ban hành" not in html and 'id="confirm-issue"' in html
+
+
 def test_confirmation_of_a_future_decision_says_when_it_applies(login, world, decision):
     from tinhgon.procedures.services import decision_add_item
 

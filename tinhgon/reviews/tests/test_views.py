@@ -2,6 +2,7 @@
 stale saves, the approval and implementation pages, the ledger figures of the worked example and query counts."""
 
 import re
+from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -304,6 +305,35 @@ def test_approval_flow_and_group_a_needs_the_province(world, review, login):
     review.refresh_from_db()
     assert decision.status == ApprovalStatus.ISSUED and review.status == ReviewStatus.APPROVED
     assert "reviews/approval-docx" not in text(response) and f"/ra-soat/phe-duyet/{decision.pk}/docx/" in text(response)
+
+
+def test_issuing_an_approval_asks_for_confirmation_and_lists_what_stops_it(world, review, login):
+    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="QĐ sửa đổi\n- TT hướng dẫn"), "checked")
+    chair = login(world.chair_p)
+    chair.post(reverse("reviews:approvals"), {"number": "11/QĐ-UBND", "issuer": world.units["P"].pk})
+    decision = ApprovalDecision.objects.get(number="11/QĐ-UBND")
+    url = reverse("reviews:approval-issue", args=[decision.pk])
+    page = text(chair.get(url))  # empty, unsigned: the problems, no confirm button
+    assert "Chưa thể ban hành quyết định này" in page and "chưa phê duyệt phương án nào" in page
+    assert "ngày ký và người ký" in page and 'id="confirm-issue"' not in page
+
+    chair.post(reverse("reviews:approval", args=[decision.pk]), {"reviews": [review.pk]})
+    ApprovalDecision.objects.filter(pk=decision.pk).update(signed_on=date(2025, 2, 1), signer="Nguyễn Văn A")
+    response = chair.get(url)
+    page = text(response)
+    assert response.status_code == 200 and 'id="confirm-issue"' in page and "Chưa thể ban hành" not in page
+    assert '<th class="text-end" id="confirm-total">1</th>' in page
+    assert '<th class="text-end" id="confirm-tasks">2</th>' in page  # one implementation item per act
+    decision.refresh_from_db()
+    assert decision.status == ApprovalStatus.DRAFT  # GET changes nothing
+
+    assert login(world.leader_a).get(url).status_code == 403  # sees it, may not issue it
+    assert login(world.outsider).get(url).status_code == 404
+    chair = login(world.chair_p)
+    chair.post(url)
+    decision.refresh_from_db()
+    assert decision.status == ApprovalStatus.ISSUED
+    assert chair.get(url).status_code == 302  # already issued: back to the decision
 
 
 def test_implementation_update(world, review, login):
