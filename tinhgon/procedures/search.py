@@ -149,19 +149,22 @@ def search_plan(queryset: QuerySet, q: str | None) -> Iterator[Stage]:
         yield Stage(queryset.none(), MODE_FUZZY, final=True)
 
 
-def search_entries(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
-    """Filter and rank `queryset` (SearchEntry) by the user query `q`: the first stage of `search_plan` that finds
-    something (one EXISTS query per stage tried), or the last one.
-
-    Returns the queryset and the mode: MODE_EXACT when every word was found (or `q` is empty: the queryset comes
-    back unchanged), MODE_FUZZY for the approximate stages (possibly empty). The result stays lazy; its ordering is
-    by names (rank, length, pk), as `core.queries.summarise` needs. A caller that reads each stage anyway (the
-    portal: count and page in one query) can iterate `search_plan` itself and save the EXISTS.
-    """
+def search_stage(queryset: QuerySet, q: str | None) -> Stage:
+    """The first stage of `search_plan` that finds something (one EXISTS query per stage tried), or the last one.
+    Its entries stay lazy, ordered by names (rank, length, pk) as `core.queries.summarise` needs. A caller that
+    reads each stage anyway (the portal: count and page in one query) can iterate `search_plan` itself and save
+    the EXISTS."""
     for stage in search_plan(queryset, q):
         if stage.final or stage.entries.exists():
-            return stage.entries, stage.mode
+            return stage
     raise AssertionError("search_plan always ends with a final stage")  # pragma: no cover
+
+
+def search_entries(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
+    """`search_stage`'s entries and mode: MODE_EXACT when every word was found (or `q` is empty: the queryset
+    comes back unchanged), MODE_FUZZY for the approximate stages (possibly empty)."""
+    stage = search_stage(queryset, q)
+    return stage.entries, stage.mode
 
 
 def _exact_stage(queryset, words):
@@ -280,6 +283,7 @@ class TrigramSample:
         texts = list(texts)
         self.counts = Counter(gram for text in texts for gram in set(trigrams(text.split())))
         self.words = Counter(word for text in texts for word in set(text.split()))  # sampled entries per word
+        self._vocabulary = " ".join(self.words)  # one string to test "some sampled word contains w" in one `in`
         self._by_gram: dict[str, set[str]] = {}  # padded trigram -> sampled words having it
         for word in self.words:
             for gram in padded_trigrams(word):
@@ -297,10 +301,9 @@ class TrigramSample:
         similar to it (`similarity`, at least CORRECTION_MIN_SIMILARITY; ties: the more common word, then the
         first alphabetically). None when no word needed a correction or none was found. A word of the registry
         that the sample missed (a rare one) is left for the typo-tolerant stage."""
-        known = " ".join(self.words)
         result, changed = [], False
         for word in words:
-            if len(word) < 3 or word in known:
+            if len(word) < 3 or word in self._vocabulary:
                 result.append(word)
                 continue
             best = self._closest(word)

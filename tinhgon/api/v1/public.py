@@ -4,6 +4,8 @@ Same visibility as the portal pages (`ProcedureVersion.objects.published()`): no
 a guessed code. Field names follow the registry API (`/api/v1/procedures/`).
 """
 
+from urllib.parse import quote
+
 from django.shortcuts import get_object_or_404
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -13,7 +15,7 @@ from rest_framework.permissions import AllowAny
 from tinhgon.api.pagination import OnePassPagination
 from tinhgon.portal.queries import PAGE_ROWS, filter_entries, public_entries, public_versions
 from tinhgon.procedures.models import DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
-from tinhgon.procedures.search import search_entries
+from tinhgon.procedures.search import search_stage
 
 
 class PublicStepSerializer(serializers.ModelSerializer):
@@ -109,6 +111,23 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
         summary="Thủ tục đang có hiệu lực (công khai)",
         parameters=[
             OpenApiParameter("q", str, description="Từ khóa, có dấu hoặc không dấu; chấp nhận lỗi gõ nhỏ."),
+            OpenApiParameter(
+                "X-Search-Mode",
+                str,
+                location=OpenApiParameter.HEADER,
+                response=True,
+                enum=["exact", "fuzzy"],
+                description="Có khi tìm theo `q`: `exact` (chứa mọi từ) hoặc `fuzzy` (không có kết quả chính xác; "
+                "kết quả gần đúng).",
+            ),
+            OpenApiParameter(
+                "X-Search-Corrected",
+                str,
+                location=OpenApiParameter.HEADER,
+                response=True,
+                description="Có khi từ khóa có từ không tồn tại và đã được sửa: các từ đã tìm thay vào (không dấu, "
+                "mã hóa phần trăm), ví dụ `khen thuong` cho `q=khen thuog`.",
+            ),
             OpenApiParameter("owner", str, description="Mã cơ quan; gồm cả các đơn vị trực thuộc."),
             OpenApiParameter("group", str, enum=["A", "B"]),
             OpenApiParameter("field", str, description="Mã hoặc tên lĩnh vực."),
@@ -130,8 +149,12 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        if self.search_mode:
-            response["X-Search-Mode"] = self.search_mode  # "fuzzy": no exact match, approximate results
+        if self.search_stage:
+            response["X-Search-Mode"] = self.search_stage.mode  # "fuzzy": no exact match, approximate results
+            if (
+                self.search_stage.corrected
+            ):  # the words searched instead (folded; percent-encoded, as headers are ASCII)
+                response["X-Search-Corrected"] = quote(self.search_stage.corrected, safe=" ")
         return response
 
     def get_serializer_class(self):
@@ -151,12 +174,12 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
             level=params.get("level", ""),
         )
         if params.get("q", "").strip():
-            entries, self.search_mode = search_entries(entries, params["q"])
-            return entries
+            self.search_stage = search_stage(entries, params["q"])
+            return self.search_stage.entries
         return entries.order_by("version__procedure__code")
 
     page_rows = PAGE_ROWS
-    search_mode = None
+    search_stage = None
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), procedure__code=self.kwargs["code"])

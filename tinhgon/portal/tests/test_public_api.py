@@ -276,8 +276,10 @@ def test_a_small_typo_returns_approximate_results_flagged_fuzzy(anonymous, catal
 
     approximate = anonymous.get(URL, {"q": "khen thuog"})
     assert approximate.status_code == 200 and approximate["X-Search-Mode"] == "fuzzy"
+    assert approximate["X-Search-Corrected"] == "khen thuong"  # searched instead
     names = [row["name"] for row in approximate.json()["results"]]
     assert names[0] == NAMES["reward"] and NAMES["water"] not in names
+    assert "X-Search-Corrected" not in exact
 
 
 def test_browsing_without_a_query_has_no_search_mode(anonymous, catalogue):
