@@ -206,3 +206,33 @@ def comment_add(*, task: Task, author, text: str, assignment: Assignment | None 
     if not (text or "").strip():
         raise ValidationError({"text": "Ý kiến trống."})
     return Comment.objects.create(task=task, assignment=assignment, author=author, text=text.strip())
+
+
+def task_delete_problems(task: Task) -> list[str]:
+    """Why `task_delete` would refuse to delete this task (empty when it may be): a task that units have worked on,
+    discussed or that a lower plan implements is part of the record; only one entered by mistake is deleted."""
+    assignments = task.assignments.all()
+    problems = []
+    if assignments.exclude(progress=0, report="", completed_on=None).exists():
+        problems.append("Đơn vị đã báo cáo tiến độ hoặc kết quả thực hiện nhiệm vụ này.")
+    if Assignment.objects.filter(task=task, evidence__isnull=False).exists():
+        problems.append("Nhiệm vụ đã có minh chứng.")
+    if ExtensionRequest.objects.filter(assignment__task=task).exists():
+        problems.append("Nhiệm vụ đã có đề nghị gia hạn.")
+    if task.comments.exists():
+        problems.append("Nhiệm vụ đã có ý kiến trao đổi.")
+    plans = ", ".join(str(plan) for plan in task.implementing_plans.all())
+    if plans:
+        problems.append(f"Kế hoạch cấp dưới thực hiện nhiệm vụ này: {plans}.")
+    return problems
+
+
+@transaction.atomic
+def task_delete(*, task: Task) -> None:
+    """Delete a task entered by mistake, with its assignments (one audit entry each, under `plans.task.deleted`).
+    Refused, with the reasons, once anything was recorded on it (`task_delete_problems`)."""
+    problems = task_delete_problems(task)
+    if problems:
+        raise ValidationError(problems)
+    with audit.action("plans.task.deleted"):
+        task.delete()

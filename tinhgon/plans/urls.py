@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/them-nhiem-vu/", views.task_add, name="task-add"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task"),
     path("nhiem-vu/<int:pk>/sua/", views.task_edit, name="task-edit"),
+    path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task-delete"),
     path("gia-han/<int:pk>/", views.extension_decide, name="extension-decide"),
     path("phan-cong/<int:pk>/", views.assignment_detail, name="assignment"),
     path("cua-toi/", views.my_assignments, name="mine"),

@@ -341,6 +341,31 @@ def task_edit(request, pk):
 
 
 @login_required
+def task_delete(request, pk):
+    """GET: the task, what deleting it removes and what stops it; POST: delete it (a task entered by mistake)."""
+    task = _get_task(request, pk)
+    plan = task.plan
+    if not request.policy.allows("plans.manage", plan.issuer):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.task_delete(task=task)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("plans:task-delete", pk=pk)
+        messages.success(request, f"Đã xóa nhiệm vụ {task.code}: {task.title}.")
+        return redirect("plans:plan", pk=plan.pk)
+    context = {
+        "task": task,
+        "plan": plan,
+        "assignments": task.assignments.count(),
+        "problems": services.task_delete_problems(task),
+    }
+    return render(request, "plans/task_delete.html", context)
+
+
+@login_required
 def task_detail(request, pk):
     task = _get_task(request, pk)
     plan = task.plan

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 import pytest
 
+from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.tests.factories import OrganisationFactory
@@ -52,6 +53,7 @@ def test_nav_entry_and_every_page_for_the_leader(world, setup, login):
         reverse("plans:task-add", args=[plan.pk]),
         reverse("plans:task", args=[task.pk]),
         reverse("plans:task-edit", args=[task.pk]),
+        reverse("plans:task-delete", args=[task.pk]),
         reverse("plans:assignment", args=[mine.pk]),
         reverse("plans:mine"),
         reverse("plans:overdue"),
@@ -77,6 +79,7 @@ def test_outsider_gets_404(world, setup, login):
         reverse("plans:plan", args=[plan.pk]),
         reverse("plans:plan-edit", args=[plan.pk]),
         reverse("plans:task", args=[task.pk]),
+        reverse("plans:task-delete", args=[task.pk]),
         reverse("plans:assignment", args=[mine.pk]),
         reverse("plans:overdue") + "?org=P-A",
         reverse("plans:indicator", args=[indicator.pk]),
@@ -85,6 +88,7 @@ def test_outsider_gets_404(world, setup, login):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("plans:extension-decide", args=[extension.pk])).status_code == 404
     assert client.post(reverse("plans:assignment", args=[mine.pk]), {"section": "report"}).status_code == 404
+    assert client.post(reverse("plans:task-delete", args=[task.pk])).status_code == 404
     for url in [
         reverse("plans:plans"),
         reverse("plans:mine"),
@@ -104,6 +108,7 @@ def test_wrong_roles_are_refused(world, setup, login):
     assert officer.get(reverse("plans:task-add", args=[plan.pk])).status_code == 403
     assert officer.get(reverse("plans:plan-edit", args=[plan.pk])).status_code == 403
     assert officer.get(reverse("plans:task-edit", args=[task.pk])).status_code == 403
+    assert officer.post(reverse("plans:task-delete", args=[task.pk])).status_code == 403
     assert officer.post(reverse("plans:plans"), {"title": "x"}).status_code == 403
     assert officer.post(reverse("plans:plan", args=[plan.pk]), {}).status_code == 403
     assert officer.post(reverse("plans:extension-decide", args=[extension.pk]), {}).status_code == 403
@@ -216,6 +221,36 @@ def test_extension_requested_and_approved_through_the_pages(world, setup, login)
     extension.refresh_from_db()
     mine.refresh_from_db()
     assert extension.status == ExtensionStatus.APPROVED and mine.due_on == new_due
+
+
+def test_a_task_entered_by_mistake_is_deleted_after_confirmation(world, setup, login):
+    plan, task, _ = setup
+    client = login(world.leader_a)
+    url = reverse("plans:task-delete", args=[task.pk])
+    assert f'href="{url}"' in text(client.get(reverse("plans:task", args=[task.pk])))
+    page = text(client.get(url))
+    assert task.title in page and "2 lượt phân công" in page and 'id="confirm-delete"' in page
+    assert Plan.objects.get(pk=plan.pk).tasks.filter(pk=task.pk).exists()  # GET deletes nothing
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plans:plan", args=[plan.pk])
+    assert f"Đã xóa nhiệm vụ {task.code}" in text(response)
+    assert not plan.tasks.exists() and not Assignment.objects.filter(task_id=task.pk).exists()
+    assert AuditLogEntry.objects.filter(action="plans.task.deleted").count() >= 1
+
+
+def test_a_task_with_recorded_work_is_not_deleted(world, setup, login):
+    _, task, mine = setup
+    services.comment_add(task=task, author=world.officer_a1, text="Đề nghị hướng dẫn")
+    mine.progress = 40
+    mine.save()
+    client = login(world.leader_a)
+    url = reverse("plans:task-delete", args=[task.pk])
+    page = text(client.get(url))
+    assert "Không xóa được nhiệm vụ này" in page and 'id="confirm-delete"' not in page
+    assert "báo cáo tiến độ" in page and "ý kiến trao đổi" in page
+    response = client.post(url, follow=True)
+    assert "Nhiệm vụ đã có ý kiến trao đổi." in text(response)
+    assert Assignment.objects.filter(task=task).count() == 2
 
 
 def test_comments_on_a_task(world, setup, login):
