@@ -75,7 +75,7 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     # Plans, tasks and indicators (issue 5)
     "plans.view": ("Xem kế hoạch, nhiệm vụ, tiến độ và chỉ tiêu", EVERY_ROLE),
     "plans.manage": (
-        "Ban hành, sửa kế hoạch và nhiệm vụ; xem xét đề nghị gia hạn",
+        "Ban hành, sửa kế hoạch và nhiệm vụ, xóa nhiệm vụ nhập nhầm; xem xét đề nghị gia hạn",
         {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.UNIT_HEAD: UNIT, Role.ADMIN: SUBTREE},
     ),
     "plans.report": (

@@ -142,6 +142,20 @@ def test_tasks_are_set_by_managers_of_the_plan_issuer(api, world):
     assert "deadline" in api(world.focal_p).post(TASKS, early, format="json").json()
 
 
+def test_a_task_is_deleted_by_managers_until_work_is_recorded_on_it(api, world):
+    plan = plan_of(world)
+    task = task_for(plan, world.units["P-VP"], executing=[world.units["P-B"]], deadline=today() + timedelta(days=9))
+    url = f"{TASKS}{task.pk}/"
+    assert api(world.oversight).delete(url).status_code == 403  # wrong role
+    assert api(world.outsider).delete(url).status_code == 404
+    services.comment_add(task=task, author=world.focal_p, text="Giao nhầm đơn vị?")
+    refused = api(world.focal_p).delete(url)
+    assert refused.status_code == 400 and "Nhiệm vụ đã có ý kiến trao đổi." in str(refused.json())
+    task.comments.all().delete()
+    assert api(world.focal_p).delete(url).status_code == 204
+    assert not plan.tasks.exists() and not Assignment.objects.filter(task_id=task.pk).exists()
+
+
 def test_task_status_and_progress_follow_assignments_and_implementing_plans(api, world):
     plan = plan_of(world)
     late = task_for(plan, world.units["P-A"], code="1", deadline=today() - timedelta(days=1))

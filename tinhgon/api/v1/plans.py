@@ -388,10 +388,12 @@ class TaskViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """Tasks (nhiệm vụ) the user may see, with their status class and progress. Creating a task makes the
-    assignments of every unit involved (one per dated instance of a recurring task)."""
+    assignments of every unit involved (one per dated instance of a recurring task). Deleting one is for a task
+    entered by mistake: refused (400, with the reasons) once anything was recorded on it."""
 
     serializer_class = TaskSerializer
     queryset = Task.objects.none()
@@ -425,6 +427,10 @@ class TaskViewSet(
         )
         task = _tasks_with_parts(Task.objects.filter(pk=task.pk)).get()
         return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        self.require("plans.manage", instance.plan.issuer)
+        _service(services.task_delete, task=instance)
 
 
 # Assignments ------------------------------------------------------------------------------------------------------
