@@ -192,7 +192,7 @@ def test_a_typo_shows_approximate_results_with_a_notice(client, publish_many):
     response = client.get("/cong-khai/?q=khen+thuog")  # corrected: the words searched are named and marked
     page = text(response)
     assert "Không tìm thấy thủ tục nào chứa đúng “khen thuog”; kết quả cho “<strong>khen thuong</strong>”" in page
-    assert "<mark>khen thưởng</mark>" in page
+    assert "<mark>khen thưởng</mark>" in page and "thủ tục cho “khen thuong”" in page
     assert result_names(response) == ["Thủ tục đề nghị khen thưởng đột xuất"]
     response = client.get("/cong-khai/?q=khen+thuong+nuoc")  # known words, never together: trigram matching
     assert "Không tìm thấy kết quả khớp chính xác; các kết quả gần đúng:" in text(response)
