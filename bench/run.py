@@ -412,8 +412,9 @@ def measure(name: str, label: str, fn, *, repeat: int, warmup: int = 3) -> Resul
 
 @contextmanager
 def without_audit_snapshot():
-    """Diagnostic only, in this process: load models with Django's plain from_db, without the snapshot that
-    AuditedModel.from_db takes of every loaded row."""
+    """Diagnostic only, in this process: load models with Django's plain from_db, without what AuditedModel.from_db
+    keeps of every loaded row for its audit snapshot (the loaded values; the snapshot itself is only worked out
+    when something reads it, a save or a delete)."""
     from django.db import models
 
     from tinhgon.audit.models import AuditedModel
@@ -539,7 +540,7 @@ def run(args, vendor: str) -> int:
         results.append(
             measure(
                 "subtree_today_no_snapshot",
-                "  same, model instances without the audit snapshot",
+                "  same, Django's plain from_db",
                 subtree_today,
                 repeat=r,
             )
@@ -548,7 +549,7 @@ def run(args, vendor: str) -> int:
     results.append(
         measure(
             "audit_snapshot_3500",
-            "  audit_values() of 3,500 loaded units (from_db)",
+            "  audit_values() of 3,500 units (paid on save)",
             lambda: [u.audit_values() for u in loaded],
             repeat=r,
         )

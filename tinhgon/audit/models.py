@@ -117,9 +117,37 @@ class AuditedModel(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
+        """Keep the loaded values for the audit snapshot, which is only worked out if something reads it (a save,
+        a delete): a page listing 3,500 units spent 12 ms on snapshots nobody read. Values that can change in
+        place (JSON lists and dicts) or that a descriptor changes (files) are snapshotted at once."""
         instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = instance.audit_values()
+        special = cls._audit_special_attnames()
+        eager = {name: _plain(getattr(instance, name)) for name in special if name in field_names} if special else {}
+        instance._audit_loaded = (field_names, values, eager)
         return instance
+
+    @property
+    def _audit_snapshot(self) -> dict[str, Any]:
+        """The audited values as loaded from the database (or as last saved): what audit_changes() compares with.
+        AttributeError for an object neither loaded nor saved, so that getattr(obj, "_audit_snapshot", {}) works."""
+        state = self.__dict__
+        snapshot = state.get("_audit_snapshot_value")
+        if snapshot is None:
+            if "_audit_loaded" not in state:
+                raise AttributeError("_audit_snapshot")
+            field_names, values, eager = state["_audit_loaded"]
+            audited = self._audited_attname_set()
+            snapshot = {
+                name: eager[name] if name in eager else _plain(value)
+                for name, value in zip(field_names, values, strict=True)
+                if name in audited
+            }
+            state["_audit_snapshot_value"] = snapshot
+        return snapshot
+
+    @_audit_snapshot.setter
+    def _audit_snapshot(self, snapshot: dict[str, Any]) -> None:
+        self.__dict__["_audit_snapshot_value"] = snapshot
 
     def audit_values(self) -> dict[str, Any]:
         loaded = self.__dict__
@@ -136,6 +164,27 @@ class AuditedModel(models.Model):
                 if field.attname not in cls.audit_exclude and not field.primary_key
             )
             cls._audited_attnames_cache = names
+        return names
+
+    @classmethod
+    def _audited_attname_set(cls) -> frozenset[str]:
+        names = cls.__dict__.get("_audited_attname_set_cache")
+        if names is None:
+            names = cls._audited_attname_set_cache = frozenset(cls._audited_attnames())
+        return names
+
+    @classmethod
+    def _audit_special_attnames(cls) -> tuple[str, ...]:
+        """Audited attributes whose loaded value must be snapshotted at once: JSON (mutable in place) and files
+        (the descriptor turns the stored name into a FieldFile, which _plain reads differently)."""
+        names = cls.__dict__.get("_audit_special_cache")
+        if names is None:
+            audited = cls._audited_attname_set()
+            names = cls._audit_special_cache = tuple(
+                field.attname
+                for field in cls._meta.concrete_fields
+                if field.attname in audited and isinstance(field, models.JSONField | models.FileField)
+            )
         return names
 
     def audit_changes(self, created: bool) -> dict[str, list]:

@@ -92,3 +92,34 @@ def test_plain_fast_paths_write_what_the_json_encoder_writes():
         assert _plain(value) == json.loads(json.dumps(value, cls=DjangoJSONEncoder)), value
     assert _plain(datetime(2026, 1, 5, 8, 30, tzinfo=UTC)) == "2026-01-05T08:30:00Z"  # not a date: the encoder's
     assert _plain([date(2026, 1, 5)]) == ["2026-01-05"]
+
+
+def test_the_snapshot_of_a_loaded_object_is_taken_only_when_read_and_equals_its_values(world):
+    from tinhgon.procedures.models import ProcedureForm, ProcedureVersion
+    from tinhgon.procedures.tests.factories import complete_components, make_procedure
+
+    procedure = make_procedure(world.units["P-A"], components=complete_components("Thủ tục thử ảnh chụp nhật ký"))
+    draft = procedure.latest_version()
+    ProcedureForm.objects.create(version=draft, name="Mẫu không có tệp", file="")  # an empty file: None when read
+    version = ProcedureVersion.objects.get(pk=draft.pk)
+    assert "_audit_snapshot_value" not in version.__dict__  # loading alone computes nothing
+    assert version._audit_snapshot == version.audit_values()  # dates, decimals, JSON: as the eager snapshot was
+    form = ProcedureForm.objects.get(version=draft)
+    assert form._audit_snapshot == form.audit_values() and form._audit_snapshot["file"] is None
+
+    channels = list(version.channels)
+    version.channels.append("post" if "post" not in channels else "online")  # changed in place, not reassigned
+    with audit.acting(user=world.admin):
+        version.save()
+    entry = AuditLogEntry.objects.for_object(version).latest("id")
+    assert entry.changes["channels"][0] == channels  # the loaded list, not the mutated one
+    form.name = "Mẫu đổi tên"
+    form.save()
+    assert AuditLogEntry.objects.for_object(form).latest("id").changes == {"name": ["Mẫu không có tệp", "Mẫu đổi tên"]}
+
+
+def test_a_new_object_has_no_snapshot_until_saved(world):
+    unit = OrganisationFactory.build(code="CHUA-LUU", parent=world.units["P"])
+    assert getattr(unit, "_audit_snapshot", {}) == {}
+    unit.save()
+    assert unit._audit_snapshot == unit.audit_values()
