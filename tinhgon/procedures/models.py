@@ -201,9 +201,11 @@ class ProcedureVersion(AuditedModel):
         return self.status in EDITABLE
 
     def save(self, *args, **kwargs):
+        was_published = getattr(self, "_audit_snapshot", {}).get("status") == Status.PUBLISHED
         self.prepare_save()
         super().save(*args, **kwargs)
-        SearchEntry.objects.using(self._state.db).sync([self.pk])
+        if was_published or self.status == Status.PUBLISHED:  # only a published version ever has a search entry
+            SearchEntry.objects.using(self._state.db).sync([self.pk])
 
     def prepare_save(self) -> None:
         """The derived columns save() writes: bulk paths (bulk_create does not call save()) call this themselves."""
@@ -264,18 +266,18 @@ class SearchEntryQuerySet(models.QuerySet):
         self.all().delete()
         public = ProcedureVersion.objects.using(self.db).order_by("pk")
         batch, written = [], 0
-        for entry in self._derived(public, iterator=True):
+        for entry in self._derived(public):
             batch.append(entry)
             if len(batch) == 2000:
                 written += len(self.bulk_create(batch))
                 batch = []
         return written + len(self.bulk_create(batch))
 
-    def _derived(self, versions, iterator=False):
+    def _derived(self, versions):
         rows = versions.filter(is_public=True).values_list(
             "pk", "search_text", "field_id", "group", "level", "procedure__owner_id"
         )
-        for pk, text, field_id, group, level, owner_id in rows.iterator(2000) if iterator else rows:
+        for pk, text, field_id, group, level, owner_id in rows.iterator(2000):
             yield SearchEntry(
                 version_id=pk,
                 search_text=text,

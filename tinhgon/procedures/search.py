@@ -160,13 +160,6 @@ def search_stage(queryset: QuerySet, q: str | None) -> Stage:
     raise AssertionError("search_plan always ends with a final stage")  # pragma: no cover
 
 
-def search_entries(queryset: QuerySet, q: str | None) -> tuple[QuerySet, str]:
-    """`search_stage`'s entries and mode: MODE_EXACT when every word was found (or `q` is empty: the queryset
-    comes back unchanged), MODE_FUZZY for the approximate stages (possibly empty)."""
-    stage = search_stage(queryset, q)
-    return stage.entries, stage.mode
-
-
 def _exact_stage(queryset, words):
     vendor = connections[queryset.db].vendor
     if vendor == "sqlite":

@@ -17,8 +17,8 @@ from tinhgon.procedures.search import (
     highlight,
     query_words,
     repair_sqlite_fts,
-    search_entries,
     search_plan,
+    search_stage,
     trigram_sample,
     trigrams,
 )
@@ -48,8 +48,8 @@ def names(entries):
 
 
 def run(q):
-    entries, mode = search_entries(public_entries(), q)
-    return names(entries), mode
+    stage = search_stage(public_entries(), q)
+    return names(stage.entries), stage.mode
 
 
 def test_query_words_are_folded_distinct_and_bounded():
@@ -117,8 +117,8 @@ def test_fts_syntax_in_a_query_is_taken_literally(catalogue, query):
 
 def test_empty_query_returns_the_queryset_unchanged(catalogue):
     base = public_entries().order_by("search_text")
-    entries, mode = search_entries(base, "   ")
-    assert entries is base and mode == MODE_EXACT
+    stage = search_stage(base, "   ")
+    assert stage.entries is base and stage.mode == MODE_EXACT
 
 
 def test_the_exact_phrase_ranks_above_shared_words(world, publish_many):
@@ -146,8 +146,8 @@ def test_search_only_narrows_the_given_queryset(world, catalogue, hidden):
     found, _ = run("bao mt")  # typo path too
     assert found == ["Thủ tục kiểm tra bảo mật công khai"]
     elsewhere = filter_entries(public_entries(), owner="P-B")
-    assert names(search_entries(elsewhere, "bao mat")[0]) == []
-    assert names(search_entries(elsewhere, "bao mt")[0]) == []
+    assert names(search_stage(elsewhere, "bao mat").entries) == []
+    assert names(search_stage(elsewhere, "bao mt").entries) == []
 
 
 def entry_rows():
@@ -191,7 +191,7 @@ def test_entries_follow_saves_templates_and_reassignment(world, publish_many):
     assert entry_rows() == derived_rows()
 
     SearchEntry.objects.filter(pk=version.pk).update(search_text="ten moi qua update")  # the FTS5 trigger too
-    assert search_entries(public_entries(), "qua update")[0].get().pk == version.pk
+    assert search_stage(public_entries(), "qua update").entries.get().pk == version.pk
     SearchEntry.objects.filter(pk=version.pk).delete()
     assert run("qua update")[0] == []
 
@@ -236,7 +236,7 @@ def test_postgresql_trigram_indexes_and_threshold(db):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigram index")
 def test_postgresql_search_takes_only_the_rarest_word_to_the_index(world, publish_many):
     publish_many([f"Thủ tục khen thưởng số {n}" for n in range(3)] + ["Thủ tục đăng ký số 9"])
-    entries, _ = search_entries(public_entries(), "thu tuc khen")
+    entries = search_stage(public_entries(), "thu tuc khen").entries
     sql, params = entries.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of test rows would be read sequentially
@@ -320,7 +320,7 @@ def test_the_database_refuses_a_public_version_that_is_not_published(world):
 def test_sqlite_search_starts_from_the_full_text_candidates(catalogue, field_code):
     """The portal's search must walk the FTS5 rowids and look each entry up by key, not scan the entries (see the
     docstring of procedures.search)."""
-    entries, _ = search_entries(filter_entries(public_entries(), field=field_code, owner="P"), "khen thuong")
+    entries = search_stage(filter_entries(public_entries(), field=field_code, owner="P"), "khen thuong").entries
     sql, params = entries.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
