@@ -32,7 +32,9 @@ def work(world):
     in 30 days (outside the 7-day window)."""
     day = today()
     u = world.units
-    plan = f.plan(u["P"], title="Kế hoạch cải cách TTHC", period_start=day - timedelta(days=90))
+    plan = f.plan(
+        u["P"], title="Kế hoạch cải cách TTHC", period_start=day - timedelta(days=90), period_end=day + timedelta(days=90)
+    )
     soon = f.task(plan, u["P-A"], code="1", title="Rà soát quy trình nội bộ", deadline=day + timedelta(days=3))
     late = f.task(plan, u["P-A-1"], code="2", title="Số hóa hồ sơ lưu trữ", deadline=day - timedelta(days=5))
     done = f.task(plan, u["P-A-1"], code="3", title="Niêm yết thủ tục", deadline=day - timedelta(days=2))

@@ -1,7 +1,7 @@
 """The /ke-hoach/ pages: permissions (right role, outsider 404, wrong role 403), the report round trip, stale saves,
 extensions through the pages, the overdue and plan pages in a constant number of queries, indicators, scorecards."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,9 +31,11 @@ def text(response) -> str:
 
 @pytest.fixture
 def setup(world):
-    """A department plan (P-A) with task 1 led by P-A, executed by P-A-1, due in 30 days."""
+    """A department plan (P-A) of this year with task 1 led by P-A, executed by P-A-1, due in 30 days (the plan
+    runs 60 days past the deadline, so that the fixture holds in December too)."""
     year = today().year
-    plan = f.plan(world.units["P-A"], title="Kế hoạch CCHC của Sở A", year=year, number="5/KH-SA")
+    end = max(date(year, 12, 31), today() + timedelta(days=90))
+    plan = f.plan(world.units["P-A"], title="Kế hoạch CCHC của Sở A", year=year, number="5/KH-SA", period_end=end)
     task = f.task(plan, world.units["P-A"], executing=[world.units["P-A-1"]], deadline=today() + timedelta(days=30))
     mine = task.assignments.get(organisation=world.units["P-A-1"])
     return plan, task, mine
