@@ -1,11 +1,36 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
 from tinhgon.audit.models import AuditedModel
 
 
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """People with a role in a unit the user may see people of, and accounts created there that have no role
+        yet (an administrator of another province sees neither)."""
+        if policy.is_superuser:
+            return self
+        scope = policy.organisations("users.view")
+        holders = Membership.objects.filter(organisation__in=scope).values("user_id")
+        return self.filter(models.Q(pk__in=holders) | models.Q(created_in__in=scope))
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AuditedModel, AbstractUser):
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    created_in = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="tạo bởi đơn vị",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Đơn vị của người quản trị đã tạo tài khoản: tài khoản chưa có vai trò chỉ hiện với đơn vị này.",
+    )
 
     audit_exclude = frozenset({"password", "last_login"})
 
@@ -25,6 +50,10 @@ class User(AuditedModel, AbstractUser):
     def memberships_in_force(self):
         return self.memberships.filter(is_active=True).select_related("organisation").order_by("id")
 
+    def permits(self, policy, action: str) -> bool:
+        units = [m.organisation for m in self.memberships.select_related("organisation")]
+        return any(policy.allows(action, unit) for unit in [*units, self.created_in] if unit is not None)
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Chuyên viên"
@@ -38,6 +67,9 @@ class Role(models.TextChoices):
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def visible_to(self, policy):
+        return self.filter(organisation__in=policy.organisations("memberships.view"))
 
 
 class Membership(AuditedModel):
@@ -71,3 +103,6 @@ class Membership(AuditedModel):
 
     def audit_scope_organisation_id(self):
         return self.organisation_id
+
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.organisation)

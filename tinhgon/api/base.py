@@ -1,16 +1,63 @@
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, PermissionDenied
 
-from tinhgon.accounts.permissions import Policy, pick_acting
+from tinhgon.accounts.permissions import Policy, get_visible, pick_acting
 
 ACTING_HEADER = "HTTP_X_ACTING_ORG"
+# An If-Match value as GET answered it in ETag: the row_version in quotes, weak or strong.
+ETAG = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
+# Primary keys in API paths: digits that fit a bigint, so that no lookup reaches the database with a value it
+# cannot hold (SQLite raises OverflowError on 20 digits).
+ID_PATTERN = "[0-9]{1,18}"
+
+
+CONFLICT = OpenApiResponse(
+    response=inline_serializer(
+        "Conflict",
+        {
+            "detail": serializers.CharField(),
+            "row_version": serializers.IntegerField(required=False, help_text="Phiên bản đang lưu"),
+            "changes": inline_serializer(
+                "ConflictChange",
+                {
+                    "at": serializers.DateTimeField(),
+                    "by": serializers.CharField(),
+                    "action": serializers.CharField(),
+                    "fields": serializers.ListField(child=serializers.CharField()),
+                },
+                many=True,
+                required=False,
+            ),
+        },
+    ),
+    description="Xung đột: bản gửi lên dựa trên phiên bản cũ (kèm những thay đổi đã có từ đó), hoặc trạng thái đã "
+    "thay đổi (ví dụ bấm hai lần).",
+)
+PRECONDITION_REQUIRED = OpenApiResponse(description="Thiếu phiên bản đã đọc (row_version hoặc If-Match).")
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "Cần gửi kèm phiên bản bạn đã đọc (trường row_version trong nội dung, hoặc tiêu đề If-Match với ETag nhận "
+        "được khi đọc) để không ghi đè thay đổi của người khác."
+    )
+    default_code = "precondition_required"
 
 
 class PolicyMixin:
     """Gives API views `self.policy`: all of the token holder's memberships, or only the one whose organisation
-    code is sent in `X-Acting-Org`. Also records the acting membership for the audit trail."""
+    code is sent in `X-Acting-Org`. Also records the acting membership for the audit trail.
+
+    Viewsets build `get_queryset()` on the model's `visible_to(self.policy)`, so that a list shows and a detail
+    finds exactly what the web pages do; `get_object()` goes through accounts.permissions.get_visible."""
+
+    lookup_value_regex = ID_PATTERN
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -25,14 +72,40 @@ class PolicyMixin:
         request._request.acting_membership = pick_acting(memberships)
         self.policy = Policy(user=user, memberships=memberships)
 
+    def get_object(self, action: str | None = None):
+        """The object named in the URL among those the user may see (404), and with `action`, allowed (403)."""
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = get_visible(self.policy, self.get_queryset(), action=action, **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, obj)
+        return obj
+
     def require(self, action: str, organisation) -> None:
-        """404 when the object is outside what the user may see at all, 403 when it is visible but not changeable."""
+        """403 unless `action` is allowed on `organisation` (for what does not exist yet: a new record's owner)."""
         if not self.policy.allows(action, organisation):
             raise PermissionDenied()
 
-    def require_visible(self, view_action: str, organisation) -> None:
-        if not self.policy.allows(view_action, organisation):
-            raise NotFound()
+    def started_from(self) -> int:
+        """The row_version an update was based on: `row_version` in the body, else the ETag sent in If-Match.
+        Without either the update is refused (428): an API client must not overwrite a change it has not seen."""
+        data = self.request.data
+        version = data.get("row_version") if isinstance(data, dict) else None
+        if version is None:
+            match = ETAG.match(self.request.headers.get("If-Match", ""))
+            version = match and match.group(1)
+        if version is None:
+            raise PreconditionRequired()
+        try:
+            return int(version)
+        except (TypeError, ValueError):
+            raise serializers.ValidationError({"row_version": "Phiên bản phải là một số nguyên."}) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Every answer carrying one record's row_version carries it as its ETag too, for If-Match."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if 200 <= response.status_code < 300 and isinstance(data, dict) and isinstance(data.get("row_version"), int):
+            response["ETag"] = f'"{data["row_version"]}"'
+        return response
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:

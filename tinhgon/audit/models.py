@@ -21,9 +21,20 @@ class AuditLogEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
-    def visible_to(self, organisations):
-        """Entries about, or made on behalf of, the given organisations (a queryset of units)."""
-        return self.filter(models.Q(scope_organisation__in=organisations) | models.Q(organisation__in=organisations))
+    def since_version(self, obj, version: int):
+        """The entries about `obj` written after it reached row_version `version`, oldest first."""
+        return self.for_object(obj).filter(object_version__gt=version).order_by("created_at", "id")
+
+    def visible_to(self, policy):
+        """Entries about objects of the units the user may audit; entries about nothing of any unit (a login, a
+        setting) when made on behalf of one of those units. An entry about another root's object is not shown
+        even when someone of ours made it."""
+        if policy.is_superuser:
+            return self
+        units = policy.organisations("audit.view")
+        about_ours = models.Q(scope_organisation__in=units)
+        ours_about_nothing = models.Q(scope_organisation__isnull=True, organisation__in=units)
+        return self.filter(about_ours | ours_about_nothing)
 
 
 class AuditLogEntry(models.Model):
@@ -61,6 +72,9 @@ class AuditLogEntry(models.Model):
         related_name="+",
     )
     changes = models.JSONField("thay đổi", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The object's row_version after the change (for versioned objects): a client refused for editing from an older
+    # version is shown the entries written since the version it had.
+    object_version = models.PositiveIntegerField("phiên bản của đối tượng", null=True, blank=True)
     ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
 
     objects = AuditLogEntryQuerySet.as_manager()

@@ -44,6 +44,7 @@ def _entry(obj, actor: Actor, action: str, content_type: ContentType, changes: d
         object_repr=str(obj)[:300],
         scope_organisation_id=scope,
         changes=changes or {},
+        object_version=getattr(obj, "row_version", None),
         ip_address=actor.ip,
     )
 

@@ -12,9 +12,7 @@ def entries(request):
     policy = request.policy
     if not policy.can_anywhere("audit.view"):
         raise PermissionDenied
-    entries = AuditLogEntry.objects.select_related("actor", "organisation", "content_type")
-    if not policy.is_superuser:
-        entries = entries.visible_to(policy.organisations("audit.view"))
+    entries = AuditLogEntry.objects.visible_to(policy).select_related("actor", "organisation", "content_type")
     form = AuditFilterForm(request.GET or None)
     if form.is_valid():
         entries = form.filter(entries)

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures import workflow
 from tinhgon.procedures.constants import Change
 from tinhgon.procedures.models import Field, Procedure, PublicationDecision
 from tinhgon.procedures.services import (
@@ -608,8 +607,8 @@ def _adopt(templates) -> list[Procedure]:
 
 def _check(procedure) -> None:
     version = procedure.latest_version()
-    workflow.version_submit(version)
-    workflow.version_check(version)
+    version.submit()
+    version.control()
 
 
 def _decision(number, signed, effective, procedures_by_change, **extra) -> PublicationDecision:
@@ -704,5 +703,5 @@ def _remaining_statuses(created, adopted) -> None:
     for procedure in [created[2], *adopted[3:5]]:
         _check(procedure)
     for procedure in [created[0], created[1], *adopted[5:7]]:
-        workflow.version_submit(procedure.latest_version())
-    workflow.version_return(created[0].latest_version(), "Đề nghị bổ sung căn cứ pháp lý và thời hạn từng bước.")
+        procedure.latest_version().submit()
+    created[0].latest_version().send_back("Đề nghị bổ sung căn cứ pháp lý và thời hạn từng bước.")

@@ -11,7 +11,6 @@ from tinhgon.accounts.models import User
 from tinhgon.audit import context as audit
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures import workflow
 from tinhgon.procedures.constants import Change, Channel
 from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
@@ -413,8 +412,8 @@ def _implement(decision) -> None:
     """Publish the draft version of one approved amendment; the receiver marks the proposal implemented."""
     review = decision.reviews.select_related("proposal__draft_version").get(procedure__code=IMPLEMENTED)
     draft = review.proposal.draft_version
-    workflow.version_submit(draft)
-    workflow.version_check(draft)
+    draft.submit()
+    draft.control()
     publication = PublicationDecision.objects.create(
         number=PUBLICATION_NUMBER,
         issuer=decision.issuer,

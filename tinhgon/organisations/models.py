@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from tinhgon.audit.models import AuditedModel
 from tinhgon.core.dates import today
+from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
 
 
@@ -17,6 +18,10 @@ def valid_on(day: date, prefix: str = "") -> Q:
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Units the user may see: their own subtree, history included (accounts/permissions.py)."""
+        return self.filter(pk__in=policy.organisations("organisations.view").values("pk"))
+
     def as_of(self, day: date | None = None):
         return self.filter(valid_on(day or today()))
 
@@ -47,7 +52,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(every_word | Q(code__iexact=text.strip()))
 
 
-class Organisation(AuditedModel):
+class Organisation(Versioned, AuditedModel):
     """A unit of the state administration (Bộ, UBND tỉnh, Sở, phòng, xã...), valid for a period of time.
 
     The tree is recorded twice: `parent` is the current parent, for display and forms; `OrganisationLink` is the
@@ -88,7 +93,6 @@ class Organisation(AuditedModel):
         related_name="predecessors",
     )
     search_text = models.CharField(max_length=600, blank=True, editable=False)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_name = "unit"
     audit_exclude = frozenset({"search_text", "row_version"})
@@ -125,7 +129,6 @@ class Organisation(AuditedModel):
         """Keeps two derived structures in step with the row: the folded search column and, when the unit is new
         or its parent changed, the closure links (moved on `self.move_on`, default today)."""
         self.search_text = fold_vn(f"{self.name} {self.short_name} {self.code}")
-        self.row_version += 1
         creating = self._state.adding
         old_parent_id = getattr(self, "_audit_snapshot", {}).get("parent_id")
         super().save(*args, **kwargs)
@@ -136,6 +139,9 @@ class Organisation(AuditedModel):
 
     def audit_scope_organisation_id(self):
         return self.pk
+
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self)
 
     def _link_under(self, parent_id, day: date, *, new: bool = False) -> None:
         """Link this unit (and, on a move, its whole subtree) under `parent_id` from `day` on."""

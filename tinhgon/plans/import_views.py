@@ -11,12 +11,13 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tinhgon.core.forms import StyledForm
+from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.plans import excel_import
 from tinhgon.plans.models import Assignment, Plan
 from tinhgon.procedures.excel import MAX_UPLOAD_BYTES, UploadRefused, check_upload
-from tinhgon.procedures.import_views import XLSX_TYPE, _store, _stored
+from tinhgon.procedures.import_views import XLSX_TYPE
 
-PENDING_KEY = "plan_task_imports"  # session: {token: plan pk} of the files checked and waiting for confirmation
+PURPOSE = "plans.task_import"
 SHOWN_ROWS = 500
 PLAN_PAGE_NAMES = ("plans:plan", "plans:plan-detail")  # the plan's page, once the plans app mounts one
 
@@ -52,16 +53,6 @@ def _plan_url(plan: Plan) -> str:
     return reverse("plans:task-import", args=[plan.pk])
 
 
-def _forget(request, token: str) -> None:
-    pending = request.session.get(PENDING_KEY, {})
-    if token in pending:
-        del pending[token]
-        request.session[PENDING_KEY] = pending
-    path = _stored(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
 def _preview(request, plan, result, token=""):
     context = {
         "plan": plan,
@@ -87,13 +78,12 @@ def task_import(request, pk):
         except UploadRefused as refused:
             form.add_error("file", refused)
         else:
-            token = _store(upload)
-            result = excel_import.import_tasks(_stored(token), plan=plan, by=request.user, dry_run=True)
+            staged = StagedFile.stage(upload, user=request.user, purpose=PURPOSE, target=plan.pk)
+            result = excel_import.import_tasks(staged.path, plan=plan, by=request.user, dry_run=True)
             if not result.ok:
-                _forget(request, token)
+                staged.discard()
                 return _preview(request, plan, result)
-            request.session[PENDING_KEY] = {**request.session.get(PENDING_KEY, {}), token: plan.pk}
-            return _preview(request, plan, result, token)
+            return _preview(request, plan, result, staged.token)
     context = {"plan": plan, "plan_url": _plan_url(plan), "form": form, "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024}
     return render(request, "plans/task_import.html", context)
 
@@ -102,12 +92,14 @@ def task_import(request, pk):
 @login_required
 def task_import_confirm(request, pk):
     plan = _plan(request, pk)
-    token = request.POST.get("token", "")
-    path = _stored(token)
-    if path is None or request.session.get(PENDING_KEY, {}).get(token) != plan.pk:
-        raise Http404("Phiên nhập này không còn hiệu lực; hãy tải tệp lên lại.")
-    result = excel_import.import_tasks(path, plan=plan, by=request.user)
-    _forget(request, token)
+    staged = StagedFile.objects.claim(request.POST.get("token", ""), user=request.user, purpose=PURPOSE, target=plan.pk)
+    if staged is None:  # confirmed already (a double click, another tab), or abandoned for more than a day
+        messages.error(request, ALREADY_CLAIMED)
+        return redirect(_plan_url(plan))
+    try:
+        result = excel_import.import_tasks(staged.path, plan=plan, by=request.user)
+    finally:
+        staged.discard()
     if not result.ok:  # the plan or the units changed since the preview
         return _preview(request, plan, result)
     messages.success(request, f"Đã nhập bảng nhiệm vụ vào kế hoạch {plan}: {result.summary().removeprefix('Đã ')}")

@@ -5,34 +5,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tinhgon.accounts.permissions import get_visible
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, DecisionStatus, Status
 from tinhgon.procedures.forms import DecisionForm, DecisionItemForm
 from tinhgon.procedures.models import Procedure, ProcedureVersion, PublicationDecision
-from tinhgon.procedures.services import decision_add_item, decision_issue, decision_issue_problems
+from tinhgon.procedures.services import decision_add_item, decision_issue
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def visible_decisions(policy):
-    scope = policy.organisations("procedures.view")
-    return PublicationDecision.objects.filter(
-        Q(issuer__in=scope) | Q(items__version__procedure__owner__in=scope)
-    ).distinct()
-
-
-def _get_decision_for_user(request, pk, manage=False) -> PublicationDecision:
-    decision = get_object_or_404(PublicationDecision.objects.select_related("issuer"), pk=pk)
-    if not visible_decisions(request.policy).filter(pk=pk).exists():
-        raise Http404
-    if manage and not request.policy.allows("decisions.manage", decision.issuer):
-        raise PermissionDenied
-    return decision
+def _decision(request, pk, manage=False) -> PublicationDecision:
+    decisions = PublicationDecision.objects.select_related("issuer")
+    return get_visible(request.policy, decisions, action="decisions.manage" if manage else None, pk=pk)
 
 
 @login_required
@@ -40,7 +30,7 @@ def decision_list(request):
     if not request.policy.can_anywhere("procedures.view"):
         raise PermissionDenied
     decisions = (
-        visible_decisions(request.policy)
+        PublicationDecision.objects.visible_to(request.policy)
         .select_related("issuer")
         .annotate(**{f"n_{c}": Count("items", filter=Q(items__change=c)) for c in Change.values})
     )
@@ -69,7 +59,7 @@ def decision_create(request):
 
 @login_required
 def decision_edit(request, pk):
-    decision = _get_decision_for_user(request, pk, manage=True)
+    decision = _decision(request, pk, manage=True)
     if decision.status != DecisionStatus.DRAFT:
         messages.error(request, "Quyết định đã ban hành không sửa được.")
         return redirect("procedures:decision", pk=pk)
@@ -92,7 +82,7 @@ def _item_form(decision, data=None):
 
 @login_required
 def decision_detail(request, pk):
-    decision = _get_decision_for_user(request, pk)
+    decision = _decision(request, pk)
     can_manage = request.policy.allows("decisions.manage", decision.issuer)
     form = _item_form(decision, request.POST or None) if can_manage and decision.status == "draft" else None
     if request.method == "POST":
@@ -106,18 +96,26 @@ def decision_detail(request, pk):
             else:
                 messages.success(request, "Đã thêm thủ tục vào quyết định.")
                 return redirect("procedures:decision", pk=pk)
-    items = decision.items.select_related("version__procedure__owner", "version__field", "replaces").prefetch_related(
-        "ends__decision"
+    items = (
+        decision.items.visible_to(request.policy)
+        .select_related("version__procedure__owner", "version__field", "replaces")
+        .prefetch_related("ends__decision")
     )
-    context = {"decision": decision, "items": items, "form": form, "can_manage": can_manage}
+    context = {
+        "decision": decision,
+        "items": items,
+        "form": form,
+        "can_manage": can_manage,
+        "whole_visible": decision.whole_visible_to(request.policy),
+    }
     return render(request, "procedures/decision_detail.html", context)
 
 
 @require_POST
 @login_required
 def decision_item_remove(request, pk, item_pk):
-    decision = _get_decision_for_user(request, pk, manage=True)
-    item = get_object_or_404(decision.items, pk=item_pk)
+    decision = _decision(request, pk, manage=True)
+    item = get_object_or_404(decision.items.visible_to(request.policy), pk=item_pk)
     if decision.status != DecisionStatus.DRAFT:
         messages.error(request, "Quyết định đã ban hành không sửa được.")
     else:
@@ -139,7 +137,7 @@ CHANGE_EFFECTS = {
 @login_required
 def decision_issue_view(request, pk):
     """GET: what issuing will do, and the button that confirms it (issuing cannot be undone); POST: issue."""
-    decision = _get_decision_for_user(request, pk, manage=True)
+    decision = _decision(request, pk, manage=True)
     if request.method == "GET":
         if decision.status != DecisionStatus.DRAFT:
             messages.info(request, "Quyết định này đã ban hành.")
@@ -151,7 +149,7 @@ def decision_issue_view(request, pk):
             "changes": changes,
             "total": sum(counts.values()),
             "applies_now": decision.effective_on <= today(),
-            "problems": decision_issue_problems(decision),
+            "problems": decision.issue_problems(),
         }
         return render(request, "procedures/decision_issue.html", context)
     try:
@@ -171,7 +169,9 @@ def decision_issue_view(request, pk):
 def decision_docx(request, pk):
     from tinhgon.procedures.documents import decision_docx as build
 
-    decision = _get_decision_for_user(request, pk)
+    decision = _decision(request, pk)
+    if not decision.whole_visible_to(request.policy):
+        raise PermissionDenied
     response = HttpResponse(build(decision), content_type=DOCX)
     safe_number = decision.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="QD-{safe_number}.docx"'

@@ -1,29 +1,24 @@
 """Excel in and out of the registry: the import form, its preview and confirmation, the template download and the
 export of the (filtered) registry list. The work itself is in procedures/excel.py."""
 
-import time
-import uuid
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tinhgon.core.dates import today
 from tinhgon.core.forms import StyledForm
+from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.procedures import excel
 from tinhgon.procedures.forms import RegistryFilterForm
 from tinhgon.procedures.views import filter_registry, registry_versions
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PENDING_KEY = "procedure_imports"  # session: {token: owner pk} of the files checked and waiting for confirmation
-STALE_AFTER_SECONDS = 24 * 60 * 60
+PURPOSE = "procedures.import"
 SHOWN_ROWS = 500
 
 
@@ -58,45 +53,6 @@ def _posted_owner(request, owners):
     return owners.get(pk=value)
 
 
-def _imports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _store(upload) -> str:
-    """Keep a checked upload until it is confirmed: MEDIA_ROOT/imports/<uuid>.xlsx. Files left behind for more
-    than a day (an abandoned preview) are removed on the way."""
-    directory = _imports_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.glob("*.xlsx"):
-        if old.stat().st_mtime < time.time() - STALE_AFTER_SECONDS:
-            old.unlink(missing_ok=True)
-    token = str(uuid.uuid4())
-    with open(directory / f"{token}.xlsx", "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return token
-
-
-def _stored(token: str) -> Path | None:
-    try:
-        if str(uuid.UUID(token)) != token:
-            return None
-    except (ValueError, TypeError):
-        return None
-    path = _imports_dir() / f"{token}.xlsx"
-    return path if path.is_file() else None
-
-
-def _forget(request, token: str) -> None:
-    pending = request.session.get(PENDING_KEY, {})
-    if token in pending:
-        del pending[token]
-        request.session[PENDING_KEY] = pending
-    path = _stored(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
 def _preview(request, owner, result, token=""):
     context = {
         "owner": owner,
@@ -124,13 +80,12 @@ def import_upload(request):
         except excel.UploadRefused as refused:
             form.add_error("file", refused)
         else:
-            token = _store(upload)
-            result = excel.import_procedures(_stored(token), owner=owner, by=request.user, dry_run=True)
+            staged = StagedFile.stage(upload, user=request.user, purpose=PURPOSE, target=owner.pk)
+            result = excel.import_procedures(staged.path, owner=owner, by=request.user, dry_run=True)
             if not result.ok:
-                _forget(request, token)
+                staged.discard()
                 return _preview(request, owner, result)
-            request.session[PENDING_KEY] = {**request.session.get(PENDING_KEY, {}), token: owner.pk}
-            return _preview(request, owner, result, token)
+            return _preview(request, owner, result, staged.token)
     return render(request, "procedures/import.html", {"form": form, "max_mb": excel.MAX_UPLOAD_BYTES // 1024 // 1024})
 
 
@@ -139,12 +94,16 @@ def import_upload(request):
 def import_confirm(request):
     owners = _edit_owners(request)
     owner = _posted_owner(request, owners)
-    token = request.POST.get("token", "")
-    path = _stored(token)
-    if owner is None or path is None or request.session.get(PENDING_KEY, {}).get(token) != owner.pk:
-        raise Http404("Phiên nhập này không còn hiệu lực; hãy tải tệp lên lại.")
-    result = excel.import_procedures(path, owner=owner, by=request.user)
-    _forget(request, token)
+    staged = owner and StagedFile.objects.claim(
+        request.POST.get("token", ""), user=request.user, purpose=PURPOSE, target=owner.pk
+    )
+    if not staged:  # confirmed already (a double click, another tab), or abandoned for more than a day
+        messages.error(request, ALREADY_CLAIMED)
+        return redirect("procedures:import")
+    try:
+        result = excel.import_procedures(staged.path, owner=owner, by=request.user)
+    finally:
+        staged.discard()
     if not result.ok:  # the registry changed since the preview
         return _preview(request, owner, result)
     messages.success(request, f"Đã nhập tệp Excel cho {owner}: {result.summary().removeprefix('Đã ')}")

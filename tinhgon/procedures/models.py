@@ -1,13 +1,17 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.transitions import TransitionRefused, Transitions, transition
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
+from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
+from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import (
     EDITABLE,
     REQUIRED_COMPONENTS,
@@ -37,7 +41,14 @@ class Field(models.Model):
         return self.name
 
 
+VIEW = "procedures.view"
+
+
 class ProcedureQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Procedures of the units the user may see (drafts included): the registry's one visibility rule."""
+        return self.filter(owner__in=policy.organisations(VIEW))
+
     def owned_within(self, organisations):
         return self.filter(owner__in=organisations)
 
@@ -76,6 +87,9 @@ class Procedure(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.owner_id
 
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.owner)
+
     def save(self, *args, **kwargs):
         before = getattr(self, "_audit_snapshot", {})
         super().save(*args, **kwargs)
@@ -102,6 +116,9 @@ class Procedure(AuditedModel):
 
 
 class ProcedureVersionQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(procedure__owner__in=policy.organisations(VIEW))
+
     def latest(self):
         """The newest version of each procedure (the one being worked on, or the last published)."""
         newest = ProcedureVersion.objects.filter(procedure=models.OuterRef("procedure")).order_by("-number")
@@ -123,7 +140,7 @@ class ProcedureVersionQuerySet(models.QuerySet):
         )
 
 
-class ProcedureVersion(AuditedModel):
+class ProcedureVersion(Transitions, Versioned, AuditedModel):
     """One version of a procedure with every component of domain.md §3.1. A version stops being editable once it
     is submitted; a published version is immutable, and editing the procedure starts the draft of the next one."""
 
@@ -168,7 +185,6 @@ class ProcedureVersion(AuditedModel):
     # SQLite an index here would compete with the full-text candidates to drive the search (procedures/search.py).
     # The check constraint makes the dangerous mistake impossible: a version that is not published is never public.
     is_public = models.BooleanField("đang công khai", default=False, editable=False)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_name = "version"
     audit_exclude = frozenset({"search_text", "is_public", "row_version", "created_at", "updated_at"})
@@ -196,9 +212,67 @@ class ProcedureVersion(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.procedure.owner_id
 
+    def permits(self, policy, action: str) -> bool:
+        return self.procedure.permits(policy, action)
+
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    # Workflow (domain.md §4.1): the drafting unit submits, the focal point checks or sends back. ---------------
+
+    @transition(
+        source={Status.DRAFT, Status.RETURNED}, target=Status.SUBMITTED, permission="procedures.submit", label="trình"
+    )
+    def submit(self):
+        self.review_comment = ""
+
+    @transition(source={Status.SUBMITTED}, target=Status.CHECKED, permission="procedures.check", label="kiểm soát")
+    def control(self):
+        """Refused, listing them, while mandatory components are missing."""
+        missing = self.missing_components()
+        if missing:
+            raise ValidationError(
+                f"Chưa thể kiểm soát: còn thiếu {len(missing)} thành phần bắt buộc. Thiếu: " + "; ".join(missing)
+            )
+
+    @transition(
+        source={Status.SUBMITTED, Status.CHECKED},
+        target=Status.RETURNED,
+        permission="procedures.check",
+        label="trả lại",
+        verb="returned",
+    )
+    def send_back(self, comment: str):
+        if not (comment or "").strip():
+            raise ValidationError({"comment": "Cần ghi rõ lý do trả lại để người soạn thảo chỉnh sửa."})
+        self.review_comment = comment.strip()
+
+    # Publication: moves made by an issued decision (procedures.services.decision_issue / decision_apply). ------
+
+    @transition(source={Status.CHECKED}, target=Status.SCHEDULED, permission=None, label="công bố")
+    def schedule(self):
+        pass
+
+    @transition(source={Status.SCHEDULED}, target=Status.PUBLISHED, permission=None, label="áp dụng")
+    def publish(self, day: date):
+        self.effective_from = day
+
+    def _end(self, day: date) -> None:
+        self.effective_to = day - timedelta(days=1)
+
+    @transition(source={Status.PUBLISHED}, target=Status.AMENDED, permission=None, label="sửa đổi")
+    def end_amended(self, day: date):
+        """The version in force until `day`, when an amended version takes its place."""
+        self._end(day)
+
+    @transition(source={Status.PUBLISHED}, target=Status.REPLACED, permission=None, label="thay thế")
+    def end_replaced(self, day: date):
+        self._end(day)
+
+    @transition(source={Status.PUBLISHED, Status.SCHEDULED}, target=Status.ABOLISHED, permission=None, label="bãi bỏ")
+    def abolish(self, day: date):
+        self._end(day)
 
     def save(self, *args, **kwargs):
         was_published = getattr(self, "_audit_snapshot", {}).get("status") == Status.PUBLISHED
@@ -211,7 +285,6 @@ class ProcedureVersion(AuditedModel):
         """The derived columns save() writes: bulk paths (bulk_create does not call save()) call this themselves."""
         self.search_text = self.folded_text()
         self.is_public = self.status == Status.PUBLISHED and not self.procedure.is_template
-        self.row_version += 1
 
     def folded_text(self) -> str:
         """What the search matches: name, codes and field, folded (no diacritics, lower case)."""
@@ -457,10 +530,19 @@ def form_upload_path(instance, filename):
     return f"procedures/{instance.version.procedure_id}/v{instance.version.number}/{filename}"
 
 
+class ProcedureFormQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Forms of the versions in force are public, like the portal page that lists them; drafts' forms only to
+        whoever may see the procedure."""
+        return self.filter(Q(version__is_public=True) | Q(version__procedure__owner__in=policy.organisations(VIEW)))
+
+
 class ProcedureForm(VersionPart):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="forms")
     name = models.CharField("tên mẫu đơn, tờ khai", max_length=300)
     file = models.FileField("tệp", upload_to=form_upload_path, blank=True)
+
+    objects = ProcedureFormQuerySet.as_manager()
 
     class Meta(VersionPart.Meta):
         verbose_name = "mẫu đơn, tờ khai"
@@ -470,7 +552,15 @@ class ProcedureForm(VersionPart):
         return self.name
 
 
-class PublicationDecision(AuditedModel):
+class PublicationDecisionQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Decisions of the units the user may see, and decisions that contain their procedures."""
+        scope = policy.organisations(VIEW)
+        theirs = DecisionItem.objects.filter(version__procedure__owner__in=scope).values("decision_id")
+        return self.filter(Q(issuer__in=scope) | Q(pk__in=theirs))
+
+
+class PublicationDecision(Transitions, Versioned, AuditedModel):
     """Quyết định công bố: publishes, amends, replaces or abolishes procedures from its effective date."""
 
     number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 680/QĐ-UBND")
@@ -495,7 +585,9 @@ class PublicationDecision(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_name = "decision"
-    audit_exclude = frozenset({"created_at"})
+    audit_exclude = frozenset({"created_at", "row_version"})
+
+    objects = PublicationDecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quyết định công bố"
@@ -511,8 +603,69 @@ class PublicationDecision(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.issuer_id
 
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.issuer)
+
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+
+    def whole_visible_to(self, policy) -> bool:
+        """May the user read the whole decision, every procedure in it? Always once issued (it is public record);
+        for a draft, only over the issuer, whose scope holds every item: a unit that sees the draft because one of
+        its procedures is in it must not read the others' drafts in the Word file."""
+        return self.status != DecisionStatus.DRAFT or policy.allows(VIEW, self.issuer)
+
+    def issue_problems(self) -> list[str]:
+        """Why `issue` would refuse this draft now (empty when it may be issued): the confirmation page shows them
+        before the user tries."""
+        if self.status != DecisionStatus.DRAFT:
+            return ["Quyết định đã được ban hành."]
+        items = list(self.items.select_related("version__procedure", "replaces"))
+        problems = [] if items else ["Quyết định chưa có thủ tục nào."]
+        if not self.signed_on or not self.signer:
+            problems.append("Cần nhập ngày ký và người ký trước khi ban hành.")
+        return problems + [problem for item in items for problem in item.problems()]
+
+    @transition(
+        source={DecisionStatus.DRAFT}, target=DecisionStatus.ISSUED, permission="decisions.manage", label="ban hành"
+    )
+    def issue(self):
+        """Record the signed decision: the versions it publishes become scheduled (applied on the effective date,
+        procedures.services.decision_apply)."""
+        problems = self.issue_problems()
+        if problems:
+            raise ValidationError(problems)
+        self.issued_at = timezone.now()
+        for item in self.items.exclude(change=Change.ABOLISHED).select_related("version__procedure"):
+            item.version.schedule()
+
+    @transition(
+        source={DecisionStatus.ISSUED}, target=DecisionStatus.APPLIED, permission=None, label="áp dụng", verb="applied"
+    )
+    def apply(self):
+        """Apply to the registry as of the effective date D: new versions take effect on D, the versions they
+        amend, replace or abolish end on D - 1, and the decision items that had published those are ended."""
+        for item in self.items.select_related("version__procedure", "replaces"):
+            item.apply(self.effective_on)
+        self.applied_at = timezone.now()
+
+
+# The states a version must be in to enter a decision in each form.
+ITEM_SOURCE_STATES = {
+    Change.NEW: {Status.CHECKED},
+    Change.AMENDED: {Status.CHECKED},
+    Change.REPLACED: {Status.CHECKED},
+    Change.ABOLISHED: {Status.PUBLISHED, Status.SCHEDULED},
+}
+
+
+class DecisionItemQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """The items of an issued decision are public record; those of a draft only to whoever may see the
+        procedure (a draft decision of the province does not show one department's drafts to another)."""
+        return self.filter(
+            Q(version__procedure__owner__in=policy.organisations(VIEW)) | ~Q(decision__status=DecisionStatus.DRAFT)
+        )
 
 
 class DecisionItem(models.Model):
@@ -534,6 +687,8 @@ class DecisionItem(models.Model):
         "self", verbose_name="chấm dứt hiệu lực của", symmetrical=False, blank=True, related_name="ended_by"
     )
 
+    objects = DecisionItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = "thủ tục trong quyết định"
         verbose_name_plural = "thủ tục trong quyết định"
@@ -544,3 +699,43 @@ class DecisionItem(models.Model):
 
     def __str__(self):
         return f"{self.decision.number} · {self.get_change_display()} · {self.version.name}"
+
+    def problems(self) -> list[str]:
+        """Why this procedure cannot be published by its decision in this form (empty when it can)."""
+        version, change, replaces, decision = self.version, self.change, self.replaces, self.decision
+        name = f"“{version.name}”"
+        errors = []
+        if version.status not in ITEM_SOURCE_STATES[change]:
+            errors.append(
+                f"{name} đang ở trạng thái “{version.get_status_display()}”, không thể đưa vào quyết định "
+                f"theo hình thức “{Change(change).label}”."
+            )
+        published = version.procedure.published_version()
+        if change == Change.NEW and published is not None:
+            errors.append(f"{name} đã được công bố; dùng hình thức “Sửa đổi, bổ sung”.")
+        if change == Change.AMENDED and published is None:
+            errors.append(f"{name} chưa có phiên bản đang hiệu lực để sửa đổi; dùng hình thức “Mới ban hành”.")
+        if change == Change.REPLACED and (replaces is None or replaces.published_version() is None):
+            errors.append(f"Cần chọn thủ tục đang có hiệu lực bị {name} thay thế.")
+        if not Organisation.objects.ever_under([decision.issuer]).filter(pk=version.procedure.owner_id).exists():
+            errors.append(f"{name} không thuộc phạm vi quản lý của {decision.issuer}.")
+        return errors
+
+    def apply(self, day: date) -> None:
+        version = self.version
+        if self.change == Change.ABOLISHED:
+            self._end(version, version.abolish, day)
+            return
+        if self.change == Change.AMENDED:
+            current = version.procedure.published_version()
+            self._end(current, current and current.end_amended, day)
+        elif self.change == Change.REPLACED:
+            current = self.replaces.published_version()
+            self._end(current, current and current.end_replaced, day)
+        version.publish(day)
+
+    def _end(self, version, move, day: date) -> None:
+        if version is None:
+            return
+        move(day)
+        self.ends.add(*DecisionItem.objects.filter(version=version, decision__status=DecisionStatus.APPLIED))

@@ -3,17 +3,17 @@ and publication decisions (issuing them and applying them to the registry on the
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from tinhgon.audit import context as audit
 from tinhgon.audit.services import log_created
 from tinhgon.core.dates import today
+from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import Change, DecisionStatus, Status
+from tinhgon.procedures.constants import DecisionStatus, Status
 from tinhgon.procedures.models import (
     DecisionItem,
     DossierItem,
@@ -173,7 +173,8 @@ def _build(owner, item: NewProcedure, by, is_template: bool) -> _Built:
     for name, value in item.components.fields.items():
         setattr(version, name, value)
     version.full_clean(exclude=["procedure", "number", "created_by", "field"], validate_constraints=False)
-    version.prepare_save()  # bulk_create does not call save()
+    version.prepare_save()  # bulk_create does not call save(), nor Versioned's count of versions
+    version.row_version = 1
     # VersionPart.save() would check that the version is editable: a new draft is.
     parts = [
         model(version=version, **{"order": i, **data})
@@ -212,18 +213,20 @@ def _check_codes_free(indexed: list[tuple[int, _Built]]) -> None:
         taken.add(b.procedure.code)
 
 
+STALE_PROCEDURE = (
+    "Thủ tục vừa được người khác cập nhật sau khi bạn mở trang. Nội dung bạn nhập vẫn còn dưới đây; "
+    "hãy mở lại thủ tục ở tab khác để xem thay đổi mới nhất rồi lưu lại."
+)
+
+
 @transaction.atomic
 def version_update(*, version: ProcedureVersion, components: Components, started_from: int | None = None):
     """Replace the content of an editable version. `started_from` is the row_version the editor loaded: a save
     over a newer change is refused rather than silently overwriting it."""
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    refuse_stale(version, started_from, STALE_PROCEDURE)
     if not version.is_editable:
         raise ValidationError("Phiên bản này đã trình hoặc đã công bố nên không sửa được; hãy tạo phiên bản mới.")
-    if started_from is not None and started_from != version.row_version:
-        raise ValidationError(
-            "Thủ tục vừa được người khác cập nhật sau khi bạn mở trang. Nội dung bạn nhập vẫn còn dưới đây; "
-            "hãy mở lại thủ tục ở tab khác để xem thay đổi mới nhất rồi lưu lại."
-        )
     _write(version, components)
     return version
 
@@ -270,48 +273,22 @@ def version_start_next(*, procedure: Procedure, by=None) -> ProcedureVersion:
 
 # Publication decisions -----------------------------------------------------------------------------------------
 
-ITEM_SOURCE_STATES = {
-    Change.NEW: {Status.CHECKED},
-    Change.AMENDED: {Status.CHECKED},
-    Change.REPLACED: {Status.CHECKED},
-    Change.ABOLISHED: {Status.PUBLISHED, Status.SCHEDULED},
-}
-
 
 @transaction.atomic
 def decision_add_item(
     *, decision: PublicationDecision, version: ProcedureVersion, change: str, replaces: Procedure | None = None
 ) -> DecisionItem:
+    decision = PublicationDecision.objects.select_for_update().get(pk=decision.pk)
     _require_draft(decision)
-    errors = _item_errors(decision, version, change, replaces)
+    item = DecisionItem(decision=decision, version=version, change=change, replaces=replaces)
+    errors = item.problems()
+    if decision.items.filter(version__procedure=version.procedure).exists():
+        errors.append(f"“{version.name}” đã có trong quyết định này.")
     if errors:
         raise ValidationError(errors)
-    order = decision.items.count() + 1
-    return DecisionItem.objects.create(
-        decision=decision, version=version, change=change, replaces=replaces, order=order
-    )
-
-
-def _item_errors(decision, version, change, replaces) -> list[str]:
-    errors = []
-    name = f"“{version.name}”"
-    if version.status not in ITEM_SOURCE_STATES[change]:
-        errors.append(
-            f"{name} đang ở trạng thái “{version.get_status_display()}”, không thể đưa vào quyết định "
-            f"theo hình thức “{Change(change).label}”."
-        )
-    published = version.procedure.published_version()
-    if change == Change.NEW and published is not None:
-        errors.append(f"{name} đã được công bố; dùng hình thức “Sửa đổi, bổ sung”.")
-    if change == Change.AMENDED and published is None:
-        errors.append(f"{name} chưa có phiên bản đang hiệu lực để sửa đổi; dùng hình thức “Mới ban hành”.")
-    if change == Change.REPLACED and (replaces is None or replaces.published_version() is None):
-        errors.append(f"Cần chọn thủ tục đang có hiệu lực bị {name} thay thế.")
-    if not Organisation.objects.ever_under([decision.issuer]).filter(pk=version.procedure.owner_id).exists():
-        errors.append(f"{name} không thuộc phạm vi quản lý của {decision.issuer}.")
-    if decision.items.filter(version__procedure=version.procedure).exists():
-        errors.append(f"{name} đã có trong quyết định này.")
-    return errors
+    item.order = decision.items.count() + 1
+    item.save()
+    return item
 
 
 def _require_draft(decision):
@@ -319,38 +296,11 @@ def _require_draft(decision):
         raise ValidationError("Quyết định đã ban hành không thể thay đổi danh mục thủ tục.")
 
 
-def decision_issue_problems(decision: PublicationDecision) -> list[str]:
-    """Why `decision_issue` would refuse this draft decision now (empty when it may be issued): the confirmation
-    page shows them before the user tries."""
-    problems = [] if decision.items.exists() else ["Quyết định chưa có thủ tục nào."]
-    if not decision.signed_on or not decision.signer:
-        problems.append("Cần nhập ngày ký và người ký trước khi ban hành.")
-    for item in decision.items.select_related("version__procedure", "replaces"):
-        problems += [
-            e
-            for e in _item_errors(decision, item.version, item.change, item.replaces)
-            if "đã có trong quyết định" not in e
-        ]
-    return problems
-
-
 @transaction.atomic
 def decision_issue(*, decision: PublicationDecision) -> PublicationDecision:
-    """Record the signed decision. Items become 'scheduled'; the decision is applied at once when its effective
-    date has come, otherwise by `apply_publication_decisions` on that date."""
-    decision = PublicationDecision.objects.select_for_update().get(pk=decision.pk)
-    _require_draft(decision)
-    errors = decision_issue_problems(decision)
-    if errors:
-        raise ValidationError(errors)
-    with audit.action("procedures.decision.issued"):
-        decision.status = DecisionStatus.ISSUED
-        decision.issued_at = timezone.now()
-        decision.save()
-    with audit.action("procedures.version.scheduled"):
-        for item in decision.items.exclude(change=Change.ABOLISHED).select_related("version"):
-            item.version.status = Status.SCHEDULED
-            item.version.save()
+    """Issue the signed decision (PublicationDecision.issue); apply it at once when its effective date has come,
+    otherwise `apply_publication_decisions` does on that date."""
+    decision.issue()
     if decision.effective_on <= today():
         decision_apply(decision=decision)
     return decision
@@ -358,61 +308,11 @@ def decision_issue(*, decision: PublicationDecision) -> PublicationDecision:
 
 @transaction.atomic
 def decision_apply(*, decision: PublicationDecision) -> PublicationDecision:
-    """Apply an issued decision to the registry as of its effective date D: new versions take effect on D, the
-    versions they amend, replace or abolish end on D - 1, and the decision items that published those are ended."""
-    day = decision.effective_on
-    items = list(decision.items.select_related("version__procedure", "replaces"))
-    for item in items:
-        APPLY[item.change](item, day)
-    with audit.action("procedures.decision.applied"):
-        decision.status = DecisionStatus.APPLIED
-        decision.applied_at = timezone.now()
-        decision.save()
-    decision_applied.send(sender=PublicationDecision, decision=decision, versions=[item.version for item in items])
+    """Apply an issued decision to the registry (PublicationDecision.apply) and let other apps react."""
+    decision.apply()
+    versions = [item.version for item in decision.items.select_related("version__procedure")]
+    decision_applied.send(sender=PublicationDecision, decision=decision, versions=versions)
     return decision
-
-
-def _publish(item: DecisionItem, day: date) -> None:
-    with audit.action("procedures.version.published"):
-        item.version.status = Status.PUBLISHED
-        item.version.effective_from = day
-        item.version.save()
-
-
-def _end(item: DecisionItem, version: ProcedureVersion | None, status: str, day: date) -> None:
-    if version is None:
-        return
-    with audit.action(f"procedures.version.{status}"):
-        version.status = status
-        version.effective_to = day - timedelta(days=1)
-        version.save()
-    item.ends.add(*DecisionItem.objects.filter(version=version, decision__status=DecisionStatus.APPLIED))
-
-
-def _apply_new(item, day):
-    _publish(item, day)
-
-
-def _apply_amended(item, day):
-    _end(item, item.version.procedure.published_version(), Status.AMENDED, day)
-    _publish(item, day)
-
-
-def _apply_replaced(item, day):
-    _end(item, item.replaces.published_version(), Status.REPLACED, day)
-    _publish(item, day)
-
-
-def _apply_abolished(item, day):
-    _end(item, item.version, Status.ABOLISHED, day)
-
-
-APPLY = {
-    Change.NEW: _apply_new,
-    Change.AMENDED: _apply_amended,
-    Change.REPLACED: _apply_replaced,
-    Change.ABOLISHED: _apply_abolished,
-}
 
 
 def decisions_apply_due(*, on: date | None = None) -> list[PublicationDecision]:

@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/kiem-soat/", views.check, name="check"),
     path("<int:pk>/tra-lai/", views.return_, name="return"),
     path("<int:pk>/mau-don/", views.form_upload, name="form-upload"),
+    # a form's file: public for the versions in force, otherwise as the procedure
+    path("mau-don/<int:pk>/tai-ve/", views.form_file, name="form-file"),
     # /thu-tuc/quyet-dinh/: publication decisions
     path("quyet-dinh/", decision_views.decision_list, name="decisions"),
     path("quyet-dinh/them/", decision_views.decision_create, name="decision-create"),

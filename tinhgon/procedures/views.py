@@ -5,14 +5,15 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tinhgon.accounts.permissions import get_visible
 from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core.files import serve_file
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures import workflow
 from tinhgon.procedures.diff import compare
 from tinhgon.procedures.forms import (
     NewProcedureForm,
@@ -26,14 +27,9 @@ from tinhgon.procedures.models import Procedure, ProcedureForm, ProcedureVersion
 from tinhgon.procedures.services import Components, procedure_create, version_start_next, version_update
 
 
-def _get_procedure_for_user(request, pk: int, action: str = "procedures.view") -> Procedure:
-    """The procedure, if the user may do `action` on it: 404 outside what they may see, 403 when visible only."""
-    procedure = get_object_or_404(Procedure.objects.select_related("owner"), pk=pk, is_template=False)
-    if not request.policy.allows("procedures.view", procedure.owner):
-        raise Http404
-    if not request.policy.allows(action, procedure.owner):
-        raise PermissionDenied
-    return procedure
+def _procedure(request, pk, action: str | None = None) -> Procedure:
+    registry = Procedure.objects.filter(is_template=False).select_related("owner")
+    return get_visible(request.policy, registry, action=action, pk=pk)
 
 
 def filter_registry(versions, form: RegistryFilterForm):
@@ -59,8 +55,8 @@ def registry_versions(request):
         raise PermissionDenied
     return (
         ProcedureVersion.objects.latest()
+        .visible_to(request.policy)
         .filter(procedure__is_template=False)
-        .owned_within(request.policy.organisations("procedures.view"))
         .select_related("procedure__owner", "field")
     )
 
@@ -112,7 +108,7 @@ def _all_valid(*forms_and_sets) -> bool:
 
 @login_required
 def procedure_detail(request, pk):
-    procedure = _get_procedure_for_user(request, pk)
+    procedure = _procedure(request, pk)
     versions = list(procedure.versions.order_by("-number"))
     version = ProcedureVersion.objects.with_components().get(pk=versions[0].pk)
     policy, owner = request.policy, procedure.owner
@@ -121,8 +117,7 @@ def procedure_detail(request, pk):
         "version": version,
         "versions": versions,
         "can_edit": policy.allows("procedures.edit", owner),
-        "can_submit": policy.allows("procedures.submit", owner),
-        "can_check": policy.allows("procedures.check", owner),
+        "actions": version.available_transitions(policy),
         "missing": version.missing_components() if version.status in {"draft", "returned", "submitted"} else [],
         "return_form": ReturnForm(),
         "decision_items": version.decision_items.select_related("decision"),
@@ -137,7 +132,7 @@ def procedure_detail(request, pk):
 
 @login_required
 def procedure_edit(request, pk):
-    procedure = _get_procedure_for_user(request, pk, "procedures.edit")
+    procedure = _procedure(request, pk, "procedures.edit")
     version = procedure.latest_version()
     if not version.is_editable:
         messages.info(request, "Phiên bản hiện tại không sửa được. Hãy tạo phiên bản sửa đổi mới.")
@@ -166,7 +161,7 @@ def procedure_edit(request, pk):
 @require_POST
 @login_required
 def version_new(request, pk):
-    procedure = _get_procedure_for_user(request, pk, "procedures.edit")
+    procedure = _procedure(request, pk, "procedures.edit")
     try:
         draft = version_start_next(procedure=procedure, by=request.user)
     except ValidationError as error:
@@ -176,35 +171,33 @@ def version_new(request, pk):
     return redirect("procedures:edit", pk=pk)
 
 
-def _transition_view(action: str, apply):
+def _transition_view(name: str, *posted: str):
+    """A POST that moves the procedure's latest version by transition `name`, with the posted fields as its
+    arguments; a refusal (state changed meanwhile, missing components) is shown as a message."""
+
     @require_POST
     @login_required
     def view(request, pk):
-        procedure = _get_procedure_for_user(request, pk, action)
-        with transaction.atomic():
-            version = ProcedureVersion.objects.select_for_update().filter(procedure=procedure).order_by("-number")[0]
-            try:
-                apply(request, version)
-            except ValidationError as error:
-                first, *details = error.messages
-                messages.error(request, " ".join([first, "; ".join(details)]).strip())
-            else:
-                messages.success(request, f"Thủ tục đã chuyển sang trạng thái “{version.get_status_display()}”.")
+        version = _procedure(request, pk).latest_version()
+        try:
+            version.perform(name, request.policy, *(request.POST.get(field, "") for field in posted))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Thủ tục đã chuyển sang trạng thái “{version.get_status_display()}”.")
         return redirect("procedures:detail", pk=pk)
 
     return view
 
 
-submit = _transition_view("procedures.submit", lambda request, v: workflow.version_submit(v))
-check = _transition_view("procedures.check", lambda request, v: workflow.version_check(v))
-return_ = _transition_view(
-    "procedures.check", lambda request, v: workflow.version_return(v, request.POST.get("comment", ""))
-)
+submit = _transition_view("submit")
+check = _transition_view("control")
+return_ = _transition_view("send_back", "comment")
 
 
 @login_required
 def version_compare(request, pk):
-    procedure = _get_procedure_for_user(request, pk)
+    procedure = _procedure(request, pk)
     versions = {v.number: v for v in procedure.versions.order_by("number")}
     numbers = sorted(versions)
     try:
@@ -220,7 +213,7 @@ def version_compare(request, pk):
 @require_POST
 @login_required
 def form_upload(request, pk):
-    procedure = _get_procedure_for_user(request, pk, "procedures.edit")
+    procedure = _procedure(request, pk, "procedures.edit")
     version = procedure.latest_version()
     upload, name = request.FILES.get("file"), request.POST.get("name", "").strip()
     if not version.is_editable:
@@ -233,6 +226,13 @@ def form_upload(request, pk):
         ProcedureForm.objects.create(version=version, name=name, file=upload, order=version.forms.count() + 1)
         messages.success(request, f"Đã thêm mẫu “{name}”.")
     return redirect("procedures:detail", pk=pk)
+
+
+def form_file(request, pk):
+    """No login needed for the form of a version in force (the portal links here); a draft's form as its
+    procedure (404 outside it)."""
+    form = get_visible(request.policy, ProcedureForm.objects, pk=pk)
+    return serve_file(form.file)
 
 
 @login_required

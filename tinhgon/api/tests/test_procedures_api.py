@@ -101,7 +101,9 @@ def test_check_lists_missing_components(api, world):
 def test_patch_a_published_procedure_creates_the_next_draft(api, world, published):
     procedure = published(world.units["P-A"])
     assert api(world.leader_a).patch(f"{URL}{procedure.pk}/", {"name": "Tên mới"}, format="json").status_code == 403
-    response = api(world.focal_a).patch(f"{URL}{procedure.pk}/", {"name": "Tên mới"}, format="json")
+    seen = api(world.focal_a).get(f"{URL}{procedure.pk}/").json()["row_version"]
+    body = {"name": "Tên mới", "row_version": seen}
+    response = api(world.focal_a).patch(f"{URL}{procedure.pk}/", body, format="json")
     assert response.status_code == 200
     assert (response.json()["version"], response.json()["status"], response.json()["name"]) == (2, "draft", "Tên mới")
     assert procedure.published_version().name != "Tên mới"

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 
 from drf_spectacular.types import OpenApiTypes
@@ -10,13 +10,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from tinhgon.api.base import PolicyMixin, as_drf_error
+from tinhgon.api.base import CONFLICT, PolicyMixin, as_drf_error
+from tinhgon.core.locking import refuse_stale
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures import workflow
 from tinhgon.procedures.constants import Change, Channel, TimeUnit
-from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision
+from tinhgon.procedures.models import DecisionItem, Field, Procedure, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.services import (
+    STALE_PROCEDURE,
     VERSION_FIELDS,
     Components,
     decision_add_item,
@@ -184,8 +185,8 @@ class ProcedureViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        latest = ProcedureVersion.objects.latest().owned_within(self.policy.organisations("procedures.view"))
-        versions = self._filter(latest.filter(procedure__is_template=False))
+        latest = ProcedureVersion.objects.latest().visible_to(self.policy).filter(procedure__is_template=False)
+        versions = self._filter(latest) if self.action == "list" else latest
         return Procedure.objects.filter(pk__in=versions.values("procedure_id")).select_related("owner").order_by("code")
 
     def _filter(self, versions):
@@ -211,8 +212,8 @@ class ProcedureViewSet(
         _attach_latest(page if page is not None else queryset)
         return page
 
-    def get_object(self):
-        procedure = super().get_object()
+    def get_object(self, action: str | None = None):
+        procedure = super().get_object(action)
         _attach_latest([procedure])
         return procedure
 
@@ -236,51 +237,46 @@ class ProcedureViewSet(
 
     @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
-        procedure = self.get_object()
-        self.require("procedures.edit", procedure.owner)
+        """Edit the draft, or start the next version's draft from the published one. The body must say which
+        version it was based on (`row_version` of the latest version, or If-Match)."""
+        procedure = self.get_object("procedures.edit")
+        started_from = self.started_from()
         serializer = self.get_serializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if "owner" in serializer.validated_data and serializer.validated_data["owner"] != procedure.owner:
             raise serializers.ValidationError({"owner": "Không đổi cơ quan quản lý qua API sửa thủ tục."})
-        try:
-            version = version_start_next(procedure=procedure, by=request.user)
-            version_update(
-                version=version,
-                components=serializer.components(Components.of(version)),
-                started_from=serializer.validated_data.get("row_version"),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        refuse_stale(procedure.latest, started_from, STALE_PROCEDURE)
+        version = version_start_next(procedure=procedure, by=request.user)
+        version_update(version=version, components=serializer.components(Components.of(version)))
         _attach_latest([procedure])
         return Response(ProcedureSerializer(procedure).data)
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    def _transition(self, request, pk, action_code, apply):
+    def _transition(self, name: str, *args):
+        """Move the latest version (409 when it is no longer in a state the move starts from)."""
         procedure = self.get_object()
-        self.require(action_code, procedure.owner)
-        try:
-            apply(procedure.latest)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        procedure.latest.perform(name, self.policy, *args)
+        _attach_latest([procedure])
         return Response(ProcedureSerializer(procedure).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: ProcedureSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._transition(request, pk, "procedures.submit", workflow.version_submit)
+        return self._transition("submit")
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: ProcedureSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return self._transition(request, pk, "procedures.check", workflow.version_check)
+        return self._transition("control")
 
-    @extend_schema(request=CommentSerializer)
+    @extend_schema(request=CommentSerializer, responses={200: ProcedureSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        comment = request.data.get("comment", "")
-        return self._transition(request, pk, "procedures.check", lambda v: workflow.version_return(v, comment))
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._transition("send_back", body.validated_data["comment"])
 
     @extend_schema(responses=VersionSummarySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -349,14 +345,11 @@ class DecisionViewSet(
     queryset = PublicationDecision.objects.none()
 
     def get_queryset(self):
-        scope = self.policy.organisations("procedures.view")
-        visible = PublicationDecision.objects.filter(
-            Q(issuer__in=scope) | Q(items__version__procedure__owner__in=scope)
-        )
+        items = DecisionItem.objects.visible_to(self.policy).select_related("version__procedure")
         return (
-            PublicationDecision.objects.filter(pk__in=visible.values("pk"))
+            PublicationDecision.objects.visible_to(self.policy)
             .select_related("issuer")
-            .prefetch_related("items__version__procedure")
+            .prefetch_related(Prefetch("items", queryset=items))
             .order_by("-effective_on", "-id")
         )
 
@@ -369,7 +362,7 @@ class DecisionViewSet(
         try:
             for item in items:
                 procedure = item["procedure"]
-                if not self.policy.allows("procedures.view", procedure.owner):
+                if not procedure.permits(self.policy, "procedures.view"):
                     raise NotFound(f"Không tìm thấy thủ tục {procedure.pk}.")
                 version = (
                     procedure.published_version() if item["change"] == Change.ABOLISHED else procedure.latest_version()
@@ -383,17 +376,11 @@ class DecisionViewSet(
         except DjangoValidationError as error:
             raise serializers.ValidationError({"items": error.messages}) from error
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: DecisionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        decision = self.get_object()
-        if not self.policy.allows("decisions.manage", decision.issuer):
-            raise PermissionDenied()
-        try:
-            decision = decision_issue(decision=decision)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
-        return Response(DecisionSerializer(decision).data)
+        decision_issue(decision=self.get_object("decisions.manage"))
+        return Response(DecisionSerializer(self.get_object()).data)
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes})
     @action(detail=True, methods=["get"])
@@ -401,6 +388,8 @@ class DecisionViewSet(
         from tinhgon.procedures.documents import decision_docx
 
         decision = self.get_object()
+        if not decision.whole_visible_to(self.policy):
+            raise PermissionDenied("Dự thảo quyết định có thủ tục của đơn vị khác; chỉ cơ quan ban hành tải được.")
         response = HttpResponse(
             decision_docx(decision),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -343,7 +343,8 @@ class ReportViewSet(
         body.is_valid(raise_exception=True)
         data = body.validated_data
         org = data["org"]
-        self.require_visible(VIEW, org)
+        if not self.policy.allows(VIEW, org):
+            raise NotFound()
         self.require(WRITE, org)
         report = _service(
             services.report_create,

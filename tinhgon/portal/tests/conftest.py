@@ -14,7 +14,6 @@ from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.search import forget_trigram_samples
 from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
-from tinhgon.procedures.workflow import version_check, version_return, version_submit
 
 _numbers = iter(range(5000, 99999))
 
@@ -78,7 +77,7 @@ def hidden(world, publish_many):
     ns.submitted = make("đã trình", Status.SUBMITTED)
     ns.checked = make("đã kiểm soát", Status.CHECKED)
     ns.returned = make("bị trả lại", Status.SUBMITTED)
-    version_return(ns.returned.latest_version(), "Thiếu căn cứ pháp lý")
+    ns.returned.latest_version().send_back("Thiếu căn cứ pháp lý")
     ns.scheduled = make("chờ hiệu lực", Status.CHECKED)
     ns.pending_decision = issue(
         world, [(ns.scheduled.latest_version(), Change.NEW)], effective_on=today() + timedelta(days=10)
@@ -108,8 +107,8 @@ def hidden(world, publish_many):
 def publish_draft(world, procedure):
     """Submit, check and publish (effective today) the draft first version of `procedure`."""
     version = procedure.latest_version()
-    version_submit(version)
-    version_check(version)
+    version.submit()
+    version.control()
     return issue(world, [(version, Change.NEW)])
 
 
@@ -118,8 +117,8 @@ def amend(world, procedure, **fields):
     version = version_start_next(procedure=procedure)
     components = complete_components(**{"name": version.name, **fields})
     version = version_update(version=version, components=components)
-    version_submit(version)
-    version_check(version)
+    version.submit()
+    version.control()
     return issue(world, [(version, Change.AMENDED)])
 
 

@@ -8,7 +8,6 @@ from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, count_queries, i
 from tinhgon.procedures.constants import Change
 from tinhgon.procedures.models import ProcedureForm
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
-from tinhgon.procedures.workflow import version_check, version_submit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -303,8 +302,8 @@ def test_procedure_and_decision_pages_query_counts_do_not_grow(client, world):
             procedures.append(procedure)
         for procedure in procedures:
             version = procedure.latest_version()
-            version_submit(version)
-            version_check(version)
+            version.submit()
+            version.control()
         decision = issue(world, [(p.latest_version(), Change.NEW) for p in procedures])
         return procedures[0], decision
 

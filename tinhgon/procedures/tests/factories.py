@@ -4,7 +4,6 @@ from decimal import Decimal
 from tinhgon.procedures.constants import Status
 from tinhgon.procedures.models import Field
 from tinhgon.procedures.services import Components, procedure_create
-from tinhgon.procedures.workflow import version_check, version_submit
 
 
 def field(code="thi-dua-khen-thuong"):
@@ -72,7 +71,7 @@ def make_procedure(owner, status=Status.DRAFT, components: Components | None = N
     procedure = procedure_create(owner=owner, components=components or complete_components(), **kwargs)
     version = procedure.latest_version()
     if status in {Status.SUBMITTED, Status.CHECKED}:
-        version_submit(version)
+        version.submit()
     if status == Status.CHECKED:
-        version_check(version)
+        version.control()
     return procedure

@@ -15,7 +15,6 @@ from tinhgon.procedures.services import (
     version_start_next,
 )
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
-from tinhgon.procedures.workflow import version_check, version_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +24,8 @@ def checked_next_version(procedure, **overrides):
     from tinhgon.procedures.services import version_update
 
     version_update(version=draft, components=complete_components(**overrides))
-    version_submit(draft)
-    version_check(draft)
+    draft.submit()
+    draft.control()
     return draft
 
 

@@ -18,7 +18,6 @@ from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.documents import decision_docx, procedure_docx, procedure_pdf, version_content
 from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
-from tinhgon.procedures.workflow import version_check, version_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +138,8 @@ def amend(procedure):
     components = complete_components()
     components.steps[0]["action"] = NEW_STEP
     version_update(version=draft, components=components)
-    version_submit(draft)
-    version_check(draft)
+    draft.submit()
+    draft.control()
     return draft
 
 

@@ -7,7 +7,6 @@ from tinhgon.procedures.constants import Status
 from tinhgon.procedures.models import Procedure
 from tinhgon.procedures.services import Components, procedure_create, version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
-from tinhgon.procedures.workflow import version_check, version_return, version_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +26,8 @@ def test_given_code_is_kept_and_must_be_unique(world):
 
 def test_submit_check_path_is_audited(world):
     version = make_procedure(world.units["P-A"]).latest_version()
-    version_submit(version)
-    version_check(version)
+    version.submit()
+    version.control()
     codes = list(AuditLogEntry.objects.for_object(version).values_list("action", flat=True))
     assert "procedures.version.submitted" in codes and "procedures.version.checked" in codes
 
@@ -37,9 +36,9 @@ def test_check_refuses_with_the_list_of_missing_components(world):
     components = complete_components(authority="", performers="")
     components.steps = []
     version = make_procedure(world.units["P-A"], components=components).latest_version()
-    version_submit(version)
+    version.submit()
     with pytest.raises(ValidationError) as error:
-        version_check(version)
+        version.control()
     text = " ".join(error.value.messages)
     assert "Trình tự thực hiện" in text and "Cơ quan có thẩm quyền quyết định" in text
     assert "Đối tượng thực hiện" in text
@@ -50,18 +49,23 @@ def test_check_refuses_with_the_list_of_missing_components(world):
 def test_return_needs_a_comment_and_allows_resubmission(world):
     version = make_procedure(world.units["P-A"], status=Status.SUBMITTED).latest_version()
     with pytest.raises(ValidationError):
-        version_return(version, "  ")
-    version_return(version, "Bổ sung căn cứ pháp lý")
+        version.send_back("  ")
+    version.send_back("Bổ sung căn cứ pháp lý")
     assert version.status == Status.RETURNED and version.review_comment == "Bổ sung căn cứ pháp lý"
-    version_submit(version)
+    version.submit()
     assert version.status == Status.SUBMITTED and version.review_comment == ""
 
 
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.CHECKED])
-def test_check_from_a_wrong_state_is_refused(world, status):
-    version = make_procedure(world.units["P-A"], status=status).latest_version()
-    with pytest.raises(ValidationError, match="Không thể kiểm soát"):
-        version_check(version)
+def test_check_of_a_draft_is_refused(world):
+    version = make_procedure(world.units["P-A"], status=Status.DRAFT).latest_version()
+    with pytest.raises(ValidationError, match="Không thể kiểm soát phiên bản thủ tục đang ở trạng thái “Dự thảo”"):
+        version.control()
+
+
+def test_check_of_a_checked_version_says_it_was_done_already(world):
+    version = make_procedure(world.units["P-A"], status=Status.CHECKED).latest_version()
+    with pytest.raises(ValidationError, match="việc kiểm soát đã được thực hiện"):
+        version.control()
 
 
 def test_submitted_versions_are_frozen(world):

@@ -9,7 +9,6 @@ from tinhgon.core.dates import today
 from tinhgon.procedures.constants import Change, Channel, Status
 from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
-from tinhgon.procedures.workflow import version_check, version_submit
 from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ImplementationStatus, ReviewStatus, Scenario
 from tinhgon.reviews.models import ApprovalDecision, Review
@@ -184,8 +183,8 @@ def test_approval_yields_implementation_items_and_publication_implements(world):
     assert not items[0].is_overdue()
 
     draft = review.proposal.draft_version
-    version_submit(draft)
-    version_check(draft)
+    draft.submit()
+    draft.control()
     decision = PublicationDecision.objects.create(
         number="500/QĐ-UBND", issuer=world.units["P"], signed_on=today(), signer="A", effective_on=today()
     )
