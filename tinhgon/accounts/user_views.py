@@ -5,35 +5,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tinhgon.accounts.forms import MembershipForm, UserCreateForm
 from tinhgon.accounts.models import Membership, User
 from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core.visibility import get_visible
 
 
-def _users_in_scope(policy):
-    if policy.is_superuser:
-        return User.objects.all()
-    in_scope = Q(memberships__organisation__in=policy.organisations("users.view"))
-    if policy.can_anywhere("users.add"):
-        in_scope |= Q(memberships__isnull=True)  # accounts created here that have no role yet
-    return User.objects.filter(pk__in=User.objects.filter(in_scope).values("pk"))
-
-
-def _get_user_for_admin(request, username) -> User:
+def _person(request, username) -> User:
     if not request.policy.can_anywhere("users.view"):
         raise PermissionDenied
-    return get_object_or_404(_users_in_scope(request.policy), username=username)
+    return get_visible(request.policy, User.objects, username=username)
 
 
 @login_required
 def user_list(request):
     if not request.policy.can_anywhere("users.view"):
         raise PermissionDenied
-    users = _users_in_scope(request.policy).prefetch_related(
+    users = User.objects.visible_to(request.policy).prefetch_related(
         Prefetch("memberships", Membership.objects.active().select_related("organisation"))
     )
     query = request.GET.get("q", "").strip()
@@ -49,6 +40,8 @@ def user_create(request):
         raise PermissionDenied
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        acting = request.acting_membership
+        form.instance.created_in = acting.organisation if acting else None  # who sees it before it has a role
         user = form.save()
         messages.success(request, f"Đã tạo tài khoản {user.username}. Hãy phân công vai trò cho người dùng.")
         return redirect("accounts:user-detail", username=user.username)
@@ -57,7 +50,7 @@ def user_create(request):
 
 @login_required
 def user_detail(request, username):
-    person = _get_user_for_admin(request, username)
+    person = _person(request, username)
     manageable = request.policy.organisations("memberships.manage")
     form = MembershipForm(request.POST or None, organisations=manageable, instance=Membership(user=person))
     if request.method == "POST":
@@ -71,7 +64,9 @@ def user_detail(request, username):
         "person": person,
         "memberships": person.memberships.select_related("organisation").order_by("-is_active", "id"),
         "form": form if request.policy.can_anywhere("memberships.manage") else None,
-        "history": AuditLogEntry.objects.for_object(person).select_related("organisation")[:50]
+        "history": AuditLogEntry.objects.for_object(person)
+        .visible_to(request.policy)
+        .select_related("organisation")[:50]
         if request.policy.can_anywhere("audit.view")
         else None,
     }
@@ -81,11 +76,8 @@ def user_detail(request, username):
 @require_POST
 @login_required
 def membership_revoke(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("organisation", "user"), pk=pk)
-    if not request.policy.allows("memberships.view", membership.organisation):
-        raise Http404
-    if not request.policy.allows("memberships.manage", membership.organisation):
-        raise PermissionDenied
+    memberships = Membership.objects.select_related("organisation", "user")
+    membership = get_visible(request.policy, memberships, action="memberships.manage", pk=pk)
     membership.delete()
     messages.success(request, f"Đã thu hồi vai trò {membership.get_role_display()} tại {membership.organisation}.")
     return redirect("accounts:user-detail", username=membership.user.username)

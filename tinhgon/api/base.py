@@ -6,7 +6,8 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
 
-from tinhgon.accounts.permissions import Policy, get_visible, pick_acting
+from tinhgon.accounts.permissions import Policy, pick_acting
+from tinhgon.core.visibility import get_visible
 
 ACTING_HEADER = "HTTP_X_ACTING_ORG"
 # An If-Match value as GET answered it in ETag: the row_version in quotes, weak or strong.

@@ -19,6 +19,7 @@ from tinhgon.api.v1.reviews import (
 )
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # one address per resource: no .json variants
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("users", UserViewSet, basename="user")
 router.register("memberships", MembershipViewSet, basename="membership")

@@ -1,7 +1,6 @@
 from django import forms
 
-from tinhgon.core.forms import StyledForm
-from tinhgon.organisations.forms import DATE_WIDGET
+from tinhgon.core.forms import DATE_WIDGET, StyledForm
 
 
 class AuditFilterForm(StyledForm, forms.Form):

@@ -1,5 +1,7 @@
 from django import forms
 
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
 
 class StyledForm:
     """Mixin giving widgets the Tabler/Bootstrap classes, and marking invalid fields, so templates stay plain.

@@ -1,10 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import StyledForm
+from tinhgon.core.forms import DATE_WIDGET, StyledForm
 from tinhgon.organisations.models import Organisation
-
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class AsOfForm(StyledForm, forms.Form):

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tinhgon.audit import context as audit
 from tinhgon.organisations.models import Organisation
@@ -25,6 +25,11 @@ def units_merge(
     the sources' children still valid on `day` move under the target from that day; `units_merged` lets other apps
     reassign what the sources owned. Earlier dates still see the sources and their children as they were.
     """
+    # Locked in a fixed order and reloaded: of two merges of the same unit at once, the second waits, then finds it
+    # ended and is refused, instead of ending it twice.
+    sources = list(Organisation.objects.select_for_update().filter(pk__in=[s.pk for s in sources]).order_by("pk"))
+    if target is not None:
+        target = Organisation.objects.select_for_update().get(pk=target.pk)
     _check_merge(sources, target, day)
     if target is None:
         target = _new_target(sources, day, target_code, target_name, target_kind)
@@ -49,10 +54,11 @@ def _check_merge(sources, target, day) -> None:
         errors.append("Đơn vị tiếp nhận không thể đồng thời là đơn vị bị hợp nhất.")
     if target is not None and not target.is_valid_on(day):
         errors.append(f"Đơn vị tiếp nhận {target.code} không có hiệu lực vào ngày {day:%d/%m/%Y}.")
+    errors += [f"Đơn vị {s.code} đã được hợp nhất vào {s.successor}." for s in sources if s.successor_id]
     errors += [
         f"Đơn vị {s.code} không còn hiệu lực vào ngày {day - timedelta(days=1):%d/%m/%Y}."
         for s in sources
-        if not s.is_valid_on(day - timedelta(days=1))
+        if not s.successor_id and not s.is_valid_on(day - timedelta(days=1))
     ]
     if errors:
         raise ValidationError(errors)
@@ -75,5 +81,9 @@ def _new_target(sources, day, code, name, kind) -> Organisation:
             is_tthc_focal_unit=any(s.is_tthc_focal_unit for s in sources),
         )
         target.full_clean()
-        target.save()
+        try:
+            with transaction.atomic():  # a savepoint: the same code created meanwhile by someone else
+                target.save()
+        except IntegrityError:
+            raise ValidationError(f"Mã đơn vị {code} đã tồn tại.") from None
     return target

@@ -2,27 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from tinhgon.accounts.models import Membership
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
+from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.forms import AsOfForm, MergeForm, OrganisationForm
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.services import units_merge
 from tinhgon.organisations.tree import build_tree, paths_for
 
 
-def _get_unit_for_user(request, code: str, action: str = "organisations.view") -> Organisation:
-    """The unit, if the user may do `action` on it; units outside their scope answer 404, not 403, so that
-    their existence is not disclosed."""
-    unit = get_object_or_404(Organisation, code=code)
-    if not request.policy.allows("organisations.view", unit):
-        raise Http404
-    if not request.policy.allows(action, unit):
-        raise PermissionDenied
-    return unit
+def _unit(request, code: str, action: str | None = None) -> Organisation:
+    return get_visible(request.policy, Organisation.objects, action=action, code=code)
 
 
 def _as_of(request) -> tuple[AsOfForm, object]:
@@ -34,7 +26,7 @@ def _as_of(request) -> tuple[AsOfForm, object]:
 @login_required
 def tree(request):
     form, day = _as_of(request)
-    visible = request.policy.organisations("organisations.view").as_of(day)
+    visible = Organisation.objects.visible_to(request.policy).as_of(day)
     query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
     context = {"form": form, "day": day, "query": query}
     if query:
@@ -48,7 +40,7 @@ def tree(request):
 
 @login_required
 def detail(request, code):
-    unit = _get_unit_for_user(request, code)
+    unit = _unit(request, code)
     form, day = _as_of(request)
     policy = request.policy
     context = {
@@ -62,7 +54,7 @@ def detail(request, code):
         "can_change": policy.allows("organisations.change", unit),
     }
     if policy.allows("memberships.view", unit):
-        context["memberships"] = Membership.objects.active().filter(organisation=unit).select_related("user")
+        context["memberships"] = unit.memberships.active().select_related("user")
     if policy.allows("audit.view", unit):
         context["history"] = AuditLogEntry.objects.for_object(unit).select_related("actor", "organisation")[:50]
     return render(request, "organisations/detail.html", context)
@@ -70,7 +62,7 @@ def detail(request, code):
 
 @login_required
 def create(request, code):
-    parent = _get_unit_for_user(request, code, "organisations.add")
+    parent = _unit(request, code, "organisations.add")
     parents = request.policy.organisations("organisations.add").current()
     form = OrganisationForm(request.POST or None, parents=parents, initial={"parent": parent, "valid_from": today()})
     if request.method == "POST" and form.is_valid():
@@ -83,7 +75,7 @@ def create(request, code):
 @login_required
 @transaction.atomic
 def edit(request, code):
-    _get_unit_for_user(request, code, "organisations.change")
+    _unit(request, code, "organisations.change")
     # Locked for the rest of the transaction, so two saves of the same version cannot both pass the check.
     unit = Organisation.objects.select_for_update().get(code=code)
     parents = request.policy.organisations("organisations.change").current().exclude(pk=unit.pk)

@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tinhgon.accounts.permissions import get_visible
 from tinhgon.core.dates import today
+from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, DecisionStatus, Status
 from tinhgon.procedures.forms import DecisionForm, DecisionItemForm

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET
-from tinhgon.procedures.constants import Change, Channel, Group, Level, Status
+from tinhgon.procedures.constants import Change, Channel
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
 from tinhgon.procedures.services import VERSION_FIELDS, Components
 
@@ -122,17 +122,6 @@ class NewProcedureForm(StyledForm, forms.Form):
 
 class ReturnForm(StyledForm, forms.Form):
     comment = forms.CharField(label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class RegistryFilterForm(StyledForm, forms.Form):
-    q = forms.CharField(label="Tìm theo tên, mã", required=False)
-    owner = forms.CharField(label="Mã cơ quan", required=False)
-    group = forms.ChoiceField(label="Nhóm", choices=[("", "Tất cả"), *Group.choices], required=False)
-    level = forms.ChoiceField(label="Cấp", choices=[("", "Tất cả"), *Level.choices], required=False)
-    field = forms.ModelChoiceField(
-        label="Lĩnh vực", queryset=Field.objects.all(), required=False, to_field_name="code", empty_label="Tất cả"
-    )
-    status = forms.ChoiceField(label="Trạng thái", choices=[("", "Tất cả"), *Status.choices], required=False)
 
 
 class DecisionForm(StyledForm, forms.ModelForm):

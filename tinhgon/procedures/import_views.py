@@ -14,8 +14,8 @@ from tinhgon.core.dates import today
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.procedures import excel
-from tinhgon.procedures.forms import RegistryFilterForm
-from tinhgon.procedures.views import filter_registry, registry_versions
+from tinhgon.procedures.filters import RegistryFilter
+from tinhgon.procedures.models import ProcedureVersion
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PURPOSE = "procedures.import"
@@ -124,5 +124,9 @@ def import_template(request):
 @login_required
 def export(request):
     """The registry list as .xlsx, with the list page's filters and only what the user may see."""
-    versions = filter_registry(registry_versions(request), RegistryFilterForm(request.GET or None))
+    if not request.policy.can_anywhere("procedures.view"):
+        raise PermissionDenied
+    visible = ProcedureVersion.objects.registry(request.policy).select_related("procedure__owner", "field")
+    filters = RegistryFilter(request.GET, queryset=visible)
+    versions = filters.qs if filters.is_valid() else visible.none()
     return excel.export_response(versions, f"danh-muc-thu-tuc-{today():%d-%m-%Y}.xlsx")

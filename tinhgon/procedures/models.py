@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tinhgon.audit.models import AuditedModel
-from tinhgon.audit.transitions import TransitionRefused, Transitions, transition
+from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
@@ -118,6 +118,10 @@ class Procedure(AuditedModel):
 class ProcedureVersionQuerySet(models.QuerySet):
     def visible_to(self, policy):
         return self.filter(procedure__owner__in=policy.organisations(VIEW))
+
+    def registry(self, policy):
+        """The registry list: the latest version of each procedure the user may see, outside the templates."""
+        return self.latest().visible_to(policy).filter(procedure__is_template=False)
 
     def latest(self):
         """The newest version of each procedure (the one being worked on, or the last published)."""

@@ -9,15 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tinhgon.accounts.permissions import get_visible
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.files import serve_file
-from tinhgon.core.text import fold_vn
-from tinhgon.organisations.models import Organisation
+from tinhgon.core.visibility import get_visible
 from tinhgon.procedures.diff import compare
+from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.forms import (
     NewProcedureForm,
-    RegistryFilterForm,
     ReturnForm,
     VersionForm,
     components_from,
@@ -32,43 +30,21 @@ def _procedure(request, pk, action: str | None = None) -> Procedure:
     return get_visible(request.policy, registry, action=action, pk=pk)
 
 
-def filter_registry(versions, form: RegistryFilterForm):
-    """Apply the registry filters (shared by the list page and the Excel export)."""
-    if not form.is_valid():
-        return versions
-    data = form.cleaned_data
-    for word in fold_vn(data["q"]).split():
-        versions = versions.filter(search_text__contains=word)
-    if data["owner"]:
-        root = Organisation.objects.filter(code=data["owner"].strip()).first()
-        versions = (
-            versions.filter(procedure__owner__in=Organisation.objects.ever_under([root])) if root else versions.none()
-        )
-    for name in ("group", "level", "status", "field"):
-        if data[name]:
-            versions = versions.filter(**{name: data[name]})
-    return versions
-
-
 def registry_versions(request):
     if not request.policy.can_anywhere("procedures.view"):
         raise PermissionDenied
-    return (
-        ProcedureVersion.objects.latest()
-        .visible_to(request.policy)
-        .filter(procedure__is_template=False)
-        .select_related("procedure__owner", "field")
-    )
+    return ProcedureVersion.objects.registry(request.policy).select_related("procedure__owner", "field")
 
 
 @login_required
 def procedure_list(request):
-    form = RegistryFilterForm(request.GET or None)
-    versions = filter_registry(registry_versions(request), form).order_by("procedure__code")
-    page = Paginator(versions, 50).get_page(request.GET.get("trang"))
+    filters = RegistryFilter(request.GET, queryset=registry_versions(request))
+    versions = filters.qs if filters.is_valid() else filters.queryset.none()
+    page = Paginator(versions.order_by("procedure__code"), 50).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
-    return render(request, "procedures/procedure_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": filters.form, "page": page, "query": query.urlencode()}
+    return render(request, "procedures/procedure_list.html", context)
 
 
 @login_required

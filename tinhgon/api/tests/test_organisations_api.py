@@ -97,8 +97,24 @@ def test_patch_changes_a_unit_and_refuses_a_stale_version(api, world):
         == 200
     )
     stale = client.patch(f"{URL}P-B/", {"name": "Ghi đè", "row_version": unit["row_version"]}, format="json")
-    assert stale.status_code == 400 and "row_version" in stale.json()
+    assert stale.status_code == 409
+    assert stale.json()["row_version"] == unit["row_version"] + 1
+    assert [change["fields"] for change in stale.json()["changes"]] == [["name"]]
     assert Organisation.objects.get(code="P-B").name == "Sở B mới"
+
+
+def test_patch_without_the_version_seen_is_refused_428(api, world):
+    response = api(world.admin).patch(f"{URL}P-B/", {"name": "Ghi đè"}, format="json")
+    assert response.status_code == 428 and "row_version" in response.json()["detail"]
+    assert Organisation.objects.get(code="P-B").name == "Đơn vị P-B"
+
+
+def test_patch_with_if_match_uses_the_etag_of_the_get(api, world):
+    client = api(world.admin)
+    etag = client.get(f"{URL}P-B/")["ETag"]
+    assert client.patch(f"{URL}P-B/", {"name": "Sở B"}, format="json", HTTP_IF_MATCH=etag).status_code == 200
+    again = client.patch(f"{URL}P-B/", {"name": "Sở B'"}, format="json", HTTP_IF_MATCH=etag)
+    assert again.status_code == 409
 
 
 def test_patch_by_a_reader_is_403_and_by_an_outsider_404(api, world):
@@ -107,7 +123,8 @@ def test_patch_by_a_reader_is_403_and_by_an_outsider_404(api, world):
 
 
 def test_patch_parent_moves_the_unit(api, world):
-    response = api(world.admin).patch(f"{URL}P-A-1/", {"parent": "P-B"}, format="json")
+    seen = world.units["P-A-1"].row_version
+    response = api(world.admin).patch(f"{URL}P-A-1/", {"parent": "P-B", "row_version": seen}, format="json")
     assert response.status_code == 200
     assert list(world.units["P-A-1"].ancestors()) == [world.units["P"], world.units["P-B"]]
 
@@ -134,7 +151,7 @@ def test_merge_errors(api, world):
     no_name = client.post(f"{URL}merge/", {"sources": ["P-X"], "target": "P-NEW", "date": "2025-07-01"}, format="json")
     assert no_name.status_code == 400 and "mã và tên" in str(no_name.json())
     foreign = client.post(f"{URL}merge/", {"sources": ["Q-A"], "target": "P-B", "date": "2025-07-01"}, format="json")
-    assert foreign.status_code == 403
+    assert foreign.status_code == 400 and "Q-A" in foreign.json()["sources"][0]  # not disclosed as existing
 
 
 def test_acting_org_header_narrows_the_scope(api, world):

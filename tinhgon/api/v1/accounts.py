@@ -1,6 +1,5 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -45,18 +44,13 @@ class UserViewSet(
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        if self.policy.is_superuser:
-            return User.objects.order_by("username")
-        in_scope = Q(memberships__organisation__in=self.policy.organisations("users.view"))
-        if self.policy.can_anywhere("users.add"):
-            # Administrators also see accounts they created that have no role yet.
-            in_scope |= Q(memberships__isnull=True)
-        return User.objects.filter(pk__in=User.objects.filter(in_scope).values("pk")).order_by("username")
+        return User.objects.visible_to(self.policy).order_by("username")
 
     def perform_create(self, serializer):
         if not self.policy.can_anywhere("users.add"):
             raise PermissionDenied()
-        serializer.save()
+        acting = self.request.acting_membership
+        serializer.save(created_in=acting.organisation if acting else None)
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -89,9 +83,7 @@ class MembershipViewSet(
     queryset = Membership.objects.none()  # the real one is scoped per user in get_queryset
 
     def get_queryset(self):
-        memberships = Membership.objects.select_related("user", "organisation").order_by("id")
-        if not self.policy.is_superuser:
-            memberships = memberships.filter(organisation__in=self.policy.organisations("memberships.view"))
+        memberships = Membership.objects.visible_to(self.policy).select_related("user", "organisation").order_by("id")
         params = self.request.query_params
         if params.get("user"):
             memberships = memberships.filter(user__username=params["user"])
@@ -104,5 +96,6 @@ class MembershipViewSet(
         serializer.save()
 
     def perform_destroy(self, instance):
-        self.require("memberships.manage", instance.organisation)
+        if not instance.permits(self.policy, "memberships.manage"):
+            raise PermissionDenied()
         instance.delete()

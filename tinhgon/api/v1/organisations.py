@@ -7,8 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from tinhgon.api.base import PolicyMixin, as_drf_error
+from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin, as_drf_error
 from tinhgon.core.dates import today
+from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.services import units_merge
 
@@ -19,10 +20,12 @@ class OrganisationSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="code", queryset=Organisation.objects.all(), required=False, allow_null=True
     )
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    successor = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     predecessors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     row_version = serializers.IntegerField(
-        required=False, help_text="Gửi kèm khi sửa để tránh ghi đè thay đổi của người khác."
+        read_only=True,
+        help_text="Phiên bản đang lưu: gửi lại (trường row_version hoặc If-Match) khi sửa, để không ghi đè thay đổi "
+        "của người khác.",
     )
 
     class Meta:
@@ -42,16 +45,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "row_version",
         ]
 
-    def validate_row_version(self, value):
-        if self.instance is not None and value != self.instance.row_version:
-            raise serializers.ValidationError(
-                "Đơn vị đã được người khác cập nhật (phiên bản hiện tại: "
-                f"{self.instance.row_version}). Hãy tải lại và thử lại."
-            )
-        return value
-
     def validate(self, attrs):
-        attrs.pop("row_version", None)
         unit = self.instance or Organisation()
         for name, value in attrs.items():
             setattr(unit, name, value)
@@ -70,7 +64,7 @@ class MergeSerializer(serializers.Serializer):
     date = serializers.DateField()
 
     def validate_sources(self, codes):
-        units = list(Organisation.objects.filter(code__in=codes))
+        units = list(Organisation.objects.visible_to(self.context["policy"]).filter(code__in=codes))
         missing = sorted(set(codes) - {u.code for u in units})
         if missing:
             raise serializers.ValidationError(f"Không tìm thấy đơn vị: {', '.join(missing)}.")
@@ -100,7 +94,11 @@ class OrganisationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        units = self.policy.organisations(VIEW).select_related("parent", "successor").prefetch_related("predecessors")
+        units = (
+            Organisation.objects.visible_to(self.policy)
+            .select_related("parent", "successor")
+            .prefetch_related("predecessors")
+        )
         if self.action != "list":
             return units
         params = self.request.query_params
@@ -128,10 +126,15 @@ class OrganisationViewSet(
         self.require("organisations.add", serializer.validated_data.get("parent"))
         serializer.save()
 
+    @extend_schema(responses={200: OrganisationSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
     @transaction.atomic
     def perform_update(self, serializer):
         unit = serializer.instance
         self.require("organisations.change", unit)
+        refuse_stale(unit, self.started_from())
         new_parent = serializer.validated_data.get("parent", unit.parent)
         if new_parent != unit.parent:
             self.require("organisations.add", new_parent)
@@ -140,7 +143,7 @@ class OrganisationViewSet(
     @extend_schema(request=MergeSerializer, responses=OrganisationSerializer)
     @action(detail=False, methods=["post"])
     def merge(self, request):
-        data = MergeSerializer(data=request.data)
+        data = MergeSerializer(data=request.data, context={"policy": self.policy})
         data.is_valid(raise_exception=True)
         sources, code, day = (
             data.validated_data["sources"],
@@ -151,15 +154,12 @@ class OrganisationViewSet(
         for unit in sources + ([target] if target else [sources[0].parent]):
             if not self.policy.allows("organisations.merge", unit):
                 raise PermissionDenied(f"Bạn không có quyền hợp nhất đơn vị {unit.code if unit else ''}.")
-        try:
-            merged_into = units_merge(
-                sources=sources,
-                target=target,
-                day=day,
-                target_code=code,
-                target_name=data.validated_data.get("target_name", ""),
-                target_kind=data.validated_data.get("target_kind", ""),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        merged_into = units_merge(
+            sources=sources,
+            target=target,
+            day=day,
+            target_code=code,
+            target_name=data.validated_data.get("target_name", ""),
+            target_kind=data.validated_data.get("target_kind", ""),
+        )
         return Response(OrganisationSerializer(merged_into).data, status=status.HTTP_200_OK)

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from tinhgon.api.base import CONFLICT, PolicyMixin, as_drf_error
 from tinhgon.core.locking import refuse_stale
-from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, Channel, TimeUnit
+from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.models import DecisionItem, Field, Procedure, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.services import (
     STALE_PROCEDURE,
@@ -171,7 +171,6 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         fields = ["number", "status", "name", "effective_from", "effective_to", "created_at"]
 
 
-@extend_schema(parameters=[OpenApiParameter(name, str) for name in ("owner", "group", "level", "field", "status", "q")])
 class ProcedureViewSet(
     PolicyMixin,
     mixins.ListModelMixin,
@@ -182,30 +181,21 @@ class ProcedureViewSet(
 ):
     serializer_class = ProcedureSerializer
     queryset = Procedure.objects.none()
+    filterset_class = RegistryFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        latest = ProcedureVersion.objects.latest().visible_to(self.policy).filter(procedure__is_template=False)
-        versions = self._filter(latest) if self.action == "list" else latest
+        versions = ProcedureVersion.objects.registry(self.policy)
         return Procedure.objects.filter(pk__in=versions.values("procedure_id")).select_related("owner").order_by("code")
 
-    def _filter(self, versions):
-        params = self.request.query_params
-        if params.get("owner"):
-            root = Organisation.objects.filter(code=params["owner"]).first()
-            versions = (
-                versions.filter(procedure__owner__in=Organisation.objects.ever_under([root]))
-                if root
-                else versions.none()
-            )
-        for name in ("group", "level", "status"):
-            if params.get(name):
-                versions = versions.filter(**{name: params[name]})
-        if params.get("field"):
-            versions = versions.filter(Q(field__code=params["field"]) | Q(field__name__iexact=params["field"]))
-        for word in fold_vn(params.get("q", "")).split():
-            versions = versions.filter(search_text__contains=word)
-        return versions
+    def filter_queryset(self, queryset):
+        """The registry's FilterSet, over the latest versions (a bad value is a 400 naming the parameter)."""
+        if self.action != "list":
+            return queryset
+        filters = RegistryFilter(self.request.query_params, queryset=ProcedureVersion.objects.registry(self.policy))
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        return queryset.filter(pk__in=filters.qs.values("procedure_id"))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -7,6 +7,7 @@ a guessed code. Field names follow the registry API (`/api/v1/procedures/`).
 from urllib.parse import quote
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -44,10 +45,12 @@ class PublicFormSerializer(serializers.ModelSerializer):
         fields = ["name", "url"]
 
     def get_url(self, form) -> str | None:
+        """The form's download address (the file is served through the registry's view, never from storage)."""
         if not form.file:
             return None
+        path = reverse("procedures:form-file", args=[form.pk])
         request = self.context.get("request")
-        return request.build_absolute_uri(form.file.url) if request else form.file.url
+        return request.build_absolute_uri(path) if request else path
 
 
 class PublicProcessingTimeSerializer(serializers.Serializer):

@@ -1,0 +1,54 @@
+"""The registry list's filters, one FilterSet shared by the page (/thu-tuc/), its Excel export and the API
+(/api/v1/procedures/), so that the three agree and the OpenAPI parameters come from here."""
+
+from django import forms
+
+import django_filters
+
+from tinhgon.core.forms import StyledForm
+from tinhgon.core.text import fold_vn
+from tinhgon.organisations.models import Organisation
+from tinhgon.procedures.constants import Group, Level, Status
+from tinhgon.procedures.models import Field, ProcedureVersion
+
+
+class FilterForm(StyledForm, forms.Form):
+    pass
+
+
+class RegistryFilter(django_filters.FilterSet):
+    """Over the latest version of each procedure the user may see (the queryset given)."""
+
+    q = django_filters.CharFilter(label="Tìm theo tên, mã", method="search", max_length=200)
+    owner = django_filters.CharFilter(
+        label="Mã cơ quan",
+        method="under",
+        max_length=40,
+        help_text="Mã đơn vị: thủ tục của đơn vị và các đơn vị dưới nó",
+    )
+    group = django_filters.ChoiceFilter(label="Nhóm", choices=Group.choices, empty_label="Tất cả")
+    level = django_filters.ChoiceFilter(label="Cấp", choices=Level.choices, empty_label="Tất cả")
+    field = django_filters.ModelChoiceFilter(
+        label="Lĩnh vực",
+        queryset=Field.objects.all(),
+        to_field_name="code",
+        empty_label="Tất cả",
+        help_text="Mã lĩnh vực",
+    )
+    status = django_filters.ChoiceFilter(label="Trạng thái", choices=Status.choices, empty_label="Tất cả")
+
+    class Meta:
+        model = ProcedureVersion
+        fields = ["q", "owner", "group", "level", "field", "status"]
+        form = FilterForm
+
+    def search(self, versions, name, value):
+        for word in fold_vn(value).split():
+            versions = versions.filter(search_text__contains=word)
+        return versions
+
+    def under(self, versions, name, value):
+        root = Organisation.objects.filter(code=value.strip()).first()
+        if root is None:
+            return versions.none()
+        return versions.filter(procedure__owner__in=Organisation.objects.ever_under([root]))
