@@ -7,13 +7,14 @@ from tinhgon.audit.models import AuditedModel
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, policy):
-        """People with a role in a unit the user may see people of, and accounts created there that have no role
-        yet (an administrator of another province sees neither)."""
+        """People with a role in a unit where the user may see people (users.view) or their roles
+        (memberships.view: a unit head sees who works in the unit), and accounts created where the user may see
+        people that have no role yet (an administrator of another province sees none of them)."""
         if policy.is_superuser:
             return self
-        scope = policy.organisations("users.view")
-        holders = Membership.objects.filter(organisation__in=scope).values("user_id")
-        return self.filter(models.Q(pk__in=holders) | models.Q(created_in__in=scope))
+        people = policy.organisations("users.view")
+        roles = Membership.objects.filter(organisation__in=people) | Membership.objects.visible_to(policy)
+        return self.filter(models.Q(pk__in=roles.values("user_id")) | models.Q(created_in__in=people))
 
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):

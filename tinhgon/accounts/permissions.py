@@ -45,6 +45,7 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "procedures.submit": ("Trình thủ tục", {Role.UNIT_HEAD: SUBTREE, Role.AGENCY_LEADER: SUBTREE}),
     "procedures.check": ("Kiểm soát hoặc trả lại thủ tục đã trình", {Role.FOCAL_POINT: SUBTREE}),
+    "decisions.read": ("Đọc toàn văn dự thảo quyết định công bố (mọi thủ tục trong đó)", EVERY_ROLE),
     "decisions.manage": (
         "Soạn, ban hành quyết định công bố",
         {Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},

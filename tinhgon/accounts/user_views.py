@@ -15,8 +15,6 @@ from tinhgon.core.visibility import get_visible
 
 
 def _person(request, username) -> User:
-    if not request.policy.can_anywhere("users.view"):
-        raise PermissionDenied
     return get_visible(request.policy, User.objects, username=username)
 
 

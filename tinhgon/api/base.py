@@ -59,6 +59,9 @@ class PolicyMixin:
     finds exactly what the web pages do; `get_object()` goes through accounts.permissions.get_visible."""
 
     lookup_value_regex = ID_PATTERN
+    # Actions on no particular object (a list, a creation) and the rule the user needs somewhere for them: 403
+    # otherwise, before anything is read or validated (objects are checked one by one with get_visible).
+    action_rules: dict[str, str] = {}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -72,6 +75,9 @@ class PolicyMixin:
                 raise PermissionDenied(f"Bạn không có vai trò nào tại đơn vị {wanted}.")
         request._request.acting_membership = pick_acting(memberships)
         self.policy = Policy(user=user, memberships=memberships)
+        rule = self.action_rules.get(getattr(self, "action", None) or request.method)
+        if rule and not self.policy.can_anywhere(rule):
+            raise PermissionDenied()
 
     def get_object(self, action: str | None = None):
         """The object named in the URL among those the user may see (404), and with `action`, allowed (403)."""

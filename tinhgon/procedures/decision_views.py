@@ -169,9 +169,7 @@ def decision_issue_view(request, pk):
 def decision_docx(request, pk):
     from tinhgon.procedures.documents import decision_docx as build
 
-    decision = _decision(request, pk)
-    if not decision.whole_visible_to(request.policy):
-        raise PermissionDenied
+    decision = get_visible(request.policy, PublicationDecision.objects, action="decisions.read", pk=pk)
     response = HttpResponse(build(decision), content_type=DOCX)
     safe_number = decision.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="QD-{safe_number}.docx"'

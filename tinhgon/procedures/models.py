@@ -42,6 +42,7 @@ class Field(models.Model):
 
 
 VIEW = "procedures.view"
+WHOLE = "decisions.read"  # reading a decision with every procedure in it (its Word file)
 
 
 class ProcedureQuerySet(models.QuerySet):
@@ -608,6 +609,8 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
         return self.issuer_id
 
     def permits(self, policy, action: str) -> bool:
+        if action == WHOLE:
+            return self.whole_visible_to(policy)
         return policy.allows(action, self.issuer)
 
     def legal_basis_lines(self) -> list[str]:
@@ -617,7 +620,7 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
         """May the user read the whole decision, every procedure in it? Always once issued (it is public record);
         for a draft, only over the issuer, whose scope holds every item: a unit that sees the draft because one of
         its procedures is in it must not read the others' drafts in the Word file."""
-        return self.status != DecisionStatus.DRAFT or policy.allows(VIEW, self.issuer)
+        return self.status != DecisionStatus.DRAFT or policy.allows(WHOLE, self.issuer)
 
     def issue_problems(self) -> list[str]:
         """Why `issue` would refuse this draft now (empty when it may be issued): the confirmation page shows them

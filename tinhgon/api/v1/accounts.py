@@ -42,13 +42,12 @@ class UserViewSet(
     queryset = User.objects.none()  # the real one is scoped per user in get_queryset
     lookup_field = "username"
     lookup_value_regex = "[^/]+"
+    action_rules = {"list": "users.view", "create": "users.add"}
 
     def get_queryset(self):
         return User.objects.visible_to(self.policy).order_by("username")
 
     def perform_create(self, serializer):
-        if not self.policy.can_anywhere("users.add"):
-            raise PermissionDenied()
         acting = self.request.acting_membership
         serializer.save(created_in=acting.organisation if acting else None)
 
@@ -81,6 +80,7 @@ class MembershipViewSet(
 ):
     serializer_class = MembershipSerializer
     queryset = Membership.objects.none()  # the real one is scoped per user in get_queryset
+    action_rules = {"list": "memberships.view", "create": "memberships.manage"}
 
     def get_queryset(self):
         memberships = Membership.objects.visible_to(self.policy).select_related("user", "organisation").order_by("id")

@@ -92,6 +92,7 @@ class OrganisationViewSet(
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    action_rules = {"list": VIEW, "create": "organisations.add", "merge": "organisations.merge"}
 
     def get_queryset(self):
         units = (

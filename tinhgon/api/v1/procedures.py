@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -171,6 +172,21 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         fields = ["number", "status", "name", "effective_from", "effective_to", "created_at"]
 
 
+class LatestVersionFilter(DjangoFilterBackend):
+    """The registry's FilterSet (over versions) for a list of procedures: the procedures whose latest version
+    matches. A bad value is a 400 naming the parameter; the OpenAPI parameters come from the FilterSet."""
+
+    def get_filterset_class(self, view, queryset=None):
+        return view.filterset_class
+
+    def filter_queryset(self, request, queryset, view):
+        versions = ProcedureVersion.objects.registry(view.policy)
+        filters = view.filterset_class(request.query_params, queryset=versions, request=request)
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        return queryset.filter(pk__in=filters.qs.values("procedure_id"))
+
+
 class ProcedureViewSet(
     PolicyMixin,
     mixins.ListModelMixin,
@@ -182,20 +198,13 @@ class ProcedureViewSet(
     serializer_class = ProcedureSerializer
     queryset = Procedure.objects.none()
     filterset_class = RegistryFilter
+    filter_backends = [LatestVersionFilter]
+    action_rules = {"list": "procedures.view", "create": "procedures.edit"}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         versions = ProcedureVersion.objects.registry(self.policy)
         return Procedure.objects.filter(pk__in=versions.values("procedure_id")).select_related("owner").order_by("code")
-
-    def filter_queryset(self, queryset):
-        """The registry's FilterSet, over the latest versions (a bad value is a 400 naming the parameter)."""
-        if self.action != "list":
-            return queryset
-        filters = RegistryFilter(self.request.query_params, queryset=ProcedureVersion.objects.registry(self.policy))
-        if not filters.is_valid():
-            raise serializers.ValidationError(filters.errors)
-        return queryset.filter(pk__in=filters.qs.values("procedure_id"))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -244,9 +253,17 @@ class ProcedureViewSet(
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    def _transition(self, name: str, *args):
-        """Move the latest version (409 when it is no longer in a state the move starts from)."""
+    def _transition(self, name: str, body=None):
+        """Move the latest version (409 when it is no longer in a state the move starts from). The permission is
+        checked before the body is read: who may not act learns nothing from a validation error."""
         procedure = self.get_object()
+        rule = ProcedureVersion.transitions()[name].permission
+        if not procedure.permits(self.policy, rule):
+            raise PermissionDenied()
+        args = []
+        if body is not None:
+            body.is_valid(raise_exception=True)
+            args = list(body.validated_data.values())
         procedure.latest.perform(name, self.policy, *args)
         _attach_latest([procedure])
         return Response(ProcedureSerializer(procedure).data)
@@ -264,9 +281,7 @@ class ProcedureViewSet(
     @extend_schema(request=CommentSerializer, responses={200: ProcedureSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        body = CommentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._transition("send_back", body.validated_data["comment"])
+        return self._transition("send_back", CommentSerializer(data=request.data))
 
     @extend_schema(responses=VersionSummarySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -333,6 +348,7 @@ class DecisionViewSet(
 ):
     serializer_class = DecisionSerializer
     queryset = PublicationDecision.objects.none()
+    action_rules = {"list": "procedures.view", "create": "decisions.manage"}
 
     def get_queryset(self):
         items = DecisionItem.objects.visible_to(self.policy).select_related("version__procedure")
@@ -377,9 +393,7 @@ class DecisionViewSet(
     def docx(self, request, pk=None):
         from tinhgon.procedures.documents import decision_docx
 
-        decision = self.get_object()
-        if not decision.whole_visible_to(self.policy):
-            raise PermissionDenied("Dự thảo quyết định có thủ tục của đơn vị khác; chỉ cơ quan ban hành tải được.")
+        decision = self.get_object("decisions.read")  # a draft: only whoever may read every procedure in it
         response = HttpResponse(
             decision_docx(decision),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

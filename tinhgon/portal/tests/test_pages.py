@@ -163,7 +163,8 @@ def test_the_procedure_page_lays_out_every_component(client, world):
         assert snippet in page, snippet
     dossier = page.split('id="dossier"', 1)[1].split("</table>", 1)[0]
     assert re.search(r"Báo cáo thành tích</td><td[^>]*>01</td><td[^>]*>02</td><td[^>]*>01</td>", dossier)
-    assert '<a href="/media/mau/to-trinh.docx" download>Mẫu tờ trình đề nghị khen thưởng</a>' in page
+    form = ProcedureForm.objects.get(name="Mẫu tờ trình đề nghị khen thưởng")
+    assert f'<a href="/thu-tuc/mau-don/{form.pk}/tai-ve/" download>Mẫu tờ trình đề nghị khen thưởng</a>' in page
 
 
 def test_downloads_return_word_and_pdf_for_a_procedure_in_force(client, publish_many):

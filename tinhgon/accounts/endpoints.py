@@ -1,0 +1,129 @@
+"""Who may call what: every URL of the application with, for each HTTP method, the rule of permissions.py it needs
+and the object its address names. docs/permissions.md's second table is generated from this list
+(`manage.py permissions_matrix`), and the permission walk (tinhgon/api/tests/test_permission_walk*.py) requests
+every one of them as every role acting for its own unit, a sibling, its parent and an unrelated province, and
+anonymously, and compares each answer with what this list says:
+- anonymous: a login page (web) or 401/403 (API), unless the endpoint is public;
+- an address naming an object the user may not see (the model's `visible_to`): 404;
+- an object seen but an action not allowed on it (`permits`): 403;
+- a list or a form with no object: 403 unless the rule allows the user somewhere;
+- otherwise anything but 401/403/404/500, and no list shows an object the user may not see.
+A URL missing from this list fails the walk."""
+
+from dataclasses import dataclass, field
+
+PUBLIC = "public"  # no login, nothing private (the portal, the health check)
+SIGNED_IN = "signed_in"  # any signed-in user, about themselves only (their profile, their token, home)
+VIEW_OF = {  # the rule that makes an object of each app visible (its model's visible_to is built on it)
+    "organisations": "organisations.view",
+    "accounts": "users.view",
+    "audit": "audit.view",
+    "procedures": "procedures.view",
+    "reviews": "reviews.view",
+    "plans": "plans.view",
+    "reports": "reports.view",
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str  # URL name ("procedures:detail"; API names have no namespace: "procedure-detail")
+    methods: dict  # HTTP method -> rule code, PUBLIC or SIGNED_IN
+    model: str = ""  # "app_label.Model" of the object the address names, "" for lists and forms
+    lookup: str = "pk"  # the model field the URL's first keyword argument matches
+    extra: dict = field(default_factory=dict)  # other URL arguments, as fixed values
+
+    def rule(self, method: str) -> str:
+        return self.methods[method]
+
+
+E = Endpoint
+GET, POST, GET_POST = ("GET",), ("POST",), ("GET", "POST")
+
+
+def both(rule: str) -> dict:
+    return {"GET": rule, "POST": rule}
+
+
+ENDPOINTS = [
+    # core, accounts
+    E("home", {"GET": SIGNED_IN}),
+    E("healthz", {"GET": PUBLIC}),
+    E("accounts:login", {"GET": PUBLIC, "POST": PUBLIC}),
+    E("accounts:logout", {"POST": PUBLIC}),
+    E("accounts:profile", {"GET": SIGNED_IN}),
+    E("accounts:switch", {"POST": SIGNED_IN}),
+    E("accounts:token-create", {"POST": SIGNED_IN}),
+    E("accounts:token-revoke", {"POST": SIGNED_IN}),
+    E("accounts:users", {"GET": "users.view"}),
+    E("accounts:user-create", both("users.add")),
+    E("accounts:user-detail", {"GET": "users.view", "POST": "memberships.manage"}, "accounts.User", "username"),
+    E("accounts:membership-revoke", {"POST": "memberships.manage"}, "accounts.Membership"),
+    # organisations, audit
+    E("organisations:tree", {"GET": "organisations.view"}),
+    E("organisations:merge", both("organisations.merge")),
+    E("organisations:detail", {"GET": "organisations.view"}, "organisations.Organisation", "code"),
+    E("organisations:edit", both("organisations.change"), "organisations.Organisation", "code"),
+    E("organisations:create", both("organisations.add"), "organisations.Organisation", "code"),
+    E("audit:entries", {"GET": "audit.view"}),
+    # procedures
+    E("procedures:list", {"GET": "procedures.view"}),
+    E("procedures:create", both("procedures.edit")),
+    E("procedures:templates", both("procedures.edit")),
+    E("procedures:detail", {"GET": "procedures.view"}, "procedures.Procedure"),
+    E("procedures:edit", both("procedures.edit"), "procedures.Procedure"),
+    E("procedures:version-new", {"POST": "procedures.edit"}, "procedures.Procedure"),
+    E("procedures:compare", {"GET": "procedures.view"}, "procedures.Procedure"),
+    E("procedures:submit", {"POST": "procedures.submit"}, "procedures.Procedure"),
+    E("procedures:check", {"POST": "procedures.check"}, "procedures.Procedure"),
+    E("procedures:return", {"POST": "procedures.check"}, "procedures.Procedure"),
+    E("procedures:form-upload", {"POST": "procedures.edit"}, "procedures.Procedure"),
+    E("procedures:form-file", {"GET": PUBLIC}, "procedures.ProcedureForm"),
+    E("procedures:decisions", {"GET": "procedures.view"}),
+    E("procedures:decision-create", both("decisions.manage")),
+    E("procedures:decision", {"GET": "procedures.view", "POST": "decisions.manage"}, "procedures.PublicationDecision"),
+    E("procedures:decision-edit", both("decisions.manage"), "procedures.PublicationDecision"),
+    E("procedures:decision-issue", both("decisions.manage"), "procedures.PublicationDecision"),
+    E("procedures:decision-docx", {"GET": "decisions.read"}, "procedures.PublicationDecision"),
+    E("procedures:import", both("procedures.edit")),
+    E("procedures:import-confirm", {"POST": "procedures.edit"}),
+    E("procedures:import-template", {"GET": "procedures.view"}),
+    E("procedures:export", {"GET": "procedures.view"}),
+    # the public portal
+    E("portal:search", {"GET": PUBLIC}),
+    E("portal:procedure", {"GET": PUBLIC}, "portal.PublicProcedure", "code"),
+    E("portal:procedure-docx", {"GET": PUBLIC}, "portal.PublicProcedure", "code"),
+    E("portal:procedure-pdf", {"GET": PUBLIC}, "portal.PublicProcedure", "code"),
+    E("portal:decisions", {"GET": PUBLIC}),
+    E("portal:decision", {"GET": PUBLIC}, "portal.PublicDecision"),
+    # API: accounts, organisations
+    E("api-root", {"GET": SIGNED_IN}),
+    E("user-list", {"GET": "users.view", "POST": "users.add"}),
+    E("user-detail", {"GET": "users.view"}, "accounts.User", "username"),
+    E("membership-list", {"GET": "memberships.view", "POST": "memberships.manage"}),
+    E("membership-detail", {"GET": "memberships.view", "DELETE": "memberships.manage"}, "accounts.Membership"),
+    E("organisation-list", {"GET": "organisations.view", "POST": "organisations.add"}),
+    E("organisation-merge", {"POST": "organisations.merge"}),
+    E(
+        "organisation-detail",
+        {"GET": "organisations.view", "PATCH": "organisations.change"},
+        "organisations.Organisation",
+        "code",
+    ),
+    # API: procedures
+    E("procedure-list", {"GET": "procedures.view", "POST": "procedures.edit"}),
+    E("procedure-detail", {"GET": "procedures.view", "PATCH": "procedures.edit"}, "procedures.Procedure"),
+    E("procedure-submit", {"POST": "procedures.submit"}, "procedures.Procedure"),
+    E("procedure-check", {"POST": "procedures.check"}, "procedures.Procedure"),
+    E("procedure-return-", {"POST": "procedures.check"}, "procedures.Procedure"),
+    E("procedure-versions", {"GET": "procedures.view"}, "procedures.Procedure"),
+    E("decision-list", {"GET": "procedures.view", "POST": "decisions.manage"}),
+    E("decision-detail", {"GET": "procedures.view"}, "procedures.PublicationDecision"),
+    E("decision-docx", {"GET": "decisions.read"}, "procedures.PublicationDecision"),
+    E("decision-issue", {"POST": "decisions.manage"}, "procedures.PublicationDecision"),
+    E("public-procedure-list", {"GET": PUBLIC}),
+    E("public-procedure-detail", {"GET": PUBLIC}, "portal.PublicProcedure", "code"),
+    # API: schema and documentation (no data)
+    E("api-schema", {"GET": PUBLIC}),
+    E("api-docs", {"GET": PUBLIC}),
+]

@@ -1,0 +1,83 @@
+"""The permission walk (tinhgon/accounts/endpoints.py): every endpoint, every role acting for its own unit (P-A),
+a sibling (P-B), its parent (P) and an unrelated province (Q-A), and an anonymous visitor. The world is built once
+for the module; each request is rolled back."""
+
+import pytest
+
+from tinhgon.accounts.endpoints import ENDPOINTS
+from tinhgon.api.tests import walk
+from tinhgon.api.tests.walk_objects import build_objects, visible_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker):
+    """The personas and the objects, built once inside a transaction rolled back at the end of the module; each
+    test then runs in a savepoint of it (pytest-django's `db`)."""
+    from django.db import transaction
+
+    from tinhgon.test import build_world
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_world()
+            yield walk.personas(world), build_objects(world)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+WALKED = [e for e in ENDPOINTS if not e.model or e.model in walk.BUILDERS]
+
+
+def url_patterns():
+    """Every named URL of the application but the Django admin's (configuration, superusers only)."""
+    from django.urls import URLResolver, get_resolver
+
+    def names(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue
+                inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                yield from names(pattern.url_patterns, inner)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(names(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    listed = {e.name for e in ENDPOINTS}
+    assert url_patterns() - listed == set(), "add these to tinhgon/accounts/endpoints.py"
+    assert listed - url_patterns() == set(), "these rows name no URL"
+
+
+def test_every_row_is_walked():
+    assert [e.name for e in ENDPOINTS if e not in WALKED] == [], "add a builder in walk_objects.py"
+
+
+@pytest.mark.parametrize("endpoint", WALKED, ids=lambda e: e.name)
+def test_every_persona_gets_what_the_matrix_says(scene, endpoint):
+    people, objects = scene
+    wrong, leaks = [], []
+    targets = objects.by_model[endpoint.model].items() if endpoint.model else [("-", None)]
+    visible = visible_of(endpoint.model) if endpoint.model else None
+    for method in endpoint.methods:
+        for place, obj in targets:
+            url = walk.url_of(endpoint, obj)
+            # A public answer is the same for everyone: the visitor and one signed-in person are enough.
+            walkers = people[:2] if endpoint.rule(method) == walk.PUBLIC else people
+            for persona in walkers:
+                want = walk.expected(endpoint, method, persona, obj, visible)
+                response, body = walk.request(endpoint, method, persona, url)
+                got = walk.answer_class(endpoint, response)
+                if got != want:
+                    wrong.append(f"{method} {url} as {persona.name} ({place}): {got}, expected {want}")
+                if got == walk.ALLOWED and method == "GET":
+                    found = walk.leaked(objects, persona, walk.text_of(body), visible_of)
+                    leaks += [f"{url} as {persona.name} shows {token}" for token in found]
+    assert wrong == [] and leaks == []
