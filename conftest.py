@@ -1,5 +1,7 @@
 import os
 
+from django.db.backends.signals import connection_created
+
 import pytest
 
 from tinhgon.core.dates import today
@@ -12,6 +14,17 @@ from tinhgon.test import build_world
 
 # Sync Playwright runs an event loop in the test thread; the ORM calls made by tests around it are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def allow_audit_truncate(sender, connection, **kwargs):
+    """On PostgreSQL the audit table refuses TRUNCATE (audit migration 0004) unless the session allows it: the
+    flush that ends each transactional test (browser tests) empties every table with TRUNCATE."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET tinhgon.allow_audit_truncate = 'on'")
+
+
+connection_created.connect(allow_audit_truncate)
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,12 @@
 Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see docs/deploy.md and .env.example).
 """
 
+import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 import environ
 
@@ -15,13 +19,39 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production-4f9c2a")
+
+
+def development_secret_key(path: Path) -> str:
+    """A random key made on the first start in development and kept in var/ (gitignored), so that sessions survive
+    restarts. Written aside and linked into place, which never overwrites: two processes starting together (the
+    runserver reloader and its child) end up with the same key."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+# No default key anywhere: production must set its own; development makes one (tests: settings_test.py).
+SECRET_KEY = env.str("SECRET_KEY", default="") or (development_secret_key(VAR_DIR / "secret_key") if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. With DEBUG=false it must come from the environment or .env, e.g. the output of "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))" (docs/deploy.md).'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="tinhgon")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tinhgon.accounts.adminsite.AdminConfig",  # django.contrib.admin, asking superusers with a device for a code
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +67,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "tinhgon.core",
@@ -54,16 +87,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tinhgon.core.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tinhgon.accounts.middleware.ActingMembershipMiddleware",
+    "tinhgon.accounts.middleware.RequireTwoFactorMiddleware",
+    # After the user and their policy are known, so that its 400 page is the site's (core/middleware.py).
+    "tinhgon.core.middleware.RefuseHostileInput",
     "tinhgon.audit.middleware.AuditContextMiddleware",
     # Last, so that a locked-out login is answered after the request is fully set up.
     "axes.middleware.AxesMiddleware",
@@ -123,6 +162,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A password reset link works for this many seconds (default one hour) and only once.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# Two-factor authentication (django-otp, TOTP apps): optional for everyone, required for these roles
+# (accounts.models.Role values, e.g. "admin,agency_leader"), who are sent to enrol after signing in.
+TINHGON_REQUIRE_2FA_ROLES = [role.strip() for role in env.list("TINHGON_REQUIRE_2FA_ROLES", default=[])]
+OTP_TOTP_ISSUER = SITE_NAME  # the account's name in the authenticator app
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # a superuser deletes a lost device in the admin, never reads its secret
 
 # Sessions expire after a working day of inactivity, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -135,6 +182,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "tinhgon.accounts.views.locked_out"
+# The address is the client's, not the proxy's: the same one the audit trail records (core/proxies.py).
+AXES_CLIENT_IP_CALLABLE = "tinhgon.core.proxies.client_ip"
+# Never stored with a failed attempt: the one-time code of the second login step (passwords never are).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -151,6 +202,14 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "tinhgon" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Largest uploaded file accepted by the upload checks, in MB (nginx's client_max_body_size must be a little more).
+TINHGON_MAX_UPLOAD_MB = env.int("TINHGON_MAX_UPLOAD_MB", default=20)
+# Who sends private files: "django" streams them itself, "nginx" answers with X-Accel-Redirect (docs/deploy.md).
+TINHGON_FILE_SENDER = env.str("TINHGON_FILE_SENDER", default="django")
+# Uploaded files above 2.5 MB go to a temporary file instead of memory; other request bodies (forms, JSON) are
+# refused above 5 MB, which no form or API request needs: a bound on what one request makes the server hold.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -181,6 +240,8 @@ REST_FRAMEWORK = {
     "DATE_INPUT_FORMATS": ["iso-8601", "%d/%m/%Y"],
 }
 SPECTACULAR_SETTINGS = {
+    # Every operation documents the refusals it can answer (400, 401, 403, 404, 409, 428), once for all.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "tinhgon.api.schema.document_refusals"],
     "TITLE": "tinhgon API",
     "DESCRIPTION": "API quản lý thủ tục hành chính nội bộ và cải cách hành chính.",
     "VERSION": "1.0.0",
@@ -202,8 +263,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Behind a reverse proxy in production (docs/deploy.md).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy in production (docs/deploy.md): the number of proxies in front of the app whose
+# X-Forwarded-For entries are trusted (core/proxies.py); 0 uses the connection's address. Their
+# X-Forwarded-Proto says whether the client used HTTPS; without a trusted proxy nobody may say so.
+TINHGON_TRUSTED_PROXIES = env.int("TINHGON_TRUSTED_PROXIES", default=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TINHGON_TRUSTED_PROXIES else None
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -213,6 +278,24 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "tinhgon.accounts.views.csrf_failure"  # a refused form is in the audit trail, as every 403
+# Only our own files, no inline script or event handler (static/js/behaviour.js does what they did); inline styles
+# stay allowed because ECharts and some templates set style attributes. Files served by core.files have their own,
+# stricter policy; core/security.py relaxes this one for the API documentation page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,14 @@
 """Test settings: fast hashing, e-mails in memory, plain static storage."""
 
-from tinhgon.settings import *  # noqa: F403
-from tinhgon.settings import STORAGES
+import os
+import secrets
+
+# A new key for each test process, set before settings.py reads it: tests never write var/secret_key and never
+# depend on a key someone could know.
+os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+
+from tinhgon.settings import *  # noqa: E402, F403
+from tinhgon.settings import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -9,3 +16,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_FAILURE_LIMIT = 3
 TINHGON_DASHBOARD_SNAPSHOT_MINUTES = 0  # tests see the data as it is; tests of the snapshot turn it on
+OTP_TOTP_THROTTLE_FACTOR = 0  # a wrong code does not make the next one wait; tests of that delay turn it on

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,4 +20,7 @@ urlpatterns = [
     path("cong-khai/", include("tinhgon.portal.urls")),
     path("api/", include("tinhgon.api.urls")),
     path("quan-tri/", admin.site.urls),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]  # No static(MEDIA_URL): stored files are private, served by their app's view (core/files.py).
+
+# Every refused request is logged in the audit trail, then answered with a page in Vietnamese.
+handler403 = "tinhgon.accounts.views.permission_denied"

@@ -6,6 +6,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from tinhgon.api.base import as_drf_error
 from tinhgon.audit.models import AuditLogEntry
+from tinhgon.audit.services import log_access_denied
 from tinhgon.audit.transitions import TransitionRefused
 from tinhgon.core.locking import Stale
 
@@ -15,6 +16,7 @@ def exception_handler(exc, context):
     - a save from an older copy (`Stale`): 409 with the stored row_version and what was changed since;
     - a transition from a state it does not start from (a double submit): 409;
     - any other model validation error: 400 with per-field messages."""
+    log_access_denied(context["request"], exc)  # a 403 is in the audit trail; other errors are not logged
     if isinstance(exc, Stale):
         return Response(stale_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, TransitionRefused):

@@ -10,6 +10,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from tinhgon.core.proxies import client_ip
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -39,12 +41,6 @@ def current_actor() -> Actor:
 
 def current_action() -> str | None:
     return _action.get()
-
-
-def client_ip(request) -> str | None:
-    # Behind the reverse proxy of docs/deploy.md the client is the first X-Forwarded-For address.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
 
 
 @contextmanager

@@ -1,6 +1,9 @@
 from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+
+from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 
 from tinhgon.audit.context import Actor, current_action, current_actor
 from tinhgon.audit.models import AuditedModel, AuditLogEntry
@@ -46,6 +49,38 @@ def _entry(obj, actor: Actor, action: str, content_type: ContentType, changes: d
         changes=changes or {},
         object_version=getattr(obj, "row_version", None),
         ip_address=actor.ip,
+    )
+
+
+def log_event(action: str, *, about=None, changes: dict | None = None) -> AuditLogEntry:
+    """Append an entry about something that happened rather than a change of a record: a refused login or request,
+    a sign-out, an API key issued. `about` is the record it concerns (usually a user); without one (a login with an
+    unknown username, an anonymous request) the entry names no object. Details go in `changes` as [None, value]."""
+    if about is not None:
+        return log_action(about, verb="", action=action, changes=changes)
+    actor = current_actor()
+    entry = AuditLogEntry(
+        actor_id=actor.user.pk if actor.user else None,
+        actor_repr=actor.user.get_username() if actor.user else "hệ thống",
+        organisation_id=actor.organisation.pk if actor.organisation else None,
+        action=action,
+        changes=changes or {},
+        ip_address=actor.ip,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def log_access_denied(request, exc: Exception | None = None) -> AuditLogEntry | None:
+    """A refused request (403): about the user who made it, with its method and path. Given the exception an error
+    handler is answering, only a permission denial (Django's or DRF's) is logged."""
+    if exc is not None and not isinstance(exc, PermissionDenied | APIPermissionDenied):
+        return None
+    user = getattr(request, "user", None)
+    return log_event(
+        "accounts.access.denied",
+        about=user if user is not None and user.is_authenticated else None,
+        changes={"method": [None, request.method], "path": [None, request.path[:500]]},
     )
 
 

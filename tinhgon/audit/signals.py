@@ -1,12 +1,13 @@
 """Write the audit trail for every AuditedModel. Kept in signals so that every path (views, API, admin, shell,
 commands) is covered, including the Django admin, which calls save()/delete() directly."""
 
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tinhgon.audit.models import AuditedModel
-from tinhgon.audit.services import log_action
+from tinhgon.audit.services import log_action, log_event
 
 
 @receiver(post_save)
@@ -29,3 +30,22 @@ def audit_deleted(sender, instance, **kwargs):
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     log_action(user, verb="logged_in", changes={})
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        log_action(user, verb="logged_out", changes={})
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    """Only the username tried (and which step failed: the password or the one-time code), never the secret:
+    `credentials` holds the password too, masked by Django, and it stays out of the trail."""
+    username = str(credentials.get("username") or "")[:150]
+    model = get_user_model()
+    user = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first() if username else None
+    changes = {"username": [None, username]}
+    if credentials.get("step"):
+        changes["step"] = [None, str(credentials["step"])]
+    log_event("accounts.user.login_failed", about=user, changes=changes)

@@ -4,6 +4,8 @@
 from django import forms
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.text import fold_vn
@@ -14,6 +16,11 @@ from tinhgon.procedures.models import Field, ProcedureVersion
 
 class FilterForm(StyledForm, forms.Form):
     pass
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among rows named by their code (in the API: the code as a string)."""
 
 
 class RegistryFilter(django_filters.FilterSet):
@@ -28,7 +35,7 @@ class RegistryFilter(django_filters.FilterSet):
     )
     group = django_filters.ChoiceFilter(label="Nhóm", choices=Group.choices, empty_label="Tất cả")
     level = django_filters.ChoiceFilter(label="Cấp", choices=Level.choices, empty_label="Tất cả")
-    field = django_filters.ModelChoiceFilter(
+    field = CodeChoiceFilter(
         label="Lĩnh vực",
         queryset=Field.objects.all(),
         to_field_name="code",

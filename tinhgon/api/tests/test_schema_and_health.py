@@ -66,6 +66,7 @@ def test_production_settings_pass_check_deploy():
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-for-check-9f8e7d6c",
         "ALLOWED_HOSTS": "tinhgon.example.gov.vn",
+        "TINHGON_TRUSTED_PROXIES": "1",
         "DJANGO_SETTINGS_MODULE": "tinhgon.settings",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by conftest for Playwright, never in production

@@ -104,12 +104,11 @@ def builder(label: str):
 
 
 def url_of(endpoint: Endpoint, obj) -> str:
+    extra = {name: make(obj) if callable(make) else make for name, make in endpoint.extra.items()}
     if not endpoint.model:
-        return reverse(endpoint.name)
+        return reverse(endpoint.name, kwargs=extra or None)
     kwarg = endpoint.lookup if endpoint.lookup in ("code", "username") else "pk"
-    value = getattr(obj, endpoint.lookup)
-    extra = {name: make(obj) for name, make in endpoint.extra.items()}
-    return reverse(endpoint.name, kwargs={kwarg: value, **extra})
+    return reverse(endpoint.name, kwargs={kwarg: getattr(obj, endpoint.lookup), **extra})
 
 
 def expected(endpoint: Endpoint, method: str, persona: Persona, obj, visible: Callable) -> str:

@@ -62,7 +62,8 @@ def test_database_refuses_raw_updates_on_postgresql(world):
         cursor.execute("DELETE FROM audit_auditlogentry")
 
 
-def test_request_context_gives_user_acting_org_and_forwarded_ip(world):
+def test_request_context_gives_user_acting_org_and_forwarded_ip(world, settings):
+    settings.TINHGON_TRUSTED_PROXIES = 2  # a load balancer, then nginx (core/proxies.py)
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
     request.user = world.focal_a
     request.acting_membership = world.focal_a.memberships.get()

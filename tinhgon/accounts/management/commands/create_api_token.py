@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
 from tinhgon.accounts.models import User
+from tinhgon.audit.services import log_event
 
 
 class Command(BaseCommand):
@@ -15,5 +16,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Không có người dùng '{username}'.")
-        token, _ = Token.objects.get_or_create(user=user)
+        token, created = Token.objects.get_or_create(user=user)
+        if created:
+            log_event("accounts.token.created", about=user)
         self.stdout.write(token.key)
