@@ -2,8 +2,8 @@
 quarter before the current one. Every unit directly under UBND tỉnh Vĩnh Long (the provincial office, the Sở and the
 communes and wards) has written and sent its report, except one commune that is late, and the province office has
 drafted the province's report for the same quarter, which aggregates the units' frozen figures (the missing commune
-is listed by reports.services.children). Everything goes through tinhgon.reports.services, so the audit log tells
-the story."""
+is listed by reports.services.children). Everything goes through tinhgon.reports.services and the transition
+Report.submit, so the audit log tells the story."""
 
 from tinhgon.accounts.models import User
 from tinhgon.core.dates import today
@@ -96,7 +96,7 @@ def _write_and_send(org: Organisation, p: ReportPeriod, n: int, by=None) -> Repo
         {"section": "Kiểm tra", "label": "Số cuộc tự kiểm tra công tác kiểm soát TTHC", "value": str(1 + n % 3)},
         {"section": "Phản ánh, kiến nghị", "label": "Số phản ánh, kiến nghị tiếp nhận", "value": str(n % 4)},
     ]
-    services.report_write(
+    report = services.report_write(
         report=report,
         results=_results(org, report.figures, p),
         difficulties=_difficulties(org),
@@ -107,7 +107,7 @@ def _write_and_send(org: Organisation, p: ReportPeriod, n: int, by=None) -> Repo
         recipients="UBND tỉnh Vĩnh Long (b/c);\nVăn phòng UBND tỉnh (Phòng Kiểm soát TTHC);\nLưu: VT.",
         manual_rows=rows,
     )
-    return services.report_submit(report=report, by=by)
+    return report.submit(by=by)
 
 
 def seed() -> None:

@@ -2,7 +2,8 @@
 Long, and the province's review round over the published procedures of Sở Nội vụ and Sở Tài chính with forms in
 every state, cost sheets, proposals of every action, one issued approval decision, implementation items (some
 overdue) and one proposal implemented by publishing its draft version, so that the ledger shows the province part
-of the way to its targets. Everything goes through the services, so the audit log tells the story."""
+of the way to its targets. Everything goes through the services and the models' transitions, so the audit log
+tells the story."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from tinhgon.procedures.constants import Change, Channel
 from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.reviews import services
-from tinhgon.reviews.constants import Action, ChangeKind, ImplementationStatus, Metric, ReviewStatus, Scenario
+from tinhgon.reviews.constants import Action, ChangeKind, Metric, ReviewStatus, Scenario
 from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, Milestone, ReviewRound
 
 P = "VLG"
@@ -378,20 +379,20 @@ def _legal_acts(review, action) -> str:
 def _advance(review, status) -> None:
     if status == ReviewStatus.DRAFT:
         return
-    services.review_submit(review)
+    review.submit()
     if status == ReviewStatus.SUBMITTED:
         return
     if status == ReviewStatus.RETURNED:
-        services.review_return(review, RETURN_COMMENT)
+        review.send_back(RETURN_COMMENT)
         return
-    services.review_check(review)
+    review.control()
     if status in {ReviewStatus.ASSESSED} or review.procedure.code == "VLG-TTNB-001":
-        services.review_assess(review, ASSESSMENT)
+        review.assess(ASSESSMENT)
 
 
 def _approve(province, reviews) -> ApprovalDecision:
     """One decision of the province (chairman): group A proposals must be approved by the province, and the group B
-    ones of its Sở may be too (services.approval_errors)."""
+    ones of its Sở may be too (ApprovalDecision.problems_with)."""
     with audit.action("reviews.approval.created"):
         decision = ApprovalDecision.objects.create(
             number=APPROVAL_NUMBER,
@@ -404,7 +405,7 @@ def _approve(province, reviews) -> ApprovalDecision:
         )
     for review in reviews:
         services.approval_add(decision=decision, review=review)
-    services.approval_issue(decision=decision)
+    decision.issue()
     return decision
 
 
@@ -427,6 +428,4 @@ def _implement(decision) -> None:
     decision_add_item(decision=publication, version=draft, change=Change.AMENDED)
     decision_issue(decision=publication)
     for item in review.proposal.implementation_items.all():
-        services.implementation_update(
-            item=item, status=ImplementationStatus.DONE, issued_reference=PUBLICATION_NUMBER, issued_on=today()
-        )
+        item.complete(PUBLICATION_NUMBER, today())

@@ -94,3 +94,13 @@ def test_review_answer_cost_propose_submit_check_approve_and_ledger(offline_page
     expect(page.locator("#cost-saving-pct")).to_have_text("9,09%")
     page.locator("#simplified").click()
     expect(page.locator("#ledger-procedures")).to_contain_text(procedure.code)
+
+    # The unit records the act it issued: the implementation item is done.
+    log_in(page, live_server, "officer_a1")
+    page.goto(f"{live_server.url}/ra-soat/thuc-thi/")
+    row = page.locator("#items tbody tr").first
+    row.locator("select").select_option(label="Đã thực thi")
+    row.locator("input[name$='issued_reference']").fill("99/QĐ-UBND")
+    row.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã cập nhật nhiệm vụ")
+    expect(page.locator("#items")).to_contain_text("Đã ban hành: 99/QĐ-UBND")

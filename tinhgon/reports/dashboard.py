@@ -8,6 +8,10 @@ Three views, chosen by the strongest role of the policy:
 - "oversight" (province office, administrators): every unit directly under the organisation side by side, the
   reviewed % at each month end of the last 12 months, overdue work by unit and month, cost saving, indicators.
 
+The unit is found with `dashboard_unit` (404 outside the user's reports.view scope), and the per-user blocks count
+only units of the user's scope (`scope_units`). The oversight blocks are the unit's and are shared by everyone who
+may see that unit, as a snapshot (DashboardSnapshot), served only through `DashboardSnapshot.objects.visible_to`.
+
 Query counts do not depend on the number of units: per-unit figures are grouped by owner in one query each and
 folded onto the units through the closure table (one query).
 """
@@ -24,6 +28,7 @@ from django.utils import timezone
 
 from tinhgon.accounts.models import Role
 from tinhgon.accounts.permissions import ROLE_PRIORITY
+from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.plans.constants import ExtensionStatus
 from tinhgon.plans.models import Assignment, ExtensionRequest, Indicator, IndicatorValue
@@ -34,6 +39,7 @@ from tinhgon.reviews.constants import REVIEWED, SIMPLIFYING, ImplementationStatu
 from tinhgon.reviews.costs import percent
 from tinhgon.reviews.models import ImplementationItem, Review
 
+VIEW = "reports.view"
 LIST_LIMIT = 20
 MONTHS = 12
 # The oversight page of a unit with many direct children (a province: ~3,000 departments, units and communes) shows
@@ -86,6 +92,24 @@ def acting_role(policy) -> str:
     return Role.OFFICER
 
 
+def dashboard_unit(policy, code: str = "", acting=None) -> Organisation:
+    """The unit a dashboard is about: the one named by `code`, else the acting membership's, else (a superuser
+    acting for no unit) the first root unit. 404 unless the user may see that unit's dashboard."""
+    units = Organisation.objects.filter(pk__in=policy.organisations(VIEW).values("pk"))
+    if code:
+        return get_visible(policy, units, code=code)
+    if acting is not None:
+        return get_visible(policy, units, pk=acting.organisation_id)
+    roots = units.visible_to(policy).filter(parent__isnull=True).order_by("pk")
+    return get_visible(policy, units, pk=roots.values_list("pk", flat=True).first())
+
+
+def scope_units(org: Organisation, policy):
+    """The units under `org` (history included) that the user may see: what the per-user blocks count. A unit
+    that joined `org` after it left the user's subtree stays out."""
+    return Organisation.objects.ever_under([org]).filter(pk__in=policy.organisations(VIEW).values("pk"))
+
+
 def _ledger_url(metric: str, org: Organisation, as_of: date) -> str:
     return _url("/ra-soat/so-theo-doi/thu-tuc/", metric=metric, org=org.code, as_of=_vn(as_of))
 
@@ -109,7 +133,7 @@ def dashboard_data(org: Organisation, as_of: date, policy, *, all: bool = False)
     elif view == "agency":
         data.update(agency_blocks(org, as_of, policy, role))
     else:
-        blocks, computed_at = oversight_snapshot(org, as_of, full=all)
+        blocks, computed_at = oversight_snapshot(org, as_of, policy, full=all)
         data.update(blocks)
         data["computed_at"] = timezone.localtime(computed_at).isoformat(timespec="minutes")
     return data
@@ -119,18 +143,29 @@ def snapshot_minutes() -> int:
     return int(getattr(settings, "TINHGON_DASHBOARD_SNAPSHOT_MINUTES", 10))
 
 
-def oversight_snapshot(org: Organisation, as_of: date, *, full: bool = False, refresh: bool = False):
-    """The oversight blocks from a snapshot younger than snapshot_minutes() (0 turns snapshots off), else computed
-    now and stored. Returns (blocks, computed_at)."""
+def oversight_snapshot(org: Organisation, as_of: date, policy, *, full: bool = False):
+    """The oversight blocks of a unit the user sees, from a snapshot younger than snapshot_minutes() (0 turns
+    snapshots off), else computed now and stored. Returns (blocks, computed_at)."""
     from tinhgon.reports.models import DashboardSnapshot
 
     minutes = snapshot_minutes()
-    now = timezone.now()
     if minutes <= 0:
-        return oversight_blocks(org, as_of, full=full), now
-    snapshot = DashboardSnapshot.objects.filter(organisation=org, as_of=as_of, full=full).first()
-    if snapshot and not refresh and now - snapshot.computed_at < timedelta(minutes=minutes):
+        return oversight_blocks(org, as_of, full=full), timezone.now()
+    fresh = DashboardSnapshot.objects.visible_to(policy).filter(
+        organisation=org, as_of=as_of, full=full, computed_at__gt=timezone.now() - timedelta(minutes=minutes)
+    )
+    snapshot = fresh.first()
+    if snapshot is not None:
         return snapshot.data, snapshot.computed_at
+    return store_snapshot(org, as_of, full=full)
+
+
+def store_snapshot(org: Organisation, as_of: date, *, full: bool = False):
+    """Compute the oversight blocks of `org` now and store them (the worker keeps the provinces' warm).
+    Returns (blocks, computed_at)."""
+    from tinhgon.reports.models import DashboardSnapshot
+
+    now = timezone.now()
     blocks = oversight_blocks(org, as_of, full=full)
     DashboardSnapshot.objects.update_or_create(
         organisation=org, as_of=as_of, full=full, defaults={"data": blocks, "computed_at": now}
@@ -183,7 +218,7 @@ def _assignment_row(a, as_of: date) -> dict:
 def officer_blocks(org: Organisation, as_of: date, policy) -> dict:
     user = policy.user
     user_id = getattr(user, "pk", None)
-    units = Organisation.objects.ever_under([org])
+    units = scope_units(org, policy)
     versions = ProcedureVersion.objects.select_related("procedure").filter(
         procedure__owner__in=units, procedure__is_template=False, created_by_id=user_id
     )
@@ -191,6 +226,7 @@ def officer_blocks(org: Organisation, as_of: date, policy) -> dict:
     reviews = (
         Review.objects.select_related("procedure", "version")
         .filter(Q(reviewer_id=user_id) | Q(responsible=org))
+        .filter(Q(procedure__owner__in=units) | Q(responsible__in=units))
         .exclude(status__in=list(REVIEWED))
         .order_by("deadline", "pk")
     )
@@ -366,7 +402,7 @@ def waiting_block(org: Organisation, units, role: str) -> dict:
 
 
 def agency_blocks(org: Organisation, as_of: date, policy, role: str) -> dict:
-    units = Organisation.objects.ever_under([org])
+    units = scope_units(org, policy)
     return {
         "ledger": ledger_block(org, as_of),
         "overdue": overdue_block(org, units, as_of),

@@ -411,8 +411,8 @@ CHILD_HEADER = [
 ]
 
 
-def children_part(report: Report) -> Part | None:
-    rows = services.children(report)
+def children_part(report: Report, policy) -> Part | None:
+    rows = services.children(report, policy)
     if not rows:
         return None
     lines = []
@@ -473,8 +473,9 @@ def report_title(report: Report) -> str:
     return f"Kết quả kiểm soát thủ tục hành chính, thủ tục hành chính nội bộ {report.period.label}"
 
 
-def report_content(report: Report) -> ReportContent:
-    report = Report.objects.select_related("organisation__parent").get(pk=report.pk)
+def report_content(report: Report, policy) -> ReportContent:
+    """What every format prints: the report as stored, and the children's reports the user may see."""
+    report = Report.objects.visible_to(policy).select_related("organisation__parent").get(pk=report.pk)
     organisation = report.organisation
     fig = report.figures or {}
     parts = [
@@ -484,7 +485,7 @@ def report_content(report: Report) -> ReportContent:
         tasks_part(fig),
         indicators_part(fig),
     ]
-    children = children_part(report)
+    children = children_part(report, policy)
     parts += [manual_part(report), *([children] if children else [])]
     signed = timezone.localdate(report.submitted_at) if report.submitted_at else None
     title_lines = _lines(nfc(report.signer_title).upper()) or [
@@ -514,8 +515,8 @@ def report_content(report: Report) -> ReportContent:
 # Word -------------------------------------------------------------------------------------------------------------
 
 
-def report_docx(report: Report) -> bytes:
-    c = report_content(report)
+def report_docx(report: Report, policy) -> bytes:
+    c = report_content(report, policy)
     doc = _new_document()
     left, right = _layout_table(doc, HEADER_WIDTHS)
     for text, bold in c.header_lines:
@@ -567,11 +568,13 @@ def report_docx(report: Report) -> bytes:
 # PDF --------------------------------------------------------------------------------------------------------------
 
 
-def report_pdf(report: Report) -> bytes:
+def report_pdf(report: Report, policy) -> bytes:
     """The same content as report_docx, rendered by WeasyPrint (A4, Times New Roman → Tinos, "Trang x/y")."""
     from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
 
-    html = render_to_string("reports/documents/report_pdf.html", {"c": report_content(report), "printed_on": today()})
+    html = render_to_string(
+        "reports/documents/report_pdf.html", {"c": report_content(report, policy), "printed_on": today()}
+    )
     return HTML(string=nfc(html)).write_pdf()
 
 
@@ -601,8 +604,8 @@ def _xlsx_value(value):
     return value
 
 
-def write_xlsx(report: Report, target) -> None:
-    c = report_content(report)
+def write_xlsx(report: Report, policy, target) -> None:
+    c = report_content(report, policy)
     wb = Workbook(write_only=True)
     sheets = {}
     for part in c.parts:
@@ -630,11 +633,11 @@ def write_xlsx(report: Report, target) -> None:
     wb.save(target)
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: Report, policy) -> bytes:
     """The annex workbook: one sheet per section (Công bố, Rà soát, Nhiệm vụ, Chỉ tiêu, Đơn vị trực thuộc, Nhập
     tay), headers bold, numbers as numbers."""
     buffer = io.BytesIO()
-    write_xlsx(report, buffer)
+    write_xlsx(report, policy, buffer)
     return buffer.getvalue()
 
 

@@ -1,8 +1,15 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.transitions import Transitions, transition
+from tinhgon.core.locking import Versioned
+from tinhgon.reports import figures
 from tinhgon.reports.periods import Kind, ReportPeriod
+
+VIEW = "reports.view"
 
 
 class Status(models.TextChoices):
@@ -10,7 +17,14 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Đã gửi cấp trên"
 
 
-class Report(AuditedModel):
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Reports of the units where the user may see reports (a parent unit sees its subtree's): the one rule of
+        every report page, endpoint, document and aggregate."""
+        return self.filter(organisation__in=policy.organisations(VIEW))
+
+
+class Report(Transitions, Versioned, AuditedModel):
     """A periodic report of an organisation: figures computed from the data as of the cut-off, the narrative the
     author writes, and rows added by hand. Submitting it to the parent freezes everything as it was."""
 
@@ -41,9 +55,10 @@ class Report(AuditedModel):
     )
     submitted_at = models.DateTimeField("thời điểm gửi", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_exclude = frozenset({"created_at", "row_version", "figures", "computed_at"})
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "báo cáo định kỳ"
@@ -72,6 +87,24 @@ class Report(AuditedModel):
     def is_locked(self) -> bool:
         return self.status == Status.SUBMITTED
 
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.organisation)
+
+    def compute(self) -> None:
+        """Figures from the data as it is now, as of the period's cut-off."""
+        self.figures = figures.compute(self.organisation, self.period)
+        self.computed_at = timezone.now()
+
+    @transition(
+        source={Status.DRAFT}, target=Status.SUBMITTED, permission="reports.submit", label="gửi", verb="submitted"
+    )
+    def submit(self, by=None):
+        """Send to the parent organisation: the figures are computed one last time and frozen with the text."""
+        if not self.results.strip():
+            raise ValidationError("Cần viết phần kết quả đạt được trước khi gửi báo cáo.")
+        self.compute()
+        self.submitted_by, self.submitted_at = by, timezone.now()
+
 
 class FileStatus(models.TextChoices):
     PENDING = "pending", "Đang chờ"
@@ -82,6 +115,14 @@ class FileStatus(models.TextChoices):
 
 def generated_path(instance, filename):
     return f"generated/{instance.user_id}/{filename}"
+
+
+class GeneratedFileQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """A user's own files, and only while they still see the report a file was made from (a file outlives a
+        role taken away)."""
+        reports = Report.objects.visible_to(policy)
+        return self.filter(user=policy.user).filter(models.Q(report__isnull=True) | models.Q(report__in=reports))
 
 
 class GeneratedFile(models.Model):
@@ -99,6 +140,8 @@ class GeneratedFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = GeneratedFileQuerySet.as_manager()
+
     class Meta:
         verbose_name = "tệp đã tạo"
         verbose_name_plural = "tệp đã tạo"
@@ -106,6 +149,19 @@ class GeneratedFile(models.Model):
 
     def __str__(self):
         return self.title
+
+    def permits(self, policy, action: str) -> bool:
+        return self.user_id == getattr(policy.user, "pk", None)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == FileStatus.DONE and bool(self.file)
+
+
+class DashboardSnapshotQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Snapshots of the units whose dashboard the user may see."""
+        return self.filter(organisation__in=policy.organisations(VIEW))
 
 
 class DashboardSnapshot(models.Model):
@@ -118,6 +174,8 @@ class DashboardSnapshot(models.Model):
     full = models.BooleanField(default=False)
     data = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
+
+    objects = DashboardSnapshotQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,29 +1,30 @@
-"""Periodic reports: create with computed figures, refresh, write the narrative, submit (freeze), aggregate."""
+"""Periodic reports: create with computed figures, refresh, write the narrative, aggregate the children's reports.
+Submitting is the transition `Report.submit` (models.py)."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
 from tinhgon.audit import context as audit
 from tinhgon.core.locking import STALE, refuse_stale
 from tinhgon.organisations.models import Organisation
-from tinhgon.reports import figures
 from tinhgon.reports.models import Report, Status
 from tinhgon.reports.periods import Kind, period
 
 NARRATIVE = ["results", "difficulties", "proposals", "document_number", "signer", "signer_title", "recipients"]
+STALE_REPORT = STALE.replace("Nội dung", "Báo cáo", 1)
+LOCKED = "Báo cáo đã gửi cấp trên nên đã khóa, không sửa được."
 
 
-def stale(report: Report, started_from: int | None) -> None:
-    refuse_stale(report, started_from, STALE.replace("Nội dung", "Báo cáo", 1))
+class ReportExists(ValidationError):
+    """The unit already has its report of the period (perhaps created a moment ago by a second click or a
+    colleague): `existing` is that report, for a link (page) or its id (API, 409)."""
 
-
-def _require_draft(report: Report) -> None:
-    if report.is_locked:
-        raise ValidationError("Báo cáo đã gửi cấp trên nên đã khóa, không sửa được.")
+    def __init__(self, existing: Report):
+        super().__init__(f"{existing.organisation} đã có báo cáo {existing.period.label}.", code="exists")
+        self.existing = existing
 
 
 @transaction.atomic
@@ -37,35 +38,58 @@ def report_create(
     end: date | None = None,
     by=None,
 ) -> Report:
+    """Create the report of a period with its figures (audit: reports.report.created). One per unit and period
+    except ad hoc reports: a second one, even created at the same instant, raises ReportExists."""
     try:
         p = period(kind, year, number, start, end)
     except ValueError as error:
         raise ValidationError(str(error)) from None
-    if kind != Kind.AD_HOC and Report.objects.filter(organisation=organisation, kind=kind, year=year, number=number):
-        raise ValidationError(f"{organisation} đã có báo cáo {p.label}.")
     report = Report(
         organisation=organisation, kind=kind, year=p.year, number=p.number, start=p.start, end=p.end, created_by=by
     )
-    _compute(report)
-    with audit.action("reports.report.created"):
-        report.save()
+    _refuse_existing(report)
+    report.compute()
+    try:
+        # A savepoint: when a parallel request inserted the same period meanwhile, the unique constraint refuses
+        # this row and the transaction stays usable to find theirs.
+        with transaction.atomic(), audit.action("reports.report.created"):
+            report.save()
+    except IntegrityError:
+        _refuse_existing(report)
+        raise
     return report
 
 
-def _compute(report: Report) -> None:
-    report.figures = figures.compute(report.organisation, report.period)
-    report.computed_at = timezone.now()
+def _refuse_existing(report: Report) -> None:
+    if report.kind == Kind.AD_HOC:
+        return
+    same = Report.objects.select_related("organisation").filter(
+        organisation=report.organisation, kind=report.kind, year=report.year, number=report.number
+    )
+    existing = same.first()
+    if existing is not None:
+        raise ReportExists(existing)
+
+
+def _stored_draft(report: Report, started_from: int | None) -> Report:
+    """The stored report, locked: an edit is decided on what is stored (a colleague may have submitted it since
+    the caller loaded it), refused when made from an older copy or when the report is locked."""
+    stored = Report.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+    refuse_stale(stored, started_from, STALE_REPORT)
+    if stored.is_locked:
+        raise ValidationError(LOCKED, code="locked")
+    return stored
 
 
 @transaction.atomic
-def report_refresh(report: Report) -> Report:
-    """Recompute the figures of a draft from the data as it is now (still as of the period's cut-off)."""
-    _require_draft(report)
-    _compute(report)
+def report_refresh(*, report: Report, started_from: int | None = None) -> Report:
+    """Recompute the figures of a draft from the data as it is now (still as of the period's cut-off). Returns
+    the saved report (audit: reports.report.refreshed)."""
+    stored = _stored_draft(report, started_from)
+    stored.compute()
     with audit.action("reports.report.refreshed"):
-        report.row_version += 1
-        report.save()
-    return report
+        stored.save()
+    return stored
 
 
 def _clean_rows(rows) -> list[dict]:
@@ -82,34 +106,18 @@ def _clean_rows(rows) -> list[dict]:
 
 @transaction.atomic
 def report_write(*, report: Report, started_from: int | None = None, manual_rows=None, **narrative) -> Report:
-    """Save the narrative sections and the rows entered by hand (clearly marked as such in every output)."""
-    _require_draft(report)
-    stale(report, started_from)
+    """Save the narrative sections and the rows entered by hand (clearly marked as such in every output). Returns
+    the saved report (audit: reports.report.updated)."""
+    stored = _stored_draft(report, started_from)
     for key, value in narrative.items():
         if key not in NARRATIVE:
             raise ValidationError(f"Không có mục “{key}” trong báo cáo.")
-        setattr(report, key, (value or "").strip())
+        setattr(stored, key, (value or "").strip())
     if manual_rows is not None:
-        report.manual_rows = _clean_rows(manual_rows)
+        stored.manual_rows = _clean_rows(manual_rows)
     with audit.action("reports.report.updated"):
-        report.row_version += 1
-        report.save()
-    return report
-
-
-@transaction.atomic
-def report_submit(*, report: Report, by=None) -> Report:
-    """Send to the parent organisation: the figures are computed one last time and frozen with the text."""
-    _require_draft(report)
-    if not report.results.strip():
-        raise ValidationError("Cần viết phần kết quả đạt được trước khi gửi báo cáo.")
-    _compute(report)
-    with audit.action("reports.report.submitted"):
-        report.status = Status.SUBMITTED
-        report.submitted_by, report.submitted_at = by, timezone.now()
-        report.row_version += 1
-        report.save()
-    return report
+        stored.save()
+    return stored
 
 
 @dataclass
@@ -118,13 +126,13 @@ class ChildReport:
     report: Report | None  # the submitted report of the same period, None when missing
 
 
-def children(report: Report) -> list[ChildReport]:
+def children(report: Report, policy) -> list[ChildReport]:
     """The units directly under the organisation at the end of the period, each with its submitted report of the
-    same period (or None: not submitted yet). Two queries."""
-    units = list(report.organisation.children_on(report.end).order_by("name"))
+    same period (or None: not submitted yet), both as the user may see them. Two queries."""
+    units = list(report.organisation.children_on(report.end).visible_to(policy).order_by("name"))
     submitted = {
         r.organisation_id: r
-        for r in Report.objects.filter(
+        for r in Report.objects.visible_to(policy).filter(
             organisation__in=units,
             kind=report.kind,
             year=report.year,

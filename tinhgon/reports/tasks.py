@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from django_tasks import task
 
-from tinhgon.reports.models import FileStatus, GeneratedFile
+from tinhgon.accounts.permissions import Policy
+from tinhgon.reports.models import FileStatus, GeneratedFile, Report
 
 logger = logging.getLogger(__name__)
 
@@ -26,20 +27,23 @@ def generate_file(file_id: int) -> str:
     Returns the final status."""
     from tinhgon.reports import documents  # imported here: python-docx, openpyxl and WeasyPrint load slowly
 
-    file = GeneratedFile.objects.select_related("report__organisation").filter(pk=file_id).first()
+    file = GeneratedFile.objects.select_related("user").filter(pk=file_id).first()
     if file is None:
         logger.warning("generate_file: no GeneratedFile %s", file_id)
         return "missing"
     _progress(file, status=FileStatus.RUNNING, progress=10, message="")
     try:
-        if file.report is None:
-            raise LookupError("Báo cáo của tệp này không còn trong hệ thống.")
+        # The file is made for its user: the report (and the children's reports it aggregates) as they see it now.
+        policy = Policy(user=file.user, memberships=list(file.user.memberships_in_force()))
+        report = Report.objects.visible_to(policy).select_related("organisation").filter(pk=file.report_id).first()
+        if report is None:
+            raise LookupError("Báo cáo của tệp này không còn trong hệ thống hoặc bạn không còn quyền xem.")
         render = documents.RENDERERS.get(file.format)
         if render is None:
             raise LookupError(f"Định dạng “{file.format}” không được hỗ trợ.")
-        data = render(file.report)
+        data = render(report, policy)
         _progress(file, progress=60)
-        file.file.save(documents.filename(file.report, file.format), ContentFile(data), save=False)
+        file.file.save(documents.filename(report, file.format), ContentFile(data), save=False)
         _progress(file, file=file.file.name, progress=100, status=FileStatus.DONE, finished_at=timezone.now())
     except LookupError as error:
         _progress(file, status=FileStatus.FAILED, message=str(error), finished_at=timezone.now())

@@ -1,31 +1,35 @@
-"""Dashboards and periodic reports (/bao-cao/). Views check permissions through `request.policy` (reports.view,
-reports.write, reports.submit) and call tinhgon.reports.services; a ValidationError is shown in Vietnamese on the
-form with what the user typed kept. A unit outside the user's scope is a 404, a missing right a 403."""
+"""Dashboards and periodic reports (/bao-cao/). Every view finds its unit or report through the models' visibility
+rule (`get_visible`: 404 outside the user's reports.view scope, 403 when seen but not theirs to change) and calls
+tinhgon.reports.services or a transition; a ValidationError is shown in Vietnamese on the form with what the user
+typed kept."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tinhgon.core.dates import today
-from tinhgon.organisations.models import Organisation
+from tinhgon.core.visibility import get_visible
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
-from tinhgon.reports import dashboard as dashboard_module
 from tinhgon.reports import services
+from tinhgon.reports.dashboard import dashboard_data, dashboard_unit
+from tinhgon.reports.filters import ReportFilter
 from tinhgon.reports.forms import (
     DashboardFilterForm,
     ManualRowFormSet,
     NarrativeForm,
     ReportCreateForm,
-    ReportFilterForm,
+    VersionSeenForm,
     manual_rows,
 )
 from tinhgon.reports.models import Report
 from tinhgon.reviews.constants import Action, MilestoneStatus
+
+VIEW, WRITE = "reports.view", "reports.write"
 
 MILESTONE_BADGES = {
     MilestoneStatus.MET: "bg-green",
@@ -49,27 +53,6 @@ COST_ROWS = [
 ]
 
 
-def _scope(request, action="reports.view"):
-    if not request.policy.can_anywhere(action):
-        raise PermissionDenied
-    return request.policy.organisations(action)
-
-
-def _default_org(request) -> Organisation:
-    membership = request.acting_membership
-    if membership is not None:
-        return membership.organisation
-    org = Organisation.objects.filter(parent__isnull=True).order_by("pk").first()
-    if org is None:
-        raise Http404
-    return org
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def _badge(mapping, status) -> str:
     return mapping.get(status, "bg-secondary")
 
@@ -79,33 +62,56 @@ def _badge(mapping, status) -> str:
 
 @login_required
 def dashboard(request):
-    scope = _scope(request)
-    form = DashboardFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    code = (data.get("org") or "").strip()
-    org = Organisation.objects.filter(code=code).first() if code else _default_org(request)
-    if org is None or not scope.filter(pk=org.pk).exists():
-        raise Http404
-    as_of = data.get("as_of") or today()
-    figures = dashboard_module.dashboard_data(org, as_of, request.policy, all=request.GET.get("all") == "1")
+    """The dashboard of a unit the user may see (?org=, default the acting unit). Bad parameters are shown on the
+    filter form (400) over the default unit and date."""
+    policy = request.policy
+    form = DashboardFilterForm(request.GET)
+    valid = form.is_valid()
+    params = form.cleaned_data if valid else {}
+    org = dashboard_unit(policy, params.get("org", ""), request.acting_membership)
+    as_of = params.get("as_of") or today()
+    figures = dashboard_data(org, as_of, policy, all=params.get("all", False))
+    context = {
+        "form": form,
+        "org": org,
+        "as_of": as_of,
+        "d": figures,
+        "charts": _dashboard_charts(figures),
+        "computed_at": timezone.localtime(),
+        "parents": [org.parent] if org.parent_id and policy.allows(VIEW, org.parent) else [],
+        "status_labels": dict(StatusClass.choices),
+    }
+    return render(request, "reports/dashboard.html", context, status=200 if valid else 400)
+
+
+def _dashboard_charts(figures: dict) -> dict:
+    """Badges of the agency view, and the oversight view's charts (progress, ranking, heat map) with the heat
+    map as a table too."""
     ledger = figures.get("ledger")
     if ledger:
         for m in ledger["milestones"]:
             m["badge"] = _badge(MILESTONE_BADGES, m["status"])
     for indicator in figures.get("indicators", []):
         indicator["badge"] = _badge(INDICATOR_BADGES, indicator["status"])
-    charts = {}
-    if figures["view"] == "oversight":
-        ranking = figures["ranking"]
-        charts["progress"] = {
+    if figures["view"] != "oversight":
+        return {}
+    ranking, heat = figures["ranking"], figures["heatmap"]
+    cells = {(x, y): n for x, y, n in heat["data"]}
+    columns = range(len(heat["months"]))
+    heat["table"] = [
+        {"unit": name, "code": heat["codes"][y], "cells": [cells.get((x, y), 0) for x in columns]}
+        for y, name in enumerate(heat["units"])
+    ]
+    return {
+        "progress": {
             "type": "line",
             "categories": [p["label"] for p in figures["progress"]],
             "series": [
                 {"name": "Tỷ lệ đã rà soát (%)", "data": [float(p["reviewed_pct"]) for p in figures["progress"]]}
             ],
             "unit": "%",
-        }
-        charts["ranking"] = {
+        },
+        "ranking": {
             "type": "bar",
             "categories": [r["name"] for r in ranking],
             "series": [
@@ -114,38 +120,15 @@ def dashboard(request):
                 {"name": "Chi phí cắt giảm (%)", "data": [float(r["cost_saving_pct"]) for r in ranking]},
             ],
             "unit": "%",
-        }
-        heat = figures["heatmap"]
-        charts["heatmap"] = {
+        },
+        "heatmap": {
             "type": "heatmap",
             "x": heat["months"],
             "y": heat["units"],
             "data": heat["data"],
             "max": heat["max"],
-        }
-        cells = {(x, y): n for x, y, n in heat["data"]}
-        columns = range(len(heat["months"]))
-        heat["table"] = [
-            {"unit": name, "code": heat["codes"][y], "cells": [cells.get((x, y), 0) for x in columns]}
-            for y, name in enumerate(heat["units"])
-        ]
-    query = request.GET.copy()
-    query["org"] = org.code
-    query["as_of"] = as_of.strftime("%d/%m/%Y")
-    parents = []
-    if org.parent_id and scope.filter(pk=org.parent_id).exists():
-        parents = [org.parent]
-    context = {
-        "form": form,
-        "org": org,
-        "as_of": as_of,
-        "d": figures,
-        "charts": charts,
-        "computed_at": timezone.localtime(),
-        "parents": parents,
-        "status_labels": dict(StatusClass.choices),
+        },
     }
-    return render(request, "reports/dashboard.html", context)
 
 
 # Reports ----------------------------------------------------------------------------------------------------------
@@ -153,58 +136,58 @@ def dashboard(request):
 
 @login_required
 def report_list(request):
-    scope = _scope(request)
-    filters = ReportFilterForm(request.GET or None)
-    reports = Report.objects.filter(organisation__in=scope).select_related("organisation")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data.get("kind"):
-            reports = reports.filter(kind=data["kind"])
-        if data.get("year"):
-            reports = reports.filter(year=data["year"])
-        if data.get("org"):
-            reports = reports.filter(organisation__code=data["org"].strip())
-        if data.get("status"):
-            reports = reports.filter(status=data["status"])
-    form = None
-    can_write = request.policy.can_anywhere("reports.write")
-    if can_write:
-        organisations = request.policy.organisations("reports.write").current().order_by("name")
-        initial = {}
-        if request.acting_membership is not None:
-            initial["organisation"] = request.acting_membership.organisation
-        form = ReportCreateForm(request.POST or None, organisations=organisations, initial=initial, auto_id="new_%s")
+    """The reports the user may see, filtered (ReportFilter, shared with the API), and the creation form for
+    whoever may write reports somewhere."""
+    visible = Report.objects.visible_to(request.policy).select_related("organisation")
+    filters = ReportFilter(request.GET, queryset=visible)
+    valid = filters.is_valid()
+    reports = filters.qs if valid else visible.none()
+    page = Paginator(reports.order_by("-end", "organisation__name", "-pk"), 50).get_page(request.GET.get("trang"))
+    form = _create_form(request)
+    status = 200 if valid else 400
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                report = services.report_create(
-                    organisation=data["organisation"],
-                    kind=data["kind"],
-                    year=data["year"],
-                    number=data["number"] or 1,
-                    start=data["start"],
-                    end=data["end"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, f"Đã lập {report}.")
-                return redirect("reports:detail", pk=report.pk)
-    context = {"reports": reports[:200], "filters": filters, "form": form}
-    return render(request, "reports/report_list.html", context)
+        report = _create(request, form)
+        if report is not None:
+            messages.success(request, f"Đã lập {report}.")
+            return redirect("reports:detail", pk=report.pk)
+        status = 409 if form.existing else 400
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {"page": page, "filters": filters.form, "form": form, "query": query.urlencode()}
+    return render(request, "reports/report_list.html", context, status=status)
 
 
-def _get_report(request, pk, action: str | None = None) -> Report:
-    report = get_object_or_404(Report.objects.select_related("organisation", "submitted_by"), pk=pk)
-    if not request.policy.allows("reports.view", report.organisation):
-        raise Http404
-    if action and not request.policy.allows(action, report.organisation):
-        raise PermissionDenied
-    return report
+def _create_form(request) -> ReportCreateForm | None:
+    """The creation form over the units where the user may write reports today (None: nowhere)."""
+    if not request.policy.can_anywhere(WRITE):
+        return None
+    organisations = request.policy.organisations(WRITE).current().order_by("name")
+    initial = {"organisation": request.acting_membership.organisation} if request.acting_membership else {}
+    return ReportCreateForm(request.POST or None, organisations=organisations, initial=initial, auto_id="new_%s")
+
+
+def _create(request, form: ReportCreateForm) -> Report | None:
+    """The report created from the posted form, or None with the errors on the form; when the period's report
+    exists (a second click, a colleague at the same moment) it is kept in `form.existing`, for a link."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        return services.report_create(
+            organisation=data["organisation"],
+            kind=data["kind"],
+            year=data["year"],
+            number=data["number"] or 1,
+            start=data["start"],
+            end=data["end"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        form.existing = getattr(error, "existing", None)
+        return None
 
 
 def _labelled(counts: dict, choices) -> list[dict]:
@@ -254,8 +237,8 @@ def _indicator_label(status) -> str:
     return labels.get(status, status or "")
 
 
-def _children_context(report: Report) -> dict:
-    rows = services.children(report)
+def _children_context(report: Report, policy) -> dict:
+    rows = services.children(report, policy)
     if not rows:
         return {}
     totals = services.aggregate(rows)
@@ -288,7 +271,8 @@ def _children_context(report: Report) -> dict:
 
 
 def _detail(request, report: Report, form=None, formset=None, status=200):
-    editable = not report.is_locked and request.policy.allows("reports.write", report.organisation)
+    policy = request.policy
+    editable = not report.is_locked and report.permits(policy, WRITE)
     if editable and form is None:
         form = NarrativeForm(instance=report, initial={"started_from": report.row_version})
         formset = ManualRowFormSet(initial=report.manual_rows, prefix="rows")
@@ -297,24 +281,24 @@ def _detail(request, report: Report, form=None, formset=None, status=200):
         "tables": figure_tables(report.figures),
         "form": form if editable else None,
         "formset": formset if editable else None,
-        "can_submit": not report.is_locked and request.policy.allows("reports.submit", report.organisation),
-        "can_refresh": editable,
-        **_children_context(report),
+        "actions": report.available_transitions(policy),
+        "can_edit": editable,
+        **_children_context(report, policy),
     }
     return render(request, "reports/report_detail.html", context, status=status)
 
 
 @login_required
 def report_detail(request, pk):
-    report = _get_report(request, pk)
+    """The report; a POST saves its narrative and rows entered by hand (reports.write, optimistic lock)."""
     if request.method != "POST":
-        return _detail(request, report)
-    report = _get_report(request, pk, "reports.write")
+        return _detail(request, get_visible(request.policy, Report.objects.select_related("organisation"), pk=pk))
+    report = get_visible(request.policy, Report.objects.select_related("organisation"), action=WRITE, pk=pk)
+    if report.is_locked:
+        messages.error(request, services.LOCKED)
+        return redirect("reports:detail", pk=report.pk)
     form = NarrativeForm(request.POST, instance=Report.objects.get(pk=report.pk))
     formset = ManualRowFormSet(request.POST, prefix="rows")
-    if report.is_locked:
-        messages.error(request, "Báo cáo đã gửi cấp trên nên đã khóa, không sửa được.")
-        return redirect("reports:detail", pk=report.pk)
     if form.is_valid() and formset.is_valid():
         narrative = {k: v for k, v in form.cleaned_data.items() if k != "started_from"}
         try:
@@ -329,18 +313,25 @@ def report_detail(request, pk):
         else:
             messages.success(request, "Đã lưu nội dung báo cáo.")
             return redirect("reports:detail", pk=report.pk)
-    report.refresh_from_db()
     return _detail(request, report, form, formset, status=400)
+
+
+def _version_seen(request) -> int | None:
+    """The row_version the page was rendered with (hidden field `started_from`), None when not sent."""
+    form = VersionSeenForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError("Yêu cầu không hợp lệ. Hãy tải lại trang rồi thử lại.")
+    return form.cleaned_data["started_from"]
 
 
 @login_required
 @require_POST
 def report_refresh(request, pk):
-    report = _get_report(request, pk, "reports.write")
+    report = get_visible(request.policy, Report.objects.select_related("organisation"), action=WRITE, pk=pk)
     try:
-        services.report_refresh(report)
+        services.report_refresh(report=report, started_from=_version_seen(request))
     except ValidationError as error:
-        _error_messages(request, error)
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Đã cập nhật số liệu theo dữ liệu hiện có.")
     return redirect("reports:detail", pk=report.pk)
@@ -349,11 +340,12 @@ def report_refresh(request, pk):
 @login_required
 @require_POST
 def report_submit(request, pk):
-    report = _get_report(request, pk, "reports.submit")
+    """The transition `submit` (403 without reports.submit on the unit; a second click is refused in Vietnamese)."""
+    report = get_visible(request.policy, Report.objects.select_related("organisation"), pk=pk)
     try:
-        services.report_submit(report=report, by=request.user)
+        report.perform("submit", request.policy, by=request.user, started_from=_version_seen(request))
     except ValidationError as error:
-        _error_messages(request, error)
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Đã gửi báo cáo lên cấp trên. Số liệu và nội dung đã được khóa.")
     return redirect("reports:detail", pk=report.pk)

@@ -6,8 +6,9 @@ from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.models import Field
-from tinhgon.reviews.constants import Action, ChangeKind, ImplementationStatus
-from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, ReviewRound
+from tinhgon.reviews.constants import Action, ChangeKind
+from tinhgon.reviews.ledger import METRIC_LABELS
+from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, ImplementationItem, ReviewRound
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -50,9 +51,9 @@ class SheetForm(StyledForm, forms.Form):
     subjects_per_year = forms.IntegerField(label="Số đối tượng thực hiện/năm", min_value=0)
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parameters=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parameters"].queryset = CostParameterSet.objects.order_by("-year", "name")
+        self.fields["parameters"].queryset = parameters.order_by("-year", "name")
         self.fields["parameters"].empty_label = "(giữ bộ tham số đang dùng)"
 
 
@@ -67,8 +68,9 @@ class CostRowForm(StyledForm, forms.Form):
 CostRowFormSet = forms.formset_factory(CostRowForm, extra=0, can_delete=True)
 
 
-def sheet_forms(sheet, scenario: str, data=None):
-    """The sheet's head form and its rows formset, prefixed by scenario so both sheets fit one page."""
+def sheet_forms(sheet, scenario: str, data=None, parameters=None):
+    """The sheet's head form and its rows formset, prefixed by scenario so both sheets fit one page; `parameters`:
+    the parameter sets the user may choose (CostParameterSet.objects.visible_to)."""
     prefix = f"sheet-{scenario}"
     initial = None
     if sheet is not None:
@@ -78,7 +80,7 @@ def sheet_forms(sheet, scenario: str, data=None):
             "subjects_per_year": sheet.subjects_per_year,
             "row_version": sheet.row_version,
         }
-    head = SheetForm(data, prefix=prefix, initial=initial)
+    head = SheetForm(data, prefix=prefix, initial=initial, parameters=parameters)
     rows = None
     if data is None and sheet is not None:
         rows = [
@@ -143,12 +145,29 @@ def proposal_forms(proposal, data=None):
     return form, ChangeFormSet(data, prefix="changes", initial=changes)
 
 
+# The text of a workflow step: its shape here, whether it may be blank in the transition (Review.send_back, assess).
 class ReturnForm(StyledForm, forms.Form):
-    comment = forms.CharField(label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
 
 
 class AssessForm(StyledForm, forms.Form):
-    assessment = forms.CharField(label="Ý kiến đánh giá độc lập", widget=forms.Textarea(attrs={"rows": 3}))
+    assessment = forms.CharField(
+        label="Ý kiến đánh giá độc lập", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+
+
+class AddToApprovalForm(forms.Form):
+    """The checked forms chosen on a draft approval decision's page, among those offered (`candidates`)."""
+
+    reviews = forms.ModelMultipleChoiceField(
+        queryset=None, error_messages={"required": "Chọn ít nhất một phiếu rà soát đã kiểm soát."}
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].queryset = candidates
 
 
 class ApprovalForm(StyledForm, forms.ModelForm):
@@ -164,9 +183,28 @@ class ApprovalForm(StyledForm, forms.ModelForm):
 
 
 class ImplementationForm(StyledForm, forms.Form):
-    status = forms.ChoiceField(label="Trạng thái", choices=ImplementationStatus.choices)
+    """The next state of an implementation item, among those its transitions the user may start lead to (start:
+    in progress; complete: done, with the act issued); `transition` names the one chosen."""
+
+    status = forms.ChoiceField(label="Trạng thái")
     issued_reference = forms.CharField(label="Số, ký hiệu văn bản đã ban hành", max_length=120, required=False)
     issued_on = forms.DateField(label="Ngày ban hành", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, item: ImplementationItem, actions: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        moves = [t for name, t in ImplementationItem.transitions().items() if name in actions]
+        self.targets = {t.target: t.name for t in moves}
+        labels = dict(item._meta.get_field("status").choices)
+        self.fields["status"].choices = [(t.target, labels[t.target]) for t in moves]
+
+    @property
+    def transition(self) -> str:
+        return self.targets[self.cleaned_data["status"]]
+
+    def arguments(self) -> list:
+        if self.transition == "complete":
+            return [self.cleaned_data["issued_reference"], self.cleaned_data["issued_on"]]
+        return []
 
 
 class ParameterForm(StyledForm, forms.ModelForm):
@@ -180,10 +218,19 @@ class ParameterForm(StyledForm, forms.ModelForm):
 
 
 class LedgerFilterForm(StyledForm, forms.Form):
-    org = forms.CharField(label="Mã cơ quan", required=False)
+    """The ledger's parameters, shared by its page, its workbook and /api/v1/ledger/ (reviews.ledger.filters_for
+    turns them into ledger Filters, with a 404 for a unit the user may not see)."""
+
+    org = forms.CharField(label="Mã cơ quan", required=False, max_length=40)
     group = forms.ChoiceField(label="Nhóm", choices=[("", "Tất cả"), *Group.choices], required=False)
     field = forms.ModelChoiceField(
         label="Lĩnh vực", queryset=Field.objects.all(), required=False, to_field_name="code", empty_label="Tất cả"
     )
     level = forms.ChoiceField(label="Cấp", choices=[("", "Tất cả"), *Level.choices], required=False)
     as_of = forms.DateField(label="Tại ngày", required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET)
+
+
+class LedgerListForm(LedgerFilterForm):
+    """The ledger's parameters and the figure whose procedures are listed."""
+
+    metric = forms.ChoiceField(label="Chỉ tiêu", choices=list(METRIC_LABELS.items()), required=False)

@@ -12,6 +12,8 @@ Definitions (shown on the ledger page; the open ones are settings):
 - cost before: Σ annual cost of the current sheets of the reviews; cost after: the proposed sheet for approved
   amend/replace proposals, 0 for approved abolitions, else unchanged (K5);
 - implemented: approved abolish/replace/amend proposals implemented on or before the date (K6).
+Asked by a user (Filters.policy), every figure counts only what they may see: the procedures of the units in their
+reviews.view scope, whose review forms are then visible to them (Review.visible_to).
 """
 
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from tinhgon.core.dates import today
+from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.reviews.constants import (
@@ -48,9 +51,19 @@ from tinhgon.reviews.constants import (
     Scenario,
 )
 from tinhgon.reviews.costs import percent
-from tinhgon.reviews.models import Milestone, Review
+from tinhgon.reviews.models import VIEW, Milestone, Review
 
 AT_RISK_DAYS = 90
+
+# The figures a ledger page links to the list of (reviews.views.ledger_procedures, ?metric=).
+METRIC_LABELS = {
+    "published": "Thủ tục đang có hiệu lực (thuộc phạm vi)",
+    "reviewed": "Thủ tục đã rà soát",
+    "approved": "Phương án đã được phê duyệt",
+    "simplified": "Thủ tục được cắt giảm, đơn giản hóa",
+    "implemented": "Phương án đã thực thi",
+    **{f"action_{value}": f"Phương án “{label}”" for value, label in Action.choices},
+}
 
 # The definitions above, as shown to users on the ledger page and in its Excel export.
 DEFINITIONS = [
@@ -82,6 +95,7 @@ class Filters:
     group: str = ""
     field: str = ""  # field code
     level: str = ""
+    policy: object = None  # the user asking (accounts.permissions.Policy): only what they may see is counted
 
 
 @dataclass
@@ -149,7 +163,11 @@ def in_scope(filters: Filters):
         versions = versions.filter(field__code=filters.field)
     if filters.level:
         versions = versions.filter(level=filters.level)
-    return Procedure.objects.filter(owner__in=units, is_template=False).filter(Exists(versions))
+    procedures = Procedure.objects.filter(owner__in=units, is_template=False).filter(Exists(versions))
+    policy = filters.policy
+    if policy is not None and not policy.is_superuser:
+        procedures = procedures.filter(owner__in=policy.organisations(VIEW))
+    return procedures
 
 
 def approved_q(filters: Filters) -> Q:
@@ -270,3 +288,22 @@ def milestone_checks(result: Ledger) -> list[MilestoneCheck]:
 
 def ledger_for(org: Organisation, as_of: date | None = None, **filters) -> Ledger:
     return ledger(Filters(roots=(org,), as_of=as_of or today(), **filters))
+
+
+def filters_for(policy, acting, *, org: str = "", as_of=None, group="", field=None, level="") -> Filters:
+    """The ledger a user asks for (page, workbook and API alike): of the unit coded `org`, else of the unit they act
+    for (a superuser acting for none: the first root); 404 when they may not see it."""
+    units = Organisation.objects.select_related("parent")
+    if org:
+        root = get_visible(policy, units, code=org.strip())
+    else:
+        fallback = acting.organisation if acting else units.filter(parent__isnull=True).order_by("pk").first()
+        root = get_visible(policy, units, pk=fallback.pk if fallback else None)
+    return Filters(
+        roots=(root,),
+        as_of=as_of or today(),
+        group=group or "",
+        field=field.code if field else "",
+        level=level or "",
+        policy=policy,
+    )

@@ -5,17 +5,28 @@ versioned question set, the reviewer's choices on the automatic hints, two cost 
 one Proposal (phương án). Approval decisions approve proposals; approved proposals yield implementation items.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 
+from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.dates import today
+from tinhgon.core.locking import Versioned
+from tinhgon.organisations.models import Organisation, OrganisationLink
+from tinhgon.procedures.constants import Group
+from tinhgon.procedures.constants import Status as VersionStatus
 from tinhgon.reviews import costs
 from tinhgon.reviews.constants import (
+    CHANGING,
+    EDITABLE,
+    REVIEWED,
     Action,
     ApprovalStatus,
     ChangeKind,
@@ -27,6 +38,23 @@ from tinhgon.reviews.constants import (
 )
 
 ZERO = Decimal(0)
+VIEW = "reviews.view"
+# Reading an approval decision whole (its Word file, every proposal in it): permits(policy, WHOLE) asks for
+# reviews.view on its issuer while it is a draft (ApprovalDecision.whole_visible_to).
+WHOLE = VIEW
+
+
+def shared_or_reachable(policy) -> Q:
+    """Configuration rows (parameter sets, milestones) a user may see: the shared ones (no organisation), those of
+    the units in their scope and those of the units above them, whose figures their units use by default."""
+    scope = policy.organisations(VIEW)
+    above = OrganisationLink.objects.filter(descendant__in=scope).values("ancestor_id")
+    return Q(organisation__isnull=True) | Q(organisation__in=scope) | Q(organisation__in=above)
+
+
+class ConfigurationQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(shared_or_reachable(policy))
 
 
 class Milestone(models.Model):
@@ -45,6 +73,8 @@ class Milestone(models.Model):
         related_name="+",
     )
     source = models.CharField("căn cứ", max_length=300, blank=True)
+
+    objects = ConfigurationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "mốc, chỉ tiêu"
@@ -96,7 +126,7 @@ class Question(models.Model):
         return self.text
 
 
-class CostParameterSet(AuditedModel):
+class CostParameterSet(Versioned, AuditedModel):
     """Average income and working time from which the hourly rate is derived (domain.md §6.2)."""
 
     name = models.CharField("tên bộ tham số", max_length=200)
@@ -121,6 +151,9 @@ class CostParameterSet(AuditedModel):
     )
 
     audit_name = "parameters"
+    audit_exclude = frozenset({"row_version"})
+
+    objects = ConfigurationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bộ tham số chi phí"
@@ -133,6 +166,10 @@ class CostParameterSet(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.organisation_id
 
+    def permits(self, policy, action: str) -> bool:
+        """On its organisation: a shared set (none) is changed by superusers only."""
+        return policy.allows(action, self.organisation)
+
     @property
     def rate(self) -> costs.Rate:
         return costs.Rate(self.monthly_income, self.working_days_per_month, self.hours_per_day)
@@ -142,7 +179,14 @@ class CostParameterSet(AuditedModel):
         return self.rate.hourly.quantize(costs.CENT)
 
 
-class ReviewRound(AuditedModel):
+class ReviewRoundQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Plans of the units the user may see, and plans that hold a review form they may see."""
+        listed = Review.objects.visible_to(policy).values("round_id")
+        return self.filter(Q(organisation__in=policy.organisations(VIEW)) | Q(pk__in=listed))
+
+
+class ReviewRound(Versioned, AuditedModel):
     """A review plan (kế hoạch rà soát, domain.md §3.3): the procedures to review, by whom and by when."""
 
     title = models.CharField("tên kế hoạch", max_length=300)
@@ -160,7 +204,9 @@ class ReviewRound(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_name = "round"
-    audit_exclude = frozenset({"created_at"})
+    audit_exclude = frozenset({"created_at", "row_version"})
+
+    objects = ReviewRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = "kế hoạch rà soát"
@@ -173,19 +219,42 @@ class ReviewRound(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.organisation_id
 
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.organisation)
+
 
 class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Forms of procedures owned by a unit the user may see, assigned to such a unit, or listed in a plan of
+        such a unit: the one rule every other review record (sheets, proposals, decisions, items) builds on."""
+        scope = policy.organisations(VIEW)
+        return self.filter(Q(procedure__owner__in=scope) | Q(responsible__in=scope) | Q(round__organisation__in=scope))
+
     def within(self, organisations):
         """Reviews of procedures owned within `organisations`, or assigned to a unit within them."""
-        return self.filter(models.Q(procedure__owner__in=organisations) | models.Q(responsible__in=organisations))
+        return self.filter(Q(procedure__owner__in=organisations) | Q(responsible__in=organisations))
 
     def overdue(self, on: date | None = None):
-        from tinhgon.reviews.constants import REVIEWED
-
         return self.filter(deadline__lt=on or today()).exclude(status__in=REVIEWED)
 
+    def open_for(self, procedure) -> "Review | None":
+        """The procedure's form that can still be filled in (draft or returned), the newest if several."""
+        return self.filter(procedure=procedure, status__in=EDITABLE).order_by("-id").first()
 
-class Review(AuditedModel):
+    def for_form(self):
+        """Everything the review form page shows, in a fixed number of queries."""
+        return self.select_related(
+            "round__organisation",
+            "procedure__owner",
+            "version__field",
+            "responsible",
+            "reviewer",
+            "approval",
+            "proposal__draft_version",
+        ).prefetch_related("cost_sheets__rows", "cost_sheets__parameters")
+
+
+class Review(Transitions, Versioned, AuditedModel):
     """The review form (phiếu rà soát) of one procedure in a round (domain.md §3.4)."""
 
     round = models.ForeignKey(ReviewRound, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="reviews")
@@ -228,7 +297,6 @@ class Review(AuditedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_exclude = frozenset({"created_at", "updated_at", "row_version"})
 
@@ -251,19 +319,108 @@ class Review(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.responsible_id
 
+    def permits(self, policy, action: str) -> bool:
+        """On the responsible unit or the procedure's owner; planning also on the plan's organisation."""
+        units = [self.responsible, self.procedure.owner]
+        if action == "reviews.plan":
+            units.append(self.round.organisation)
+        return any(policy.allows(action, unit) for unit in units)
+
     @property
     def is_editable(self) -> bool:
-        from tinhgon.reviews.constants import EDITABLE
-
         return self.status in EDITABLE
 
     def is_overdue(self, on: date | None = None) -> bool:
-        from tinhgon.reviews.constants import REVIEWED
-
         return bool(self.deadline and self.deadline < (on or today()) and self.status not in REVIEWED)
 
     def sheet(self, scenario: str):
         return next((s for s in self.cost_sheets.all() if s.scenario == scenario), None)
+
+    def missing(self) -> list[str]:
+        """What must be filled before the form can be submitted."""
+        missing = [f"Chưa trả lời câu {a.question.order}" for a in self.answers.all() if a.answer is None]
+        if not self.sheet(Scenario.CURRENT):
+            missing.append("Chưa tính chi phí tuân thủ hiện tại")
+        proposal = getattr(self, "proposal", None)
+        if proposal is None:
+            missing.append("Chưa có phương án đơn giản hóa (kể cả khi giữ nguyên)")
+        elif proposal.action in CHANGING and not self.sheet(Scenario.PROPOSED):
+            missing.append("Chưa tính chi phí tuân thủ sau đơn giản hóa")
+        return missing
+
+    def lock_for_edit(self) -> "Review":
+        """The stored form, row locked until the end of the transaction, refused unless it can still be filled
+        in: an edit and a submit of the same form cannot interleave."""
+        stored = Review.objects.select_for_update().get(pk=self.pk)
+        if not stored.is_editable:
+            raise ValidationError(f"Phiếu rà soát đang ở trạng thái “{stored.get_status_display()}”, không thể sửa.")
+        return stored
+
+    # Workflow (domain.md §4.2): the unit head submits, the focal point checks, sends back or assesses; an issued
+    # approval decision approves. ----------------------------------------------------------------------------------
+
+    @transition(
+        source={ReviewStatus.DRAFT, ReviewStatus.RETURNED},
+        target=ReviewStatus.SUBMITTED,
+        permission="reviews.submit",
+        label="trình",
+    )
+    def submit(self):
+        """Refused, listing them, while items are missing (in what is stored, not in what the page loaded)."""
+        missing = Review.objects.prefetch_related("answers__question", "cost_sheets").get(pk=self.pk).missing()
+        if missing:
+            raise ValidationError([f"Chưa thể trình: còn {len(missing)} nội dung chưa hoàn thành.", *missing])
+        self.submitted_on = today()
+        self.return_comment = ""
+
+    @transition(
+        source={ReviewStatus.SUBMITTED}, target=ReviewStatus.CHECKED, permission="reviews.check", label="kiểm soát"
+    )
+    def control(self):
+        self.checked_on = today()
+
+    @transition(
+        source={ReviewStatus.SUBMITTED, ReviewStatus.CHECKED, ReviewStatus.ASSESSED},
+        target=ReviewStatus.RETURNED,
+        permission="reviews.check",
+        label="trả lại",
+        verb="returned",
+    )
+    def send_back(self, comment: str):
+        if not (comment or "").strip():
+            raise ValidationError({"comment": "Cần ghi rõ lý do trả lại để người rà soát chỉnh sửa."})
+        self.return_comment = comment.strip()
+        self.checked_on = None
+
+    @transition(
+        source={ReviewStatus.CHECKED},
+        target=ReviewStatus.ASSESSED,
+        permission="reviews.check",
+        label="đánh giá độc lập",
+    )
+    def assess(self, assessment: str):
+        if not (assessment or "").strip():
+            raise ValidationError({"assessment": "Cần ghi ý kiến đánh giá độc lập."})
+        self.assessment = assessment.strip()
+
+    @transition(
+        source={ReviewStatus.CHECKED, ReviewStatus.ASSESSED},
+        target=ReviewStatus.APPROVED,
+        permission=None,
+        label="phê duyệt",
+    )
+    def approve(self, decision: "ApprovalDecision"):
+        """Only an approval decision's issue does this: the proposal gets its implementation items, once (a second
+        approval finds the form approved and is refused before creating anything)."""
+        self.approval = decision
+        Proposal.objects.get(review=self).create_implementation(decision)
+
+
+class ThroughReviewQuerySet(models.QuerySet):
+    """Rows that belong to one review form: visible with it."""
+
+    def visible_to(self, policy):
+        return self.filter(review__in=Review.objects.visible_to(policy))
 
 
 class Answer(models.Model):
@@ -272,6 +429,8 @@ class Answer(models.Model):
     answer = models.BooleanField("trả lời (Có/Không)", null=True, blank=True)
     reason = models.TextField("lý do", blank=True)
     proposal = models.TextField("đề xuất", blank=True)
+
+    objects = ThroughReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["question__order"]
@@ -295,6 +454,8 @@ class HintDecision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now=True)
 
+    objects = ThroughReviewQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "code"], name="hintdecision_unique_code")]
 
@@ -302,7 +463,16 @@ class HintDecision(models.Model):
         return f"{self.code}: {'chấp nhận' if self.accepted else 'bỏ qua'}"
 
 
-class CostSheet(AuditedModel):
+class CostSheetQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Sheets of the forms the user may see; a standalone sheet (no form) with its procedure's owner."""
+        return self.filter(
+            Q(review__in=Review.objects.visible_to(policy))
+            | Q(review__isnull=True, procedure__owner__in=policy.organisations(VIEW))
+        )
+
+
+class CostSheet(Versioned, AuditedModel):
     """A compliance-cost sheet (bảng tính chi phí tuân thủ, domain.md §3.5) in one scenario. It keeps a snapshot of
     the parameters it used, and its totals are stored (recomputed on every save) so that ledgers sum them in SQL."""
 
@@ -336,10 +506,11 @@ class CostSheet(AuditedModel):
     subjects_per_year = models.PositiveIntegerField("số đối tượng thực hiện/năm", default=1)
     cost_per_execution = models.BigIntegerField("chi phí một lần thực hiện (đồng)", default=0, editable=False)
     annual_cost = models.BigIntegerField("chi phí một năm (đồng)", default=0, editable=False)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_name = "cost_sheet"
     audit_exclude = frozenset({"row_version"})
+
+    objects = CostSheetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bảng tính chi phí tuân thủ"
@@ -355,6 +526,11 @@ class CostSheet(AuditedModel):
 
     def audit_scope_organisation_id(self):
         return self.procedure.owner_id
+
+    def permits(self, policy, action: str) -> bool:
+        if self.review_id is not None:
+            return self.review.permits(policy, action)
+        return policy.allows(action, self.procedure.owner)
 
     @property
     def rate(self) -> costs.Rate:
@@ -405,7 +581,19 @@ class CostRow(models.Model):
         return costs.vnd(self.activity_costs.exact_cost(self.sheet.rate))
 
 
-class ApprovalDecision(AuditedModel):
+# Group A proposals are approved by the province (its chairman) or a ministry, never by a department head.
+GROUP_A_APPROVERS = {Organisation.Kind.PROVINCE, Organisation.Kind.MINISTRY}
+
+
+class ApprovalDecisionQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Decisions of the units the user may see, and decisions holding a review form they may see (which
+        shows them those forms only: ApprovalDecision.whole_visible_to)."""
+        holding = Review.objects.visible_to(policy).filter(approval__isnull=False).values("approval_id")
+        return self.filter(Q(issuer__in=policy.organisations(VIEW)) | Q(pk__in=holding))
+
+
+class ApprovalDecision(Transitions, Versioned, AuditedModel):
     """Quyết định phê duyệt phương án đơn giản hóa (domain.md §3.7): approves the proposals of its reviews. Group B
     proposals are approved by the leader of the agency; group A ones by a decision of the province (its chairman)."""
 
@@ -429,7 +617,9 @@ class ApprovalDecision(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_name = "approval"
-    audit_exclude = frozenset({"created_at"})
+    audit_exclude = frozenset({"created_at", "row_version"})
+
+    objects = ApprovalDecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quyết định phê duyệt phương án"
@@ -442,8 +632,65 @@ class ApprovalDecision(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.issuer_id
 
+    def permits(self, policy, action: str) -> bool:
+        if action == WHOLE:
+            return self.whole_visible_to(policy)
+        return policy.allows(action, self.issuer)
 
-class Proposal(AuditedModel):
+    def whole_visible_to(self, policy) -> bool:
+        """May the user read the whole decision, every proposal in it? Always once issued; for a draft, only over
+        the issuer: a unit that sees the draft because one of its forms is in it must not read the others'."""
+        return self.status != ApprovalStatus.DRAFT or policy.allows(VIEW, self.issuer)
+
+    def problems_with(self, review: Review) -> list[str]:
+        """Why this decision cannot approve `review`'s proposal (empty when it can)."""
+        code = review.procedure.code
+        errors = []
+        if review.status not in {ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
+            errors.append(f"Phiếu {code} chưa được kiểm soát, chưa thể phê duyệt.")
+        if getattr(review, "proposal", None) is None:
+            errors.append(f"Phiếu {code} chưa có phương án.")
+        if review.approval_id and review.approval_id != self.pk:
+            errors.append(f"Phương án của {code} đã thuộc quyết định {review.approval}.")
+        if review.version.group == Group.A and self.issuer.kind not in GROUP_A_APPROVERS:
+            errors.append(
+                f"{code} thuộc nhóm A: phương án do Chủ tịch UBND tỉnh (hoặc Bộ) phê duyệt, "
+                "không do thủ trưởng cơ quan."
+            )
+        if not Organisation.objects.ever_under([self.issuer]).filter(pk=review.procedure.owner_id).exists():
+            errors.append(f"{code} không thuộc phạm vi của {self.issuer}.")
+        return errors
+
+    def issue_problems(self) -> list[str]:
+        """Why `issue` would refuse this decision now (empty when it may be issued): the confirmation page shows
+        them before the user tries."""
+        if self.status != ApprovalStatus.DRAFT:
+            return ["Quyết định đã được ban hành."]
+        reviews = list(self.reviews.select_related("procedure", "version", "proposal"))
+        problems = [] if reviews else ["Quyết định chưa phê duyệt phương án nào."]
+        if not (self.number and self.signed_on and self.signer):
+            problems.append("Cần ghi số, ký hiệu, ngày ký và người ký trước khi ban hành.")
+        return problems + [e for r in reviews for e in self.problems_with(r)]
+
+    @transition(
+        source={ApprovalStatus.DRAFT}, target=ApprovalStatus.ISSUED, permission="reviews.approve", label="ban hành"
+    )
+    def issue(self):
+        """Record the signed decision: each of its forms is approved and its proposal gets its implementation items.
+        Refused, listing them, while anything stops it (issue_problems)."""
+        problems = self.issue_problems()
+        if problems:
+            raise ValidationError(problems)
+        for review in self.reviews.select_related("procedure").order_by("pk"):
+            review.approve(self)
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(review__in=Review.objects.visible_to(policy))
+
+
+class Proposal(Versioned, AuditedModel):
     """Phương án đơn giản hóa (domain.md §3.6) of the procedure under review. `changes` lists the component-level
     changes as [{"kind": ChangeKind, "target": "...", "before": "...", "after": "..."}]. Where the action changes
     the procedure, `draft_version` is the draft of its next version, published later through the registry."""
@@ -464,9 +711,10 @@ class Proposal(AuditedModel):
         related_name="+",
     )
     implemented_on = models.DateField("ngày hoàn thành thực thi", null=True, blank=True)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_exclude = frozenset({"row_version"})
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         verbose_name = "phương án đơn giản hóa"
@@ -477,6 +725,9 @@ class Proposal(AuditedModel):
 
     def audit_scope_organisation_id(self):
         return self.review.responsible_id
+
+    def permits(self, policy, action: str) -> bool:
+        return self.review.permits(policy, action)
 
     def change_rows(self) -> list[dict]:
         labels = dict(ChangeKind.choices)
@@ -493,8 +744,47 @@ class Proposal(AuditedModel):
             return costs.Benefit(before, before)
         return costs.Benefit(before, proposed.annual_cost)
 
+    def implementation_acts(self) -> list[str]:
+        """The acts to draft once the proposal is approved, one implementation item each: the lines of its legal
+        acts, or the decision re-publishing the procedure; none for a procedure kept as it is."""
+        if self.action == Action.KEEP:
+            return []
+        acts = [line.strip(" -•\t") for line in self.legal_acts.splitlines() if line.strip(" -•\t")]
+        return acts or [f"Văn bản công bố thủ tục {self.review.procedure.code} sau đơn giản hóa"]
 
-class ImplementationItem(AuditedModel):
+    def create_implementation(self, decision: ApprovalDecision) -> list["ImplementationItem"]:
+        """One implementation item per act, led by the decision's lead unit (else the procedure's owner). Called by
+        Review.approve only, which runs once per form."""
+        owner_id = decision.lead_unit_id or self.review.procedure.owner_id
+        items = []
+        for act in self.implementation_acts():
+            with audit.action("reviews.implementation.created"):
+                items.append(
+                    ImplementationItem.objects.create(
+                        proposal=self, act=act[:500], owner_id=owner_id, due_on=self.implementation_deadline
+                    )
+                )
+        return items
+
+    def implementation_date(self, version) -> date | None:
+        """The day a version taking effect (or abolished) implements this approved proposal, None if it does not:
+        the publication of the draft it carries, or the day after the abolished version's last day."""
+        if self.action == Action.ABOLISH and version.status == VersionStatus.ABOLISHED:
+            return version.effective_to + timedelta(days=1) if version.effective_to else today()
+        if self.action in CHANGING and self.draft_version_id == version.pk:
+            return version.effective_to or version.effective_from or today()
+        return None
+
+
+class ImplementationItemQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Items led by a unit the user may see, and the items of the proposals they may see."""
+        return self.filter(
+            Q(owner__in=policy.organisations(VIEW)) | Q(proposal__review__in=Review.objects.visible_to(policy))
+        )
+
+
+class ImplementationItem(Transitions, Versioned, AuditedModel):
     """Thực thi phương án (domain.md §3.8): one act to issue for an approved proposal."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="implementation_items")
@@ -510,6 +800,9 @@ class ImplementationItem(AuditedModel):
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
 
     audit_name = "implementation"
+    audit_exclude = frozenset({"row_version"})
+
+    objects = ImplementationItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = "nhiệm vụ thực thi phương án"
@@ -522,5 +815,35 @@ class ImplementationItem(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.owner_id
 
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.owner)
+
     def is_overdue(self, on: date | None = None) -> bool:
         return bool(self.due_on and self.due_on < (on or today()) and self.status != ImplementationStatus.DONE)
+
+    @transition(
+        source={ImplementationStatus.NOT_STARTED},
+        target=ImplementationStatus.IN_PROGRESS,
+        permission="reviews.implement",
+        label="bắt đầu thực thi",
+        verb="started",
+    )
+    def start(self):
+        pass
+
+    @transition(
+        source={ImplementationStatus.NOT_STARTED, ImplementationStatus.IN_PROGRESS},
+        target=ImplementationStatus.DONE,
+        permission="reviews.implement",
+        label="hoàn thành thực thi",
+        verb="completed",
+    )
+    def complete(self, issued_reference: str, issued_on: date | None = None):
+        """Record the act issued: its number (required) and date (default today, never in the future)."""
+        if not (issued_reference or "").strip():
+            raise ValidationError({"issued_reference": "Cần ghi số, ký hiệu văn bản đã ban hành."})
+        issued_on = issued_on or today()
+        if issued_on > today():
+            raise ValidationError({"issued_on": "Ngày ban hành không thể sau ngày hôm nay."})
+        self.issued_reference = issued_reference.strip()
+        self.issued_on = issued_on

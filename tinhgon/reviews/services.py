@@ -1,29 +1,21 @@
-"""Review work that spans several rows: plans, forms, cost sheets, proposals, approval and implementation.
-Each function is one user action, atomic, audited through the models it saves."""
+"""Review work that spans several rows: plans, forms, cost sheets, proposals, adding a form to an approval decision.
+Each function is one user action, atomic, audited through the models it saves. State changes (submit, control,
+send back, assess, approve, issue, start and complete an implementation item) are transitions on the models."""
 
 from dataclasses import dataclass
-from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tinhgon.audit import context as audit
 from tinhgon.audit.services import log_action
-from tinhgon.core.dates import today
 from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import Channel, Group, Status
+from tinhgon.procedures.constants import Channel, Status
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.procedures.services import Components, version_start_next, version_update
-from tinhgon.reviews.constants import (
-    CHANGING,
-    Action,
-    ApprovalStatus,
-    ChangeKind,
-    ImplementationStatus,
-    ReviewStatus,
-    Scenario,
-)
+from tinhgon.reviews.constants import CHANGING, Action, ApprovalStatus, ChangeKind, ReviewStatus, Scenario
 from tinhgon.reviews.models import (
     Answer,
     ApprovalDecision,
@@ -31,7 +23,6 @@ from tinhgon.reviews.models import (
     CostRow,
     CostSheet,
     HintDecision,
-    ImplementationItem,
     Proposal,
     QuestionSet,
     Review,
@@ -45,14 +36,6 @@ DEFAULT_ACTIVITIES = [
     "Bổ sung, hoàn thiện hồ sơ",
     "Nhận kết quả",
 ]
-
-
-stale = refuse_stale
-
-
-def _bump(instance) -> None:
-    instance.row_version += 1
-    instance.save()
 
 
 # Plans ------------------------------------------------------------------------------------------------------------
@@ -70,7 +53,7 @@ def round_add_procedure(
 ) -> Review:
     """Open the review form of one published procedure in the round, with the current question set."""
     if not Organisation.objects.ever_under([round.organisation]).filter(pk=procedure.owner_id).exists():
-        raise ValidationError(f"Thủ tục {procedure.code} không thuộc phạm vi của {round.organisation}.")
+        raise ValidationError({"procedure": f"Thủ tục {procedure.code} không thuộc phạm vi của {round.organisation}."})
     version = procedure.published_version()
     if version is None:
         raise ValidationError(f"Thủ tục {procedure.code} chưa được công bố hoặc đã hết hiệu lực: không thể rà soát.")
@@ -111,31 +94,33 @@ def round_add_all_published(*, round: ReviewRound, organisations=None, deadline=
 # The form ---------------------------------------------------------------------------------------------------------
 
 
-def _require_editable(review: Review) -> None:
-    if not review.is_editable:
-        raise ValidationError(f"Phiếu rà soát đang ở trạng thái “{review.get_status_display()}”, không thể sửa.")
-
-
 @transaction.atomic
 def review_answer(*, review: Review, answers: dict, started_from: int | None = None, by=None) -> Review:
-    """`answers`: {question_id: {"answer": True/False/None, "reason": str, "proposal": str}}."""
-    _require_editable(review)
-    stale(review, started_from)
-    rows = {a.question_id: a for a in review.answers.all()}
-    changed = []
+    """`answers`: {question_id: {"answer": True/False/None, "reason": str, "proposal": str}}. Saves the answers
+    and the form once: one audit entry "reviews.review.answered" with what changed, and a new row_version."""
+    review = review.lock_for_edit()
+    refuse_stale(review, started_from)
+    rows = {a.question_id: a for a in review.answers.select_related("question")}
+    touched, changes = [], {}
     for question_id, values in answers.items():
         row = rows.get(int(question_id))
         if row is None:
             raise ValidationError(f"Câu hỏi {question_id} không thuộc phiếu rà soát này.")
+        before = [row.answer, row.reason, row.proposal]
         for key in ("answer", "reason", "proposal"):
             if key in values:
                 setattr(row, key, values[key] if key == "answer" else (values[key] or "").strip())
-        changed.append(row)
-    Answer.objects.bulk_update(changed, ["answer", "reason", "proposal"])
+        touched.append(row)
+        if before != [row.answer, row.reason, row.proposal]:
+            changes[f"câu {row.question.order}"] = [before, [row.answer, row.reason, row.proposal]]
+    Answer.objects.bulk_update(touched, ["answer", "reason", "proposal"])
     with audit.action("reviews.review.answered"):
         if by is not None and review.reviewer_id is None:
             review.reviewer = by
-        _bump(review)
+        silent = not review.audit_changes(created=False)
+        review.save()
+        if silent:  # the form's own fields did not change (no entry from the save): say which answers did
+            log_action(review, verb="answered", changes=changes)
     return review
 
 
@@ -143,7 +128,7 @@ def review_answer(*, review: Review, answers: dict, started_from: int | None = N
 def hint_decide(*, review: Review, code: str, accepted: bool, note: str = "", by=None) -> HintDecision:
     from tinhgon.reviews.hints import HINT_CODES
 
-    _require_editable(review)
+    review = review.lock_for_edit()
     if code not in HINT_CODES:
         raise ValidationError(f"Không có gợi ý mã “{code}”.")
     previous = HintDecision.objects.filter(review=review, code=code).first()
@@ -158,79 +143,6 @@ def hint_decide(*, review: Review, code: str, accepted: bool, note: str = "", by
         changes={"hint": [code, code], "accepted": [before[0], accepted], "note": [before[1], note.strip()]},
     )
     return decision
-
-
-# Workflow ---------------------------------------------------------------------------------------------------------
-
-# transition: (states it may start from, resulting state, audit verb, Vietnamese verb for messages)
-TRANSITIONS = {
-    "submit": ({ReviewStatus.DRAFT, ReviewStatus.RETURNED}, ReviewStatus.SUBMITTED, "submitted", "trình"),
-    "check": ({ReviewStatus.SUBMITTED}, ReviewStatus.CHECKED, "checked", "kiểm soát"),
-    "return": (
-        {ReviewStatus.SUBMITTED, ReviewStatus.CHECKED, ReviewStatus.ASSESSED},
-        ReviewStatus.RETURNED,
-        "returned",
-        "trả lại",
-    ),
-    "assess": ({ReviewStatus.CHECKED}, ReviewStatus.ASSESSED, "assessed", "đánh giá độc lập"),
-}
-
-
-def _transition(review: Review, name: str, **fields) -> Review:
-    """State guard on the stored row, locked: of two people acting on the same form at once, the second is refused
-    (the state they saw has changed) instead of repeating or undoing the first one's move."""
-    sources, target, verb, label = TRANSITIONS[name]
-    stored = Review.objects.select_for_update().filter(pk=review.pk).values_list("status", "row_version").first()
-    if stored is not None:
-        review.status, review.row_version = stored
-    if review.status not in sources:
-        raise ValidationError(f"Không thể {label} phiếu rà soát đang ở trạng thái “{review.get_status_display()}”.")
-    with audit.action(f"reviews.review.{verb}"):
-        review.status = target
-        for key, value in fields.items():
-            setattr(review, key, value)
-        _bump(review)
-    return review
-
-
-def review_missing(review: Review) -> list[str]:
-    """What must be filled before the form can be submitted."""
-    missing = [f"Chưa trả lời câu {a.question.order}" for a in review.answers.all() if a.answer is None]
-    if not review.sheet(Scenario.CURRENT):
-        missing.append("Chưa tính chi phí tuân thủ hiện tại")
-    proposal = getattr(review, "proposal", None)
-    if proposal is None:
-        missing.append("Chưa có phương án đơn giản hóa (kể cả khi giữ nguyên)")
-    elif proposal.action in CHANGING and not review.sheet(Scenario.PROPOSED):
-        missing.append("Chưa tính chi phí tuân thủ sau đơn giản hóa")
-    return missing
-
-
-@transaction.atomic
-def review_submit(review: Review) -> Review:
-    missing = review_missing(review)
-    if missing:
-        raise ValidationError([f"Chưa thể trình: còn {len(missing)} nội dung chưa hoàn thành.", *missing])
-    return _transition(review, "submit", submitted_on=today(), return_comment="")
-
-
-@transaction.atomic
-def review_check(review: Review) -> Review:
-    return _transition(review, "check", checked_on=today())
-
-
-@transaction.atomic
-def review_return(review: Review, comment: str) -> Review:
-    if not (comment or "").strip():
-        raise ValidationError({"comment": "Cần ghi rõ lý do trả lại để người rà soát chỉnh sửa."})
-    return _transition(review, "return", return_comment=comment.strip(), checked_on=None)
-
-
-@transaction.atomic
-def review_assess(review: Review, assessment: str) -> Review:
-    if not (assessment or "").strip():
-        raise ValidationError({"assessment": "Cần ghi ý kiến đánh giá độc lập."})
-    return _transition(review, "assess", assessment=assessment.strip())
 
 
 # Cost sheets ------------------------------------------------------------------------------------------------------
@@ -269,15 +181,18 @@ def sheet_save(
     sheet: CostSheet | None = None,
     started_from: int | None = None,
 ) -> CostSheet:
-    """Create or rewrite a cost sheet with its rows, snapshotting the parameters and storing the totals."""
+    """Create or rewrite a cost sheet with its rows, snapshotting the parameters and storing the totals. The sheet
+    of a form is written only while the form can be filled in; an existing sheet is rewritten from what is stored,
+    refused (Stale) when `started_from` is older."""
     if review is not None:
-        _require_editable(review)
-        sheet = sheet or review.sheet(scenario)
+        review = review.lock_for_edit()
+        sheet = sheet or CostSheet.objects.filter(review=review, scenario=scenario).first()
     if not rows:
         raise ValidationError("Bảng tính chi phí cần ít nhất một công việc.")
+    if sheet is not None and sheet.pk:
+        sheet = CostSheet.objects.select_for_update().get(pk=sheet.pk)
+        refuse_stale(sheet, started_from)
     sheet = sheet or CostSheet(procedure=procedure, review=review, scenario=scenario)
-    if sheet.pk:
-        stale(sheet, started_from)
     parameters = parameters or sheet.parameters or default_parameters(procedure.owner)
     if parameters is None and not sheet.pk:
         raise ValidationError("Chưa có bộ tham số chi phí (thu nhập bình quân, ngày công): hãy tạo trước.")
@@ -290,9 +205,7 @@ def sheet_save(
     with audit.action(f"reviews.cost_sheet.{'updated' if sheet.pk else 'created'}"):
         if sheet.pk:
             sheet.rows.all().delete()
-            _bump(sheet)
-        else:
-            sheet.save()
+        sheet.save()
     for row in new_rows:
         row.sheet = sheet
     CostRow.objects.bulk_create(new_rows)
@@ -377,15 +290,15 @@ def proposal_save(
     *, review: Review, action: str, changes=None, reason: str = "", started_from: int | None = None, by=None, **extra
 ) -> Proposal:
     """Create or update the proposal. A changing action (amend, replace) gets a draft next version of the procedure
-    with the component changes applied where they can be, so the registry diff shows them."""
-    _require_editable(review)
+    with the component changes applied where they can be, so the registry diff shows them. An existing proposal is
+    rewritten from what is stored, refused (Stale) when `started_from` is older."""
+    review = review.lock_for_edit()
     if action not in Action.values:
         raise ValidationError({"action": "Phương án không hợp lệ."})
     if action != Action.KEEP and not reason.strip():
         raise ValidationError({"reason": "Cần nêu lý do của phương án đơn giản hóa."})
-    proposal = getattr(review, "proposal", None) or Proposal(review=review)
-    if proposal.pk:
-        stale(proposal, started_from)
+    proposal = Proposal.objects.select_for_update().filter(review=review).first() or Proposal(review=review)
+    refuse_stale(proposal, started_from)
     proposal.action = action
     proposal.changes = _validate_changes(changes)
     proposal.reason = reason.strip()
@@ -394,10 +307,7 @@ def proposal_save(
     if action in CHANGING:
         proposal.draft_version = _draft_next_version(review, proposal, by=by)
     with audit.action(f"reviews.proposal.{'updated' if proposal.pk else 'created'}"):
-        if proposal.pk:
-            _bump(proposal)
-        else:
-            proposal.save()
+        proposal.save()
     return proposal
 
 
@@ -435,8 +345,6 @@ def apply_changes(components: Components, changes: list[dict]) -> None:
 
 
 def _number(text: str):
-    from decimal import Decimal, InvalidOperation
-
     try:
         return Decimal(str(text).replace(",", ".").split()[0])
     except (InvalidOperation, IndexError):
@@ -446,31 +354,15 @@ def _number(text: str):
 # Approval and implementation --------------------------------------------------------------------------------------
 
 
-def approval_errors(decision: ApprovalDecision, review: Review) -> list[str]:
-    from tinhgon.organisations.models import Organisation as Org
-
-    errors = []
-    if review.status not in {ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
-        errors.append(f"Phiếu {review.procedure.code} chưa được kiểm soát, chưa thể phê duyệt.")
-    if getattr(review, "proposal", None) is None:
-        errors.append(f"Phiếu {review.procedure.code} chưa có phương án.")
-    if review.approval_id and review.approval_id != decision.pk:
-        errors.append(f"Phương án của {review.procedure.code} đã thuộc quyết định {review.approval}.")
-    if review.version.group == Group.A and decision.issuer.kind not in {Org.Kind.PROVINCE, Org.Kind.MINISTRY}:
-        errors.append(
-            f"{review.procedure.code} thuộc nhóm A: phương án do Chủ tịch UBND tỉnh (hoặc Bộ) phê duyệt, "
-            "không do thủ trưởng cơ quan."
-        )
-    if not Org.objects.ever_under([decision.issuer]).filter(pk=review.procedure.owner_id).exists():
-        errors.append(f"{review.procedure.code} không thuộc phạm vi của {decision.issuer}.")
-    return errors
-
-
 @transaction.atomic
 def approval_add(*, decision: ApprovalDecision, review: Review) -> None:
+    """Put the form's proposal in the draft decision. The decision row is locked (then the form's), so that two
+    additions at once, or an addition and the issue, are decided one after the other on what is stored."""
+    decision = ApprovalDecision.objects.select_for_update().select_related("issuer").get(pk=decision.pk)
     if decision.status != ApprovalStatus.DRAFT:
         raise ValidationError("Quyết định đã ban hành, không thể thêm phương án.")
-    errors = approval_errors(decision, review)
+    review = Review.objects.select_for_update().select_related("procedure", "version").get(pk=review.pk)
+    errors = decision.problems_with(review)
     if errors:
         raise ValidationError(errors)
     with audit.action("reviews.review.added_to_approval"):
@@ -479,87 +371,30 @@ def approval_add(*, decision: ApprovalDecision, review: Review) -> None:
 
 
 @transaction.atomic
-def approval_issue_problems(decision: ApprovalDecision) -> list[str]:
-    """Why `approval_issue` would refuse this decision now (empty when it may be issued): the confirmation page
-    shows them before the user tries."""
-    if decision.status != ApprovalStatus.DRAFT:
-        return ["Quyết định đã được ban hành."]
-    reviews = list(decision.reviews.select_related("procedure", "version", "proposal"))
-    problems = [] if reviews else ["Quyết định chưa phê duyệt phương án nào."]
-    if not (decision.number and decision.signed_on and decision.signer):
-        problems.append("Cần ghi số, ký hiệu, ngày ký và người ký trước khi ban hành.")
-    return problems + [e for r in reviews for e in approval_errors(decision, r)]
-
-
-def approval_issue(*, decision: ApprovalDecision) -> ApprovalDecision:
-    """Issue the decision: its proposals are approved and each changing one gets its implementation items."""
-    problems = approval_issue_problems(decision)
-    if problems:
-        raise ValidationError(problems)
-    reviews = list(decision.reviews.select_related("procedure", "version", "proposal"))
-    with audit.action("reviews.approval.issued"):
-        decision.status = ApprovalStatus.ISSUED
-        decision.save()
-    for review in reviews:
-        with audit.action("reviews.review.approved"):
-            review.status = ReviewStatus.APPROVED
-            _bump(review)
-        _create_implementation(review.proposal, decision)
+def approval_issue_one(*, review: Review, policy, **fields) -> ApprovalDecision:
+    """Approve one form by a decision created and issued at once (the API's shortcut): the decision is kept only
+    if it was issued. Needs `reviews.approve` on the issuer given in `fields`."""
+    decision = ApprovalDecision.objects.create(**fields)
+    approval_add(decision=decision, review=review)
+    decision.perform("issue", policy)
     return decision
-
-
-def implementation_acts(proposal: Proposal) -> list[str]:
-    """The acts to draft once the proposal is approved, one implementation item each: the lines of its legal acts,
-    or the decision re-publishing the procedure; none for a procedure kept as it is."""
-    if proposal.action == Action.KEEP:
-        return []
-    acts = [line.strip(" -•\t") for line in proposal.legal_acts.splitlines() if line.strip(" -•\t")]
-    return acts or [f"Văn bản công bố thủ tục {proposal.review.procedure.code} sau đơn giản hóa"]
-
-
-def _create_implementation(proposal: Proposal, decision: ApprovalDecision) -> None:
-    owner = decision.lead_unit or proposal.review.procedure.owner
-    for act in implementation_acts(proposal):
-        with audit.action("reviews.implementation.created"):
-            ImplementationItem.objects.create(
-                proposal=proposal, act=act[:500], owner=owner, due_on=proposal.implementation_deadline
-            )
-
-
-@transaction.atomic
-def implementation_update(
-    *, item: ImplementationItem, status: str, issued_reference: str = "", issued_on: date | None = None
-) -> ImplementationItem:
-    if status not in ImplementationStatus.values:
-        raise ValidationError({"status": "Trạng thái không hợp lệ."})
-    if status == ImplementationStatus.DONE and not issued_reference.strip():
-        raise ValidationError({"issued_reference": "Cần ghi số, ký hiệu văn bản đã ban hành."})
-    with audit.action("reviews.implementation.updated"):
-        item.status = status
-        item.issued_reference = issued_reference.strip()
-        item.issued_on = issued_on or (today() if status == ImplementationStatus.DONE else None)
-        item.save()
-    return item
 
 
 def proposals_mark_implemented(versions) -> list[Proposal]:
     """Called when a publication decision takes effect: approved proposals whose procedure it publishes (the draft
-    version carried by an amend/replace proposal) or abolishes are implemented on its effective date."""
+    version carried by an amend/replace proposal) or abolishes are implemented on its effective date. A date set by
+    the system, not a state: each proposal is saved once, under its own action code."""
     done = []
     for version in versions:
-        candidates = Proposal.objects.filter(
+        candidates = Proposal.objects.select_for_update().filter(
             review__status=ReviewStatus.APPROVED, implemented_on__isnull=True, review__procedure=version.procedure
         )
         for proposal in candidates:
-            abolished = proposal.action == Action.ABOLISH and version.status == Status.ABOLISHED
-            published = proposal.action in CHANGING and proposal.draft_version_id == version.pk
-            if abolished or published:
-                with audit.action("reviews.proposal.implemented"):
-                    proposal.implemented_on = version.effective_to or version.effective_from or today()
-                    if abolished and version.effective_to:
-                        from datetime import timedelta
-
-                        proposal.implemented_on = version.effective_to + timedelta(days=1)
-                    proposal.save()
-                done.append(proposal)
+            day = proposal.implementation_date(version)
+            if day is None:
+                continue
+            with audit.action("reviews.proposal.implemented"):
+                proposal.implemented_on = day
+                proposal.save(update_fields=["implemented_on"])
+            done.append(proposal)
     return done

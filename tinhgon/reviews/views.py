@@ -1,6 +1,7 @@
 """Review and simplification pages (/ra-soat/): plans, the review form, approval decisions, implementation, the
-target ledger and the cost parameters. Views check permissions through `request.policy` and call
-tinhgon.reviews.services; a ValidationError is shown in Vietnamese on the form with what the user typed kept."""
+target ledger and the cost parameters. Each page finds its object with get_visible (404 outside the model's
+visibility rule, 403 for an action not allowed on it) and lists `Model.objects.visible_to(policy)`; state changes
+are the models' transitions. A ValidationError is shown in Vietnamese on the form with what the user typed kept."""
 
 from collections import OrderedDict
 from datetime import date
@@ -10,12 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhgon.core.dates import today
+from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Status
 from tinhgon.procedures.models import Procedure
@@ -27,17 +28,20 @@ from tinhgon.reviews.constants import (
     Action,
     ApprovalStatus,
     Criterion,
-    ImplementationStatus,
     MilestoneStatus,
     ReviewStatus,
     Scenario,
 )
+from tinhgon.reviews.decorators import viewers_only
+from tinhgon.reviews.filters import MAX_ID, ParameterFilter, RoundFilter
 from tinhgon.reviews.forms import (
     AddReviewForm,
+    AddToApprovalForm,
     ApprovalForm,
     AssessForm,
     ImplementationForm,
     LedgerFilterForm,
+    LedgerListForm,
     ParameterForm,
     ReturnForm,
     RoundForm,
@@ -70,53 +74,27 @@ MILESTONE_BADGES = {
 }
 
 
-# Scope ------------------------------------------------------------------------------------------------------------
-
-
-def _scope(request):
-    if not request.policy.can_anywhere("reviews.view"):
-        raise PermissionDenied
-    return request.policy.organisations("reviews.view")
-
-
-def visible_reviews(request):
-    scope = _scope(request)
-    return Review.objects.filter(
-        Q(procedure__owner__in=scope) | Q(responsible__in=scope) | Q(round__organisation__in=scope)
-    )
-
-
-def _may(request, action: str, *organisations) -> bool:
-    return any(request.policy.allows(action, org) for org in organisations if org is not None)
-
-
-def _get_round(request, pk) -> ReviewRound:
-    round_ = get_object_or_404(ReviewRound.objects.select_related("organisation"), pk=pk)
-    if not request.policy.allows("reviews.view", round_.organisation):
-        scope = _scope(request)
-        if not round_.reviews.filter(procedure__owner__in=scope).exists():
-            raise Http404
-    return round_
-
-
-def _get_review(request, pk, action: str | None = None) -> Review:
-    """The review, if visible (404 otherwise); with `action`, 403 unless allowed on its unit or its procedure."""
-    review = get_object_or_404(
-        Review.objects.select_related(
-            "round__organisation", "procedure__owner", "version__field", "responsible", "reviewer", "approval"
-        ),
-        pk=pk,
-    )
-    if not _may(request, "reviews.view", review.procedure.owner, review.responsible, review.round.organisation):
-        raise Http404
-    if action and not _may(request, action, review.responsible, review.procedure.owner):
-        raise PermissionDenied
-    return review
-
-
 def _error_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A model's refusal on the form: per field where the form has that field, else above it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _int(value, least: int = 1) -> int | None:
+    """A posted whole number (a record id; a row_version with least=0), None unless the database can hold it."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if least <= number <= MAX_ID else None
 
 
 def _benefit(review):
@@ -127,70 +105,72 @@ def _benefit(review):
     return proposal.benefit()
 
 
+def visible_counts(policy):
+    """Count of a plan's review forms the user may see, and of those already reviewed: never the others'."""
+    visible = Q(reviews__in=Review.objects.visible_to(policy))
+    return {
+        "n_reviews": Count("reviews", filter=visible, distinct=True),
+        "n_done": Count("reviews", filter=visible & Q(reviews__status__in=list(REVIEWED)), distinct=True),
+    }
+
+
 # Plans ------------------------------------------------------------------------------------------------------------
 
 
 @login_required
+@viewers_only
 def round_list(request):
-    scope = _scope(request)
-    rounds = (
-        ReviewRound.objects.filter(Q(organisation__in=scope) | Q(reviews__procedure__owner__in=scope))
-        .distinct()
-        .select_related("organisation")
-        .annotate(
-            n_reviews=Count("reviews", distinct=True),
-            n_done=Count("reviews", filter=Q(reviews__status__in=list(REVIEWED)), distinct=True),
-        )
-    )
-    organisations = request.policy.organisations("reviews.plan").current().order_by("name")
-    can_plan = request.policy.can_anywhere("reviews.plan")
+    policy = request.policy
+    rounds = ReviewRound.objects.visible_to(policy).select_related("organisation").annotate(**visible_counts(policy))
+    filters = RoundFilter(request.GET, queryset=rounds)
     form = None
-    if can_plan:
-        initial = {"year": today().year}
+    if policy.can_anywhere("reviews.plan"):
+        organisations = policy.organisations("reviews.plan").current().order_by("name")
         membership = request.acting_membership
-        if membership is not None:
-            initial["organisation"] = membership.organisation
+        initial = {"year": today().year, "organisation": membership.organisation if membership else None}
         form = RoundForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            add_all = data.pop("add_all")
-            try:
-                with transaction.atomic():
-                    round_ = services.round_create(by=request.user, **data)
-                    added = services.round_add_all_published(round=round_, deadline=data["deadline"]) if add_all else []
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, f"Đã lập kế hoạch “{round_.title}” với {len(added)} phiếu rà soát.")
-                return redirect("reviews:round", pk=round_.pk)
-    return render(request, "reviews/round_list.html", {"rounds": rounds, "form": form})
+            created = _create_round(request, form)
+            if created is not None:
+                return created
+    context = {"rounds": filters.qs if filters.is_valid() else rounds.none(), "filters": filters, "form": form}
+    return render(request, "reviews/round_list.html", context)
+
+
+def _create_round(request, form):
+    data = dict(form.cleaned_data)
+    add_all = data.pop("add_all")
+    try:
+        with transaction.atomic():
+            round_ = services.round_create(by=request.user, **data)
+            added = services.round_add_all_published(round=round_, deadline=data["deadline"]) if add_all else []
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, f"Đã lập kế hoạch “{round_.title}” với {len(added)} phiếu rà soát.")
+    return redirect("reviews:round", pk=round_.pk)
+
+
+def _add_review_form(round_, data=None) -> AddReviewForm:
+    units = Organisation.objects.ever_under([round_.organisation])
+    procedures = (
+        Procedure.objects.filter(owner__in=units, is_template=False, versions__status=Status.PUBLISHED)
+        .exclude(reviews__round=round_)
+        .select_related("owner")
+        .distinct()
+        .order_by("code")
+    )
+    return AddReviewForm(data, procedures=procedures, units=units.current().order_by("name"), prefix="add")
 
 
 @login_required
 def round_detail(request, pk):
-    round_ = _get_round(request, pk)
-    can_plan = request.policy.allows("reviews.plan", round_.organisation)
-    reviews = round_.reviews.select_related("procedure", "version", "responsible", "proposal").prefetch_related(
-        "cost_sheets"
-    )
-    if not request.policy.allows("reviews.view", round_.organisation):
-        reviews = reviews.filter(procedure__owner__in=_scope(request))
-    form = None
-    if can_plan:
-        units = Organisation.objects.ever_under([round_.organisation])
-        procedures = (
-            Procedure.objects.filter(owner__in=units, is_template=False, versions__status=Status.PUBLISHED)
-            .exclude(reviews__round=round_)
-            .select_related("owner")
-            .distinct()
-            .order_by("code")
-        )
-        form = AddReviewForm(
-            request.POST or None, procedures=procedures, units=units.current().order_by("name"), prefix="add"
-        )
+    policy = request.policy
+    round_ = get_visible(policy, ReviewRound.objects.select_related("organisation"), pk=pk)
+    form = _add_review_form(round_, request.POST or None) if round_.permits(policy, "reviews.plan") else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -202,6 +182,11 @@ def round_detail(request, pk):
             else:
                 messages.success(request, f"Đã thêm thủ tục {review.procedure.code} vào kế hoạch.")
                 return redirect("reviews:round", pk=pk)
+    reviews = (
+        round_.reviews.visible_to(policy)
+        .select_related("procedure", "version", "responsible", "proposal")
+        .prefetch_related("cost_sheets")
+    )
     on = today()
     rows = []
     for review in reviews:
@@ -224,22 +209,16 @@ def round_detail(request, pk):
 # The review form --------------------------------------------------------------------------------------------------
 
 
-def _hints(review):
-    return hints_for_review(review)
-
-
-def _answer_rows(review, answers, post=None):
+def _answer_rows(answers, post=None):
     """Answers grouped by criterion; with `post`, the values typed in it (kept when a save is refused)."""
     groups = OrderedDict((label, []) for _, label in Criterion.choices)
     labels = dict(Criterion.choices)
     for a in answers:
         if post is not None:
-            raw = post.get(f"answer-{a.question_id}", "")
-            value = {"1": True, "0": False}.get(raw)
+            value = {"1": True, "0": False}.get(post.get(f"answer-{a.question_id}", ""))
             reason, proposal = post.get(f"reason-{a.question_id}", ""), post.get(f"proposal-{a.question_id}", "")
         else:
             value, reason, proposal = a.answer, a.reason, a.proposal
-        flagged = value is not None and value == a.question.flags_when
         groups.setdefault(labels.get(a.question.criterion, a.question.criterion), []).append(
             {
                 "answer": a,
@@ -247,7 +226,7 @@ def _answer_rows(review, answers, post=None):
                 "value": value,
                 "reason": reason,
                 "proposal": proposal,
-                "flag": flagged,
+                "flag": value is not None and value == a.question.flags_when,
             }
         )
     return [(label, rows) for label, rows in groups.items() if rows]
@@ -264,150 +243,6 @@ def _posted_answers(post, answers) -> dict:
     }
 
 
-def _load_review(request, pk, action=None) -> Review:
-    review = _get_review(request, pk, action)
-    # Fetch the sheets with their rows and the proposal once for the whole page.
-    full = (
-        Review.objects.select_related("proposal__draft_version")
-        .prefetch_related("cost_sheets__rows", "cost_sheets__parameters")
-        .get(pk=review.pk)
-    )
-    for name in ("round", "procedure", "version", "responsible", "reviewer", "approval"):
-        setattr(full, name, getattr(review, name))
-    return full
-
-
-@login_required
-def review_form(request, pk):
-    review = _load_review(request, pk)
-    policy = request.policy
-    can_edit = review.is_editable and _may(request, "reviews.edit", review.responsible, review.procedure.owner)
-    answers = list(review.answers.select_related("question"))
-    sheets = {s.scenario: s for s in review.cost_sheets.all()}
-    proposal = getattr(review, "proposal", None)
-    section = request.POST.get("section") if request.method == "POST" else None
-    if section and not can_edit:
-        if not _may(request, "reviews.edit", review.responsible, review.procedure.owner):
-            raise PermissionDenied
-        messages.error(request, f"Phiếu rà soát đang ở trạng thái “{review.get_status_display()}”, không thể sửa.")
-        return redirect("reviews:review", pk=pk)
-
-    answer_error = None
-    answer_post = None
-    sheet_bound = {}
-    for scenario in Scenario.values:
-        data = request.POST if section == f"sheet-{scenario}" else None
-        sheet_bound[scenario] = sheet_forms(sheets.get(scenario), scenario, data)
-    proposal_form, change_formset = proposal_forms(proposal, request.POST if section == "proposal" else None)
-
-    if section == "answers":
-        try:
-            services.review_answer(
-                review=review,
-                answers=_posted_answers(request.POST, answers),
-                started_from=_int(request.POST.get("row_version")),
-                by=request.user,
-            )
-        except ValidationError as error:
-            answer_error = error.messages
-            answer_post = request.POST
-        else:
-            messages.success(request, "Đã lưu câu trả lời.")
-            return redirect(f"{reverse('reviews:review', args=[pk])}#questions")
-    elif section in {f"sheet-{s}" for s in Scenario.values}:
-        scenario = section.removeprefix("sheet-")
-        head, rows = sheet_bound[scenario]
-        if head.is_valid() and rows.is_valid():
-            try:
-                services.sheet_save(
-                    procedure=review.procedure,
-                    scenario=scenario,
-                    rows=[_row_data(r) for r in formset_rows(rows)],
-                    parameters=head.cleaned_data["parameters"],
-                    review=review,
-                    executions_per_year=head.cleaned_data["executions_per_year"],
-                    subjects_per_year=head.cleaned_data["subjects_per_year"],
-                    sheet=sheets.get(scenario),
-                    started_from=head.cleaned_data["row_version"],
-                )
-            except ValidationError as error:
-                head.add_error(None, error)
-            else:
-                messages.success(request, "Đã lưu bảng tính chi phí.")
-                return redirect(f"{reverse('reviews:review', args=[pk])}#sheet-{scenario}")
-    elif section == "proposal" and proposal_form.is_valid() and change_formset.is_valid():
-        data = proposal_form.cleaned_data
-        try:
-            services.proposal_save(
-                review=review,
-                action=data["action"],
-                changes=formset_rows(change_formset),
-                reason=data["reason"],
-                started_from=data["row_version"] if proposal else None,
-                by=request.user,
-                legal_acts=data["legal_acts"],
-                implementing_issuer=data["implementing_issuer"],
-                implementation_deadline=data["implementation_deadline"],
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errs in error.error_dict.items():
-                    proposal_form.add_error(field if field in proposal_form.fields else None, errs)
-            else:
-                proposal_form.add_error(None, error)
-        else:
-            messages.success(request, "Đã lưu phương án đơn giản hóa.")
-            return redirect(f"{reverse('reviews:review', args=[pk])}#proposal")
-
-    hint_rows = [
-        {"hint": hint, "decision": decision, "form_id": f"hint-{hint.code}"} for hint, decision in _hints(review)
-    ]
-    benefit = _benefit(review) if proposal else None
-    compare_url = None
-    if proposal and proposal.draft_version_id:
-        compare_url = (
-            f"{reverse('procedures:compare', args=[review.procedure_id])}"
-            f"?a={review.version.number}&b={proposal.draft_version.number}"
-        )
-    sheet_views = []
-    for scenario, label in Scenario.choices:
-        head, rows = sheet_bound[scenario]
-        sheet_views.append(
-            {"scenario": scenario, "label": label, "sheet": sheets.get(scenario), "head": head, "rows": rows}
-        )
-    context = {
-        "review": review,
-        "badge": STATUS_BADGES.get(review.status, ""),
-        "overdue": review.is_overdue(),
-        "can_edit": can_edit,
-        "can_submit": review.status in {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
-        and _may(request, "reviews.submit", review.responsible, review.procedure.owner),
-        "can_check": _may(request, "reviews.check", review.responsible, review.procedure.owner),
-        "groups": _answer_rows(review, answers, answer_post),
-        "answer_error": answer_error,
-        "hints": hint_rows,
-        "sheets": sheet_views,
-        "proposal": proposal,
-        "proposal_form": proposal_form,
-        "change_formset": change_formset,
-        "benefit": benefit,
-        "compare_url": compare_url,
-        "missing": services.review_missing(review) if review.is_editable else [],
-        "return_form": ReturnForm(),
-        "assess_form": AssessForm(),
-        "parameters": CostParameterSet.objects.order_by("-year", "name"),
-        "policy_can_docx": policy.allows("reviews.view", review.procedure.owner),
-    }
-    return render(request, "reviews/review_form.html", context)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _row_data(row: dict) -> services.RowData:
     return services.RowData(
         activity=row["activity"],
@@ -418,11 +253,171 @@ def _row_data(row: dict) -> services.RowData:
     )
 
 
-def _review_action(action: str, apply, success: str, anchor: str = ""):
+class FormPage:
+    """The review form page: its forms, bound to the section posted (`section`), the others as stored."""
+
+    def __init__(self, request, review: Review):
+        self.request, self.review, self.policy = request, review, request.policy
+        post = request.POST if request.method == "POST" else None
+        self.section = post.get("section") if post is not None else None
+        self.can_edit = review.is_editable and review.permits(self.policy, "reviews.edit")
+        self.answers = list(review.answers.select_related("question"))
+        self.stored_sheets = {s.scenario: s for s in review.cost_sheets.all()}
+        self.parameters = CostParameterSet.objects.visible_to(self.policy)
+        self.sheets = {
+            scenario: sheet_forms(
+                self.stored_sheets.get(scenario),
+                scenario,
+                post if self.section == f"sheet-{scenario}" else None,
+                self.parameters,
+            )
+            for scenario in Scenario.values
+        }
+        self.proposal = getattr(review, "proposal", None)
+        self.proposal_form, self.change_formset = proposal_forms(
+            self.proposal, post if self.section == "proposal" else None
+        )
+        self.answer_error, self.answer_post = None, None
+
+    def save(self):
+        """Save the section posted: a redirect when saved, None when refused (the page shows why)."""
+        if self.section == "answers":
+            return self.save_answers()
+        if self.section in {f"sheet-{s}" for s in Scenario.values}:
+            return self.save_sheet(self.section.removeprefix("sheet-"))
+        if self.section == "proposal":
+            return self.save_proposal()
+        return None
+
+    def done(self, message: str, anchor: str):
+        messages.success(self.request, message)
+        return redirect(f"{reverse('reviews:review', args=[self.review.pk])}#{anchor}")
+
+    def save_answers(self):
+        post = self.request.POST
+        try:
+            services.review_answer(
+                review=self.review,
+                answers=_posted_answers(post, self.answers),
+                started_from=_int(post.get("row_version"), least=0),
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            self.answer_error, self.answer_post = error.messages, post
+            return None
+        return self.done("Đã lưu câu trả lời.", "questions")
+
+    def save_sheet(self, scenario: str):
+        head, rows = self.sheets[scenario]
+        if not (head.is_valid() and rows.is_valid()):
+            return None
+        try:
+            services.sheet_save(
+                procedure=self.review.procedure,
+                scenario=scenario,
+                rows=[_row_data(r) for r in formset_rows(rows)],
+                parameters=head.cleaned_data["parameters"],
+                review=self.review,
+                executions_per_year=head.cleaned_data["executions_per_year"],
+                subjects_per_year=head.cleaned_data["subjects_per_year"],
+                sheet=self.stored_sheets.get(scenario),
+                started_from=head.cleaned_data["row_version"],
+            )
+        except ValidationError as error:
+            head.add_error(None, error)
+            return None
+        return self.done("Đã lưu bảng tính chi phí.", f"sheet-{scenario}")
+
+    def save_proposal(self):
+        form, changes = self.proposal_form, self.change_formset
+        if not (form.is_valid() and changes.is_valid()):
+            return None
+        data = form.cleaned_data
+        try:
+            services.proposal_save(
+                review=self.review,
+                action=data["action"],
+                changes=formset_rows(changes),
+                reason=data["reason"],
+                started_from=data["row_version"] if self.proposal else None,
+                by=self.request.user,
+                legal_acts=data["legal_acts"],
+                implementing_issuer=data["implementing_issuer"],
+                implementation_deadline=data["implementation_deadline"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return None
+        return self.done("Đã lưu phương án đơn giản hóa.", "proposal")
+
+    def context(self) -> dict:
+        review, proposal = self.review, self.proposal
+        compare_url = None
+        if proposal and proposal.draft_version_id:
+            compare_url = (
+                f"{reverse('procedures:compare', args=[review.procedure_id])}"
+                f"?a={review.version.number}&b={proposal.draft_version.number}"
+            )
+        actions = review.available_transitions(self.policy)
+        return {
+            "review": review,
+            "badge": STATUS_BADGES.get(review.status, ""),
+            "overdue": review.is_overdue(),
+            "can_edit": self.can_edit,
+            "actions": actions,
+            "groups": _answer_rows(self.answers, self.answer_post),
+            "answer_error": self.answer_error,
+            "hints": [
+                {"hint": hint, "decision": decision, "form_id": f"hint-{hint.code}"}
+                for hint, decision in hints_for_review(review)
+            ],
+            "sheets": [
+                {
+                    "scenario": scenario,
+                    "label": label,
+                    "sheet": self.stored_sheets.get(scenario),
+                    "head": self.sheets[scenario][0],
+                    "rows": self.sheets[scenario][1],
+                }
+                for scenario, label in Scenario.choices
+            ],
+            "proposal": proposal,
+            "proposal_form": self.proposal_form,
+            "change_formset": self.change_formset,
+            "benefit": _benefit(review) if proposal else None,
+            "compare_url": compare_url,
+            "missing": review.missing() if "submit" in actions else [],
+            "return_form": ReturnForm(),
+            "assess_form": AssessForm(),
+            "parameters": self.parameters.order_by("-year", "name"),
+        }
+
+
+@login_required
+def review_form(request, pk):
+    review = get_visible(request.policy, Review.objects.for_form(), pk=pk)
+    page = FormPage(request, review)
+    if page.section and not page.can_edit:
+        if not review.permits(request.policy, "reviews.edit"):
+            raise PermissionDenied
+        messages.error(request, f"Phiếu rà soát đang ở trạng thái “{review.get_status_display()}”, không thể sửa.")
+        return redirect("reviews:review", pk=pk)
+    saved = page.save() if page.section else None
+    if saved is not None:
+        return saved
+    return render(request, "reviews/review_form.html", page.context())
+
+
+def _on_review(action: str, apply, success: str, anchor: str = ""):
+    """A POST on one review form: 404 when not visible, 403 without `action` on it, then `apply(request, review)`;
+    a refusal is shown as messages on the form."""
+
     @require_POST
     @login_required
     def view(request, pk):
-        review = _get_review(request, pk, action)
+        review = get_visible(
+            request.policy, Review.objects.select_related("procedure__owner", "responsible"), action=action, pk=pk
+        )
         try:
             apply(request, review)
         except ValidationError as error:
@@ -434,11 +429,25 @@ def _review_action(action: str, apply, success: str, anchor: str = ""):
     return view
 
 
+def _move(name: str, success: str, form_class=None):
+    """A POST running the form's transition `name`, with the text its form (if any) carries."""
+
+    def apply(request, review):
+        arguments = []
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            arguments = list(form.cleaned_data.values())
+        review.perform(name, request.policy, *arguments)
+
+    return _on_review(Review.transitions()[name].permission, apply, success)
+
+
 def _hint(request, review):
-    code = request.POST.get("code", "")
     services.hint_decide(
         review=review,
-        code=code,
+        code=request.POST.get("code", ""),
         accepted=request.POST.get("accepted") == "1",
         note=request.POST.get("note", ""),
         by=request.user,
@@ -446,57 +455,42 @@ def _hint(request, review):
 
 
 def _start_current(request, review):
-    parameters = CostParameterSet.objects.filter(pk=_int(request.POST.get("parameters")) or 0).first()
-    services.sheet_start_current(review, parameters)
+    visible = CostParameterSet.objects.visible_to(request.policy)
+    services.sheet_start_current(review, visible.filter(pk=_int(request.POST.get("parameters"))).first())
 
 
-hint_decide = _review_action("reviews.edit", _hint, "Đã ghi nhận lựa chọn đối với gợi ý.", "#hints")
-sheet_current = _review_action(
+hint_decide = _on_review("reviews.edit", _hint, "Đã ghi nhận lựa chọn đối với gợi ý.", "#hints")
+sheet_current = _on_review(
     "reviews.edit", _start_current, "Đã tạo bảng chi phí hiện tại: hãy nhập số giờ, chi phí.", "#sheet-current"
 )
-sheet_proposed = _review_action(
+sheet_proposed = _on_review(
     "reviews.edit",
     lambda request, review: services.sheet_start_proposed(review),
     "Đã tính chi phí sau đơn giản hóa từ bảng hiện tại và phương án: hãy điều chỉnh nếu cần.",
     "#sheet-proposed",
 )
-submit = _review_action("reviews.submit", lambda request, review: services.review_submit(review), "Đã trình phiếu.")
-check = _review_action("reviews.check", lambda request, review: services.review_check(review), "Đã kiểm soát phiếu.")
-return_ = _review_action(
-    "reviews.check",
-    lambda request, review: services.review_return(review, request.POST.get("comment", "")),
-    "Đã trả lại phiếu để chỉnh sửa.",
-)
-assess = _review_action(
-    "reviews.check",
-    lambda request, review: services.review_assess(review, request.POST.get("assessment", "")),
-    "Đã ghi ý kiến đánh giá độc lập.",
-)
+submit = _move("submit", "Đã trình phiếu.")
+check = _move("control", "Đã kiểm soát phiếu.")
+return_ = _move("send_back", "Đã trả lại phiếu để chỉnh sửa.", ReturnForm)
+assess = _move("assess", "Đã ghi ý kiến đánh giá độc lập.", AssessForm)
 
 
 # Approval decisions -----------------------------------------------------------------------------------------------
 
 
-def _visible_approvals(request):
-    scope = _scope(request)
-    return ApprovalDecision.objects.filter(Q(issuer__in=scope) | Q(reviews__procedure__owner__in=scope)).distinct()
-
-
-def _get_approval(request, pk, manage=False) -> ApprovalDecision:
-    decision = get_object_or_404(ApprovalDecision.objects.select_related("issuer", "lead_unit"), pk=pk)
-    if not _visible_approvals(request).filter(pk=pk).exists():
-        raise Http404
-    if manage and not request.policy.allows("reviews.approve", decision.issuer):
-        raise PermissionDenied
-    return decision
-
-
 @login_required
+@viewers_only
 def approval_list(request):
-    decisions = _visible_approvals(request).select_related("issuer").annotate(n_reviews=Count("reviews", distinct=True))
-    issuers = request.policy.organisations("reviews.approve").current().order_by("name")
+    policy = request.policy
+    shown = Q(reviews__in=Review.objects.visible_to(policy))  # a count of the forms the user may see, not others'
+    decisions = (
+        ApprovalDecision.objects.visible_to(policy)
+        .select_related("issuer")
+        .annotate(n_reviews=Count("reviews", filter=shown, distinct=True))
+    )
     form = None
-    if request.policy.can_anywhere("reviews.approve"):
+    if policy.can_anywhere("reviews.approve"):
+        issuers = policy.organisations("reviews.approve").current().order_by("name")
         membership = request.acting_membership
         initial = {"issuer": membership.organisation} if membership else {}
         form = ApprovalForm(request.POST or None, issuers=issuers, initial=initial)
@@ -510,63 +504,77 @@ def approval_list(request):
     return render(request, "reviews/approval_list.html", {"decisions": decisions, "form": form})
 
 
+def _candidates(policy, decision):
+    """Checked forms in the issuer's scope that no decision holds yet, among those the user may see."""
+    return (
+        Review.objects.visible_to(policy)
+        .filter(
+            status__in=[ReviewStatus.CHECKED, ReviewStatus.ASSESSED],
+            approval__isnull=True,
+            procedure__owner__in=Organisation.objects.ever_under([decision.issuer]),
+        )
+        .select_related("procedure__owner", "version", "proposal")
+    )
+
+
+def _add_to_approval(request, decision, form) -> None:
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return
+    added = 0
+    for review in form.cleaned_data["reviews"]:
+        try:
+            services.approval_add(decision=decision, review=review)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            added += 1
+    if added:
+        messages.success(request, f"Đã thêm {added} phương án vào quyết định.")
+
+
 @login_required
 def approval_detail(request, pk):
-    decision = _get_approval(request, pk)
-    can_manage = request.policy.allows("reviews.approve", decision.issuer) and decision.status == ApprovalStatus.DRAFT
+    policy = request.policy
+    decision = get_visible(policy, ApprovalDecision.objects.select_related("issuer", "lead_unit"), pk=pk)
+    can_manage = "issue" in decision.available_transitions(policy)  # a draft, and reviews.approve on its issuer
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        chosen = (
-            visible_reviews(request)
-            .filter(pk__in=request.POST.getlist("reviews"))
-            .select_related("procedure", "version", "proposal")
-        )
-        added = 0
-        for review in chosen:
-            try:
-                services.approval_add(decision=decision, review=review)
-            except ValidationError as error:
-                _error_messages(request, error)
-            else:
-                added += 1
-        if added:
-            messages.success(request, f"Đã thêm {added} phương án vào quyết định.")
-        elif not chosen:
-            messages.error(request, "Chọn ít nhất một phiếu rà soát đã kiểm soát.")
+        _add_to_approval(request, decision, AddToApprovalForm(request.POST, candidates=_candidates(policy, decision)))
         return redirect("reviews:approval", pk=pk)
-    included = decision.reviews.select_related("procedure__owner", "version", "proposal").prefetch_related(
-        "cost_sheets"
+    # A draft shows who sees it through one of their forms that form only (ApprovalDecision.whole_visible_to).
+    included = (
+        decision.reviews.visible_to(policy)
+        .select_related("procedure__owner", "version", "proposal")
+        .prefetch_related("cost_sheets")
     )
-    rows = [{"review": r, "benefit": _benefit(r)} for r in included]
-    candidates = []
-    if can_manage:
-        candidates = (
-            visible_reviews(request)
-            .filter(
-                status__in=[ReviewStatus.CHECKED, ReviewStatus.ASSESSED],
-                approval__isnull=True,
-                procedure__owner__in=Organisation.objects.ever_under([decision.issuer]),
-            )
-            .select_related("procedure__owner", "version", "proposal")
-            .distinct()
-        )
-    context = {"decision": decision, "rows": rows, "candidates": candidates, "can_manage": can_manage}
+    context = {
+        "decision": decision,
+        "rows": [{"review": r, "benefit": _benefit(r)} for r in included],
+        "candidates": _candidates(policy, decision) if can_manage else [],
+        "can_manage": can_manage,
+        "whole_visible": decision.whole_visible_to(policy),
+    }
     return render(request, "reviews/approval_detail.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def approval_issue(request, pk):
     """GET: what issuing will do and what still stops it, and the button that confirms it (an issued decision
     cannot be changed); POST: issue."""
-    decision = _get_approval(request, pk, manage=True)
+    decisions = ApprovalDecision.objects.select_related("issuer", "lead_unit")
+    decision = get_visible(request.policy, decisions, action="reviews.approve", pk=pk)
     if request.method == "GET":
         if decision.status != ApprovalStatus.DRAFT:
             messages.info(request, "Quyết định này đã ban hành.")
             return redirect("reviews:approval", pk=pk)
-        return render(request, "reviews/approval_issue.html", _approval_issue_context(decision))
+        return render(request, "reviews/approval_issue.html", _approval_issue_context(request.policy, decision))
     try:
-        services.approval_issue(decision=decision)
+        decision.perform("issue", request.policy)
     except ValidationError as error:
         _error_messages(request, error)
     else:
@@ -574,12 +582,12 @@ def approval_issue(request, pk):
     return redirect("reviews:approval", pk=pk)
 
 
-def _approval_issue_context(decision):
-    reviews = decision.reviews.select_related("procedure", "proposal")
+def _approval_issue_context(policy, decision):
+    reviews = decision.reviews.visible_to(policy).select_related("procedure", "proposal")
     proposals = [proposal for r in reviews if (proposal := getattr(r, "proposal", None)) is not None]
     by_action = {value: [p for p in proposals if p.action == value] for value in Action.values}
     actions = [
-        (label, len(by_action[value]), sum(len(services.implementation_acts(p)) for p in by_action[value]))
+        (label, len(by_action[value]), sum(len(p.implementation_acts()) for p in by_action[value]))
         for value, label in Action.choices
     ]
     return {
@@ -587,66 +595,59 @@ def _approval_issue_context(decision):
         "actions": actions,
         "total": len(proposals),
         "tasks": sum(n for _, _, n in actions),
-        "problems": services.approval_issue_problems(decision),
+        "problems": decision.issue_problems(),
     }
 
 
 # Implementation ---------------------------------------------------------------------------------------------------
 
 
-@login_required
-def implementation_list(request, pk=None):
-    scope = _scope(request)
-    items = (
-        ImplementationItem.objects.filter(Q(owner__in=scope) | Q(proposal__review__procedure__owner__in=scope))
-        .distinct()
-        .select_related("owner", "proposal__review__procedure")
+def _implementation_form(item, policy, data=None) -> ImplementationForm | None:
+    actions = item.available_transitions(policy)
+    if data is None and not actions:
+        return None
+    initial = {"issued_reference": item.issued_reference, "issued_on": item.issued_on}
+    return ImplementationForm(data, prefix=f"item-{item.pk}", item=item, actions=actions, initial=initial)
+
+
+def _implement(request, pk):
+    """The posted step of one item (start, or complete with the act issued): a redirect when done, else the bound
+    form with the refusal on it."""
+    item = get_visible(
+        request.policy, ImplementationItem.objects.select_related("owner"), action="reviews.implement", pk=pk
     )
+    form = _implementation_form(item, request.policy, request.POST)
+    if form.is_valid():
+        try:
+            item.perform(form.transition, request.policy, *form.arguments())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Đã cập nhật nhiệm vụ “{item.act}”.")
+            return redirect("reviews:implementation"), None
+    return None, (item.pk, form)
+
+
+@login_required
+@viewers_only
+def implementation_list(request, pk=None):
+    policy = request.policy
     bound = None
     if request.method == "POST":
-        item = get_object_or_404(items, pk=pk)
-        if not request.policy.allows("reviews.implement", item.owner):
-            raise PermissionDenied
-        form = ImplementationForm(request.POST, prefix=f"item-{item.pk}")
-        if form.is_valid():
-            try:
-                services.implementation_update(item=item, **form.cleaned_data)
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errs in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error(None, error)
-            else:
-                messages.success(request, f"Đã cập nhật nhiệm vụ “{item.act}”.")
-                return redirect("reviews:implementation")
-        bound = (item.pk, form)
+        done, bound = _implement(request, pk)
+        if done is not None:
+            return done
+    items = ImplementationItem.objects.visible_to(policy).select_related("owner", "proposal__review__procedure")
     on = today()
     rows = []
     for item in items:
-        form = None
-        if bound and bound[0] == item.pk:
-            form = bound[1]
-        elif request.policy.allows("reviews.implement", item.owner):
-            form = ImplementationForm(
-                prefix=f"item-{item.pk}",
-                initial={"status": item.status, "issued_reference": item.issued_reference, "issued_on": item.issued_on},
-            )
+        form = bound[1] if bound and bound[0] == item.pk else _implementation_form(item, policy)
         rows.append({"item": item, "overdue": item.is_overdue(on), "form": form})
     rows.sort(key=lambda r: (not r["overdue"], r["item"].due_on or date.max, r["item"].pk))
-    return render(request, "reviews/implementation_list.html", {"rows": rows, "statuses": ImplementationStatus})
+    return render(request, "reviews/implementation_list.html", {"rows": rows})
 
 
 # Target ledger ----------------------------------------------------------------------------------------------------
-
-METRIC_LABELS = {
-    "published": "Thủ tục đang có hiệu lực (thuộc phạm vi)",
-    "reviewed": "Thủ tục đã rà soát",
-    "approved": "Phương án đã được phê duyệt",
-    "simplified": "Thủ tục được cắt giảm, đơn giản hóa",
-    "implemented": "Phương án đã thực thi",
-    **{f"action_{value}": f"Phương án “{label}”" for value, label in Action.choices},
-}
 
 
 def definitions() -> list[str]:
@@ -654,35 +655,27 @@ def definitions() -> list[str]:
     return list(ledger_module.DEFINITIONS)
 
 
-def _ledger_filters(request):
-    form = LedgerFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    scope = _scope(request)
-    code = (data.get("org") or "").strip()
-    if code:
-        org = Organisation.objects.filter(code=code).first()
-    else:
-        membership = request.acting_membership
-        org = membership.organisation if membership else Organisation.objects.filter(parent__isnull=True).first()
-    if org is None or not scope.filter(pk=org.pk).exists():
-        raise Http404
-    field = data.get("field")
-    filters = ledger_module.Filters(
-        roots=(org,),
-        as_of=data.get("as_of") or today(),
-        group=data.get("group") or "",
-        field=field.code if field else "",
-        level=data.get("level") or "",
+def ledger_request(request, form_class=LedgerFilterForm):
+    """The ledger asked for by the query string (the page, its list and its workbook): the form (its errors shown,
+    the valid values used), the Filters (404 for a unit the user may not see) and the query for links."""
+    form = form_class(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    filters = ledger_module.filters_for(
+        request.policy,
+        request.acting_membership,
+        **{name: data.get(name) for name in ("org", "as_of", "group", "field", "level")},
     )
     query = request.GET.copy()
     query.pop("metric", None)
-    query["org"] = org.code
-    return form, org, filters, query.urlencode()
+    query["org"] = filters.roots[0].code
+    return form, filters, query.urlencode()
 
 
 @login_required
+@viewers_only
 def ledger_page(request):
-    form, org, filters, query = _ledger_filters(request)
+    form, filters, query = ledger_request(request)
     result = ledger_module.ledger(filters)
     actions = [
         {
@@ -693,14 +686,13 @@ def ledger_page(request):
         }
         for value, label in Action.choices
     ]
-    milestones = [{"check": m, "badge": MILESTONE_BADGES.get(m.status, "")} for m in result.milestones]
     context = {
         "form": form,
-        "org": org,
+        "org": filters.roots[0],
         "filters": filters,
         "ledger": result,
         "actions": actions,
-        "milestones": milestones,
+        "milestones": [{"check": m, "badge": MILESTONE_BADGES.get(m.status, "")} for m in result.milestones],
         "definitions": definitions(),
         "query": query,
         "list_url": reverse("reviews:ledger-procedures"),
@@ -708,33 +700,40 @@ def ledger_page(request):
     return render(request, "reviews/ledger.html", context)
 
 
-@login_required
-def ledger_procedures(request):
-    form, org, filters, query = _ledger_filters(request)
-    metric = request.GET.get("metric", "published")
-    if metric not in METRIC_LABELS:
-        raise Http404
+def ledger_rows(filters, metric: str) -> list[dict]:
+    """The procedures behind one figure of the ledger."""
     if metric == "published":
-        procedures = (
-            ledger_module.in_scope(filters).select_related("owner").order_by("code").values_list("code", "owner__name")
-        )
-        rows = [{"code": code, "owner": owner, "review": None} for code, owner in procedures]
-    else:
-        reviews = (
-            ledger_module.reviews(filters).select_related("procedure__owner", "proposal").order_by("procedure__code")
-        )
-        approved = Q(is_approved=1)
-        changing = approved & Q(proposal__action__in=list(SIMPLIFYING))
-        if metric == "approved":
-            reviews = reviews.filter(approved)
-        elif metric == "simplified":
-            reviews = reviews.filter(changing)
-        elif metric == "implemented":
-            reviews = reviews.filter(changing & Q(proposal__implemented_on__lte=filters.as_of))
-        elif metric.startswith("action_"):
-            reviews = reviews.filter(proposal__action=metric.removeprefix("action_"))
-        rows = [{"code": r.procedure.code, "owner": r.procedure.owner.name, "review": r} for r in reviews]
-    context = {"org": org, "filters": filters, "rows": rows, "label": METRIC_LABELS[metric], "query": query}
+        procedures = ledger_module.in_scope(filters).order_by("code").values_list("code", "owner__name")
+        return [{"code": code, "owner": owner, "review": None} for code, owner in procedures]
+    reviews = ledger_module.reviews(filters).select_related("procedure__owner", "proposal").order_by("procedure__code")
+    approved = Q(is_approved=1)
+    changing = approved & Q(proposal__action__in=list(SIMPLIFYING))
+    narrowed = {
+        "approved": approved,
+        "simplified": changing,
+        "implemented": changing & Q(proposal__implemented_on__lte=filters.as_of),
+    }
+    if metric in narrowed:
+        reviews = reviews.filter(narrowed[metric])
+    elif metric.startswith("action_"):
+        reviews = reviews.filter(proposal__action=metric.removeprefix("action_"))
+    return [{"code": r.procedure.code, "owner": r.procedure.owner.name, "review": r} for r in reviews]
+
+
+@login_required
+@viewers_only
+def ledger_procedures(request):
+    form, filters, query = ledger_request(request, LedgerListForm)
+    metric = getattr(form, "cleaned_data", {}).get("metric") or "published"
+    refused = "metric" in form.errors
+    context = {
+        "form": form,
+        "org": filters.roots[0],
+        "filters": filters,
+        "rows": [] if refused else ledger_rows(filters, metric),
+        "label": ledger_module.METRIC_LABELS[metric],
+        "query": query,
+    }
     return render(request, "reviews/ledger_procedures.html", context)
 
 
@@ -742,23 +741,26 @@ def ledger_procedures(request):
 
 
 @login_required
+@viewers_only
 def parameter_list(request):
-    scope = _scope(request)
-    sets = CostParameterSet.objects.filter(Q(organisation__isnull=True) | Q(organisation__in=scope)).select_related(
-        "organisation"
-    )
+    policy = request.policy
+    sets = CostParameterSet.objects.visible_to(policy).select_related("organisation")
+    filters = ParameterFilter(request.GET, queryset=sets)
     form = None
-    if request.policy.can_anywhere("reviews.parameters"):
-        organisations = request.policy.organisations("reviews.parameters").current().order_by("name")
+    if policy.can_anywhere("reviews.parameters"):
+        organisations = policy.organisations("reviews.parameters").current().order_by("name")
         form = ParameterForm(request.POST or None, organisations=organisations, initial={"year": today().year})
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
+        if form.is_valid() and not form.instance.permits(policy, "reviews.parameters"):
+            form.add_error("organisation", "Bộ tham số dùng chung chỉ do quản trị hệ thống tạo: hãy chọn cơ quan.")
         if form.is_valid():
             parameters = form.save()
             messages.success(request, f"Đã tạo bộ tham số “{parameters}”: {_vnd(parameters.hourly_rate)} đồng/giờ.")
             return redirect("reviews:parameters")
-    return render(request, "reviews/parameter_list.html", {"sets": sets, "form": form})
+    context = {"sets": filters.qs if filters.is_valid() else sets.none(), "filters": filters, "form": form}
+    return render(request, "reviews/parameter_list.html", context)
 
 
 def _vnd(value) -> str:

@@ -3,6 +3,9 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
+from tinhgon.accounts.models import Role
+from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
+from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.reports import dashboard as dashboard_module
 from tinhgon.reports import services
@@ -28,9 +31,20 @@ def report_of(world, code, kind=Kind.QUARTERLY, **fields) -> Report:
 
 
 def submitted(world, code) -> Report:
-    report = report_of(world, code)
-    services.report_write(report=report, results="Đã hoàn thành các nhiệm vụ trong quý.")
-    return services.report_submit(report=report)
+    report = services.report_write(report=report_of(world, code), results="Đã hoàn thành các nhiệm vụ trong quý.")
+    return report.submit()
+
+
+def version(report) -> int:
+    return Report.objects.get(pk=report.pk).row_version
+
+
+@pytest.fixture
+def focal_b(world):
+    """The focal point of P-B, a sibling of P-A."""
+    user = UserFactory(username="focal_b")
+    MembershipFactory(user=user, organisation=world.units["P-B"], role=Role.FOCAL_POINT)
+    return user
 
 
 def url(report, suffix=""):
@@ -50,13 +64,15 @@ def test_reports_are_created_by_writers_with_the_cut_off_period_and_figures(api,
     report = created.json()
     assert (report["start"], report["end"]) == (p.start.isoformat(), p.end.isoformat())
     assert report["status"] == "draft" and report["org"] == "P-A" and report["label"] == p.label
-    assert report["figures"]["procedures"]["in_force"] == 2 and report["row_version"] == 0
+    assert report["figures"]["procedures"]["in_force"] == 2 and report["row_version"] == 1
     assert set(report["figures"]) == {"procedures", "reviews", "tasks", "indicators"}
     again = api(world.focal_a).post(REPORTS, body, format="json")
-    assert again.status_code == 400 and "đã có báo cáo" in again.json()["non_field_errors"][0]
+    assert again.status_code == 409 and "đã có báo cáo" in again.json()["detail"]
+    assert again.json()["report"] == report["id"]
     assert api(world.oversight).post(REPORTS, {**body, "org": "P"}, format="json").status_code == 403  # wrong role
     assert api(world.outsider).post(REPORTS, body, format="json").status_code == 404
     assert api(world.officer_a1).post(REPORTS, body, format="json").status_code == 404  # P-A is above its unit
+    assert api(world.focal_a).post(REPORTS, {**body, "org": "KHONG-CO"}, format="json").status_code == 404
     half = api(world.officer_a1).post(REPORTS, {**body, "org": "P-A-1", "kind": "half_year", "number": 1})
     assert half.status_code == 201 and half.json()["start"] == period(Kind.HALF_YEAR, p.year, 1).start.isoformat()
 
@@ -91,7 +107,7 @@ def test_reports_are_listed_and_read_within_scope(api, world):
     assert api(world.focal_p).get(REPORTS).json()["count"] == 3
     assert api(world.focal_p).get(REPORTS, {"org": "P-A", "kind": "quarterly"}).json()["count"] == 1
     assert api(world.focal_p).get(REPORTS, {"status": "submitted"}).json()["count"] == 0
-    assert api(world.focal_p).get(REPORTS, {"year": "x"}).json()["count"] == 0
+    assert api(world.focal_p).get(REPORTS, {"org": "KHONG-CO"}).json()["count"] == 0
     assert api(world.focal_a).get(REPORTS).json()["count"] == 2
     assert api(world.focal_a).get(url(dept)).json()["org_name"] == world.units["P-A"].name
     assert api(world.focal_a).get(url(province)).status_code == 404  # wrong scope: the province is above P-A
@@ -125,21 +141,24 @@ def test_narrative_is_written_with_an_optimistic_lock(api, world):
         "difficulties": "Thiếu nhân lực.",
         "proposals": "Bổ sung biên chế.",
         "manual_rows": [{"section": "II", "label": "Số cuộc kiểm tra", "value": "3"}, {"label": "", "value": ""}],
-        "row_version": 0,
+        "row_version": 1,
     }
     saved = api(world.officer_a1, acting="P-A-1").patch(url(report), body, format="json")
     assert saved.status_code == 404  # wrong scope: P-A-1's officer does not see P-A's report
     saved = api(world.focal_a).patch(url(report), body, format="json")
     assert saved.status_code == 200, saved.json()
     data = saved.json()
-    assert data["results"] == "Rà soát 12 thủ tục nội bộ." and data["row_version"] == 1
+    assert data["results"] == "Rà soát 12 thủ tục nội bộ." and data["row_version"] == 2
     assert data["manual_rows"] == [{"section": "II", "label": "Số cuộc kiểm tra", "value": "3", "note": ""}]
-    stale = api(world.leader_a).patch(url(report), {"results": "Bản khác", "row_version": 0}, format="json")
+    stale = api(world.leader_a).patch(url(report), {"results": "Bản khác", "row_version": 1}, format="json")
     assert stale.status_code == 409
-    assert "người khác cập nhật" in stale.json()["detail"] and stale.json()["row_version"] == 1
-    kept = api(world.leader_a).patch(url(report), {"signer": "Lê Văn A"}, format="json").json()
+    assert "người khác cập nhật" in stale.json()["detail"] and stale.json()["row_version"] == 2
+    assert any("results" in change["fields"] for change in stale.json()["changes"])  # what changed since
+    kept = api(world.leader_a).patch(url(report), {"signer": "Lê Văn A", "row_version": 2}, format="json").json()
     assert kept["results"] == "Rà soát 12 thủ tục nội bộ." and kept["signer"] == "Lê Văn A"  # unsent fields kept
-    empty = api(world.focal_a).patch(url(report), {"manual_rows": [{"label": "Hội nghị", "value": ""}]}, format="json")
+    empty = api(world.focal_a).patch(
+        url(report), {"manual_rows": [{"label": "Hội nghị", "value": ""}], "row_version": 3}, format="json"
+    )
     assert empty.status_code == 400 and "chưa có giá trị" in empty.json()["non_field_errors"][0]
     province = report_of(world, "P")
     assert api(world.oversight).patch(url(province), {"results": "x"}, format="json").status_code == 403  # wrong role
@@ -147,13 +166,48 @@ def test_narrative_is_written_with_an_optimistic_lock(api, world):
     assert api(world.focal_a).put(url(report), {"results": "x"}, format="json").status_code == 405
 
 
+def test_a_write_without_the_version_read_is_refused_with_428(api, world):
+    report = report_of(world, "P-A")
+    response = api(world.focal_a).patch(url(report), {"results": "Ghi đè mù"}, format="json")
+    assert response.status_code == 428 and "row_version" in response.json()["detail"]
+    assert Report.objects.get(pk=report.pk).results == ""
+
+
+def test_the_etag_of_a_read_is_the_precondition_of_a_write(api, world):
+    report = report_of(world, "P-A")
+    client = api(world.focal_a)
+    etag = client.get(url(report))["ETag"]
+    assert etag == f'"{version(report)}"'
+    saved = client.patch(url(report), {"results": "Theo ETag"}, format="json", HTTP_IF_MATCH=etag)
+    assert saved.status_code == 200, saved.json()
+    assert client.patch(url(report), {"results": "Lần hai"}, format="json", HTTP_IF_MATCH=etag).status_code == 409
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [{"results": "một danh sách"}],
+        {"results": ["không phải chuỗi"], "row_version": 1},
+        {"manual_rows": "không phải danh sách", "row_version": 1},
+        {"manual_rows": [["nhãn", "giá trị"]], "row_version": 1},
+        {"results": "x", "row_version": "mot"},
+    ],
+)
+def test_wrong_json_shapes_are_a_400(api, world, body):
+    report = report_of(world, "P-A")
+    response = api(world.focal_a).patch(url(report), body, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400, response.json()
+
+
 def test_refresh_recomputes_a_draft(api, world):
     report = report_of(world, "P-A")
     assert report.figures["procedures"]["in_force"] == 0
     rf.publish(world, world.units["P-A"], "Công bố sau khi lập báo cáo")
-    refreshed = api(world.focal_a).post(url(report, "refresh/"))
+    assert api(world.focal_a).post(url(report, "refresh/")).status_code == 428
+    refreshed = api(world.focal_a).post(url(report, "refresh/"), {"row_version": 1}, format="json")
     assert refreshed.status_code == 200, refreshed.json()
-    assert refreshed.json()["figures"]["procedures"]["in_force"] == 1 and refreshed.json()["row_version"] == 1
+    assert refreshed.json()["figures"]["procedures"]["in_force"] == 1 and refreshed.json()["row_version"] == 2
+    assert api(world.focal_a).post(url(report, "refresh/"), {"row_version": 1}, format="json").status_code == 409
     province = report_of(world, "P")
     assert api(world.oversight).post(url(province, "refresh/")).status_code == 403  # wrong role
     assert api(world.outsider).post(url(report, "refresh/")).status_code == 404
@@ -168,17 +222,65 @@ def test_submit_freezes_the_report(api, world):
     assert api(world.outsider).post(url(report, "submit/")).status_code == 404
     empty = api(world.focal_a).post(url(report, "submit/"))
     assert empty.status_code == 400 and "kết quả" in empty.json()["non_field_errors"][0]
-    api(world.focal_a).patch(url(report), {"results": "Hoàn thành kế hoạch quý."}, format="json")
+    api(world.focal_a).patch(url(report), {"results": "Hoàn thành kế hoạch quý.", "row_version": 1}, format="json")
     sent = api(world.leader_a).post(url(report, "submit/"))
     assert sent.status_code == 200, sent.json()
     assert sent.json()["status"] == "submitted" and sent.json()["submitted_by"] == "leader_a"
     assert sent.json()["submitted_at"]
+    current = sent.json()["row_version"]
     for response in (
-        api(world.focal_a).patch(url(report), {"results": "Sửa"}, format="json"),
-        api(world.focal_a).post(url(report, "refresh/")),
-        api(world.focal_a).post(url(report, "submit/")),
+        api(world.focal_a).patch(url(report), {"results": "Sửa", "row_version": current}, format="json"),
+        api(world.focal_a).post(url(report, "refresh/"), {"row_version": current}, format="json"),
     ):
         assert response.status_code == 400 and "đã khóa" in response.json()["non_field_errors"][0]
+
+
+def test_a_second_submit_answers_409_and_submits_once(api, world):
+    report = services.report_write(report=report_of(world, "P-A"), results="Xong.")
+    assert api(world.leader_a).post(url(report, "submit/")).status_code == 200
+    again = api(world.leader_a).post(url(report, "submit/"))
+    assert again.status_code == 409 and "đã được thực hiện" in again.json()["detail"]
+    assert AuditLogEntry.objects.for_object(report).filter(action="reports.report.submitted").count() == 1
+
+
+def test_submit_with_the_version_read_refuses_a_report_changed_since(api, world):
+    report = services.report_write(report=report_of(world, "P-A"), results="Xong.")
+    read = version(report)
+    services.report_write(report=report, results="Sửa sau khi lãnh đạo đọc.")
+    stale = api(world.leader_a).post(url(report, "submit/"), {"row_version": read}, format="json")
+    assert stale.status_code == 409 and stale.json()["row_version"] == read + 1
+    assert api(world.leader_a).post(url(report, "submit/"), [1, 2], format="json").status_code == 400
+    assert Report.objects.get(pk=report.pk).status == "draft"
+
+
+def test_a_sibling_unit_gets_404_everywhere(api, world, focal_b):
+    report = report_of(world, "P-A")
+    client = api(focal_b)
+    for suffix in ("", "children/", "docx/", "xlsx/", "pdf/"):
+        assert client.get(url(report, suffix)).status_code == 404, suffix
+    assert client.patch(url(report), {"results": "x", "row_version": 1}, format="json").status_code == 404
+    for suffix in ("refresh/", "submit/"):
+        assert client.post(url(report, suffix), {"row_version": 1}, format="json").status_code == 404, suffix
+    assert client.get(REPORTS).json()["count"] == 0
+    assert client.get(DASHBOARD, {"org": "P-A"}).status_code == 404
+    body = {"org": "P-A", "kind": "annual", "year": today().year}
+    assert client.post(REPORTS, body, format="json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "x"},
+        {"year": "0"},
+        {"number": "99999999999999999999"},
+        {"kind": "weekly"},
+        {"status": "gone"},
+    ],
+)
+def test_hostile_list_filters_answer_400(api, world, params):
+    report_of(world, "P-A")
+    response = api(world.focal_p).get(REPORTS, params)
+    assert response.status_code == 400 and set(response.json()) == set(params)
 
 
 # Children ---------------------------------------------------------------------------------------------------------
@@ -316,3 +418,23 @@ def test_dashboard_all_refuses_other_values_in_vietnamese(api, many_children, va
     response = api(many_children.oversight).get(DASHBOARD, {"org": "P", "all": value})
     assert response.status_code == 400
     assert response.json() == {"all": ["Giá trị của all phải là 1 hoặc true (0 hoặc false: không)."]}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"as_of": "2026-02-31"}, "as_of"),
+        ({"as_of": "31/02/2026"}, "as_of"),
+        ({"as_of": "0001-01-01"}, "as_of"),
+        ({"as_of": "9999-12-31"}, "as_of"),
+        ({"org": "P" * 500}, "org"),
+    ],
+)
+def test_hostile_dashboard_parameters_answer_400(api, world, params, field):
+    response = api(world.focal_p).get(DASHBOARD, params)
+    assert response.status_code == 400 and list(response.json()) == [field]
+
+
+@pytest.mark.parametrize("path", [REPORTS, DASHBOARD])
+def test_a_nul_character_in_a_parameter_answers_400(api, world, path):
+    assert api(world.focal_p).get(path, {"org": "P\x00"}).status_code == 400

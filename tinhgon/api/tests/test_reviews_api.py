@@ -2,6 +2,9 @@ from datetime import date
 
 import pytest
 
+from tinhgon.accounts.models import Role
+from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
+from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.procedures.tests.factories import make_procedure
 from tinhgon.reviews import services
@@ -10,6 +13,16 @@ from tinhgon.reviews.models import ApprovalDecision, CostSheet, Review
 from tinhgon.reviews.tests import factories as rf
 
 pytestmark = pytest.mark.django_db
+
+
+def person(code: str, role: str):
+    """Someone with `role` at unit `code` of the world (tinhgon/test.py), for cases its personas do not cover."""
+    from tinhgon.organisations.models import Organisation
+
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=Organisation.objects.get(code=code), role=role)
+    return user
+
 
 ROUNDS = "/api/v1/review-rounds/"
 REVIEWS = "/api/v1/reviews/"
@@ -72,7 +85,7 @@ def test_add_all_published_opens_forms_in_the_subtree(api, world):
     assert api(world.focal_a).post(url).json() == []  # nothing left to add
     # The unit officer now sees the plan through its procedure.
     listed = api(world.officer_a1).get(ROUNDS).json()
-    assert listed["count"] == 1 and listed["results"][0]["review_count"] == 2
+    assert listed["count"] == 1 and listed["results"][0]["review_count"] == 1  # its own form only
 
 
 # Review forms -----------------------------------------------------------------------------------------------------
@@ -82,7 +95,8 @@ def test_open_a_form_for_one_procedure(api, world):
     plan = rf.round_for(world)
     procedure = rf.publish(world, world.units["P-A-1"])
     body = {"procedure": procedure.pk, "round": plan.pk}
-    assert api(world.outsider).post(REVIEWS, body, format="json").status_code == 404
+    assert api(world.outsider).post(REVIEWS, body, format="json").status_code == 403  # may plan nowhere
+    assert api(world.outsider_admin).post(REVIEWS, body, format="json").status_code == 404
     assert api(world.oversight).post(REVIEWS, body, format="json").status_code == 403
     created = api(world.focal_a).post(REVIEWS, body, format="json")
     assert created.status_code == 201, created.json()
@@ -117,15 +131,16 @@ def test_forms_are_listed_within_scope_and_filtered(api, world):
     assert [r["id"] for r in client.get(REVIEWS, {"status": "submitted"}).json()["results"]] == [theirs.pk]
     assert client.get(REVIEWS, {"procedure": mine.procedure_id}).json()["count"] == 1
     assert client.get(REVIEWS, {"round": mine.round_id}).json()["count"] == 1
-    assert client.get(REVIEWS, {"round": "x"}).json()["count"] == 0
+    assert client.get(REVIEWS, {"round": "x"}).status_code == 400
 
 
 def test_answers_are_saved_with_an_optimistic_lock(api, world):
     review = open_review(world)
     first, second = review.answers.all()[:2]
     url = f"{REVIEWS}{review.pk}/"
+    seen = review.row_version
     body = {
-        "row_version": 0,
+        "row_version": seen,
         "answers": [
             {"question": first.question_id, "answer": False, "reason": "Không cần", "proposal": "Bỏ"},
             {"question": second.question_id, "answer": True},
@@ -136,11 +151,13 @@ def test_answers_are_saved_with_an_optimistic_lock(api, world):
     saved = {a["question"]: a for a in response.json()["answers"]}
     assert saved[first.question_id]["answer"] is False and saved[first.question_id]["proposal"] == "Bỏ"
     assert saved[first.question_id]["flagged"] is (first.question.flags_when is False)
-    assert response.json()["row_version"] == 1 and response.json()["reviewer"] == "officer_a1"
+    assert response.json()["row_version"] == seen + 1 and response.json()["reviewer"] == "officer_a1"
     stale = api(world.head_a1).patch(url, body, format="json")
     assert stale.status_code == 409
-    assert "người khác cập nhật" in stale.json()["detail"] and stale.json()["row_version"] == 1
-    unknown = api(world.officer_a1).patch(url, {"answers": [{"question": 999999, "answer": True}]}, format="json")
+    assert "người khác cập nhật" in stale.json()["detail"] and stale.json()["row_version"] == seen + 1
+    unknown = api(world.officer_a1).patch(
+        url, {"row_version": seen + 1, "answers": [{"question": 999999, "answer": True}]}, format="json"
+    )
     assert unknown.status_code == 400 and "không thuộc phiếu rà soát" in str(unknown.json())
     assert api(world.leader_a).patch(url, body, format="json").status_code == 403
     assert api(world.outsider).patch(url, body, format="json").status_code == 404
@@ -163,8 +180,9 @@ def test_workflow_with_roles(api, world):
     api(world.head_a1).post(f"{url}submit/")
     assert api(world.focal_a).post(f"{url}check/").json()["status"] == "checked"
     again = api(world.focal_a).post(f"{url}check/")
-    assert again.status_code == 400 and "Không thể kiểm soát" in str(again.json())
-    locked = api(world.officer_a1).patch(url, {"answers": []}, format="json")
+    assert again.status_code == 409 and "đã được thực hiện" in again.json()["detail"]
+    version = api(world.officer_a1).get(url).json()["row_version"]
+    locked = api(world.officer_a1).patch(url, {"row_version": version, "answers": []}, format="json")
     assert locked.status_code == 400 and "không thể sửa" in str(locked.json())
 
 
@@ -181,7 +199,8 @@ def approval_body(issuer="P", **extra):
 def test_approve_one_form_by_a_decision(api, world):
     review = rf.advance(rf.filled(open_review(world), action=Action.AMEND, after=rf.WORKED_AFTER), ReviewStatus.CHECKED)
     url = f"{REVIEWS}{review.pk}/approve/"
-    assert api(world.outsider).post(url, approval_body(), format="json").status_code == 404
+    assert api(world.outsider).post(url, approval_body(), format="json").status_code == 403  # approves nowhere
+    assert api(person("Q", Role.FOCAL_POINT)).post(url, approval_body("Q"), format="json").status_code == 404
     assert api(world.officer_a1).post(url, approval_body("P-A"), format="json").status_code == 403
     assert api(world.leader_a).post(url, approval_body(), format="json").status_code == 403  # no role at P
     group_a = api(world.leader_a).post(url, approval_body("P-A"), format="json")
@@ -278,13 +297,16 @@ def test_a_sheet_attaches_to_the_open_review(api, world):
     created = api(world.officer_a1).post(SHEETS, body, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["review"] == review.pk and created.json()["parameters_name"]
-    rewritten = api(world.officer_a1).post(SHEETS, {**body, "row_version": 0, "subjects_per_year": 60}, format="json")
+    seen = created.json()["row_version"]
+    rewritten = api(world.officer_a1).post(
+        SHEETS, {**body, "row_version": seen, "subjects_per_year": 60}, format="json"
+    )
     assert rewritten.status_code == 200 and rewritten.json()["id"] == created.json()["id"]
-    assert rewritten.json()["annual_cost"] == 44_400_000 and rewritten.json()["row_version"] == 1
-    stale = api(world.officer_a1).post(SHEETS, {**body, "row_version": 0}, format="json")
+    assert rewritten.json()["annual_cost"] == 44_400_000 and rewritten.json()["row_version"] == seen + 1
+    stale = api(world.officer_a1).post(SHEETS, {**body, "row_version": seen}, format="json")
     assert stale.status_code == 409 and "người khác cập nhật" in stale.json()["detail"]
     assert CostSheet.objects.count() == 1
-    empty = api(world.officer_a1).post(SHEETS, {**body, "rows": []}, format="json")
+    empty = api(world.officer_a1).post(SHEETS, {**body, "rows": [], "row_version": seen + 1}, format="json")
     assert empty.status_code == 400 and "ít nhất một công việc" in str(empty.json())
     assert api(world.officer_a1).get(SHEETS, {"review": review.pk, "scenario": "current"}).json()["count"] == 1
     assert api(world.officer_a1).get(SHEETS, {"scenario": "proposed"}).json()["count"] == 0
@@ -352,7 +374,8 @@ def test_proposal_with_draft_version_and_benefit(api, world):
         SHEETS, {"procedure": review.procedure_id, "scenario": "proposed", "subjects_per_year": 120, "rows": after},
         format="json",
     )  # fmt: skip
-    updated = api(world.officer_a1).post(PROPOSALS, {**body, "row_version": 0}, format="json")
+    seen = proposal["row_version"]
+    updated = api(world.officer_a1).post(PROPOSALS, {**body, "row_version": seen}, format="json")
     assert updated.status_code == 200 and updated.json()["id"] == proposal["id"]
     assert updated.json()["benefit"] == {
         "before": 88_800_000,
@@ -360,7 +383,7 @@ def test_proposal_with_draft_version_and_benefit(api, world):
         "saving": 48_300_000,
         "saving_pct": "54.39",
     }
-    stale = api(world.officer_a1).post(PROPOSALS, {**body, "row_version": 0}, format="json")
+    stale = api(world.officer_a1).post(PROPOSALS, {**body, "row_version": seen}, format="json")
     assert stale.status_code == 409
     listed = api(world.focal_a).get(PROPOSALS, {"action": "amend", "round": review.round_id}).json()
     assert listed["count"] == 1
@@ -405,3 +428,134 @@ def test_ledger_scope_and_parameters(api, world):
     assert acting.status_code == 200 and acting.json()["org"] == "P-A"
     assert acting.json()["as_of"] == today().isoformat() and date.fromisoformat(acting.json()["as_of"])
     assert api().get(LEDGER, {"org": "P"}).status_code in {401, 403}
+
+
+# Trust by construction: siblings, preconditions, hostile input, double submits -----------------------------------
+
+
+@pytest.fixture
+def sibling(world):
+    """A focal point of P-B, the sister department of P-A: sees nothing of P-A's forms."""
+    return person("P-B", Role.FOCAL_POINT)
+
+
+def test_a_sibling_gets_404_on_a_form_and_its_workflow(api, world, sibling):
+    review = open_review(world)
+    client = api(sibling)
+    assert client.get(f"{REVIEWS}{review.pk}/").status_code == 404
+    for step in ("submit", "check", "return", "assess"):
+        assert client.post(f"{REVIEWS}{review.pk}/{step}/", {"comment": "x"}, format="json").status_code == 404, step
+
+
+def test_a_sibling_lists_nothing_of_another_unit(api, world, sibling):
+    review = rf.filled(open_review(world))
+    client = api(sibling)
+    for url in (ROUNDS, REVIEWS, SHEETS, PROPOSALS):
+        assert client.get(url).json()["count"] == 0, url
+    assert client.get(f"{PROPOSALS}{review.proposal.pk}/").status_code == 404
+
+
+def test_a_sibling_gets_404_on_the_ledger_of_another_unit(api, world, sibling):
+    assert api(sibling).get(LEDGER, {"org": "P-A"}).status_code == 404
+
+
+def test_a_sibling_cannot_add_forms_to_another_units_plan(api, world, sibling):
+    plan = rf.round_for(world)
+    assert api(sibling).post(f"{ROUNDS}{plan.pk}/add-all-published/").status_code == 404
+
+
+def test_answers_without_the_version_read_are_refused_with_428(api, world):
+    review = open_review(world)
+    response = api(world.officer_a1).patch(f"{REVIEWS}{review.pk}/", {"answers": []}, format="json")
+    assert response.status_code == 428 and Review.objects.get(pk=review.pk).row_version == review.row_version
+
+
+def test_the_version_read_may_come_as_if_match(api, world):
+    review = open_review(world)
+    client = api(world.officer_a1)
+    etag = client.get(f"{REVIEWS}{review.pk}/")["ETag"]
+    response = client.patch(f"{REVIEWS}{review.pk}/", {"answers": []}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200
+
+
+def test_a_stale_save_lists_what_changed_since(api, world):
+    review = open_review(world)
+    seen = review.row_version
+    rf.answer_all(review)
+    response = api(world.officer_a1).patch(
+        f"{REVIEWS}{review.pk}/", {"row_version": seen, "answers": []}, format="json"
+    )
+    assert response.status_code == 409 and response.json()["changes"][0]["action"] == "reviews.review.answered"
+
+
+def test_rewriting_a_sheet_without_the_version_read_is_428(api, world):
+    rf.parameters()
+    review = open_review(world)
+    body = {"procedure": review.procedure_id, "scenario": "current", "rows": WORKED_ROWS}
+    assert api(world.officer_a1).post(SHEETS, body, format="json").status_code == 201
+    assert api(world.officer_a1).post(SHEETS, body, format="json").status_code == 428
+
+
+def test_rewriting_a_proposal_without_the_version_read_is_428(api, world):
+    review = open_review(world)
+    body = {"procedure": review.procedure_id, "action": "keep"}
+    assert api(world.officer_a1).post(PROPOSALS, body, format="json").status_code == 201
+    assert api(world.officer_a1).post(PROPOSALS, body, format="json").status_code == 428
+
+
+def test_a_double_submit_is_409_and_moves_once(api, world):
+    review = rf.filled(open_review(world))
+    client = api(world.head_a1)
+    assert client.post(f"{REVIEWS}{review.pk}/submit/").status_code == 200
+    assert client.post(f"{REVIEWS}{review.pk}/submit/").status_code == 409
+    assert AuditLogEntry.objects.for_object(review).filter(action="reviews.review.submitted").count() == 1
+
+
+def test_the_focal_point_assesses_a_checked_form(api, world):
+    review = rf.advance(rf.filled(open_review(world)), ReviewStatus.CHECKED)
+    response = api(world.focal_a).post(f"{REVIEWS}{review.pk}/assess/", {"assessment": "Đồng ý"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "assessed"
+
+
+@pytest.mark.parametrize("body", [["Bổ sung"], {"comment": ["Bổ sung"]}, {"comment": {"text": "Bổ sung"}}])
+def test_a_return_with_the_wrong_shape_is_400(api, world, body):
+    review = rf.advance(rf.filled(open_review(world)), ReviewStatus.SUBMITTED)
+    assert api(world.focal_a).post(f"{REVIEWS}{review.pk}/return/", body, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("body", [[], {"row_version": 1, "answers": "Có"}, {"row_version": "một", "answers": []}])
+def test_answers_with_the_wrong_shape_are_400(api, world, body):
+    review = open_review(world)
+    assert api(world.officer_a1).patch(f"{REVIEWS}{review.pk}/", body, format="json").status_code in {400, 428}
+
+
+def test_an_approval_with_the_wrong_shape_is_400(api, world):
+    review = rf.advance(rf.filled(open_review(world)), ReviewStatus.CHECKED)
+    assert (
+        api(world.chair_p).post(f"{REVIEWS}{review.pk}/approve/", [approval_body()], format="json").status_code == 400
+    )
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        (ROUNDS, {"year": "0"}),
+        (ROUNDS, {"year": "abc"}),
+        (ROUNDS, {"organisation": "x" * 41}),
+        (REVIEWS, {"status": "nope"}),
+        (REVIEWS, {"round": "99999999999999999999"}),
+        (SHEETS, {"scenario": "future"}),
+        (PROPOSALS, {"action": "magic"}),
+        (PARAMS, {"year": "-1"}),
+        (LEDGER, {"org": "x" * 41}),
+        (LEDGER, {"group": "Z"}),
+        (LEDGER, {"as_of": "0000-00-00"}),
+    ],
+)
+def test_hostile_query_parameters_are_400(api, world, url, params):
+    assert api(world.oversight).get(url, params).status_code == 400
+
+
+def test_an_unknown_unit_filters_plans_to_nothing(api, world):
+    rf.round_for(world)
+    assert api(world.oversight).get(ROUNDS, {"organisation": "NOPE"}).json()["count"] == 0

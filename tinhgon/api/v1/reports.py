@@ -1,16 +1,15 @@
 """Dashboards and periodic reports API (domain.md §8; tinhgon/reports).
 
-Permissions (tinhgon/accounts/permissions.py):
-- the dashboard of a unit and its reports are seen with `reports.view` over the unit (404 otherwise);
-- a report is created, refreshed and written (narrative, rows entered by hand) with `reports.write` over its unit,
-  and sent to the parent (which freezes it) with `reports.submit` (403 when visible but not allowed).
-Figures are computed by tinhgon/reports/figures.py as of the period's cut-off and frozen on submission. Errors
-raised by the services are answered 400 with their Vietnamese messages; a narrative saved from a stale copy
-(`row_version`) is answered 409 with the current `row_version`.
+Every object is found through its model's visibility rule, as on the pages (tinhgon/reports/views.py):
+- the dashboard of a unit is seen with `reports.view` over the unit (404 otherwise, `dashboard_unit`);
+- reports are those of `Report.objects.visible_to` (404 outside); a report is created, refreshed and written
+  (narrative, rows entered by hand) with `reports.write` over its unit, and sent to the parent (the transition
+  `submit`, which freezes it) with `reports.submit` (403 when visible but not allowed).
+Refreshing and writing are edits of a versioned record: they need the version they were based on (`row_version` in
+the body or `If-Match`; 428 without it, 409 with what changed when stale). A second submit, or the second of two
+simultaneous creations of a period's report, answers 409. Bad parameters answer 400 with Vietnamese messages.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import HttpResponse
 
 from drf_spectacular.types import OpenApiTypes
@@ -23,18 +22,21 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tinhgon.api.base import PolicyMixin, as_drf_error
+from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin, PreconditionRequired
 from tinhgon.core.dates import today
+from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.reports import services
+from tinhgon.reports.dashboard import dashboard_data, dashboard_unit
+from tinhgon.reports.filters import ReportFilter
+from tinhgon.reports.forms import DashboardFilterForm
 from tinhgon.reports.models import Report, Status
 from tinhgon.reports.periods import Kind
 
-VIEW = "reports.view"
 WRITE = "reports.write"
 SUBMIT = "reports.submit"
 
@@ -56,66 +58,16 @@ def choice_field(choices, component: str, doc: str = ""):
 ReportKindField = choice_field(Kind, "ReportKindEnum")
 ReportStatusField = choice_field(Status, "ReportStatusEnum")
 
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Báo cáo đã được người khác cập nhật. Hãy tải lại để xem bản mới nhất."
-    default_code = "conflict"
-
-
-CONFLICT_RESPONSE = OpenApiResponse(
+REPORT_EXISTS = OpenApiResponse(
     response=inline_serializer(
-        "ReportConflict", {"detail": serializers.CharField(), "row_version": serializers.IntegerField()}
+        "ReportExists",
+        {
+            "detail": serializers.CharField(),
+            "report": serializers.IntegerField(help_text="Báo cáo đã có của đơn vị trong kỳ (id)"),
+        },
     ),
-    description="Lưu từ bản cũ: `row_version` gửi lên khác bản đang lưu (trả về `row_version` hiện tại).",
+    description="Đơn vị đã có báo cáo của kỳ này (kể cả khi vừa được tạo bởi một yêu cầu đồng thời).",
 )
-
-
-def _is_stale(error: DjangoValidationError) -> bool:
-    return any(getattr(e, "code", None) == "stale" for e in getattr(error, "error_list", [error]))
-
-
-def _service(call, *args, **kwargs):
-    """Run a service; its validation errors become 400 (409 for a stale copy), in Vietnamese."""
-    try:
-        return call(*args, **kwargs)
-    except DjangoValidationError as error:
-        if _is_stale(error):
-            raise Conflict(error.messages[0]) from error
-        raise as_drf_error(error) from error
-
-
-def _date_param(params, name: str):
-    if not params.get(name):
-        return None
-    try:
-        return serializers.DateField().to_internal_value(params[name])
-    except serializers.ValidationError as error:
-        raise serializers.ValidationError({name: error.detail}) from error
-
-
-TRUE_VALUES, FALSE_VALUES = {"1", "true"}, {"", "0", "false"}
-
-
-def _bool_param(params, name: str) -> bool:
-    """`1`/`true` or `0`/`false` (any case; absent is false), else 400 in Vietnamese."""
-    value = params.get(name, "").strip().lower()
-    if value not in TRUE_VALUES | FALSE_VALUES:
-        raise serializers.ValidationError({name: [f"Giá trị của {name} phải là 1 hoặc true (0 hoặc false: không)."]})
-    return value in TRUE_VALUES
-
-
-def _org_of(request, policy, code: str) -> Organisation:
-    """The unit named by `code` (default: the acting membership's), 404 when the user may not see its reports."""
-    code = (code or "").strip()
-    if code:
-        org = Organisation.objects.filter(code=code).first()
-    else:
-        acting = getattr(request._request, "acting_membership", None)
-        org = acting.organisation if acting else None
-    if org is None or not policy.allows(VIEW, org):
-        raise NotFound(f"Không tìm thấy đơn vị {code}." if code else "Không tìm thấy đơn vị.")
-    return org
 
 
 # Dashboard --------------------------------------------------------------------------------------------------------
@@ -124,7 +76,11 @@ def _org_of(request, policy, code: str) -> Organisation:
 @extend_schema(
     parameters=[
         OpenApiParameter("org", str, description="Mã đơn vị (mặc định: đơn vị đang thay mặt)"),
-        OpenApiParameter("as_of", OpenApiTypes.DATE, description="Số liệu tính đến ngày (mặc định: hôm nay)"),
+        OpenApiParameter(
+            "as_of",
+            OpenApiTypes.DATE,
+            description="Số liệu tính đến ngày (mặc định: hôm nay), từ 01/01/2000 đến 31/12/2100",
+        ),
         OpenApiParameter(
             "all",
             OpenApiTypes.BOOL,
@@ -141,20 +97,22 @@ def _org_of(request, policy, code: str) -> Organisation:
             description="Số liệu của bảng điều khiển (tinhgon/reports/dashboard.py `dashboard_data`): thủ tục, "
             "rà soát và đơn giản hóa, nhiệm vụ, chỉ tiêu của đơn vị và các đơn vị trực thuộc. Tỷ lệ phần trăm là "
             'chuỗi có hai chữ số lẻ ("12.50").',
-        )
+        ),
+        400: OpenApiResponse(description="Tham số không hợp lệ (thông báo theo từng tham số)."),
+        404: OpenApiResponse(description="Không có đơn vị này, hoặc bạn không được xem bảng điều khiển của đơn vị."),
     },
 )
 class ReportDashboardView(PolicyMixin, APIView):
     """The figures behind the dashboard of a unit (the same as the page /bao-cao/bang-dieu-khien/?org=<code>;
-    `all` as the page's ?all=1)."""
+    `all` as the page's ?all=1); the parameters are checked by the page's form."""
 
     def get(self, request):
-        from tinhgon.reports.dashboard import dashboard_data
-
-        org = _org_of(request, self.policy, request.query_params.get("org", ""))
-        as_of = _date_param(request.query_params, "as_of") or today()
-        everything = _bool_param(request.query_params, "all")
-        return Response(dashboard_data(org, as_of, self.policy, all=everything))
+        form = DashboardFilterForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        params = form.cleaned_data
+        org = dashboard_unit(self.policy, params["org"], request.acting_membership)
+        return Response(dashboard_data(org, params["as_of"] or today(), self.policy, all=params["all"]))
 
 
 # Reports ----------------------------------------------------------------------------------------------------------
@@ -226,9 +184,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    org = serializers.SlugRelatedField(
-        slug_field="code", queryset=Organisation.objects.all(), help_text="Mã cơ quan báo cáo"
-    )
+    org = serializers.CharField(max_length=40, help_text="Mã cơ quan báo cáo")
     kind = ReportKindField()
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Năm của kỳ báo cáo")
     number = serializers.IntegerField(
@@ -263,7 +219,14 @@ class ReportWriteSerializer(serializers.Serializer):
     recipients = serializers.CharField(allow_blank=True, required=False)
     manual_rows = ReportManualRowSerializer(many=True, required=False, help_text="Thay toàn bộ số liệu nhập tay")
     row_version = serializers.IntegerField(
-        required=False, help_text="Gửi kèm để không ghi đè nội dung của người khác (409 nếu đã cũ)."
+        required=False,
+        help_text="Phiên bản đã đọc (bắt buộc, hoặc tiêu đề If-Match): 428 nếu thiếu, 409 nếu đã cũ.",
+    )
+
+
+class ReportVersionSerializer(serializers.Serializer):
+    row_version = serializers.IntegerField(
+        required=False, help_text="Phiên bản đã đọc (hoặc tiêu đề If-Match): 409 nếu báo cáo đã thay đổi từ đó."
     )
 
 
@@ -286,10 +249,6 @@ class ReportChildrenSerializer(serializers.Serializer):
     )
 
 
-def _with_parts(reports):
-    return reports.select_related("organisation", "submitted_by")
-
-
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -297,111 +256,89 @@ MIME = {
 }
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("org", str, description="Mã cơ quan báo cáo"),
-        OpenApiParameter("kind", str, enum=Kind.values),
-        OpenApiParameter("year", int),
-        OpenApiParameter("number", int),
-        OpenApiParameter("status", str, enum=Status.values),
-    ]
-)
-class ReportViewSet(
-    PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
-):
+class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Periodic reports (báo cáo định kỳ) of the units the user may see: figures as of the cut-off, the narrative,
     rows entered by hand; submitting one to the parent freezes it."""
 
     serializer_class = ReportSerializer
     queryset = Report.objects.none()
+    filterset_class = ReportFilter
+    action_rules = {"list": "reports.view", "create": WRITE}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        reports = Report.objects.filter(organisation__in=self.policy.organisations(VIEW))
-        params = self.request.query_params
-        if self.action == "list":
-            if params.get("org"):
-                reports = reports.filter(organisation__code=params["org"])
-            if params.get("kind"):
-                reports = reports.filter(kind=params["kind"])
-            for name in ("year", "number"):
-                if params.get(name):
-                    value = params[name]
-                    reports = reports.filter(**{name: value}) if value.isdigit() else reports.none()
-            if params.get("status"):
-                reports = reports.filter(status=params["status"])
-        return _with_parts(reports).order_by("-end", "organisation__code", "-id")
+        reports = Report.objects.visible_to(self.policy).select_related("organisation", "submitted_by")
+        return reports.order_by("-end", "organisation__code", "-id")
 
-    def _fresh(self, report: Report) -> Response:
-        return Response(ReportSerializer(_with_parts(Report.objects.filter(pk=report.pk)).get()).data)
+    def _fresh(self, report: Report, code: int = status.HTTP_200_OK) -> Response:
+        return Response(ReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=code)
 
-    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer, 409: REPORT_EXISTS})
     def create(self, request, *args, **kwargs):
-        """Create the report of a period with its figures computed as of the cut-off (one per unit and period,
-        except ad hoc reports)."""
+        """Create the report of a period with its figures computed as of the cut-off. One per unit and period
+        (except ad hoc reports): when it exists, even created a moment ago by a simultaneous request, the answer is
+        409 with the existing report's id, the same whichever request came second."""
         body = ReportCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        org = data["org"]
-        if not self.policy.allows(VIEW, org):
-            raise NotFound()
+        org = get_visible(self.policy, Organisation.objects, code=data["org"])
         self.require(WRITE, org)
-        report = _service(
-            services.report_create,
-            organisation=org,
-            kind=data["kind"],
-            year=data.get("year") or data["end"].year,
-            number=data["number"],
-            start=data.get("start"),
-            end=data.get("end"),
-            by=request.user,
-        )
-        response = self._fresh(report)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        try:
+            report = services.report_create(
+                organisation=org,
+                kind=data["kind"],
+                year=data.get("year") or data["end"].year,
+                number=data["number"],
+                start=data.get("start"),
+                end=data.get("end"),
+                by=request.user,
+            )
+        except services.ReportExists as error:
+            return Response({"detail": error.messages[0], "report": error.existing.pk}, status.HTTP_409_CONFLICT)
+        return self._fresh(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReportWriteSerializer, responses={200: ReportSerializer, 409: CONFLICT_RESPONSE})
+    @extend_schema(
+        request=ReportWriteSerializer,
+        responses={200: ReportSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED},
+    )
     def partial_update(self, request, *args, **kwargs):
         """Write the narrative (results, difficulties, proposals, signature block) and the rows entered by hand of
-        a draft."""
-        report = self.get_object()
-        self.require(WRITE, report.organisation)
+        a draft, from the version read (`row_version` or If-Match)."""
+        report = self.get_object(WRITE)
+        started_from = self.started_from()
         body = ReportWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        started_from = data.pop("row_version", None)
-        with transaction.atomic():
-            try:
-                _service(services.report_write, report=report, started_from=started_from, **data)
-            except Conflict as conflict:
-                conflict.detail = {
-                    "detail": conflict.detail,
-                    "row_version": Report.objects.get(pk=report.pk).row_version,
-                }
-                raise
-        return self._fresh(report)
+        data = {k: v for k, v in body.validated_data.items() if k != "row_version"}
+        return self._fresh(services.report_write(report=report, started_from=started_from, **data))
 
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
-    @extend_schema(request=None, responses=ReportSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        """Send the report to the parent organisation: the figures are computed one last time and frozen."""
-        report = self.get_object()
-        self.require(SUBMIT, report.organisation)
-        _service(services.report_submit, report=report, by=request.user)
-        return self._fresh(report)
-
-    @extend_schema(request=None, responses=ReportSerializer)
+    @extend_schema(
+        request=ReportVersionSerializer,
+        responses={200: ReportSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED},
+    )
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
-        """Recompute the figures of a draft from the data as it is now (still as of the cut-off)."""
+        """Recompute the figures of a draft from the data as it is now (still as of the cut-off), from the version
+        read (`row_version` or If-Match)."""
+        report = self.get_object(WRITE)
+        return self._fresh(services.report_refresh(report=report, started_from=self.started_from()))
+
+    @extend_schema(request=ReportVersionSerializer, responses={200: ReportSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send the report to the parent organisation: the figures are computed one last time and frozen. With
+        `row_version` (or If-Match), refused (409) when the report changed since it was read."""
         report = self.get_object()
-        self.require(WRITE, report.organisation)
-        _service(services.report_refresh, report)
+        if not report.permits(self.policy, SUBMIT):
+            raise PermissionDenied()  # before the body is read: who may not act learns nothing from it
+        ReportVersionSerializer(data=request.data).is_valid(raise_exception=True)
+        report.perform("submit", self.policy, by=request.user, started_from=self._version_if_sent())
         return self._fresh(report)
+
+    def _version_if_sent(self) -> int | None:
+        try:
+            return self.started_from()
+        except PreconditionRequired:
+            return None
 
     @extend_schema(responses=ReportChildrenSerializer)
     @action(detail=True, methods=["get"])
@@ -409,7 +346,7 @@ class ReportViewSet(
         """The units directly under the reporting unit at the end of the period: who submitted the report of the
         same period and who did not, with the totals of what was submitted."""
         report = self.get_object()
-        rows = services.children(report)
+        rows = services.children(report, self.policy)
         out = [
             {
                 "org": row.organisation.code,
@@ -433,9 +370,10 @@ class ReportViewSet(
         from tinhgon.reports import documents
 
         report = self.get_object()
-        content = getattr(documents, f"report_{ext}")(report)
+        content = documents.RENDERERS[ext](report, self.policy)
         response = HttpResponse(content, content_type=MIME[ext])
         response["Content-Disposition"] = f'attachment; filename="{documents.filename(report, ext)}"'
+        response["X-Content-Type-Options"] = "nosniff"
         return response
 
     @extend_schema(responses={(200, MIME["docx"]): OpenApiTypes.BINARY})

@@ -1,96 +1,43 @@
 """Review and simplification API (domain.md §3.3-§3.8, §6, §7): review plans, review forms and their workflow,
 cost parameters and cost sheets, proposals, approval of one form, and the 20%/20% target ledger.
 
-Permissions (tinhgon/accounts/permissions.py):
-- a review form is seen by whoever has `reviews.view` over the procedure's owner or the form's responsible unit,
-  and is filled, submitted, checked by the roles of `reviews.edit` / `reviews.submit` / `reviews.check` over the
-  responsible unit (the procedure's owner unless the plan chose another one);
-- a plan is seen by whoever has `reviews.view` over its organisation or over one of the procedures it lists, and
-  made by `reviews.plan` over its organisation;
+Every list and lookup goes through the models' visibility rules (`visible_to`, get_visible: 404 outside them) and
+`permits` (403), the same as the pages under /ra-soat/ (tinhgon/reviews/models.py):
+- a review form is seen over its procedure's owner, its responsible unit or its plan's organisation, and filled,
+  submitted, checked by the roles of `reviews.edit` / `reviews.submit` / `reviews.check` over the responsible unit
+  or the procedure's owner;
+- a plan is seen over its organisation or through a form it holds, and made by `reviews.plan` over it;
 - approving one form takes `reviews.approve` over the issuer of the approval decision given in the body.
-Errors raised by tinhgon/reviews/services.py are answered 400 with their Vietnamese messages; a save made from a
-stale copy (`row_version`) is answered 409.
+Workflow steps are the models' transitions: a step from a state it does not start from (a double submit) is 409.
+Rewriting an existing sheet or proposal needs the version it was based on (`row_version` or If-Match): 428
+without, 409 when stale. Model refusals are 400 with their Vietnamese messages (tinhgon/api/errors.py).
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    inline_serializer,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tinhgon.api.base import PolicyMixin, as_drf_error
-from tinhgon.core.dates import today
-from tinhgon.organisations.models import Organisation, OrganisationLink
+from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin
+from tinhgon.core.visibility import get_visible
+from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure
 from tinhgon.reviews import services
-from tinhgon.reviews.constants import EDITABLE, Action, ChangeKind, ReviewStatus, Scenario
-from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, CostSheet, Proposal, Review, ReviewRound
-
-VIEW = "reviews.view"
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Nội dung đã được người khác cập nhật. Hãy tải lại để xem bản mới nhất."
-    default_code = "conflict"
+from tinhgon.reviews.constants import Action, ChangeKind, Scenario
+from tinhgon.reviews.filters import CostSheetFilter, ParameterFilter, ProposalFilter, ReviewFilter, RoundFilter
+from tinhgon.reviews.forms import LedgerFilterForm
+from tinhgon.reviews.ledger import filters_for, ledger
+from tinhgon.reviews.models import VIEW, CostParameterSet, CostSheet, Proposal, Review, ReviewRound
 
 
-CONFLICT_RESPONSE = OpenApiResponse(
-    response=inline_serializer(
-        "ReviewConflict",
-        {"detail": serializers.CharField(), "row_version": serializers.IntegerField()},
-    ),
-    description="Lưu từ bản cũ: `row_version` gửi lên khác bản đang lưu (trả về `row_version` hiện tại).",
-)
-
-
-def _guard_stale(instance, started_from) -> None:
-    """409 when the copy the caller started from is older than the stored one. Call inside a transaction: the row
-    stays locked until the service saves it."""
-    try:
-        services.stale(instance, started_from)
-    except DjangoValidationError as error:
-        conflict = Conflict(error.messages[0])
-        # Set after __init__, which would turn the current row_version into a string.
-        conflict.detail = {
-            "detail": conflict.detail,
-            "row_version": type(instance).objects.get(pk=instance.pk).row_version,
-        }
-        raise conflict from error
-
-
-def _service(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except DjangoValidationError as error:
-        raise as_drf_error(error) from error
-
-
-def _open_review(procedure: Procedure) -> Review | None:
-    """The procedure's review form that can still be filled in (draft or returned), the newest if several."""
-    return procedure.reviews.filter(status__in=EDITABLE).select_related("responsible").order_by("-id").first()
-
-
-def _visible_reviews(policy):
-    scope = policy.organisations(VIEW)
-    return Review.objects.filter(Q(procedure__owner__in=scope) | Q(responsible__in=scope))
-
-
-def _visible_procedure(policy, procedure: Procedure) -> None:
-    if not policy.allows(VIEW, procedure.owner):
-        raise NotFound(f"Không tìm thấy thủ tục {procedure.pk}.")
+def _procedure(policy, procedure: Procedure) -> Procedure:
+    """The procedure named in a body, if the user may see it (404 otherwise)."""
+    return get_visible(policy, Procedure.objects.select_related("owner"), pk=procedure.pk)
 
 
 # Review forms -----------------------------------------------------------------------------------------------------
@@ -165,18 +112,23 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     def get_missing(self, review) -> list[str]:
         """What must still be filled before the form can be submitted."""
-        return services.review_missing(review)
+        return review.missing()
+
+
+ROW_VERSION_HELP = "Phiên bản đã đọc (hoặc tiêu đề If-Match): bắt buộc khi sửa (428 nếu thiếu, 409 nếu đã cũ)."
 
 
 class ReviewPatchSerializer(serializers.Serializer):
     answers = ReviewAnswerSerializer(many=True)
-    row_version = serializers.IntegerField(
-        required=False, help_text="Gửi kèm để không ghi đè thay đổi của người khác (409 nếu đã cũ)."
-    )
+    row_version = serializers.IntegerField(required=False, min_value=0, help_text=ROW_VERSION_HELP)
 
 
 class ReviewCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField()
+    comment = serializers.CharField(allow_blank=True, max_length=5000, help_text="Lý do trả lại (bắt buộc)")
+
+
+class ReviewAssessmentSerializer(serializers.Serializer):
+    assessment = serializers.CharField(allow_blank=True, max_length=5000, help_text="Ý kiến đánh giá độc lập")
 
 
 class ReviewApprovalSerializer(serializers.Serializer):
@@ -241,42 +193,31 @@ class ReviewRoundSerializer(serializers.ModelSerializer):
         return round.reviews.count() if counted is None else counted
 
 
-@extend_schema(parameters=[OpenApiParameter("organisation", str), OpenApiParameter("year", int)])
 class ReviewRoundViewSet(
     PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Review plans (kế hoạch rà soát) visible to the user: of their organisations, or listing their procedures."""
+    """Review plans (kế hoạch rà soát) visible to the user: of their organisations, or listing their forms."""
 
     serializer_class = ReviewRoundSerializer
     queryset = ReviewRound.objects.none()
+    filterset_class = RoundFilter
+    action_rules = {"list": VIEW, "create": "reviews.plan"}
 
     def get_queryset(self):
-        scope = self.policy.organisations(VIEW)
-        listed = _visible_reviews(self.policy).values("round_id")
-        rounds = (
-            ReviewRound.objects.filter(Q(organisation__in=scope) | Q(pk__in=listed))
+        shown = Q(reviews__in=Review.objects.visible_to(self.policy))  # count the forms the user may see only
+        return (
+            ReviewRound.objects.visible_to(self.policy)
             .select_related("organisation")
-            .annotate(review_total=Count("reviews"))
+            .annotate(review_total=Count("reviews", filter=shown, distinct=True))
+            .order_by("-year", "-id")
         )
-        params = self.request.query_params
-        if self.action == "list":
-            if params.get("organisation"):
-                rounds = rounds.filter(organisation__code=params["organisation"])
-            if params.get("year", "").isdigit():
-                rounds = rounds.filter(year=int(params["year"]))
-        return rounds.order_by("-year", "-id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation")
         self.require("reviews.plan", organisation)
-        serializer.instance = _service(
-            services.round_create,
-            organisation=organisation,
-            title=data.pop("title"),
-            year=data.pop("year"),
-            by=self.request.user,
-            **data,
+        serializer.instance = services.round_create(
+            organisation=organisation, title=data.pop("title"), year=data.pop("year"), by=self.request.user, **data
         )
 
     @extend_schema(request=None, responses={200: ReviewSerializer(many=True)})
@@ -284,19 +225,11 @@ class ReviewRoundViewSet(
     def add_all_published(self, request, pk=None):
         """Open a review form for every published procedure of the plan's organisation and the units under it that
         the plan does not list yet. Answers the forms created."""
-        round = self.get_object()
-        self.require("reviews.plan", round.organisation)
-        created = _service(services.round_add_all_published, round=round)
+        round = self.get_object("reviews.plan")
+        created = services.round_add_all_published(round=round)
         return Response(ReviewSerializer(_with_parts(created), many=True).data)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("round", int),
-        OpenApiParameter("status", str, enum=ReviewStatus.values),
-        OpenApiParameter("procedure", int),
-    ]
-)
 class ReviewViewSet(
     PolicyMixin,
     mixins.ListModelMixin,
@@ -305,23 +238,18 @@ class ReviewViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Review forms (phiếu rà soát) of the procedures the user may see, with their answers and workflow."""
+    """Review forms (phiếu rà soát) the user may see, with their answers and workflow."""
 
     serializer_class = ReviewSerializer
     queryset = Review.objects.none()
+    filterset_class = ReviewFilter
+    action_rules = {"list": VIEW, "create": "reviews.plan", "approve": "reviews.approve"}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        reviews = _visible_reviews(self.policy)
-        params = self.request.query_params
-        if self.action == "list":
-            for name in ("round", "procedure"):
-                if params.get(name):
-                    reviews = reviews.filter(**{name: params[name]}) if params[name].isdigit() else reviews.none()
-            if params.get("status"):
-                reviews = reviews.filter(status=params["status"])
         return (
-            reviews.select_related("procedure", "version", "responsible", "reviewer", "round")
+            Review.objects.visible_to(self.policy)
+            .select_related("procedure__owner", "version", "responsible", "reviewer", "round__organisation", "approval")
             .prefetch_related("answers__question", "cost_sheets", "proposal")
             .order_by("round", "procedure__code")
         )
@@ -330,19 +258,11 @@ class ReviewViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        round, procedure = data["round"], data["procedure"]
-        if not self.policy.allows(VIEW, round.organisation):
-            raise NotFound(f"Không tìm thấy kế hoạch rà soát {round.pk}.")
-        _visible_procedure(self.policy, procedure)
-        self.require("reviews.plan", round.organisation)
-        if not Organisation.objects.ever_under([round.organisation]).filter(pk=procedure.owner_id).exists():
-            raise serializers.ValidationError(
-                {"procedure": [f"Thủ tục {procedure.code} không thuộc phạm vi của {round.organisation}."]}
-            )
-        review = _service(
-            services.round_add_procedure,
+        rounds = ReviewRound.objects.select_related("organisation")
+        round = get_visible(self.policy, rounds, action="reviews.plan", pk=data["round"].pk)
+        review = services.round_add_procedure(
             round=round,
-            procedure=procedure,
+            procedure=_procedure(self.policy, data["procedure"]),
             responsible=data.get("responsible"),
             deadline=data.get("deadline"),
             rationale=data.get("rationale", ""),
@@ -350,61 +270,67 @@ class ReviewViewSet(
         )
         return Response(ReviewSerializer(_with_parts([review])[0]).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewPatchSerializer, responses={200: ReviewSerializer, 409: CONFLICT_RESPONSE})
+    @extend_schema(
+        request=ReviewPatchSerializer, responses={200: ReviewSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED}
+    )
     def partial_update(self, request, *args, **kwargs):
-        review = self.get_object()
-        self.require("reviews.edit", review.responsible)
+        """Save answers of the form; the body says which version of the form it was based on."""
+        review = self.get_object("reviews.edit")
+        started_from = self.started_from()
         body = ReviewPatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         answers = {}
         for item in body.validated_data["answers"]:
             values = dict(item)
             answers[values.pop("question")] = values
-        started_from = body.validated_data.get("row_version")
-        with transaction.atomic():
-            _guard_stale(review, started_from)
-            _service(services.review_answer, review=review, answers=answers, started_from=started_from, by=request.user)
+        services.review_answer(review=review, answers=answers, started_from=started_from, by=request.user)
         return Response(ReviewSerializer(self.get_object()).data)
 
     @extend_schema(exclude=True)
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    def _transition(self, action_code, apply):
-        review = self.get_object()
-        self.require(action_code, review.responsible)
-        _service(apply, review)
+    def _move(self, name: str, body: serializers.Serializer | None = None):
+        """Run the form's transition `name`. The permission is checked before the body is read: who may not act
+        learns nothing from a validation error."""
+        review = self.get_object(Review.transitions()[name].permission)
+        arguments = []
+        if body is not None:
+            body.is_valid(raise_exception=True)
+            arguments = list(body.validated_data.values())
+        review.perform(name, self.policy, *arguments)
         return Response(ReviewSerializer(self.get_object()).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._transition("reviews.submit", services.review_submit)
+        return self._move("submit")
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return self._transition("reviews.check", services.review_check)
+        return self._move("control")
 
-    @extend_schema(request=ReviewCommentSerializer)
+    @extend_schema(request=ReviewCommentSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        comment = str(request.data.get("comment", "") or "")
-        return self._transition("reviews.check", lambda review: services.review_return(review, comment))
+        return self._move("send_back", ReviewCommentSerializer(data=request.data))
 
-    @extend_schema(request=ReviewApprovalSerializer, responses=ReviewSerializer)
+    @extend_schema(request=ReviewAssessmentSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        return self._move("assess", ReviewAssessmentSerializer(data=request.data))
+
+    @extend_schema(request=ReviewApprovalSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """Approve this form's proposal by the approval decision given in the body (created and issued at once)."""
+        """Approve this form's proposal by the approval decision given in the body (created and issued at once;
+        nothing is kept when it is refused)."""
         review = self.get_object()
         body = ReviewApprovalSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        self.require("reviews.approve", data["issuer"])
-        with transaction.atomic():
-            decision = ApprovalDecision.objects.create(**data)
-            _service(services.approval_add, decision=decision, review=review)
-            _service(services.approval_issue, decision=decision)
+        self.require("reviews.approve", body.validated_data["issuer"])
+        services.approval_issue_one(review=review, policy=self.policy, **body.validated_data)
         return Response(ReviewSerializer(self.get_object()).data)
 
     @extend_schema(responses=ReviewHintSerializer(many=True))
@@ -461,16 +387,6 @@ class ReviewCostParameterSetSerializer(serializers.ModelSerializer):
         ]
 
 
-def _parameter_sets(policy):
-    """Shared sets, and those of any unit in the user's scope or above it (a unit uses its province's figures)."""
-    scope = policy.organisations(VIEW)
-    above = OrganisationLink.objects.filter(descendant__in=scope).values("ancestor_id")
-    return CostParameterSet.objects.filter(
-        Q(organisation__isnull=True) | Q(organisation__in=scope) | Q(organisation__in=above)
-    )
-
-
-@extend_schema(parameters=[OpenApiParameter("year", int)])
 class ReviewCostParameterViewSet(
     PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -478,12 +394,11 @@ class ReviewCostParameterViewSet(
 
     serializer_class = ReviewCostParameterSetSerializer
     queryset = CostParameterSet.objects.none()
+    filterset_class = ParameterFilter
+    action_rules = {"list": VIEW, "create": "reviews.parameters"}
 
     def get_queryset(self):
-        sets = _parameter_sets(self.policy).select_related("organisation")
-        year = self.request.query_params.get("year", "")
-        if self.action == "list" and year.isdigit():
-            sets = sets.filter(year=int(year))
+        sets = CostParameterSet.objects.visible_to(self.policy).select_related("organisation")
         return sets.order_by("-year", "name", "id")
 
     def perform_create(self, serializer):
@@ -517,7 +432,7 @@ class ReviewCostSheetSerializer(serializers.ModelSerializer):
     rows = ReviewCostRowSerializer(many=True)
     hourly_rate = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     row_version = serializers.IntegerField(
-        required=False, help_text="Gửi kèm khi ghi lại bảng tính của phiếu rà soát (409 nếu đã cũ)."
+        required=False, min_value=0, help_text=f"Khi ghi lại bảng tính đã có của phiếu rà soát. {ROW_VERSION_HELP}"
     )
 
     class Meta:
@@ -553,65 +468,56 @@ class ReviewCostSheetSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("procedure", int),
-        OpenApiParameter("review", int),
-        OpenApiParameter("round", int),
-        OpenApiParameter("scenario", str, enum=Scenario.values),
-    ]
-)
 class ReviewCostSheetViewSet(
     PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """POST writes the procedure's sheet of that scenario on its open review form (replacing the form's sheet of
-    that scenario, 200) when the procedure has one, else creates a standalone sheet (201)."""
+    that scenario, 200, from the version it was based on) when the procedure has one, else creates a standalone
+    sheet (201)."""
 
     serializer_class = ReviewCostSheetSerializer
     queryset = CostSheet.objects.none()
+    filterset_class = CostSheetFilter
+    action_rules = {"list": VIEW, "create": "reviews.edit"}
 
     def get_queryset(self):
-        scope = self.policy.organisations(VIEW)
-        sheets = CostSheet.objects.filter(Q(procedure__owner__in=scope) | Q(review__responsible__in=scope))
-        params = self.request.query_params
-        if self.action == "list":
-            for name, lookup in (("procedure", "procedure"), ("review", "review"), ("round", "review__round")):
-                if params.get(name):
-                    sheets = sheets.filter(**{lookup: params[name]}) if params[name].isdigit() else sheets.none()
-            if params.get("scenario"):
-                sheets = sheets.filter(scenario=params["scenario"])
+        sheets = CostSheet.objects.visible_to(self.policy)
         return sheets.select_related("procedure").prefetch_related("rows").order_by("-id")
 
-    @extend_schema(responses={200: ReviewCostSheetSerializer, 201: ReviewCostSheetSerializer, 409: CONFLICT_RESPONSE})
+    @extend_schema(
+        responses={
+            200: ReviewCostSheetSerializer,
+            201: ReviewCostSheetSerializer,
+            409: CONFLICT,
+            428: PRECONDITION_REQUIRED,
+        }
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        procedure = data["procedure"]
-        _visible_procedure(self.policy, procedure)
+        procedure = _procedure(self.policy, data["procedure"])
         parameters = data.get("parameters")
-        if parameters is not None and not _parameter_sets(self.policy).filter(pk=parameters.pk).exists():
+        visible = CostParameterSet.objects.visible_to(self.policy)
+        if parameters is not None and not visible.filter(pk=parameters.pk).exists():
             raise serializers.ValidationError({"parameters": "Không tìm thấy bộ tham số chi phí."})
-        review = _open_review(procedure)
-        self.require("reviews.edit", review.responsible if review else procedure.owner)
-        existing = review.sheet(data["scenario"]) if review else None
-        with transaction.atomic():
-            if existing is not None:
-                _guard_stale(existing, data.get("row_version"))
-            sheet = _service(
-                services.sheet_save,
-                procedure=procedure,
-                scenario=data["scenario"],
-                rows=[services.RowData(**{k: v for k, v in row.items() if k != "cost"}) for row in data["rows"]],
-                parameters=parameters,
-                review=review,
-                executions_per_year=data["executions_per_year"],
-                subjects_per_year=data["subjects_per_year"],
-                started_from=data.get("row_version") if existing is not None else None,
-            )
-        sheet = self.get_queryset().get(pk=sheet.pk)
+        review = Review.objects.open_for(procedure)
+        if not (review or procedure).permits(self.policy, "reviews.edit"):
+            raise PermissionDenied()
+        existing = review.cost_sheets.filter(scenario=data["scenario"]).first() if review else None
+        sheet = services.sheet_save(
+            procedure=procedure,
+            scenario=data["scenario"],
+            rows=[services.RowData(**{k: v for k, v in row.items() if k != "cost"}) for row in data["rows"]],
+            parameters=parameters,
+            review=review,
+            executions_per_year=data["executions_per_year"],
+            subjects_per_year=data["subjects_per_year"],
+            sheet=existing,
+            started_from=self.started_from() if existing else None,
+        )
         return Response(
-            ReviewCostSheetSerializer(sheet).data,
+            ReviewCostSheetSerializer(self.get_queryset().get(pk=sheet.pk)).data,
             status=status.HTTP_200_OK if existing is not None else status.HTTP_201_CREATED,
         )
 
@@ -648,7 +554,9 @@ class ReviewProposalSerializer(serializers.ModelSerializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
     benefit = serializers.SerializerMethodField()
     draft_version = ReviewDraftVersionSerializer(read_only=True, allow_null=True)
-    row_version = serializers.IntegerField(required=False, help_text="Gửi kèm khi sửa phương án đã có (409 nếu đã cũ).")
+    row_version = serializers.IntegerField(
+        required=False, min_value=0, help_text=f"Khi sửa phương án đã có. {ROW_VERSION_HELP}"
+    )
 
     class Meta:
         model = Proposal
@@ -680,70 +588,59 @@ class ReviewProposalSerializer(serializers.ModelSerializer):
         }
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("procedure", int),
-        OpenApiParameter("round", int),
-        OpenApiParameter("action", str, enum=Action.values),
-    ]
-)
 class ReviewProposalViewSet(
     PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """POST writes the proposal of the procedure's open review form: created (201) or updated (200)."""
+    """POST writes the proposal of the procedure's open review form: created (201), or updated (200) from the
+    version it was based on."""
 
     serializer_class = ReviewProposalSerializer
     queryset = Proposal.objects.none()
+    filterset_class = ProposalFilter
+    action_rules = {"list": VIEW, "create": "reviews.edit"}
 
     def get_queryset(self):
-        proposals = Proposal.objects.filter(review__in=_visible_reviews(self.policy))
-        params = self.request.query_params
-        if self.action == "list":
-            for name, lookup in (("procedure", "review__procedure"), ("round", "review__round")):
-                if params.get(name):
-                    proposals = (
-                        proposals.filter(**{lookup: params[name]}) if params[name].isdigit() else proposals.none()
-                    )
-            if params.get("action"):
-                proposals = proposals.filter(action=params["action"])
         return (
-            proposals.select_related("review__procedure", "draft_version")
+            Proposal.objects.visible_to(self.policy)
+            .select_related("review__procedure", "draft_version")
             .prefetch_related("review__cost_sheets")
             .order_by("-id")
         )
 
-    @extend_schema(responses={200: ReviewProposalSerializer, 201: ReviewProposalSerializer, 409: CONFLICT_RESPONSE})
+    @extend_schema(
+        responses={
+            200: ReviewProposalSerializer,
+            201: ReviewProposalSerializer,
+            409: CONFLICT,
+            428: PRECONDITION_REQUIRED,
+        }
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        procedure = data.pop("review")["procedure"]
-        _visible_procedure(self.policy, procedure)
-        review = _open_review(procedure)
+        procedure = _procedure(self.policy, data.pop("review")["procedure"])
+        review = Review.objects.open_for(procedure)
         if review is None:
             raise serializers.ValidationError(
                 {"procedure": [f"Thủ tục {procedure.code} không có phiếu rà soát đang mở để lập phương án."]}
             )
-        self.require("reviews.edit", review.responsible)
-        existing = getattr(review, "proposal", None)
-        started_from = data.pop("row_version", None)
-        with transaction.atomic():
-            if existing is not None:
-                _guard_stale(existing, started_from)
-            proposal = _service(
-                services.proposal_save,
-                review=review,
-                action=data.pop("action"),
-                changes=data.pop("changes", []),
-                reason=data.pop("reason", ""),
-                started_from=started_from if existing is not None else None,
-                by=request.user,
-                **data,
-            )
-        proposal = self.get_queryset().get(pk=proposal.pk)
+        if not review.permits(self.policy, "reviews.edit"):
+            raise PermissionDenied()
+        existing = Proposal.objects.filter(review=review).exists()
+        data.pop("row_version", None)
+        proposal = services.proposal_save(
+            review=review,
+            action=data.pop("action"),
+            changes=data.pop("changes", []),
+            reason=data.pop("reason", ""),
+            started_from=self.started_from() if existing else None,
+            by=request.user,
+            **data,
+        )
         return Response(
-            ReviewProposalSerializer(proposal).data,
-            status=status.HTTP_200_OK if existing is not None else status.HTTP_201_CREATED,
+            ReviewProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data,
+            status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED,
         )
 
 
@@ -787,37 +684,27 @@ class ReviewLedgerSerializer(serializers.Serializer):
         OpenApiParameter("group", str, description="Nhóm thủ tục: A, B"),
         OpenApiParameter("field", str, description="Mã lĩnh vực"),
         OpenApiParameter("level", str, description="Cấp thực hiện"),
-        OpenApiParameter("as_of", OpenApiTypes.DATE, description="Tính đến ngày (mặc định: hôm nay)"),
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="Tính đến ngày (mặc định: hôm nay; dd/mm/yyyy)"),
     ],
     responses=ReviewLedgerSerializer,
 )
 class ReviewLedgerView(PolicyMixin, APIView):
-    """Sổ theo dõi chỉ tiêu 20%/20% of an organisation and the units under it (tinhgon/reviews/ledger.py).
-    Percentages are strings with two decimals ("12.50")."""
+    """Sổ theo dõi chỉ tiêu 20%/20% of an organisation and the units under it (tinhgon/reviews/ledger.py), counting
+    what the user may see only; the parameters of the ledger page (LedgerFilterForm). Percentages are strings with
+    two decimals ("12.50")."""
+
+    action_rules = {"GET": VIEW}
 
     def get(self, request):
-        from tinhgon.reviews.ledger import ledger_for
-
-        params = request.query_params
-        code = params.get("org", "").strip()
-        if code:
-            org = Organisation.objects.filter(code=code).first()
-        else:
-            acting = getattr(request._request, "acting_membership", None)
-            org = acting.organisation if acting else None
-        if org is None or not self.policy.allows(VIEW, org):
-            raise NotFound("Không tìm thấy đơn vị.")
-        as_of = today()
-        if params.get("as_of"):
-            try:
-                as_of = serializers.DateField().to_internal_value(params["as_of"])
-            except serializers.ValidationError as error:
-                raise serializers.ValidationError({"as_of": error.detail}) from error
-        filters = {name: params.get(name, "").strip() for name in ("group", "field", "level")}
-        result = ledger_for(org, as_of=as_of, **filters)
+        form = LedgerFilterForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        acting = getattr(request._request, "acting_membership", None)
+        filters = filters_for(self.policy, acting, **form.cleaned_data)
+        result = ledger(filters)
         data = {
-            "org": org.code,
-            "as_of": as_of,
+            "org": filters.roots[0].code,
+            "as_of": filters.as_of,
             "published": result.published,
             "reviewed": result.reviewed,
             "reviewed_pct": result.reviewed_pct,

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 import pytest
 
+from tinhgon.accounts.models import Role
 from tinhgon.accounts.permissions import Policy
+from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.tests.factories import OrganisationFactory
@@ -280,3 +282,53 @@ def test_the_oversight_view_is_served_from_a_fresh_snapshot_and_says_when(world,
     assert DashboardSnapshot.objects.get(
         organisation=world.units["P"], full=False
     ).computed_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_the_dashboard_unit_is_one_the_user_may_see(world):
+    from django.http import Http404
+
+    from tinhgon.reports.dashboard import dashboard_unit
+
+    assert dashboard_unit(policy_of(world.focal_p), "P-A") == world.units["P-A"]
+    acting = world.focal_a.memberships.get()
+    assert dashboard_unit(policy_of(world.focal_a), "", acting) == world.units["P-A"]
+    for user, code in ((world.outsider_admin, "P"), (world.officer_a1, "P-A"), (world.focal_p, "KHONG-CO")):
+        with pytest.raises(Http404):
+            dashboard_unit(policy_of(user), code)
+
+
+def test_per_user_blocks_leave_out_units_that_joined_after_leaving_the_users_subtree(world):
+    """P-B moved to Q ten days ago; a commune created under it since was never under P: P's focal point still sees
+    P-B (it was under P), but the commune's figures are not theirs to count."""
+    from tinhgon.reports.dashboard import dashboard_data, scope_units
+
+    moved = world.units["P-B"]
+    moved.parent, moved.move_on = world.units["Q"], today() - timedelta(days=10)
+    moved.save()
+    joined = OrganisationFactory(
+        code="Q-NEW",
+        name="Xã mới",
+        kind=Organisation.Kind.COMMUNE,
+        parent=moved,
+        valid_from=today() - timedelta(days=5),
+    )
+    plan = pf.plan(moved, year=today().year)
+    pf.task(plan, joined, code="1", deadline=today() - timedelta(days=2))
+    policy = policy_of(world.focal_p)
+    assert set(scope_units(moved, policy)) == {moved}
+    assert joined in Organisation.objects.ever_under([moved])
+    assert dashboard_data(moved, today(), policy)["overdue"]["tasks"]["count"] == 0
+    focal_q = UserFactory(username="focal_q")
+    MembershipFactory(user=focal_q, organisation=world.units["Q"], role=Role.FOCAL_POINT)
+    assert dashboard_data(moved, today(), policy_of(focal_q))["overdue"]["tasks"]["count"] == 1
+
+
+def test_a_stored_snapshot_is_served_only_to_who_sees_its_unit(world, settings):
+    from tinhgon.reports.dashboard import oversight_snapshot, store_snapshot
+    from tinhgon.reports.models import DashboardSnapshot
+
+    settings.TINHGON_DASHBOARD_SNAPSHOT_MINUTES = 10
+    _, stored_at = store_snapshot(world.units["P"], today())
+    assert DashboardSnapshot.objects.visible_to(policy_of(world.oversight)).count() == 1
+    assert DashboardSnapshot.objects.visible_to(policy_of(world.outsider_admin)).count() == 0
+    assert oversight_snapshot(world.units["P"], today(), policy_of(world.oversight))[1] == stored_at

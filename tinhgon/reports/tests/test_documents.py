@@ -14,6 +14,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tinhgon.accounts.permissions import Policy
 from tinhgon.core.dates import today
 from tinhgon.plans import services as plan_services
 from tinhgon.plans.models import Indicator
@@ -81,6 +82,10 @@ def row_of(rows: list[list], label: str) -> list:
     raise AssertionError(f"no row {label!r}")
 
 
+def policy_of(user) -> Policy:
+    return Policy(user=user, memberships=list(user.memberships_in_force()))
+
+
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -134,6 +139,12 @@ def report(named):
     return report
 
 
+@pytest.fixture
+def leader(named) -> Policy:
+    """The policy of P-A's leader, who reads the report."""
+    return policy_of(named.leader_a)
+
+
 def test_figures_are_the_ones_the_tests_expect(report):
     fig = report.figures
     assert fig["procedures"]["in_force"] == 3 and fig["procedures"]["by_group"] == {"A": 2, "B": 1}
@@ -142,10 +153,10 @@ def test_figures_are_the_ones_the_tests_expect(report):
     assert (fig["tasks"]["due"], fig["tasks"]["done_on_time"]) == (2, 1)
 
 
-def test_docx_has_the_administrative_layout_sections_and_figures(report):
+def test_docx_has_the_administrative_layout_sections_and_figures(report, leader):
     from tinhgon.reviews.documents import money, pct
 
-    data = report_docx(report)
+    data = report_docx(report, leader)
     text = docx_text(data)
     fig = report.figures
     for expected in [
@@ -206,10 +217,11 @@ def test_parent_report_lists_children_submitted_or_missing_with_totals(named):
             organisation=world.units[code], kind=Kind.QUARTERLY, year=p.year, number=p.number
         )
         services.report_write(report=child, results="Đã thực hiện.")
-        services.report_submit(report=child)
+        child.submit()
     province = services.report_create(organisation=world.units["P"], kind=Kind.QUARTERLY, year=p.year, number=p.number)
+    policy = policy_of(world.focal_p)
 
-    data = report_docx(province)
+    data = report_docx(province, policy)
     text = docx_text(data)
     assert "Tổng hợp báo cáo của các đơn vị trực thuộc" in text
     assert "ỦY BAN NHÂN DÂN TỈNH VĨNH LONG" in text  # a province heads its own header
@@ -220,15 +232,15 @@ def test_parent_report_lists_children_submitted_or_missing_with_totals(named):
     total = row_of(rows, "2/4 đơn vị đã gửi")
     assert total[1] == "Tổng cộng" and total[3] == "3"
 
-    wb = load_workbook(io.BytesIO(report_xlsx(province)))
+    wb = load_workbook(io.BytesIO(report_xlsx(province, policy)))
     assert "Đơn vị trực thuộc" in wb.sheetnames
     sheet = sheet_rows(wb["Đơn vị trực thuộc"])
     assert row_of(sheet, "Đơn vị P-X")[2] == "Chưa gửi báo cáo"
     assert row_of(sheet, "2/4 đơn vị đã gửi")[3] == 3
 
 
-def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(report):
-    wb = load_workbook(io.BytesIO(report_xlsx(report)))
+def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(report, leader):
+    wb = load_workbook(io.BytesIO(report_xlsx(report, leader)))
     assert wb.sheetnames[:5] == ["Công bố", "Rà soát", "Nhiệm vụ", "Chỉ tiêu", "Nhập tay"]
     ws = wb["Công bố"]
     rows = sheet_rows(ws)
@@ -259,8 +271,8 @@ def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(re
     assert row_of(manual, "Hội nghị tập huấn (nhập tay)")[3] == "'=SUM(A1)"  # kept as text, never a formula
 
 
-def test_pdf_keeps_vietnamese_diacritics(report, tmp_path):
-    data = report_pdf(report)
+def test_pdf_keeps_vietnamese_diacritics(report, leader, tmp_path):
+    data = report_pdf(report, leader)
     assert data.startswith(b"%PDF")
     texts = pdf_texts(data, tmp_path)
     for tool, text in texts.items():
@@ -278,12 +290,12 @@ def test_pdf_keeps_vietnamese_diacritics(report, tmp_path):
             assert expected in text, f"{tool}: {expected}"
 
 
-def test_pdf_and_docx_print_the_same_tables(report, tmp_path):
+def test_pdf_and_docx_print_the_same_tables(report, leader, tmp_path):
     from tinhgon.reports.documents import report_content
 
-    docx = docx_text(report_docx(report))
-    pdf = pdf_texts(report_pdf(report), tmp_path)["pypdf"]
-    for part in report_content(report).parts:
+    docx = docx_text(report_docx(report, leader))
+    pdf = pdf_texts(report_pdf(report, leader), tmp_path)["pypdf"]
+    for part in report_content(report, leader).parts:
         for expected in [part.heading, *part.paragraphs, *(t.title for t in part.tables)]:
             assert flat(expected) in docx, expected
             assert flat(expected) in pdf, expected
@@ -395,4 +407,44 @@ def test_pending_file_has_no_download_yet(report, named, client):
     assert status["status"] == "pending" and status["progress"] == 0 and status["download_url"] is None
     assert client.get(reverse("reports:file-download", args=[file.pk])).status_code == 404
     page = client.get(reverse("reports:file", args=[file.pk])).content.decode()
-    assert "setTimeout(poll, 1000)" in page
+    assert "js/generated_file.js" in page and 'data-status="pending"' in page
+
+
+def test_a_generated_file_is_served_privately_never_by_its_url(report, named, client):
+    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Tệp của tôi")
+    generate_file.enqueue(file.pk)
+    client.force_login(named.leader_a)
+    response = client.get(reverse("reports:file-download", args=[file.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;") and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    page = client.get(reverse("reports:files")).content.decode()
+    assert GeneratedFile.objects.get().file.name not in page  # the stored path never reaches a page
+
+
+def test_a_file_is_gone_for_its_owner_once_they_no_longer_see_its_report(report, named, client):
+    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Tệp của tôi")
+    generate_file.enqueue(file.pk)
+    named.leader_a.memberships.update(is_active=False)
+    client.force_login(named.leader_a)
+    for name in ("reports:file", "reports:file-status", "reports:file-download"):
+        assert client.get(reverse(name, args=[file.pk])).status_code == 404, name
+    assert "Tệp của tôi" not in client.get(reverse("reports:files")).content.decode()
+
+
+def test_a_file_requested_by_someone_who_lost_the_report_fails_with_a_message(report, named):
+    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Báo cáo")
+    named.leader_a.memberships.update(is_active=False)
+    generate_file.enqueue(file.pk)
+    file.refresh_from_db()
+    assert file.status == FileStatus.FAILED and "không còn quyền xem" in file.message and not file.file
+
+
+@pytest.mark.parametrize("username", ["outsider", "outsider_admin"])
+def test_outsiders_cannot_generate_or_reach_anyone_elses_file(report, named, client, username):
+    mine = GeneratedFile.objects.create(user=named.leader_a, report=report, format="pdf", title="Tệp của tôi")
+    client.force_login(named.users[username])
+    assert client.post(reverse("reports:generate", args=[report.pk, "docx"])).status_code == 404
+    for name in ("reports:file", "reports:file-status", "reports:file-download"):
+        assert client.get(reverse(name, args=[mine.pk])).status_code == 404, name
+    assert GeneratedFile.objects.count() == 1

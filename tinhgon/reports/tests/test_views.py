@@ -1,5 +1,6 @@
-"""The /bao-cao/ pages: permissions (right role, wrong role 403, outsider 404), the dashboard blocks per role, the
-report round trip create → write → submit → locked, stale writes with the input kept, the parent's aggregate."""
+"""The /bao-cao/ pages: permissions (right role, wrong role 403, outsider and sibling 404), the dashboard blocks per
+role, the report round trip create → write → submit → locked, double submits and duplicate creations, stale writes
+with the input kept, hostile parameters (400 with the form's message), the parent's aggregate."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,6 +8,9 @@ from django.urls import reverse
 
 import pytest
 
+from tinhgon.accounts.models import Role
+from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
+from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.tests.factories import OrganisationFactory
@@ -32,6 +36,18 @@ def quarter():
 def quarterly(world, code):
     p = quarter()
     return services.report_create(organisation=world.units[code], kind=Kind.QUARTERLY, year=p.year, number=p.number)
+
+
+@pytest.fixture
+def focal_b(world):
+    """The focal point of P-B, a sibling of P-A."""
+    user = UserFactory(username="focal_b")
+    MembershipFactory(user=user, organisation=world.units["P-B"], role=Role.FOCAL_POINT)
+    return user
+
+
+def written(world, code):
+    return services.report_write(report=quarterly(world, code), results="Đã thực hiện.")
 
 
 def narrative(report, **overrides):
@@ -111,7 +127,7 @@ def test_outsider_404_and_wrong_role_403(world, login):
     assert outsider.get(DASHBOARD, {"org": "P-A"}).status_code == 404
     assert outsider.get(reverse("reports:detail", args=[report.pk])).status_code == 404
     assert outsider.post(reverse("reports:submit", args=[report.pk])).status_code == 404
-    assert report.pk not in [r.pk for r in login(world.outsider).get("/bao-cao/").context["reports"]]
+    assert report.pk not in [r.pk for r in login(world.outsider).get("/bao-cao/").context["page"]]
     # a division cannot see its department's report nor its dashboard
     officer = login(world.officer_a1)
     assert officer.get(DASHBOARD, {"org": "P-A"}).status_code == 404
@@ -191,9 +207,7 @@ def test_stale_write_refused_with_input_kept(world, login):
 def test_parent_aggregate_shows_missing_child(world, login):
     rf.publish(world, world.units["P-A"], "Của sở A")
     rf.publish(world, world.units["P-B"], "Của sở B")
-    child = quarterly(world, "P-A")
-    services.report_write(report=child, results="Đã thực hiện.")
-    services.report_submit(report=child)
+    written(world, "P-A").submit()
     province = quarterly(world, "P")
     page = text(login(world.focal_p).get(reverse("reports:detail", args=[province.pk])))
     assert 'id="children"' in page and 'id="chart-children"' in page
@@ -222,3 +236,117 @@ def test_oversight_dashboard_queries_constant(world, login):
         response = client.get(DASHBOARD)
     assert len(response.context["d"]["ranking"]) == 10
     assert len(many) == len(few)
+
+
+def test_a_sibling_unit_sees_nothing_of_the_report(world, login, focal_b):
+    report = quarterly(world, "P-A")
+    client = login(focal_b)
+    for name in ("reports:detail", "reports:docx", "reports:xlsx", "reports:pdf"):
+        assert client.get(reverse(name, args=[report.pk])).status_code == 404, name
+    for name in ("reports:refresh", "reports:submit", "reports:detail"):
+        assert client.post(reverse(name, args=[report.pk])).status_code == 404, name
+    assert client.get(DASHBOARD, {"org": "P-A"}).status_code == 404
+    assert report.pk not in [r.pk for r in client.get("/bao-cao/").context["page"]]
+
+
+def test_the_list_is_filtered_by_the_shared_filterset(world, login):
+    department, province = quarterly(world, "P-A"), quarterly(world, "P")
+    client = login(world.focal_p)
+    assert [r.pk for r in client.get("/bao-cao/", {"org": "P-A"}).context["page"]] == [department.pk]
+    assert [r.pk for r in client.get("/bao-cao/", {"status": "draft", "org": "P"}).context["page"]] == [province.pk]
+    assert list(client.get("/bao-cao/", {"org": "KHONG-CO"}).context["page"]) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "0"},
+        {"year": "99999999999999999999"},
+        {"number": "-1"},
+        {"kind": "weekly"},
+        {"org": "x" * 500},
+    ],
+)
+def test_hostile_list_filters_are_a_form_error_not_a_server_error(world, login, params):
+    quarterly(world, "P-A")
+    response = login(world.focal_a).get("/bao-cao/", params)
+    assert response.status_code == 400
+    assert list(response.context["page"]) == [] and "is-invalid" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"as_of": "31/02/2026"}, "Nhập một ngày hợp lệ"),
+        ({"as_of": "01/01/0001"}, "Ngày phải trong khoảng"),
+        ({"as_of": "01/01/1900"}, "Ngày phải trong khoảng"),
+        ({"all": "yes"}, "phải là 1 hoặc true"),
+        ({"org": "P" * 100}, "tối đa 40"),
+    ],
+)
+def test_hostile_dashboard_parameters_are_a_form_error(world, login, params, message):
+    response = login(world.focal_a).get(DASHBOARD, params)
+    assert response.status_code == 400
+    assert message in text(response) and 'id="agency-dashboard"' in text(response)  # the acting unit, today
+
+
+def test_the_dashboard_of_an_unknown_unit_is_404(world, login):
+    assert login(world.focal_p).get(DASHBOARD, {"org": "KHONG-CO"}).status_code == 404
+
+
+def test_a_second_click_on_submit_is_refused_in_vietnamese_and_submits_once(world, login):
+    report = written(world, "P-A")
+    client = login(world.focal_a)
+    seen = {"started_from": Report.objects.get(pk=report.pk).row_version}
+    assert client.post(reverse("reports:submit", args=[report.pk]), seen).status_code == 302
+    again = client.post(reverse("reports:submit", args=[report.pk]), seen, follow=True)
+    assert "người khác cập nhật" in text(again)  # the page the second click came from is older than the submit
+    without_version = client.post(reverse("reports:submit", args=[report.pk]), follow=True)
+    assert "việc gửi đã được thực hiện" in text(without_version)
+    assert AuditLogEntry.objects.for_object(report).filter(action="reports.report.submitted").count() == 1
+
+
+def test_submit_from_a_page_older_than_the_text_is_refused(world, login):
+    report = written(world, "P-A")
+    opened = Report.objects.get(pk=report.pk).row_version
+    services.report_write(report=report, results="Sửa sau khi người gửi mở trang.")
+    response = login(world.focal_a).post(
+        reverse("reports:submit", args=[report.pk]), {"started_from": opened}, follow=True
+    )
+    assert "người khác cập nhật" in text(response)
+    assert Report.objects.get(pk=report.pk).status == Status.DRAFT
+
+
+def test_the_detail_offers_submit_only_to_who_may_submit(world, login):
+    report = written(world, "P-A")
+    assert 'id="submit"' in text(login(world.focal_a).get(reverse("reports:detail", args=[report.pk])))
+    assert 'id="submit"' not in text(login(world.oversight).get(reverse("reports:detail", args=[report.pk])))
+    page = text(login(world.focal_a).get(reverse("reports:detail", args=[report.pk])))
+    assert f'name="started_from" value="{Report.objects.get(pk=report.pk).row_version}"' in page
+
+
+def test_creating_the_report_of_a_period_twice_points_to_the_existing_one(world, login):
+    existing = quarterly(world, "P-A")
+    p = quarter()
+    body = {"organisation": world.units["P-A"].pk, "kind": Kind.QUARTERLY, "year": p.year, "number": p.number}
+    response = login(world.focal_a).post("/bao-cao/", body)
+    assert response.status_code == 409
+    assert "đã có báo cáo" in text(response)
+    assert f'href="{reverse("reports:detail", args=[existing.pk])}" id="existing-report"' in text(response)
+    assert Report.objects.count() == 1
+
+
+def test_a_stale_refresh_is_refused_and_changes_nothing(world, login):
+    report = quarterly(world, "P-A")
+    opened = report.row_version
+    services.report_write(report=report, results="Bản của người khác")
+    response = login(world.focal_a).post(
+        reverse("reports:refresh", args=[report.pk]), {"started_from": opened}, follow=True
+    )
+    assert "người khác cập nhật" in text(response)
+    assert Report.objects.get(pk=report.pk).row_version == opened + 1
+
+
+@pytest.mark.parametrize("url", ["/bao-cao/", DASHBOARD])
+def test_a_nul_character_in_a_parameter_is_a_400(world, login, url):
+    assert login(world.focal_a).get(url, {"org": "P-A\x00"}).status_code == 400

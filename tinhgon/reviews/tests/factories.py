@@ -103,11 +103,11 @@ def filled(
 def advance(review: Review, to: str) -> Review:
     """Move a filled review through submit/check (and assess) up to `to`."""
     if to in {ReviewStatus.SUBMITTED, ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
-        services.review_submit(review)
+        review.submit()
     if to in {ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
-        services.review_check(review)
+        review.control()
     if to == ReviewStatus.ASSESSED:
-        services.review_assess(review, "Đồng ý với phương án")
+        review.assess("Đồng ý với phương án")
     review.refresh_from_db()
     return review
 
@@ -119,5 +119,5 @@ def approve(world, reviews, issuer=None, signed_on: date | None = None, **fields
     )
     for review in reviews:
         services.approval_add(decision=decision, review=review)
-    services.approval_issue(decision=decision)
+    decision.issue()
     return decision

@@ -46,8 +46,8 @@ def test_a_move_on_a_form_changed_meanwhile_is_refused(world):
     f.publish(world, world.units["P-A"])
     (review,) = services.round_add_all_published(round=f.round_for(world))
     f.filled(review)
-    services.review_submit(review)
+    review.submit()
     seen_by_other_tab = type(review).objects.get(pk=review.pk)
-    services.review_return(review, "Bổ sung")
+    review.send_back("Bổ sung")
     with pytest.raises(ValidationError, match="Không thể kiểm soát"):
-        services.review_check(seen_by_other_tab)  # it still says "submitted", the stored row says "returned"
+        seen_by_other_tab.control()  # it still says "submitted", the stored row says "returned"

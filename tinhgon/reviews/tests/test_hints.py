@@ -311,8 +311,8 @@ def test_unknown_hint_code_is_refused(review):
 
 
 def test_decisions_are_refused_once_the_form_is_submitted(review):
-    review.status = ReviewStatus.SUBMITTED
-    with pytest.raises(ValidationError):
+    f.advance(f.filled(review), ReviewStatus.SUBMITTED)
+    with pytest.raises(ValidationError, match="không thể sửa"):
         services.hint_decide(review=review, code="no_online_channel", accepted=True)
 
 

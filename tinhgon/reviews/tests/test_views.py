@@ -400,6 +400,7 @@ def test_parameters_list_and_create(world, login):
             "working_days_per_month": "22",
             "hours_per_day": "8",
             "source": "Cục Thống kê",
+            "organisation": world.units["P"].pk,
         },
     )
     assert response.status_code == 302
@@ -448,3 +449,78 @@ def test_ledger_query_count_is_constant(world, params, login):
     assert _count(client, url) == few
     listing = reverse("reviews:ledger-procedures") + "?org=P-A&metric=reviewed"
     assert len(re.findall(r"<tr>", text(client.get(listing)))) == 1 + 9
+
+
+# Hostile input: a form error on the page, never a 500 -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["?year=0", "?year=abc", "?year=99999999999999999999", "?organisation=" + "x" * 41])
+def test_bad_plan_filters_are_a_form_error(world, login, query):
+    response = login(world.focal_a).get(reverse("reviews:rounds") + query)
+    assert response.status_code == 200 and response.context["filters"].errors
+
+
+def test_bad_parameter_filters_are_a_form_error(world, login):
+    response = login(world.focal_a).get(reverse("reviews:parameters") + "?year=0")
+    assert response.status_code == 200 and response.context["filters"].errors
+
+
+def test_an_unknown_ledger_figure_is_a_form_error(world, login):
+    response = login(world.focal_a).get(reverse("reviews:ledger-procedures") + "?metric=nope")
+    assert response.status_code == 200 and 'id="filter-errors"' in text(response)
+
+
+@pytest.mark.parametrize("query", ["?as_of=0", "?as_of=31/02/2025", "?group=Z", "?field=nope"])
+def test_bad_ledger_parameters_are_a_form_error(world, login, query):
+    response = login(world.focal_a).get(reverse("reviews:ledger") + query)
+    assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_bad_ledger_workbook_parameters_are_400(world, login):
+    assert login(world.focal_a).get(reverse("reviews:ledger-xlsx") + "?group=Z").status_code == 400
+
+
+def test_bad_proposal_workbook_filters_are_400(world, login):
+    assert login(world.focal_a).get(reverse("reviews:proposals-xlsx") + "?action=magic").status_code == 400
+
+
+def test_adding_unknown_forms_to_a_decision_is_a_message(world, login):
+    decision = ApprovalDecision.objects.create(number="7/QĐ-UBND", issuer=world.units["P"])
+    url = reverse("reviews:approval", args=[decision.pk])
+    response = login(world.chair_p).post(url, {"reviews": ["abc", "99999999999999999999"]}, follow=True)
+    assert response.status_code == 200 and not decision.reviews.exists()
+
+
+def test_a_malformed_row_version_on_the_answers_is_not_a_server_error(world, review, login):
+    response = login(world.officer_a1).post(
+        reverse("reviews:review", args=[review.pk]), answers_post(review, row_version="x")
+    )
+    assert response.status_code == 302
+
+
+def test_a_malformed_parameter_choice_starts_the_sheet_with_the_default_set(world, review, login):
+    url = reverse("reviews:sheet-current", args=[review.pk])
+    assert login(world.officer_a1).post(url, {"parameters": "99999999999999999999"}).status_code == 302
+    assert review.cost_sheets.count() == 1
+
+
+def test_a_shared_parameter_set_is_refused_to_a_focal_point(world, login):
+    body = {"name": "Chung", "year": 2025, "monthly_income": "1", "working_days_per_month": "22", "hours_per_day": "8"}
+    response = login(world.focal_p).post(reverse("reviews:parameters"), body)
+    assert response.status_code == 200 and not CostParameterSet.objects.filter(name="Chung").exists()
+
+
+def test_stale_proposal_save_is_refused_and_input_kept(world, review, login):
+    f.filled(review, Action.KEEP)
+    seen = review.proposal.row_version
+    services.proposal_save(review=review, action=Action.ABOLISH, reason="Người khác vừa sửa")
+    data = proposal_post(Action.AMEND, "Lý do tôi vừa gõ", row_version=seen)
+    response = login(world.officer_a1).post(reverse("reviews:review", args=[review.pk]), data)
+    assert response.status_code == 200
+    assert "người khác cập nhật" in text(response) and "Lý do tôi vừa gõ" in text(response)
+
+
+def test_plans_are_filtered_by_year_on_the_page(world, review, login):
+    client = login(world.focal_a)
+    assert list(client.get(reverse("reviews:rounds") + "?year=2023").context["rounds"]) == []
+    assert list(client.get(reverse("reviews:rounds") + "?year=2024").context["rounds"]) == [review.round]

@@ -1,20 +1,26 @@
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 import pytest
 
+from tinhgon.accounts.permissions import Policy
 from tinhgon.audit.models import AuditLogEntry
+from tinhgon.audit.transitions import TransitionRefused
 from tinhgon.core.dates import today
 from tinhgon.procedures.constants import Change, Channel, Status
 from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.reviews import services
-from tinhgon.reviews.constants import Action, ImplementationStatus, ReviewStatus, Scenario
+from tinhgon.reviews.constants import Action, ReviewStatus, Scenario
 from tinhgon.reviews.models import ApprovalDecision, Review
 from tinhgon.reviews.tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+def policy_of(user) -> Policy:
+    return Policy(user=user, memberships=list(user.memberships_in_force()))
 
 
 @pytest.fixture
@@ -49,7 +55,7 @@ def test_only_published_procedures_can_be_reviewed(world):
 
 def test_submit_refuses_with_the_list_of_what_is_missing(review):
     with pytest.raises(ValidationError) as refused:
-        services.review_submit(review)
+        review.submit()
     messages = refused.value.messages
     assert messages[0].startswith("Chưa thể trình") and "Chưa tính chi phí tuân thủ hiện tại" in messages
     assert any(m.startswith("Chưa trả lời câu 1") for m in messages)
@@ -59,33 +65,66 @@ def test_submit_refuses_with_the_list_of_what_is_missing(review):
 def test_a_changing_proposal_needs_the_proposed_sheet(review):
     f.filled(review, Action.AMEND)
     with pytest.raises(ValidationError, match="sau đơn giản hóa"):
-        services.review_submit(review)
+        review.submit()
 
 
-def test_submit_check_return_assess_and_locks(review):
+def test_submit_dates_the_form_and_locks_it(review):
     f.filled(review)
-    services.review_submit(review)
+    review.submit()
     assert review.status == ReviewStatus.SUBMITTED and review.submitted_on == today()
     with pytest.raises(ValidationError, match="không thể sửa"):
         services.review_answer(review=review, answers={})
+
+
+def test_send_back_needs_a_reason(review):
+    f.advance(f.filled(review), ReviewStatus.SUBMITTED)
     with pytest.raises(ValidationError, match="lý do"):
-        services.review_return(review, "  ")
-    services.review_return(review, "Bổ sung lý do câu 3")
+        review.send_back("  ")
+    assert Review.objects.get(pk=review.pk).status == ReviewStatus.SUBMITTED
+
+
+def test_send_back_keeps_the_reason_and_a_new_submit_clears_it(review):
+    f.advance(f.filled(review), ReviewStatus.CHECKED)
+    review.send_back("Bổ sung lý do câu 3")
     assert review.status == ReviewStatus.RETURNED and review.return_comment == "Bổ sung lý do câu 3"
-    services.review_submit(review)
-    services.review_check(review)
+    assert review.checked_on is None
+    review.submit()
+    assert review.return_comment == ""
+
+
+def test_a_second_check_is_refused_as_already_done(review):
+    f.advance(f.filled(review), ReviewStatus.CHECKED)
     assert review.checked_on == today()
-    with pytest.raises(ValidationError, match="Không thể kiểm soát"):
-        services.review_check(review)
-    services.review_assess(review, "Đồng ý")
-    assert review.status == ReviewStatus.ASSESSED
+    with pytest.raises(TransitionRefused, match="đã được thực hiện"):
+        review.control()
+
+
+def test_assess_records_the_assessment(review):
+    f.advance(f.filled(review), ReviewStatus.CHECKED)
+    review.assess("Đồng ý")
+    assert review.status == ReviewStatus.ASSESSED and review.assessment == "Đồng ý"
+
+
+def test_each_move_writes_one_entry_under_todays_codes(review):
+    f.filled(review)
+    review.submit()
+    review.send_back("Bổ sung")
+    review.submit()
+    review.control()
+    review.assess("Đồng ý")
     codes = list(
-        AuditLogEntry.objects.filter(object_id=str(review.pk), action__startswith="reviews.review.").values_list(
-            "action", flat=True
-        )
+        AuditLogEntry.objects.for_object(review)
+        .filter(action__startswith="reviews.review.")
+        .values_list("action", flat=True)
     )
-    for verb in ("submitted", "returned", "checked", "assessed"):
-        assert f"reviews.review.{verb}" in codes
+    for verb, times in (("submitted", 2), ("returned", 1), ("checked", 1), ("assessed", 1)):
+        assert codes.count(f"reviews.review.{verb}") == times, verb
+
+
+def test_only_an_approval_decision_approves(world, review):
+    f.advance(f.filled(review), ReviewStatus.CHECKED)
+    with pytest.raises(PermissionDenied):
+        review.perform("approve", policy_of(world.chair_p), None)
 
 
 def test_stale_answers_are_refused(review):
@@ -150,7 +189,7 @@ def test_group_a_is_approved_by_the_province_group_b_by_the_agency(world):
     with pytest.raises(ValidationError, match="nhóm A"):
         services.approval_add(decision=agency, review=group_a)
     services.approval_add(decision=agency, review=group_b)
-    services.approval_issue(decision=agency)
+    agency.issue()
     f.approve(world, [group_a])
     group_a.refresh_from_db(), group_b.refresh_from_db()
     assert group_a.status == group_b.status == ReviewStatus.APPROVED
@@ -177,9 +216,7 @@ def test_approval_yields_implementation_items_and_publication_implements(world):
     items = list(review.proposal.implementation_items.all())
     assert [i.act for i in items] == ["Quyết định công bố thủ tục sửa đổi", "Sửa đổi Quy chế khen thưởng của tỉnh"]
     assert all(i.is_overdue() for i in items)
-    with pytest.raises(ValidationError):
-        services.implementation_update(item=items[0], status=ImplementationStatus.DONE)
-    services.implementation_update(item=items[0], status=ImplementationStatus.DONE, issued_reference="99/QĐ-UBND")
+    items[0].complete("99/QĐ-UBND")
     assert not items[0].is_overdue()
 
     draft = review.proposal.draft_version

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
-from tinhgon.reports.dashboard import oversight_snapshot
+from tinhgon.reports.dashboard import store_snapshot
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         units = units.filter(code__in=org) if org else units.filter(kind__in=["province", "ministry"])
         day = today()
         for unit in units.order_by("code"):
-            oversight_snapshot(unit, day, refresh=True)
+            store_snapshot(unit, day)
             self.stdout.write(f"{unit.code}: đã tính lại")
