@@ -52,6 +52,7 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     # Review and simplification (issue 4)
     "reviews.view": ("Xem kế hoạch, phiếu rà soát, phương án và sổ theo dõi chỉ tiêu", EVERY_ROLE),
+    "approvals.read": ("Đọc toàn văn dự thảo quyết định phê duyệt phương án (mọi phương án trong đó)", EVERY_ROLE),
     "reviews.plan": (
         "Lập kế hoạch rà soát, giao phiếu rà soát",
         {Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE, Role.ADMIN: SUBTREE},

@@ -75,8 +75,10 @@ class PolicyMixin:
                 raise PermissionDenied(f"Bạn không có vai trò nào tại đơn vị {wanted}.")
         request._request.acting_membership = pick_acting(memberships)
         self.policy = Policy(user=user, memberships=memberships)
+        # Only where no object is named: an action on an object answers 404 first when it is not visible.
+        names_object = (getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")) in kwargs
         rule = self.action_rules.get(getattr(self, "action", None) or request.method)
-        if rule and not self.policy.can_anywhere(rule):
+        if rule and not names_object and not self.policy.can_anywhere(rule):
             raise PermissionDenied()
 
     def get_object(self, action: str | None = None):

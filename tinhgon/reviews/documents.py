@@ -27,6 +27,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core.dates import today
+from tinhgon.core.workbooks import format_number as _format_number
+from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.documents import (
     BODY_PT,
@@ -52,7 +54,7 @@ from tinhgon.procedures.documents import (
     long_date,
     nfc,
 )
-from tinhgon.procedures.excel import BOLD, _cell, _format_number
+from tinhgon.procedures.excel import BOLD
 from tinhgon.procedures.models import ProcedureVersion
 from tinhgon.reviews import costs
 from tinhgon.reviews import ledger as ledger_module

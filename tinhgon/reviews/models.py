@@ -39,9 +39,9 @@ from tinhgon.reviews.constants import (
 
 ZERO = Decimal(0)
 VIEW = "reviews.view"
-# Reading an approval decision whole (its Word file, every proposal in it): permits(policy, WHOLE) asks for
-# reviews.view on its issuer while it is a draft (ApprovalDecision.whole_visible_to).
-WHOLE = VIEW
+# Reading an approval decision whole (its Word file, every proposal in it): permits(policy, WHOLE) asks for that
+# rule on its issuer while it is a draft (ApprovalDecision.whole_visible_to).
+WHOLE = "approvals.read"
 
 
 def shared_or_reachable(policy) -> Q:
@@ -640,7 +640,7 @@ class ApprovalDecision(Transitions, Versioned, AuditedModel):
     def whole_visible_to(self, policy) -> bool:
         """May the user read the whole decision, every proposal in it? Always once issued; for a draft, only over
         the issuer: a unit that sees the draft because one of its forms is in it must not read the others'."""
-        return self.status != ApprovalStatus.DRAFT or policy.allows(VIEW, self.issuer)
+        return self.status != ApprovalStatus.DRAFT or policy.allows(WHOLE, self.issuer)
 
     def problems_with(self, review: Review) -> list[str]:
         """Why this decision cannot approve `review`'s proposal (empty when it can)."""

@@ -395,11 +395,10 @@ class FormPage:
 
 @login_required
 def review_form(request, pk):
-    review = get_visible(request.policy, Review.objects.for_form(), pk=pk)
+    edit = "reviews.edit" if request.method == "POST" else None
+    review = get_visible(request.policy, Review.objects.for_form(), action=edit, pk=pk)
     page = FormPage(request, review)
     if page.section and not page.can_edit:
-        if not review.permits(request.policy, "reviews.edit"):
-            raise PermissionDenied
         messages.error(request, f"Phiếu rà soát đang ở trạng thái “{review.get_status_display()}”, không thể sửa.")
         return redirect("reviews:review", pk=pk)
     saved = page.save() if page.section else None

@@ -12,19 +12,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def scene(django_db_setup, django_db_blocker):
+def scene(django_db_setup, django_db_blocker, tmp_path_factory):
     """The personas and the objects, built once inside a transaction rolled back at the end of the module; each
-    test then runs in a savepoint of it (pytest-django's `db`)."""
+    test then runs in a savepoint of it (pytest-django's `db`). Stored files go to a temporary folder."""
     from django.db import transaction
+    from django.test import override_settings
 
     from tinhgon.test import build_world
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             world = build_world()
-            yield walk.personas(world), build_objects(world)
+            people = walk.personas(world)
+            yield people, build_objects(world)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -56,6 +58,33 @@ def test_every_url_has_a_row_in_the_matrix():
     assert listed - url_patterns() == set(), "these rows name no URL"
 
 
+def api_methods():
+    """URL name -> the HTTP methods each API view accepts (the router's actions, less those it refuses)."""
+    from django.urls import URLResolver, get_resolver
+
+    def views(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from views(pattern.url_patterns)
+            elif getattr(pattern.callback, "cls", None) is not None and pattern.name:
+                yield pattern.name, pattern.callback
+
+    found = {}
+    for name, view in views(get_resolver().url_patterns):
+        allowed = {m for m in view.cls.http_method_names if m not in ("head", "options")}
+        offered = set(view.actions) if getattr(view, "actions", None) else {m for m in allowed if hasattr(view.cls, m)}
+        found[name] = {m.upper() for m in offered & allowed}
+    return found
+
+
+def test_every_api_method_has_its_rule():
+    listed = {e.name: set(e.methods) for e in ENDPOINTS}
+    wrong = {
+        name: (methods, listed.get(name)) for name, methods in api_methods().items() if listed.get(name) != methods
+    }
+    assert wrong == {}, "accepted methods vs. rows of tinhgon/accounts/endpoints.py"
+
+
 def test_every_row_is_walked():
     assert [e.name for e in ENDPOINTS if e not in WALKED] == [], "add a builder in walk_objects.py"
 
@@ -80,4 +109,4 @@ def test_every_persona_gets_what_the_matrix_says(scene, endpoint):
                 if got == walk.ALLOWED and method == "GET":
                     found = walk.leaked(objects, persona, walk.text_of(body), visible_of)
                     leaks += [f"{url} as {persona.name} shows {token}" for token in found]
-    assert wrong == [] and leaks == []
+    assert not wrong and not leaks, "\n".join(wrong + leaks)

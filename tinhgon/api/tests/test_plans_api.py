@@ -131,9 +131,11 @@ def test_tasks_are_set_by_managers_of_the_plan_issuer(api, world):
     assert task["status_class"] == "not_due" and task["progress"] == "0.0" and len(task["assignments"]) == 4
     assert sorted(task["executing"]) == ["P-B", "P-X"] and task["coordinating"] == ["P-A"]
     assert api(world.oversight).post(TASKS, {**body, "code": "2"}, format="json").status_code == 403  # wrong role
-    assert api(world.outsider).post(TASKS, {**body, "code": "2"}, format="json").status_code == 404
+    assert api(world.outsider).post(TASKS, {**body, "code": "2"}, format="json").status_code == 403  # no manager
+    unseen = api(world.outsider_admin).post(TASKS, {**body, "code": "2"}, format="json")
+    assert unseen.status_code == 400 and "plan" in unseen.json()  # P's plan is not among those Q's admin sees
     again = api(world.focal_p).post(TASKS, body, format="json")
-    assert again.status_code == 400 and "đã có trong kế hoạch" in again.json()["code"][0]
+    assert again.status_code == 400 and "đã có nhiệm vụ số 1" in again.json()["code"][0]
     recurring = {**body, "code": "3", "deadline": None, "recurrence": "quarterly", "recurrence_day": 15}
     response = api(world.focal_p).post(TASKS, recurring, format="json")
     assert response.status_code == 201, response.json()
@@ -193,16 +195,18 @@ def test_a_unit_reports_progress_with_an_optimistic_lock(api, world):
     task = task_for(plan_of(world), world.units["P-A"], executing=[world.units["P-A-1"]], deadline=today())
     mine = assignment(task, "P-A-1", world)
     url = f"{ASSIGNMENTS}{mine.pk}/"
-    saved = api(world.officer_a1).patch(url, {"progress": 40, "report": "Đã rà soát 4/10", "row_version": 0})
+    seen = mine.row_version
+    saved = api(world.officer_a1).patch(url, {"progress": 40, "report": "Đã rà soát 4/10", "row_version": seen})
     assert saved.status_code == 200, saved.json()
-    assert saved.json()["status_class"] == "in_progress" and saved.json()["row_version"] == 1
-    stale = api(world.head_a1).patch(url, {"progress": 50, "row_version": 0}, format="json")
+    assert saved.json()["status_class"] == "in_progress" and saved.json()["row_version"] == seen + 1
+    stale = api(world.head_a1).patch(url, {"progress": 50, "row_version": seen}, format="json")
     assert stale.status_code == 409
-    assert "người khác cập nhật" in stale.json()["detail"] and stale.json()["row_version"] == 1
-    done = api(world.head_a1).patch(url, {"completed_on": str(today()), "row_version": 1}, format="json")
+    assert "người khác cập nhật" in stale.json()["detail"] and stale.json()["row_version"] == seen + 1
+    done = api(world.head_a1).patch(url, {"completed_on": str(today()), "row_version": seen + 1}, format="json")
     assert done.json()["progress"] == 100 and done.json()["status_class"] == "done_on_time"
     assert done.json()["report"] == "Đã rà soát 4/10"  # kept when not sent
-    future = api(world.head_a1).patch(url, {"completed_on": str(today() + timedelta(days=1))}, format="json")
+    tomorrow = {"completed_on": str(today() + timedelta(days=1)), "row_version": seen + 2}
+    future = api(world.head_a1).patch(url, tomorrow, format="json")
     assert future.status_code == 400 and "completed_on" in future.json()
     assert api(world.oversight).patch(url, {"progress": 10}, format="json").status_code == 403  # wrong role
     lead = assignment(task, "P-A", world)
@@ -218,7 +222,7 @@ def test_assignments_are_listed_within_scope_and_filtered(api, world):
     client = api(world.focal_p)
     assert client.get(ASSIGNMENTS).json()["count"] == 4
     assert client.get(ASSIGNMENTS, {"task": late.pk}).json()["count"] == 2
-    assert client.get(ASSIGNMENTS, {"task": "x"}).json()["count"] == 0
+    assert client.get(ASSIGNMENTS, {"task": "x"}).status_code == 400
     assert client.get(ASSIGNMENTS, {"organisation": "P-A-1"}).json()["count"] == 2
     by_status = {s: client.get(ASSIGNMENTS, {"status_class": s}).json()["count"] for s in ("overdue", "in_progress")}
     assert by_status == {"overdue": 2, "in_progress": 1}
@@ -332,3 +336,163 @@ def test_computed_indicator_values_are_refreshed(api, world):
     assert refreshed.status_code == 200, refreshed.json()
     assert refreshed.json()[-1]["value"] == "100.00" and refreshed.json()[-1]["computed"] is True
     assert refreshed.json()[-1]["status"] == "met"
+
+
+# Visibility: one rule with the pages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared(world):
+    """A provincial plan whose task is executed by P-A-1 and P-B (P-B has reported)."""
+    plan = plan_of(world, title="Kế hoạch tỉnh")
+    task = task_for(plan, world.units["P-VP"], executing=[world.units["P-A-1"], world.units["P-B"]], deadline=today())
+    services.assignment_report(assignment=assignment(task, "P-B", world), progress=40, report="Báo cáo của sở B")
+    return plan, task
+
+
+def test_a_unit_does_not_read_a_sibling_units_part_of_a_shared_plan(api, world, shared):
+    _, task = shared
+    theirs = assignment(task, "P-B", world)
+    client = api(world.officer_a1)
+    assert client.get(f"{ASSIGNMENTS}{theirs.pk}/").status_code == 404
+    assert [a["organisation"] for a in client.get(ASSIGNMENTS, {"task": task.pk}).json()["results"]] == ["P-A-1"]
+
+
+def test_a_task_lists_only_the_parts_the_user_may_see(api, world, shared):
+    _, task = shared
+    mine = assignment(task, "P-A-1", world)
+    assert api(world.officer_a1).get(f"{TASKS}{task.pk}/").json()["assignments"] == [mine.pk]
+    assert len(api(world.focal_p).get(f"{TASKS}{task.pk}/").json()["assignments"]) == 3
+
+
+def test_a_plan_lists_only_the_lower_plans_the_user_may_see(api, world, shared):
+    plan, _ = shared
+    hidden = plan_of(world, "P-B", title="Kế hoạch của sở B", parent_plan=plan)
+    assert api(world.officer_a1).get(f"{PLANS}{plan.pk}/").json()["child_plans"] == []
+    assert api(world.focal_p).get(f"{PLANS}{plan.pk}/").json()["child_plans"] == [hidden.pk]
+
+
+def test_a_sibling_may_not_delete_a_task_of_a_plan_it_takes_part_in(api, world, shared):
+    _, task = shared
+    assert api(world.leader_a).delete(f"{TASKS}{task.pk}/").status_code == 403
+    assert api(world.outsider_admin).delete(f"{TASKS}{task.pk}/").status_code == 404
+
+
+# Preconditions ------------------------------------------------------------------------------------------------------
+
+
+def test_a_progress_report_without_the_version_read_is_refused_428(api, world, shared):
+    _, task = shared
+    url = f"{ASSIGNMENTS}{assignment(task, 'P-A-1', world).pk}/"
+    response = api(world.officer_a1).patch(url, {"progress": 10}, format="json")
+    assert response.status_code == 428 and "row_version" in response.json()["detail"]
+
+
+def test_a_progress_report_may_carry_the_etag_in_if_match(api, world, shared):
+    _, task = shared
+    url = f"{ASSIGNMENTS}{assignment(task, 'P-A-1', world).pk}/"
+    client = api(world.officer_a1)
+    etag = client.get(url)["ETag"]
+    saved = client.patch(url, {"progress": 10}, format="json", HTTP_IF_MATCH=etag)
+    assert saved.status_code == 200 and saved["ETag"] != etag
+
+
+def test_a_stale_report_answers_409_with_what_changed(api, world, shared):
+    _, task = shared
+    theirs = assignment(task, "P-B", world)
+    url = f"{ASSIGNMENTS}{theirs.pk}/"
+    response = api(world.focal_p).patch(url, {"progress": 90, "row_version": theirs.row_version - 1}, format="json")
+    assert response.status_code == 409
+    assert [c["action"] for c in response.json()["changes"]] == ["plans.assignment.reported"]
+
+
+# Extension decisions --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def asked(world):
+    task = task_for(plan_of(world, "P-A"), world.units["P-A"], executing=[world.units["P-A-1"]], deadline=today())
+    part = assignment(task, "P-A-1", world)
+    services.extension_request(assignment=part, new_due_on=today() + timedelta(days=20), reason="Chờ")
+    return part
+
+
+def test_the_issuer_approves_an_extension_and_the_deadline_moves(api, world, asked):
+    response = api(world.focal_a).post(f"{ASSIGNMENTS}{asked.pk}/extension/approve/", {}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert Assignment.objects.get(pk=asked.pk).due_on == today() + timedelta(days=20)
+
+
+def test_a_second_decision_answers_409(api, world, asked):
+    client = api(world.focal_a)
+    client.post(f"{ASSIGNMENTS}{asked.pk}/extension/approve/", {}, format="json")
+    again = client.post(f"{ASSIGNMENTS}{asked.pk}/extension/refuse/", {"note": "Không"}, format="json")
+    assert again.status_code == 409
+
+
+def test_a_refusal_needs_a_note(api, world, asked):
+    response = api(world.focal_a).post(f"{ASSIGNMENTS}{asked.pk}/extension/refuse/", {"note": ""}, format="json")
+    assert response.status_code == 400 and "decision_note" in response.json()
+
+
+def test_the_asking_unit_may_not_decide(api, world, asked):
+    url = f"{ASSIGNMENTS}{asked.pk}/extension/approve/"
+    assert api(world.officer_a1).post(url, {}, format="json").status_code == 403
+    assert api(world.outsider_admin).post(url, {}, format="json").status_code == 404
+
+
+def test_deciding_without_a_request_is_404(api, world, shared):
+    _, task = shared
+    url = f"{ASSIGNMENTS}{assignment(task, 'P-B', world).pk}/extension/approve/"
+    assert api(world.focal_p).post(url, {}, format="json").status_code == 404
+
+
+# Hostile input ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        (PLANS, {"year": "0"}),
+        (PLANS, {"year": "abc"}),
+        (PLANS, {"issuer": "NOPE"}),
+        (PLANS, {"parent_plan": "1.5"}),
+        (TASKS, {"plan": "abc"}),
+        (ASSIGNMENTS, {"status_class": "late"}),
+        (ASSIGNMENTS, {"plan": "99999999999999999999"}),
+        (INDICATORS, {"plan": "-1"}),
+        (INDICATORS, {"source": "x"}),
+    ],
+)
+def test_malformed_list_parameters_answer_400(api, world, url, params):
+    assert api(world.focal_p).get(url, params).status_code == 400
+
+
+def test_an_unknown_lead_code_is_an_empty_list(api, world, shared):
+    assert api(world.focal_p).get(TASKS, {"lead": "NOPE"}).json()["count"] == 0
+
+
+def test_a_list_where_an_extension_request_is_expected_answers_400(api, world, asked):
+    response = api(world.officer_a1).post(f"{ASSIGNMENTS}{asked.pk}/extension/", [1, 2], format="json")
+    assert response.status_code == 400
+
+
+def test_a_list_where_a_decision_is_expected_answers_400(api, world, asked):
+    response = api(world.focal_a).post(f"{ASSIGNMENTS}{asked.pk}/extension/refuse/", [1, 2], format="json")
+    assert response.status_code == 400
+
+
+def test_a_number_where_a_note_is_expected_answers_400(api, world, asked):
+    url = f"{ASSIGNMENTS}{asked.pk}/extension/refuse/"
+    assert api(world.focal_a).post(url, {"note": {"x": 1}}, format="json").status_code == 400
+
+
+def test_a_list_body_for_an_indicator_value_answers_400(api, world):
+    indicator = Indicator.objects.create(name="Tỷ lệ", target=80, organisation=world.units["P-A-1"])
+    url = f"{INDICATORS}{indicator.pk}/values/"
+    assert api(world.officer_a1).post(url, [{"value": 1}], format="json").status_code == 400
+
+
+def test_the_overdue_unit_must_be_one_the_user_may_see(api, world):
+    assert api(world.leader_a).get(OVERDUE, {"org": "P-B"}).status_code == 404
+    assert api(world.leader_a).get(OVERDUE, {"org": "P-A-1"}).status_code == 200

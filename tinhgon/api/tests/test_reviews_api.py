@@ -199,7 +199,7 @@ def approval_body(issuer="P", **extra):
 def test_approve_one_form_by_a_decision(api, world):
     review = rf.advance(rf.filled(open_review(world), action=Action.AMEND, after=rf.WORKED_AFTER), ReviewStatus.CHECKED)
     url = f"{REVIEWS}{review.pk}/approve/"
-    assert api(world.outsider).post(url, approval_body(), format="json").status_code == 403  # approves nowhere
+    assert api(world.outsider).post(url, approval_body(), format="json").status_code == 404  # does not see the form
     assert api(person("Q", Role.FOCAL_POINT)).post(url, approval_body("Q"), format="json").status_code == 404
     assert api(world.officer_a1).post(url, approval_body("P-A"), format="json").status_code == 403
     assert api(world.leader_a).post(url, approval_body(), format="json").status_code == 403  # no role at P

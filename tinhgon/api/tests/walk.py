@@ -24,6 +24,7 @@ from tinhgon.accounts.permissions import Policy, anonymous_policy
 PLACES = {"own": "P-A", "sibling": "P-B", "parent": "P", "unrelated": "Q-A"}
 ANONYMOUS = "anonymous"
 ALLOWED, LOGIN, NOT_FOUND, FORBIDDEN = "allowed", "login", "404", "403"
+ENDS_ON_LOGIN = {"accounts:logout", "accounts:login-code"}
 
 
 @dataclass
@@ -130,8 +131,10 @@ def answer_class(endpoint: Endpoint, response) -> str:
     status = response.status_code
     if status >= 500:
         return f"error {status}"
-    if endpoint.name == "accounts:logout" and status == 302:
-        return ALLOWED  # signing out ends on the login page
+    if endpoint.name in ENDS_ON_LOGIN and status == 302:
+        return ALLOWED  # signing out, or a second login step with no first one, ends on the login page
+    if status == 405:
+        return "405: the method is listed but refused"
     if status == 302 and "/dang-nhap/" in response.get("Location", ""):
         return LOGIN
     if status == 401:

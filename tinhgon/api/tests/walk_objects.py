@@ -126,3 +126,116 @@ SPECIAL = {"portal.PublicProcedure": is_public_procedure, "portal.PublicDecision
 
 def visible_of(label: str):
     return SPECIAL.get(label) or walk.default_visible(label)
+
+
+# Reviews: a round of each place reviewing its published procedure, with its sheet and proposal, an approval
+# decision drafted by the place, an implementation item it owns and its own parameter set.
+
+
+@builder("reviews.ReviewRound")
+def review_round(world, unit, place, objects):
+    from tinhgon.reviews import services
+
+    title = named("reviews.ReviewRound", place, "Kế hoạch rà soát")
+    found = services.round_create(organisation=unit, title=title, year=2026)
+    objects.mark(walk.marker("reviews.ReviewRound", place), "reviews.ReviewRound", found)
+    return found
+
+
+@builder("reviews.Review")
+def review(world, unit, place, objects):
+    from tinhgon.procedures.models import Procedure
+    from tinhgon.reviews import services
+    from tinhgon.reviews.models import ReviewRound
+
+    round_ = ReviewRound.objects.get(title=named("reviews.ReviewRound", place, "Kế hoạch rà soát"))
+    procedure = Procedure.objects.get(code=f"WALK-PUBLIC-{place}")
+    return services.round_add_procedure(round=round_, procedure=procedure)
+
+
+@builder("reviews.CostParameterSet")
+def cost_parameters(world, unit, place, objects):
+    from tinhgon.reviews.tests.factories import parameters
+
+    found = parameters(organisation=unit, name=named("reviews.CostParameterSet", place, "Tham số"))
+    objects.mark(walk.marker("reviews.CostParameterSet", place), "reviews.CostParameterSet", found)
+    return found
+
+
+@builder("reviews.CostSheet")
+def cost_sheet(world, unit, place, objects):
+    from tinhgon.reviews import services
+    from tinhgon.reviews.constants import Scenario
+    from tinhgon.reviews.tests.factories import WORKED_BEFORE
+
+    found = review_of(place)
+    return services.sheet_save(
+        procedure=found.procedure,
+        scenario=Scenario.CURRENT,
+        rows=WORKED_BEFORE,
+        parameters=objects.by_model["reviews.CostParameterSet"][place],
+        review=found,
+    )
+
+
+@builder("reviews.Proposal")
+def proposal(world, unit, place, objects):
+    from tinhgon.reviews import services
+    from tinhgon.reviews.constants import Action
+
+    return services.proposal_save(review=review_of(place), action=Action.KEEP)
+
+
+@builder("reviews.ApprovalDecision")
+def approval(world, unit, place, objects):
+    from tinhgon.reviews.models import ApprovalDecision
+
+    title = named("reviews.ApprovalDecision", place, "Phê duyệt phương án")
+    found = ApprovalDecision.objects.create(number=f"3/QĐ-WALK-{place}", title=title, issuer=unit, signer="A")
+    objects.mark(walk.marker("reviews.ApprovalDecision", place), "reviews.ApprovalDecision", found)
+    return found
+
+
+@builder("reviews.ImplementationItem")
+def implementation(world, unit, place, objects):
+    from tinhgon.reviews.models import ImplementationItem
+
+    act = named("reviews.ImplementationItem", place, "Văn bản sửa đổi")
+    found = ImplementationItem.objects.create(proposal=review_of(place).proposal, act=act, owner=unit)
+    objects.mark(walk.marker("reviews.ImplementationItem", place), "reviews.ImplementationItem", found)
+    return found
+
+
+def review_of(place: str):
+    from tinhgon.reviews.models import Review
+
+    return Review.objects.get(procedure__code=f"WALK-PUBLIC-{place}")
+
+
+# Reports: a yearly report of each place; generated files of the personas' own (own) and of someone else.
+
+
+@builder("reports.Report")
+def report(world, unit, place, objects):
+    from tinhgon.reports import services
+    from tinhgon.reports.periods import Kind
+
+    found = services.report_create(organisation=unit, kind=Kind.ANNUAL, year=2026)
+    found = services.report_write(report=found, results=named("reports.Report", place, "Kết quả"))
+    objects.mark(walk.marker("reports.Report", place), "reports.Report", found)
+    return found
+
+
+@builder("reports.GeneratedFile")
+def generated_file(world, unit, place, objects):
+    """The persona acting as focal point of P-A made the file of its own place; the others belong to someone else."""
+    from tinhgon.reports.models import GeneratedFile
+
+    own = User.objects.filter(username="walk-focal_point").first() or world.focal_a
+    owner = own if place == "own" else User.objects.get(username=f"walk-person-{place}")
+    found = GeneratedFile(
+        user=owner, report=objects.by_model["reports.Report"][place], format="pdf", title="Tệp", status="done"
+    )
+    found.file.save("bao-cao.pdf", ContentFile(PDF), save=False)
+    found.save()
+    return found

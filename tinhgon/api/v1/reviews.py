@@ -326,7 +326,7 @@ class ReviewViewSet(
     def approve(self, request, pk=None):
         """Approve this form's proposal by the approval decision given in the body (created and issued at once;
         nothing is kept when it is refused)."""
-        review = self.get_object()
+        review = self.get_object("reviews.approve")  # before the body: who may not act learns nothing from it
         body = ReviewApprovalSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         self.require("reviews.approve", body.validated_data["issuer"])
