@@ -140,6 +140,8 @@ def test_demo_plans_cascade_with_assignments_in_every_status_indicators_and_a_sc
 
 
 def test_demo_quarterly_reports_are_sent_and_the_province_aggregates_them_with_one_missing():
+    from tinhgon.accounts.models import User
+    from tinhgon.accounts.permissions import Policy
     from tinhgon.audit.models import AuditLogEntry
     from tinhgon.demo.reports import LATE, previous_quarter
     from tinhgon.reports import services
@@ -156,7 +158,8 @@ def test_demo_quarterly_reports_are_sent_and_the_province_aggregates_them_with_o
     assert all(r.results and r.difficulties and r.proposals and r.manual_rows and r.submitted_at for r in sent)
     province = quarter.get(organisation__code="VLG")
     assert province.status == Status.DRAFT and province.results
-    rows = services.children(province)
+    vanphong = User.objects.get(username="vanphong")
+    rows = services.children(province, Policy(user=vanphong, memberships=list(vanphong.memberships_in_force())))
     assert [r.organisation.code for r in rows if r.report is None] == [LATE]
     totals = services.aggregate(rows)
     assert totals["procedures"]["in_force"] > 0 and totals["reviews"]["published"] > 0
