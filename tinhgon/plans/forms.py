@@ -2,10 +2,10 @@
 tinhgon.plans.indicators; querysets of choices (units, plans, tasks) are given by the view, already scoped."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET
-from tinhgon.plans.constants import PlanKind
 from tinhgon.plans.models import Indicator, Plan, Task
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -21,19 +21,17 @@ def _dates(form) -> None:
             )
 
 
+def show_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its fields when they exist, else at the top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _org_label(org) -> str:
     return org.short_name or org.name
-
-
-class PlanFilterForm(StyledForm, forms.Form):
-    year = forms.IntegerField(label="Năm", required=False, min_value=1990, max_value=2100)
-    kind = forms.ChoiceField(label="Loại kế hoạch", required=False, choices=[("", "Tất cả")] + PlanKind.choices)
-    issuer = forms.ModelChoiceField(label="Cơ quan ban hành", required=False, queryset=None, empty_label="Tất cả")
-
-    def __init__(self, *args, issuers=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["issuer"].queryset = issuers
-        self.fields["issuer"].label_from_instance = _org_label
 
 
 class PlanForm(StyledForm, forms.ModelForm):
@@ -134,6 +132,8 @@ class ExtensionForm(StyledForm, forms.Form):
 
 
 class ExtensionDecisionForm(StyledForm, forms.Form):
+    """The choice names the transition of ExtensionRequest it runs."""
+
     decision = forms.ChoiceField(label="Quyết định", choices=[("approve", "Đồng ý"), ("refuse", "Không đồng ý")])
     note = forms.CharField(label="Ý kiến", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -168,3 +168,36 @@ class IndicatorValueForm(StyledForm, forms.Form):
 
 class ScorecardCopyForm(StyledForm, forms.Form):
     year = forms.IntegerField(label="Năm", min_value=1990, max_value=2100)
+
+
+class PointsField(forms.DecimalField):
+    """Points typed with a comma or a point ("18,5" or "18.5"); empty leaves the score as it is."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_digits=6, decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
+
+
+class SelfScoreForm(forms.Form):
+    """One criterion's self-assessment with its evidence (a row of the scorecard page)."""
+
+    criterion = forms.IntegerField(min_value=1)
+    self_score = PointsField()
+    evidence = forms.CharField(required=False)
+
+    def changes(self) -> dict:
+        """The arguments of indicators.criterion_score."""
+        return {"self_score": self.cleaned_data["self_score"], "evidence": self.cleaned_data["evidence"]}
+
+
+class AppraisalForm(forms.Form):
+    """One criterion's appraised score with the appraiser's note (a row of the scorecard page)."""
+
+    criterion = forms.IntegerField(min_value=1)
+    appraised_score = PointsField()
+    note = forms.CharField(required=False)
+
+    def changes(self) -> dict:
+        return {"appraised_score": self.cleaned_data["appraised_score"], "note": self.cleaned_data["note"]}

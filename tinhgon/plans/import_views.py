@@ -1,23 +1,26 @@
 """Import a plan's task table from Excel: upload and check (a preview, nothing written), confirm, and the template
-download. The work is in plans/excel_import.py; the upload storage is the procedure registry's."""
+download. The work is in plans/excel_import.py; the file is checked by core.uploads and kept between the preview and
+the confirmation as a core StagedFile (consumed once). Only managers of the plan's issuer reach these pages."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from tinhgon.core.files import CONTENT_TYPES
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
+from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
+from tinhgon.core.visibility import get_visible
 from tinhgon.plans import excel_import
-from tinhgon.plans.models import Assignment, Plan
-from tinhgon.procedures.excel import MAX_UPLOAD_BYTES, UploadRefused, check_upload
-from tinhgon.procedures.import_views import XLSX_TYPE
+from tinhgon.plans.models import Plan
 
 PURPOSE = "plans.task_import"
+XLSX_TYPE = CONTENT_TYPES[".xlsx"]
 SHOWN_ROWS = 500
 PLAN_PAGE_NAMES = ("plans:plan", "plans:plan-detail")  # the plan's page, once the plans app mounts one
 
@@ -25,7 +28,7 @@ PLAN_PAGE_NAMES = ("plans:plan", "plans:plan-detail")  # the plan's page, once t
 class TaskImportForm(StyledForm, forms.Form):
     file = forms.FileField(
         label="Tệp Excel (.xlsx) bảng nhiệm vụ",
-        allow_empty_file=True,  # refused by check_upload with its own message
+        allow_empty_file=True,  # refused by check_workbook with its own message
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
     )
 
@@ -33,15 +36,7 @@ class TaskImportForm(StyledForm, forms.Form):
 def _plan(request, pk) -> Plan:
     """The plan, if the user may manage it (plans.manage on its issuer): 404 when they may not even see it,
     403 when they see it but may not manage it."""
-    plan = get_object_or_404(Plan.objects.select_related("issuer"), pk=pk)
-    if request.policy.allows("plans.manage", plan.issuer):
-        return plan
-    visible = request.policy.allows("plans.view", plan.issuer) or (
-        Assignment.objects.filter(task__plan=plan, organisation__in=request.policy.organisations("plans.view")).exists()
-    )
-    if visible:
-        raise PermissionDenied
-    raise Http404
+    return get_visible(request.policy, Plan.objects.select_related("issuer"), action="plans.manage", pk=pk)
 
 
 def _plan_url(plan: Plan) -> str:
@@ -74,7 +69,7 @@ def task_import(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            check_upload(upload)
+            check_workbook(upload)
         except UploadRefused as refused:
             form.add_error("file", refused)
         else:
@@ -84,7 +79,7 @@ def task_import(request, pk):
                 staged.discard()
                 return _preview(request, plan, result)
             return _preview(request, plan, result, staged.token)
-    context = {"plan": plan, "plan_url": _plan_url(plan), "form": form, "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024}
+    context = {"plan": plan, "plan_url": _plan_url(plan), "form": form, "max_mb": max_upload_bytes() // 1024 // 1024}
     return render(request, "plans/task_import.html", context)
 
 

@@ -67,11 +67,17 @@ def periods_of(indicator: Indicator, year: int | None = None) -> list[Span]:
     return [s for s in spans(indicator.period, start, end) if s.start <= today()]
 
 
+def _lock(indicator: Indicator) -> None:
+    """Values of one indicator are written one request at a time: two entries for one period make one row."""
+    list(Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def indicator_refresh(indicator: Indicator, year: int | None = None) -> list[IndicatorValue]:
     """Recompute the values of a computed indicator for each of its periods so far."""
     if indicator.source == Source.MANUAL:
         return list(indicator.values.all())
+    _lock(indicator)
     compute = COMPUTATIONS[indicator.source]
     out = []
     for span in periods_of(indicator, year):
@@ -102,11 +108,12 @@ def indicator_value_enter(
         raise ValidationError({"value": "Giá trị phải là số."}) from None
     if indicator.unit.strip() == "%" and not 0 <= value <= 100:
         raise ValidationError({"value": "Tỷ lệ phải từ 0 đến 100%."})
+    _lock(indicator)
     row = IndicatorValue.objects.filter(indicator=indicator, period_start=span.start).first() or IndicatorValue(
         indicator=indicator, period_start=span.start
     )
     row.period_end, row.period_label, row.value, row.note, row.entered_by = span.end, span.label, value, note, by
-    if evidence is not None:
+    if evidence is not None:  # the one place an indicator value's evidence upload is saved
         row.evidence = evidence
     with audit.action("plans.indicator_value.entered"):
         row.save()
@@ -166,7 +173,10 @@ def scorecard_totals(scorecard: Scorecard) -> dict:
 
 @transaction.atomic
 def criterion_score(*, criterion: ScoreCriterion, self_score=None, evidence=None, appraised_score=None, note=None):
-    """Score a leaf criterion, within 0 and its maximum."""
+    """Score a leaf criterion, within 0 and its maximum. The scorecard's row is locked: a self-assessment and an
+    appraisal of the same criterion saved at once are written one after the other, neither lost."""
+    list(Scorecard.objects.select_for_update().filter(pk=criterion.scorecard_id).values_list("pk", flat=True))
+    criterion.refresh_from_db()
     if criterion.children.exists():
         raise ValidationError("Chỉ chấm điểm ở tiêu chí thành phần; tiêu chí cha được cộng tự động.")
     for name, value in (("self_score", self_score), ("appraised_score", appraised_score)):
@@ -192,9 +202,14 @@ def criterion_score(*, criterion: ScoreCriterion, self_score=None, evidence=None
 
 @transaction.atomic
 def scorecard_copy(*, source: Scorecard, year: int, organisation: Organisation | None = None) -> Scorecard:
-    """Next year's scorecard with the same criteria tree and bands, without scores."""
+    """Next year's scorecard with the same criteria tree and bands, without scores. The source's row is locked
+    while the copy is looked for: a double click makes one copy."""
+    list(Scorecard.objects.select_for_update().filter(pk=source.pk).values_list("pk", flat=True))
+    organisation = organisation or source.organisation
+    if Scorecard.objects.filter(organisation=organisation, year=year, title=source.title).exists():
+        raise ValidationError({"year": f"Đã có bộ chỉ số này cho năm {year}."})
     copy = Scorecard.objects.create(
-        organisation=organisation or source.organisation,
+        organisation=organisation,
         year=year,
         title=source.title,
         bands=source.bands or DEFAULT_BANDS,

@@ -6,15 +6,20 @@ Assignment (one per dated instance for a recurring task) on which it reports pro
 progress are derived from the assignments (tinhgon/plans/progress.py).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 
+from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.dates import today
+from tinhgon.core.locking import Versioned
 from tinhgon.plans.constants import (
     DEFAULT_BANDS,
     AssignmentRole,
@@ -29,12 +34,29 @@ from tinhgon.plans.constants import (
     StatusClass,
 )
 
+VIEW = "plans.view"
+MANAGE = "plans.manage"  # on a plan's issuer: issue and edit it, set its tasks, decide extensions
+
 
 def upload_path(instance, filename):
     return f"plans/{type(instance).__name__.lower()}/{today():%Y/%m}/{filename}"
 
 
-class Plan(AuditedModel):
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """The plans' one visibility rule: issued within the user's scope, or with a task assigned to a unit in it
+        (a unit reads the whole plan it takes part in; its tasks are part of the document)."""
+        scope = policy.organisations(VIEW)
+        assigned = Assignment.objects.filter(organisation__in=scope).values("task__plan_id")
+        return self.filter(Q(issuer__in=scope) | Q(pk__in=assigned))
+
+    def ids_among(self, ids) -> set[int]:
+        """Which of these plan ids are in this queryset, in one query (none for no ids)."""
+        wanted = {pk for pk in ids if pk is not None}
+        return set(self.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+
+
+class Plan(Versioned, AuditedModel):
     issuer = models.ForeignKey(
         "organisations.Organisation", verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+"
     )
@@ -65,9 +87,10 @@ class Plan(AuditedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_exclude = frozenset({"created_at", "row_version"})
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "kế hoạch"
@@ -80,6 +103,14 @@ class Plan(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.issuer_id
 
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.issuer)
+
+
+class PlanAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(plan__in=Plan.objects.visible_to(policy))
+
 
 class PlanAttachment(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
@@ -87,11 +118,19 @@ class PlanAttachment(models.Model):
     file = models.FileField("tệp", upload_to=upload_path)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PlanAttachmentQuerySet.as_manager()
+
     def __str__(self):
         return self.title
 
 
-class Task(AuditedModel):
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """Exactly the tasks of the plans the user may see: a plan is one document."""
+        return self.filter(plan__in=Plan.objects.visible_to(policy))
+
+
+class Task(Versioned, AuditedModel):
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="tasks")
     code = models.CharField("số thứ tự, mã", max_length=20)
     order = models.PositiveIntegerField("thứ tự", default=0)
@@ -125,9 +164,10 @@ class Task(AuditedModel):
     procedures = models.ManyToManyField("procedures.Procedure", verbose_name="thủ tục liên quan", blank=True)
     review_rounds = models.ManyToManyField("reviews.ReviewRound", verbose_name="kế hoạch rà soát", blank=True)
     indicators = models.ManyToManyField("Indicator", verbose_name="chỉ tiêu", blank=True, related_name="tasks")
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_exclude = frozenset({"row_version"})
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = "nhiệm vụ"
@@ -141,8 +181,18 @@ class Task(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.plan.issuer_id
 
+    def permits(self, policy, action: str) -> bool:
+        return self.plan.permits(policy, action)
+
 
 class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """A unit's part in a task (its reports, its evidence) is seen within the unit's scope, by the plan's issuer
+        and by the task's lead, who gathers the coordinating units' results. Not by every unit that merely sees
+        the plan: a department with one task in a provincial plan does not read the other departments' reports."""
+        scope = policy.organisations(VIEW)
+        return self.filter(Q(organisation__in=scope) | Q(task__plan__issuer__in=scope) | Q(task__lead__in=scope))
+
     def open(self):
         return self.filter(completed_on__isnull=True)
 
@@ -150,16 +200,30 @@ class AssignmentQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=on or today())
 
     def due_within(self, days: int, on: date | None = None):
-        from datetime import timedelta
-
         day = on or today()
         return self.open().filter(due_on__gte=day, due_on__lte=day + timedelta(days=days))
 
     def within(self, organisations):
         return self.filter(organisation__in=organisations)
 
+    def of_status(self, status_class: str, on: date | None = None):
+        """The assignments of one status class (Assignment.status_class), as a filter."""
+        day = on or today()
+        done, open_ = Q(completed_on__isnull=False), Q(completed_on__isnull=True)
+        not_late = Q(due_on__isnull=True) | Q(due_on__gte=day)
+        reported = Q(progress__gt=0) | ~Q(report="")
+        return self.filter(
+            {
+                StatusClass.DONE_ON_TIME: done & (Q(due_on__isnull=True) | Q(completed_on__lte=F("due_on"))),
+                StatusClass.DONE_LATE: done & Q(due_on__isnull=False, completed_on__gt=F("due_on")),
+                StatusClass.OVERDUE: open_ & Q(due_on__lt=day),
+                StatusClass.IN_PROGRESS: open_ & not_late & reported,
+                StatusClass.NOT_DUE: open_ & not_late & ~reported,
+            }[status_class]
+        )
 
-class Assignment(AuditedModel):
+
+class Assignment(Versioned, AuditedModel):
     """One unit's part in one task (or in one dated instance of a recurring task)."""
 
     task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="assignments")
@@ -176,7 +240,6 @@ class Assignment(AuditedModel):
     report = models.TextField("kết quả thực hiện", blank=True)
     completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    row_version = models.PositiveIntegerField(default=0, editable=False)
 
     audit_exclude = frozenset({"row_version", "updated_at"})
 
@@ -197,6 +260,13 @@ class Assignment(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.organisation_id
 
+    def permits(self, policy, action: str) -> bool:
+        """Reporting (progress, evidence, asking for an extension) is the unit's; deciding an extension is the
+        plan issuer's."""
+        if action == MANAGE:
+            return self.task.plan.permits(policy, action)
+        return policy.allows(action, self.organisation)
+
     def status_class(self, on: date | None = None) -> str:
         """Done on time when completed on or before the (possibly extended) deadline; overdue when open after it
         (a task due today is not overdue today); otherwise in progress once reported on, else not yet due."""
@@ -212,6 +282,11 @@ class Assignment(AuditedModel):
         return StatusClass(self.status_class(on)).label
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(assignment__in=Assignment.objects.visible_to(policy))
+
+
 class Evidence(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField("tên minh chứng", max_length=300)
@@ -219,11 +294,18 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EvidenceQuerySet.as_manager()
+
     def __str__(self):
         return self.title
 
 
-class ExtensionRequest(AuditedModel):
+class ExtensionRequestQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(assignment__in=Assignment.objects.visible_to(policy))
+
+
+class ExtensionRequest(Transitions, Versioned, AuditedModel):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extension_requests")
     requested_due_on = models.DateField("đề nghị gia hạn đến")
     reason = models.TextField("lý do")
@@ -238,7 +320,9 @@ class ExtensionRequest(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_name = "extension"
-    audit_exclude = frozenset({"created_at"})
+    audit_exclude = frozenset({"created_at", "row_version"})
+
+    objects = ExtensionRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = "đề nghị gia hạn"
@@ -251,6 +335,40 @@ class ExtensionRequest(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.assignment.organisation_id
 
+    def permits(self, policy, action: str) -> bool:
+        return self.assignment.permits(policy, action)
+
+    @transition(
+        source={ExtensionStatus.PENDING}, target=ExtensionStatus.APPROVED, permission=MANAGE, label="đồng ý gia hạn"
+    )
+    def approve(self, note: str = "", *, by=None):
+        """The assignment's deadline moves to the date asked for (one save, under plans.assignment.extended)."""
+        self.decided_by, self.decision_note = by, (note or "").strip()
+        assignment = Assignment.objects.select_for_update().get(pk=self.assignment_id)
+        assignment.due_on = self.requested_due_on
+        with audit.action("plans.assignment.extended"):
+            assignment.save()
+        self.assignment = assignment
+
+    @transition(
+        source={ExtensionStatus.PENDING},
+        target=ExtensionStatus.REFUSED,
+        permission=MANAGE,
+        label="không đồng ý gia hạn",
+    )
+    def refuse(self, note: str, *, by=None):
+        """The deadline stays; the unit is told why."""
+        if not (note or "").strip():
+            raise ValidationError({"decision_note": "Cần nêu lý do không đồng ý gia hạn."})
+        self.decided_by, self.decision_note = by, note.strip()
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """On a task the user sees; a comment about one unit's part only to who sees that part."""
+        about_visible = Q(assignment__isnull=True) | Q(assignment__in=Assignment.objects.visible_to(policy))
+        return self.filter(about_visible, task__in=Task.objects.visible_to(policy))
+
 
 class Comment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
@@ -259,6 +377,8 @@ class Comment(models.Model):
     text = models.TextField("ý kiến")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
 
@@ -266,7 +386,12 @@ class Comment(models.Model):
         return self.text[:60]
 
 
-class Indicator(AuditedModel):
+class IndicatorQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(organisation__in=policy.organisations(VIEW))
+
+
+class Indicator(Versioned, AuditedModel):
     """Chỉ tiêu: a target for an organisation (and the units under it), computed from the app's data or entered."""
 
     name = models.CharField("tên chỉ tiêu", max_length=300)
@@ -282,6 +407,10 @@ class Indicator(AuditedModel):
     )
     source = models.CharField("nguồn số liệu", max_length=30, choices=Source.choices, default=Source.MANUAL)
 
+    audit_exclude = frozenset({"row_version"})
+
+    objects = IndicatorQuerySet.as_manager()
+
     class Meta:
         verbose_name = "chỉ tiêu"
         verbose_name_plural = "chỉ tiêu"
@@ -293,6 +422,9 @@ class Indicator(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.organisation_id
 
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.organisation)
+
     def meets(self, value: Decimal) -> bool:
         return value >= self.target if self.direction == Direction.AT_LEAST else value <= self.target
 
@@ -301,6 +433,11 @@ class Indicator(AuditedModel):
         if value is not None and self.meets(value):
             return IndicatorStatus.MET
         return IndicatorStatus.MISSED if (on or today()) > period_end else IndicatorStatus.AT_RISK
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(indicator__in=Indicator.objects.visible_to(policy))
 
 
 class IndicatorValue(AuditedModel):
@@ -319,6 +456,8 @@ class IndicatorValue(AuditedModel):
 
     audit_name = "indicator_value"
     audit_exclude = frozenset({"entered_at"})
+
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "giá trị chỉ tiêu"
@@ -339,7 +478,12 @@ class IndicatorValue(AuditedModel):
         return self.indicator.status_of(self.value, self.period_end)
 
 
-class Scorecard(AuditedModel):
+class ScorecardQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(organisation__in=policy.organisations(VIEW))
+
+
+class Scorecard(Versioned, AuditedModel):
     """A unit's self-assessment against an index (CCHC index, QĐ 766 service index…) for one year."""
 
     organisation = models.ForeignKey(
@@ -348,6 +492,10 @@ class Scorecard(AuditedModel):
     year = models.PositiveSmallIntegerField("năm")
     title = models.CharField("bộ chỉ số", max_length=300)
     bands = models.JSONField("xếp loại (điểm tối thiểu, tên)", default=list)
+
+    audit_exclude = frozenset({"row_version"})
+
+    objects = ScorecardQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bộ chỉ số đánh giá"
@@ -361,6 +509,11 @@ class Scorecard(AuditedModel):
     def audit_scope_organisation_id(self):
         return self.organisation_id
 
+    def permits(self, policy, action: str) -> bool:
+        """Self-assessment (indicators.enter), appraisal (scorecards.appraise) and copying (indicators.manage) are
+        all checked on the assessed unit."""
+        return policy.allows(action, self.organisation)
+
     def band(self, total: Decimal | None) -> str:
         if total is None:
             return ""
@@ -368,6 +521,11 @@ class Scorecard(AuditedModel):
             if total >= Decimal(str(minimum)):
                 return label
         return ""
+
+
+class ScoreCriterionQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(scorecard__in=Scorecard.objects.visible_to(policy))
 
 
 class ScoreCriterion(models.Model):
@@ -383,6 +541,8 @@ class ScoreCriterion(models.Model):
     evidence = models.TextField("minh chứng", blank=True)
     appraised_score = models.DecimalField("điểm thẩm định", max_digits=6, decimal_places=2, null=True, blank=True)
     appraisal_note = models.TextField("ý kiến thẩm định", blank=True)
+
+    objects = ScoreCriterionQuerySet.as_manager()
 
     class Meta:
         ordering = ["scorecard", "order", "id"]

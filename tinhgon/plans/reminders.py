@@ -119,12 +119,19 @@ def _line(assignment: Assignment, day: date, base: str) -> Line:
     return Line(assignment, late, base + assignment_path(assignment))
 
 
-def digests(*, days: int = DEFAULT_DAYS, on: date | None = None, users=None, base_url: str | None = None):
+def digests(
+    *, days: int = DEFAULT_DAYS, on: date | None = None, users=None, base_url: str | None = None, assignments=None
+):
     """One Digest per active user with active memberships (or per user of `users`), empty ones included. At
     most five queries whatever the number of users: memberships, open assignments of their units due by `on + days`,
     subtree links of the leaders' units, late assignments counted per unit below them, and the rows of the units
-    listed (the BELOW_UNITS with most late assignments per leader)."""
+    listed (the BELOW_UNITS with most late assignments per leader).
+
+    Every line is about a unit of the user's or, for a leader, a unit below theirs: within what the user may see
+    (plans.view covers a member's subtree). A page showing one user's digest passes `assignments`, that user's
+    `Assignment.objects.visible_to(policy)`, to draw from; the daily job, for every user at once, draws from all."""
     day = on or today()
+    assignments = Assignment.objects.all() if assignments is None else assignments
     base = site_url() if base_url is None else base_url.rstrip("/")
     memberships = Membership.objects.active().filter(user__is_active=True).select_related("user", "organisation")
     if users is not None:
@@ -135,7 +142,7 @@ def digests(*, days: int = DEFAULT_DAYS, on: date | None = None, users=None, bas
 
     org_ids = {m.organisation_id for m in memberships}
     own = (
-        Assignment.objects.open()
+        assignments.open()
         .filter(organisation_id__in=org_ids, due_on__isnull=False, due_on__lte=day + timedelta(days=days))
         .select_related("task__plan", "organisation")
         .order_by("due_on", "organisation__name", "id")
@@ -155,7 +162,7 @@ def digests(*, days: int = DEFAULT_DAYS, on: date | None = None, users=None, bas
         # Counted in SQL: a province leader may have thousands of late assignments below; only the units listed in
         # a digest (BELOW_UNITS with most late assignments) are loaded.
         below_counts = dict(
-            Assignment.objects.overdue(day)
+            assignments.overdue(day)
             .within(Organisation.objects.ever_under(list(leader_roots)))
             .order_by()
             .values("organisation_id")
@@ -180,7 +187,7 @@ def digests(*, days: int = DEFAULT_DAYS, on: date | None = None, users=None, bas
     below_by_org: dict[int, list[Assignment]] = {}
     if wanted:
         rows = (
-            Assignment.objects.overdue(day)
+            assignments.overdue(day)
             .filter(organisation_id__in=wanted)
             .select_related("task__plan", "organisation")
             .order_by("organisation_id", "due_on", "id")
@@ -428,10 +435,11 @@ def calendar(assignments, *, name: str, base: str) -> bytes:
     return cal.to_ical()
 
 
-def open_assignments_of(org_ids) -> "list[Assignment]":
+def open_assignments(assignments) -> "list[Assignment]":
+    """The open, dated assignments of `assignments` (already limited to what the feed's user may see)."""
     return list(
-        Assignment.objects.open()
-        .filter(organisation_id__in=org_ids, due_on__isnull=False)
+        assignments.open()
+        .filter(due_on__isnull=False)
         .select_related("task__plan", "organisation")
         .order_by("due_on", "id")
     )

@@ -1,5 +1,8 @@
 """Plan and task work: creating plans and tasks, expanding a task into the assignments of every unit involved,
-progress reports, extensions and comments. Each function is one user action, atomic and audited."""
+progress reports, evidence, extension requests and comments. Each function is one user action, atomic and
+audited, and locks the rows it checks so that two simultaneous requests cannot both pass a check that only one
+should (two tasks with one code, a report on a task being deleted, two pending extension requests). Deciding an
+extension is a transition of the request (ExtensionRequest.approve / refuse)."""
 
 from datetime import date
 
@@ -11,30 +14,47 @@ from tinhgon.core.dates import today
 from tinhgon.core.locking import STALE, refuse_stale  # noqa: F401 - STALE is the message pages show
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import AssignmentRole, ExecutingRule, ExtensionStatus, Recurrence
-from tinhgon.plans.models import Assignment, Comment, ExtensionRequest, Plan, Task
+from tinhgon.plans.models import (
+    Assignment,
+    Comment,
+    Evidence,
+    ExtensionRequest,
+    Plan,
+    PlanAttachment,
+    Task,
+)
 from tinhgon.plans.periods import instance_due_dates
 
-stale = refuse_stale
+GONE = "Nhiệm vụ này vừa bị xóa (có thể do người khác thao tác). Hãy tải lại trang."
 
 
 def _save(instance, verb: str) -> None:
     with audit.action(f"plans.{instance.audit_name or type(instance).__name__.lower()}.{verb}"):
-        if hasattr(instance, "row_version") and instance.pk:
-            instance.row_version += 1
         instance.save()
+
+
+def _locked(model, pk):
+    """The stored row, locked until the end of the transaction; refused in Vietnamese when it is gone (deleted by
+    someone else since the page was loaded)."""
+    try:
+        return model._base_manager.select_for_update().get(pk=pk)
+    except model.DoesNotExist:
+        raise ValidationError(GONE) from None
 
 
 @transaction.atomic
 def plan_save(*, plan: Plan, started_from: int | None = None, by=None) -> Plan:
-    stale(plan, started_from)
+    """Issue or edit a plan. The plans above the chosen parent are locked while the chain is checked, so two
+    simultaneous edits cannot each miss the other's new link and close a loop."""
     if plan.period_end < plan.period_start:
         raise ValidationError({"period_end": "Ngày kết thúc phải sau ngày bắt đầu."})
     if plan.parent_task_id and plan.parent_plan_id is None:
         plan.parent_plan_id = plan.parent_task.plan_id
     if plan.parent_task_id and plan.parent_task.plan_id != plan.parent_plan_id:
         raise ValidationError({"parent_task": "Nhiệm vụ cấp trên không thuộc kế hoạch cấp trên đã chọn."})
-    if plan.parent_plan_id and _ancestor_plans(plan.parent_plan) & {plan.pk}:
+    if plan.pk and plan.parent_plan_id and plan.pk in _lock_chain(plan):
         raise ValidationError({"parent_plan": "Kế hoạch không thể thực hiện chính nó (vòng lặp)."})
+    refuse_stale(plan, started_from)
     created = plan.pk is None
     if created and by is not None:
         plan.created_by = by
@@ -42,12 +62,21 @@ def plan_save(*, plan: Plan, started_from: int | None = None, by=None) -> Plan:
     return plan
 
 
-def _ancestor_plans(plan: Plan | None) -> set:
+def _ancestor_ids(plan_id: int | None) -> set[int]:
+    """The plan and every plan above it (one query per level: cascades are a few levels deep)."""
     seen = set()
-    while plan is not None and plan.pk not in seen:
-        seen.add(plan.pk)
-        plan = plan.parent_plan
+    while plan_id is not None and plan_id not in seen:
+        seen.add(plan_id)
+        plan_id = Plan.objects.filter(pk=plan_id).values_list("parent_plan_id", flat=True).first()
     return seen
+
+
+def _lock_chain(plan: Plan) -> set[int]:
+    """Lock the plan and the plans above its new parent (in id order: no deadlock between two saves), then read
+    the chain again under the locks."""
+    ids = {plan.pk} | _ancestor_ids(plan.parent_plan_id)
+    list(Plan.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    return _ancestor_ids(plan.parent_plan_id)
 
 
 def executing_units(task: Task) -> list[Organisation]:
@@ -104,9 +133,11 @@ def _wanted_assignments(task: Task) -> list[tuple[int, str, str, date | None]]:
 @transaction.atomic
 def task_save(*, task: Task, coordinating=(), executing=(), started_from: int | None = None, by=None) -> Task:
     """Save a task and bring its assignments in line: one per unit involved (per dated instance when recurring).
-    Assignments already reported on are kept when their unit drops out, so no report is ever lost."""
-    stale(task, started_from)
-    plan = task.plan
+    Assignments already reported on are kept when their unit drops out, so no report is ever lost. The plan's row
+    is locked first: two tasks saved at once with one code are told apart, and the plan's period cannot change
+    under the deadline check."""
+    plan = task.plan = _locked(Plan, task.plan_id)
+    refuse_stale(task, started_from)
     outside = task.deadline and not plan.period_start <= task.deadline <= plan.period_end
     if task.recurrence == Recurrence.NONE and outside:
         raise ValidationError({"deadline": "Thời hạn nằm ngoài thời gian của kế hoạch."})
@@ -114,7 +145,7 @@ def task_save(*, task: Task, coordinating=(), executing=(), started_from: int | 
         raise ValidationError({"code": f"Kế hoạch đã có nhiệm vụ số {task.code}."})
     created = task.pk is None
     if created and not task.order:
-        task.order = task.plan.tasks.count() + 1
+        task.order = plan.tasks.count() + 1
     _save(task, "created" if created else "updated")
     task.coordinating.set(coordinating)
     task.executing.set(executing)
@@ -124,7 +155,7 @@ def task_save(*, task: Task, coordinating=(), executing=(), started_from: int | 
 
 def _sync_assignments(task: Task) -> None:
     wanted = {(o, label): (role, due) for o, role, label, due in _wanted_assignments(task)}
-    existing = {(a.organisation_id, a.period_label): a for a in task.assignments.all()}
+    existing = {(a.organisation_id, a.period_label): a for a in task.assignments.select_for_update()}
     for key, assignment in existing.items():
         if key in wanted:
             role, due = wanted[key]
@@ -153,8 +184,10 @@ def assignment_report(
     completed_on: date | None = None,
     started_from: int | None = None,
 ) -> Assignment:
-    """A unit's progress report. Completing sets progress to 100; 100% without a date completes today."""
-    stale(assignment, started_from)
+    """A unit's progress report: an edit of the assignment under the optimistic lock (`started_from`, the
+    row_version the user saw). Completing sets progress to 100; 100% without a date completes today."""
+    _locked(Assignment, assignment.pk)
+    refuse_stale(assignment, started_from)
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": "Tiến độ phải từ 0 đến 100%."})
     if completed_on and completed_on > today():
@@ -169,7 +202,24 @@ def assignment_report(
 
 
 @transaction.atomic
+def evidence_add(*, assignment: Assignment, title: str, file, by=None) -> Evidence:
+    """Store one evidence file of a unit's report (the one place an evidence upload is saved)."""
+    _locked(Assignment, assignment.pk)
+    return Evidence.objects.create(assignment=assignment, title=title, file=file, uploaded_by=by)
+
+
+@transaction.atomic
+def attachment_add(*, plan: Plan, title: str, file) -> PlanAttachment:
+    """Store one document of a plan (the one place a plan attachment upload is saved)."""
+    _locked(Plan, plan.pk)
+    return PlanAttachment.objects.create(plan=plan, title=title, file=file)
+
+
+@transaction.atomic
 def extension_request(*, assignment: Assignment, new_due_on: date, reason: str, by=None) -> ExtensionRequest:
+    """Ask the plan's issuer for a later deadline. The assignment's row is locked while the pending requests are
+    counted: two simultaneous requests make one."""
+    assignment = _locked(Assignment, assignment.pk)
     if assignment.completed_on:
         raise ValidationError("Nhiệm vụ đã hoàn thành, không cần gia hạn.")
     if assignment.due_on and new_due_on <= assignment.due_on:
@@ -185,26 +235,10 @@ def extension_request(*, assignment: Assignment, new_due_on: date, reason: str, 
 
 
 @transaction.atomic
-def extension_decide(*, request: ExtensionRequest, approve: bool, note: str = "", by=None) -> ExtensionRequest:
-    """The plan's issuer approves (the assignment's deadline moves) or refuses (with a reason)."""
-    if request.status != ExtensionStatus.PENDING:
-        raise ValidationError("Đề nghị gia hạn này đã được xem xét.")
-    if not approve and not (note or "").strip():
-        raise ValidationError({"decision_note": "Cần nêu lý do không đồng ý gia hạn."})
-    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    request.decided_by, request.decision_note = by, (note or "").strip()
-    with audit.action(f"plans.extension.{request.status}"):
-        request.save()
-    if approve:
-        assignment = request.assignment
-        assignment.due_on = request.requested_due_on
-        _save(assignment, "extended")
-    return request
-
-
 def comment_add(*, task: Task, author, text: str, assignment: Assignment | None = None) -> Comment:
     if not (text or "").strip():
         raise ValidationError({"text": "Ý kiến trống."})
+    _locked(Task, task.pk)  # not onto a task being deleted
     return Comment.objects.create(task=task, assignment=assignment, author=author, text=text.strip())
 
 
@@ -230,7 +264,11 @@ def task_delete_problems(task: Task) -> list[str]:
 @transaction.atomic
 def task_delete(*, task: Task) -> None:
     """Delete a task entered by mistake, with its assignments (one audit entry each, under `plans.task.deleted`).
-    Refused, with the reasons, once anything was recorded on it (`task_delete_problems`)."""
+    Refused, with the reasons, once anything was recorded on it (`task_delete_problems`). The task and its
+    assignments are locked before the check: a report, evidence or comment arriving meanwhile waits, then finds
+    the task gone (or the deletion, run second, finds the report)."""
+    _locked(Task, task.pk)
+    list(Assignment.objects.select_for_update().filter(task=task).values_list("pk", flat=True))
     problems = task_delete_problems(task)
     if problems:
         raise ValidationError(problems)

@@ -1,39 +1,33 @@
 """Plans, tasks, assignments and indicators API (domain.md §3.9, §4.3, §7, §9).
 
-Permissions (tinhgon/accounts/permissions.py):
-- a plan is seen by whoever has `plans.view` over its issuer, or over a unit one of its tasks is assigned to; a
-  task likewise (its plan's issuer, or one of its own assignments); an assignment by `plans.view` over its unit or
-  over the plan's issuer;
-- plans are issued and tasks set by `plans.manage` over the plan's issuer;
-- a unit reports on its assignment and asks for an extension with `plans.report` over that unit;
-- indicators are seen with `plans.view` over their organisation, set with `indicators.manage` and their values
-  entered (or recomputed, for computed ones) with `indicators.enter` over it.
-Progress and status classes come from tinhgon/plans/progress.py, computed for a whole page of plans or tasks in a
-number of queries that does not depend on the number of rows. Errors raised by the services are answered 400 with
-their Vietnamese messages; a report saved from a stale copy (`row_version`) is answered 409.
+Every object is found through its model's visibility rule, as on the pages (tinhgon/plans/views.py):
+- plans of `Plan.objects.visible_to` (issued within the user's scope, or with a task assigned to a unit in it),
+  tasks of the plans visible, assignments of `Assignment.objects.visible_to` (the unit's own, the plan issuer's and
+  the task lead's), indicators of their organisation's scope: 404 outside;
+- plans are issued and tasks set or deleted with `plans.manage` over the plan's issuer; a unit reports on its
+  assignment and asks for an extension with `plans.report` over that unit; the plan's issuer approves or refuses
+  the extension (`plans.manage`, transitions of ExtensionRequest); indicators are set with `indicators.manage` and
+  their values entered (or recomputed) with `indicators.enter` over their organisation: 403 when seen but not
+  allowed.
+A progress report is an edit of a versioned assignment: it needs the version it was based on (`row_version` in the
+body or `If-Match`; 428 without it, 409 with what changed when stale). A second decision on an extension answers
+409. Lists are filtered by the FilterSets of tinhgon/plans/filters.py (shared with the pages); a bad parameter
+answers 400. Progress and status classes come from tinhgon/plans/progress.py, computed for a whole page of plans or
+tasks in a number of queries that does not depend on the number of rows.
 """
 
 from datetime import date
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch
 
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    inline_serializer,
-)
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from tinhgon.api.base import PolicyMixin, as_drf_error
-from tinhgon.core.dates import today
+from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin
+from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import indicators as indicator_services
 from tinhgon.plans import progress as rollup
@@ -50,10 +44,11 @@ from tinhgon.plans.constants import (
     Source,
     StatusClass,
 )
-from tinhgon.plans.models import Assignment, ExtensionRequest, Indicator, IndicatorValue, Plan, Task
+from tinhgon.plans.filters import AssignmentFilter, IndicatorFilter, OverdueFilter, PlanFilter, TaskFilter
+from tinhgon.plans.models import MANAGE, VIEW, Assignment, ExtensionRequest, Indicator, IndicatorValue, Plan, Task
 from tinhgon.plans.periods import spans
 
-VIEW = "plans.view"
+REPORT = "plans.report"
 
 
 # Enums: named components, so that `kind`, `status`, `period`... do not collide with other serializers' fields. ------
@@ -90,78 +85,24 @@ PROGRESS = serializers.DecimalField(
 )
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Nội dung đã được người khác cập nhật. Hãy tải lại để xem bản mới nhất."
-    default_code = "conflict"
-
-
-CONFLICT_RESPONSE = OpenApiResponse(
-    response=inline_serializer(
-        "PlanConflict", {"detail": serializers.CharField(), "row_version": serializers.IntegerField()}
-    ),
-    description="Lưu từ bản cũ: `row_version` gửi lên khác bản đang lưu (trả về `row_version` hiện tại).",
-)
-
-
-def _is_stale(error: DjangoValidationError) -> bool:
-    return any(getattr(e, "code", None) == "stale" for e in getattr(error, "error_list", [error]))
-
-
-def _service(call, *args, **kwargs):
-    """Run a service; its validation errors become 400 (409 for a stale copy), in Vietnamese."""
-    try:
-        return call(*args, **kwargs)
-    except DjangoValidationError as error:
-        if _is_stale(error):
-            raise Conflict(error.messages[0]) from error
-        raise as_drf_error(error) from error
-
-
-# Visibility and figures --------------------------------------------------------------------------------------------
-
-
-def _visible_plans(policy):
-    scope = policy.organisations(VIEW)
-    assigned = Assignment.objects.filter(organisation__in=scope).values("task__plan_id")
-    return Plan.objects.filter(Q(issuer__in=scope) | Q(pk__in=assigned))
-
-
-def _visible_tasks(policy):
-    scope = policy.organisations(VIEW)
-    assigned = Assignment.objects.filter(organisation__in=scope).values("task_id")
-    return Task.objects.filter(Q(plan__issuer__in=scope) | Q(pk__in=assigned))
-
-
-def _visible_assignments(policy):
-    scope = policy.organisations(VIEW)
-    return Assignment.objects.filter(Q(organisation__in=scope) | Q(task__plan__issuer__in=scope))
-
-
 def _pct(value) -> str:
     """One decimal always ("0.0", not "0": progress.weighted_mean leaves an empty mean unquantized)."""
     return str(value.quantize(rollup.ONE))
 
 
-def status_q(status_class: str, day: date) -> Q:
-    """The assignments of one status class (Assignment.status_class), as a filter."""
-    done, open_ = Q(completed_on__isnull=False), Q(completed_on__isnull=True)
-    not_late = Q(due_on__isnull=True) | Q(due_on__gte=day)
-    reported = Q(progress__gt=0) | ~Q(report="")
-    return {
-        StatusClass.DONE_ON_TIME: done & (Q(due_on__isnull=True) | Q(completed_on__lte=F("due_on"))),
-        StatusClass.DONE_LATE: done & Q(due_on__isnull=False, completed_on__gt=F("due_on")),
-        StatusClass.OVERDUE: open_ & Q(due_on__lt=day),
-        StatusClass.IN_PROGRESS: open_ & not_late & reported,
-        StatusClass.NOT_DUE: open_ & not_late & ~reported,
-    }[status_class]
+class PolicyContextMixin:
+    """Serializers get the user's policy, to offer only the plans and tasks the user may see as references."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "policy": getattr(self, "policy", None)}  # None: the schema
 
 
-def _org(code: str, policy) -> Organisation:
-    org = Organisation.objects.filter(code=code).first()
-    if org is None or not policy.allows(VIEW, org):
-        raise NotFound(f"Không tìm thấy đơn vị {code}.")
-    return org
+def _visible_choices(serializer, **models) -> None:
+    policy = serializer.context.get("policy")
+    if policy is None:
+        return
+    for name, model in models.items():
+        serializer.fields[name].queryset = model.objects.visible_to(policy)
 
 
 # Plans ------------------------------------------------------------------------------------------------------------
@@ -171,10 +112,10 @@ class PlanSerializer(serializers.ModelSerializer):
     issuer = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
     kind = PlanKindField(required=False, default=PlanKind.OTHER)
     parent_plan = serializers.PrimaryKeyRelatedField(
-        queryset=Plan.objects.all(), required=False, allow_null=True, help_text="Kế hoạch cấp trên được thực hiện"
+        queryset=Plan.objects.none(), required=False, allow_null=True, help_text="Kế hoạch cấp trên được thực hiện"
     )
     parent_task = serializers.PrimaryKeyRelatedField(
-        queryset=Task.objects.all(),
+        queryset=Task.objects.none(),
         required=False,
         allow_null=True,
         help_text="Nhiệm vụ cấp trên được thực hiện (kế hoạch cấp trên mặc định là kế hoạch của nhiệm vụ)",
@@ -204,6 +145,10 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _visible_choices(self, parent_plan=Plan, parent_task=Task)
+
     @extend_schema_field(PROGRESS)
     def get_progress(self, plan):
         figures = self.context.get("figures")
@@ -212,14 +157,13 @@ class PlanSerializer(serializers.ModelSerializer):
         return _pct(figures.plan_progress[plan.pk])
 
     def get_child_plans(self, plan) -> list[int]:
-        """Kế hoạch cấp dưới thực hiện kế hoạch này (id)."""
+        """Kế hoạch cấp dưới thực hiện kế hoạch này mà người dùng được xem (id)."""
         return [child.pk for child in plan.child_plans.all()]
 
 
-def _plans_with_parts(plans):
-    return plans.select_related("issuer").prefetch_related(
-        Prefetch("child_plans", queryset=Plan.objects.only("id", "parent_plan_id").order_by("id"))
-    )
+def _plans_with_parts(plans, policy):
+    children = Plan.objects.visible_to(policy).only("id", "parent_plan_id").order_by("id")
+    return plans.select_related("issuer").prefetch_related(Prefetch("child_plans", queryset=children))
 
 
 class FiguresMixin:
@@ -236,16 +180,9 @@ class FiguresMixin:
         return super().get_serializer(*args, **kwargs)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("issuer", str, description="Mã cơ quan ban hành"),
-        OpenApiParameter("kind", str, enum=PlanKind.values),
-        OpenApiParameter("parent_plan", int),
-        OpenApiParameter("year", int, description="Kế hoạch có thời gian thực hiện trong năm"),
-    ]
-)
 class PlanViewSet(
     PolicyMixin,
+    PolicyContextMixin,
     FiguresMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -256,39 +193,23 @@ class PlanViewSet(
 
     serializer_class = PlanSerializer
     queryset = Plan.objects.none()
+    filterset_class = PlanFilter
+    action_rules = {"list": VIEW, "create": MANAGE}
 
     def roots(self, rows):
         return rows
 
     def get_queryset(self):
-        plans = _visible_plans(self.policy)
-        params = self.request.query_params
-        if self.action == "list":
-            if params.get("issuer"):
-                plans = plans.filter(issuer__code=params["issuer"])
-            if params.get("kind"):
-                plans = plans.filter(kind=params["kind"])
-            if params.get("parent_plan"):
-                value = params["parent_plan"]
-                plans = plans.filter(parent_plan=value) if value.isdigit() else plans.none()
-            if params.get("year", "").isdigit():
-                year = int(params["year"])
-                plans = plans.filter(period_start__year__lte=year, period_end__year__gte=year)
-        return _plans_with_parts(plans).order_by("-period_start", "-id")
+        plans = Plan.objects.visible_to(self.policy)
+        return _plans_with_parts(plans, self.policy).order_by("-period_start", "-id")
 
     def create(self, request, *args, **kwargs):
-        serializer = PlanSerializer(data=request.data, context={"figures": None})
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        visible = _visible_plans(self.policy)
-        if data.get("parent_plan") and not visible.filter(pk=data["parent_plan"].pk).exists():
-            raise serializers.ValidationError({"parent_plan": ["Không tìm thấy kế hoạch cấp trên."]})
-        parent_task = data.get("parent_task")
-        if parent_task and not _visible_tasks(self.policy).filter(pk=parent_task.pk).exists():
-            raise serializers.ValidationError({"parent_task": ["Không tìm thấy nhiệm vụ cấp trên."]})
-        self.require("plans.manage", data["issuer"])
-        plan = _service(services.plan_save, plan=Plan(**data), by=request.user)
-        plan = _plans_with_parts(Plan.objects.filter(pk=plan.pk)).get()
+        plan = Plan(**serializer.validated_data)
+        self.require(MANAGE, plan.issuer)
+        services.plan_save(plan=plan, by=request.user)
+        plan = _plans_with_parts(Plan.objects.filter(pk=plan.pk), self.policy).get()
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -296,7 +217,7 @@ class PlanViewSet(
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
+    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.none())
     lead = serializers.SlugRelatedField(
         slug_field="code", queryset=Organisation.objects.all(), help_text="Mã cơ quan chủ trì"
     )
@@ -341,7 +262,11 @@ class TaskSerializer(serializers.ModelSerializer):
             "row_version",
         ]
         read_only_fields = ["order"]
-        validators = []  # the view refuses a duplicate code in Vietnamese
+        validators = []  # the service refuses a duplicate code in Vietnamese
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _visible_choices(self, plan=Plan)
 
     def _figures(self, task) -> rollup.TaskFigures:
         figures = self.context.get("figures")
@@ -359,7 +284,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return _pct(self._figures(task).progress)
 
     def get_assignments(self, task) -> list[int]:
-        """Phân công thực hiện (id), xem /api/v1/assignments/."""
+        """Phân công thực hiện mà người dùng được xem (id), xem /api/v1/assignments/."""
         return [a.pk for a in task.assignments.all()]
 
     def validate(self, data):
@@ -370,20 +295,17 @@ class TaskSerializer(serializers.ModelSerializer):
         return data
 
 
-def _tasks_with_parts(tasks):
+def _tasks_with_parts(tasks, policy):
+    """With the assignments the user may see (a unit's part is not every reader's: Assignment.visible_to)."""
+    parts = Assignment.objects.visible_to(policy).only("id", "task_id")
     return tasks.select_related("plan", "lead").prefetch_related(
-        "coordinating", "executing", Prefetch("assignments", queryset=Assignment.objects.only("id", "task_id"))
+        "coordinating", "executing", Prefetch("assignments", queryset=parts)
     )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("plan", int),
-        OpenApiParameter("lead", str, description="Mã cơ quan chủ trì"),
-    ]
-)
 class TaskViewSet(
     PolicyMixin,
+    PolicyContextMixin,
     FiguresMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -391,46 +313,35 @@ class TaskViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Tasks (nhiệm vụ) the user may see, with their status class and progress. Creating a task makes the
-    assignments of every unit involved (one per dated instance of a recurring task). Deleting one is for a task
+    """Tasks (nhiệm vụ) of the plans the user may see, with their status class and progress. Creating a task makes
+    the assignments of every unit involved (one per dated instance of a recurring task). Deleting one is for a task
     entered by mistake: refused (400, with the reasons) once anything was recorded on it."""
 
     serializer_class = TaskSerializer
     queryset = Task.objects.none()
+    filterset_class = TaskFilter
+    action_rules = {"list": VIEW, "create": MANAGE}
 
     def roots(self, rows):
         return list({task.plan_id: task.plan for task in rows}.values())
 
     def get_queryset(self):
-        tasks = _visible_tasks(self.policy)
-        params = self.request.query_params
-        if self.action == "list":
-            if params.get("plan"):
-                tasks = tasks.filter(plan=params["plan"]) if params["plan"].isdigit() else tasks.none()
-            if params.get("lead"):
-                tasks = tasks.filter(lead__code=params["lead"])
-        return _tasks_with_parts(tasks).order_by("plan", "order", "id")
+        tasks = Task.objects.visible_to(self.policy)
+        return _tasks_with_parts(tasks, self.policy).order_by("plan", "order", "id")
 
     def create(self, request, *args, **kwargs):
-        serializer = TaskSerializer(data=request.data, context={"figures": None})
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        plan = data["plan"]
-        if not _visible_plans(self.policy).filter(pk=plan.pk).exists():
-            raise NotFound(f"Không tìm thấy kế hoạch {plan.pk}.")
-        self.require("plans.manage", plan.issuer)
-        if plan.tasks.filter(code=data["code"]).exists():
-            raise serializers.ValidationError({"code": [f"Mã nhiệm vụ {data['code']} đã có trong kế hoạch."]})
+        self.require(MANAGE, data["plan"].issuer)
         coordinating, executing = data.pop("coordinating", []), data.pop("executing", [])
-        task = _service(
-            services.task_save, task=Task(**data), coordinating=coordinating, executing=executing, by=request.user
-        )
-        task = _tasks_with_parts(Task.objects.filter(pk=task.pk)).get()
+        task = services.task_save(task=Task(**data), coordinating=coordinating, executing=executing, by=request.user)
+        task = _tasks_with_parts(Task.objects.filter(pk=task.pk), self.policy).get()
         return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
 
-    def perform_destroy(self, instance):
-        self.require("plans.manage", instance.plan.issuer)
-        _service(services.task_delete, task=instance)
+    def destroy(self, request, *args, **kwargs):
+        services.task_delete(task=self.get_object(MANAGE))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # Assignments ------------------------------------------------------------------------------------------------------
@@ -481,13 +392,16 @@ class AssignmentReportSerializer(serializers.Serializer):
         allow_null=True, required=False, help_text="Ngày hoàn thành (tiến độ 100% mà không có ngày: hôm nay)"
     )
     row_version = serializers.IntegerField(
-        required=False, help_text="Gửi kèm để không ghi đè báo cáo của người khác (409 nếu đã cũ)."
+        required=False,
+        help_text="Phiên bản đã đọc (bắt buộc, hoặc tiêu đề If-Match): 428 khi thiếu, 409 khi người khác đã cập nhật.",
     )
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     status = ExtensionStatusField(read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True, allow_null=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True, default=None)
+    row_version = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = ExtensionRequest
@@ -498,78 +412,55 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
             "reason",
             "status",
             "requested_by",
+            "decided_by",
             "decision_note",
             "created_at",
+            "row_version",
         ]
         read_only_fields = ["assignment", "decision_note", "created_at"]
 
 
-def _assignments_with_parts(assignments):
-    return assignments.select_related("task", "organisation")
+class ExtensionDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="Ý kiến (bắt buộc khi không đồng ý gia hạn)"
+    )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("task", int),
-        OpenApiParameter("plan", int),
-        OpenApiParameter("organisation", str, description="Mã đơn vị được giao"),
-        OpenApiParameter("status_class", str, enum=StatusClass.values),
-    ]
-)
 class AssignmentViewSet(
     PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
-    """Each unit's part in a task (phân công thực hiện), on which it reports its progress."""
+    """Each unit's part in a task (phân công thực hiện), on which it reports its progress: seen by the unit, the
+    plan's issuer and the task's lead."""
 
     serializer_class = AssignmentSerializer
     queryset = Assignment.objects.none()
+    filterset_class = AssignmentFilter
+    action_rules = {"list": VIEW}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        assignments = _visible_assignments(self.policy)
-        params = self.request.query_params
-        if self.action == "list":
-            for name in ("task", "plan"):
-                if params.get(name):
-                    lookup = "task" if name == "task" else "task__plan"
-                    value = params[name]
-                    assignments = assignments.filter(**{lookup: value}) if value.isdigit() else assignments.none()
-            if params.get("organisation"):
-                assignments = assignments.filter(organisation__code=params["organisation"])
-            wanted = params.get("status_class", "")
-            if wanted:
-                if wanted in StatusClass.values:
-                    assignments = assignments.filter(status_q(wanted, today()))
-                else:
-                    assignments = assignments.none()
-        return _assignments_with_parts(assignments).order_by("due_on", "id")
+        assignments = Assignment.objects.visible_to(self.policy)
+        return assignments.select_related("task", "organisation").order_by("due_on", "id")
 
-    @extend_schema(request=AssignmentReportSerializer, responses={200: AssignmentSerializer, 409: CONFLICT_RESPONSE})
+    @extend_schema(
+        request=AssignmentReportSerializer,
+        responses={200: AssignmentSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED},
+    )
     def partial_update(self, request, *args, **kwargs):
         """Report progress: a progress figure, the results, the completion date. Reaching 100% without a date
         completes the assignment today; a completion date sets the progress to 100%."""
-        assignment = self.get_object()
-        self.require("plans.report", assignment.organisation)
+        assignment = self.get_object(REPORT)
+        started_from = self.started_from()
         body = AssignmentReportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        started_from = data.get("row_version")
-        with transaction.atomic():
-            try:
-                _service(
-                    services.assignment_report,
-                    assignment=assignment,
-                    progress=data.get("progress", assignment.progress),
-                    report=data.get("report", assignment.report),
-                    completed_on=data.get("completed_on", assignment.completed_on),
-                    started_from=started_from,
-                )
-            except Conflict as conflict:
-                conflict.detail = {
-                    "detail": conflict.detail,
-                    "row_version": Assignment.objects.get(pk=assignment.pk).row_version,
-                }
-                raise
+        services.assignment_report(
+            assignment=assignment,
+            progress=data.get("progress", assignment.progress),
+            report=data.get("report", assignment.report),
+            completed_on=data.get("completed_on", assignment.completed_on),
+            started_from=started_from,
+        )
         return Response(AssignmentSerializer(self.get_object()).data)
 
     @extend_schema(exclude=True)
@@ -579,19 +470,41 @@ class AssignmentViewSet(
     @extend_schema(request=ExtensionRequestSerializer, responses={201: ExtensionRequestSerializer})
     @action(detail=True, methods=["post"])
     def extension(self, request, pk=None):
-        """Ask the plan's issuer for a later deadline, with a reason."""
-        assignment = self.get_object()
-        self.require("plans.report", assignment.organisation)
+        """Ask the plan's issuer for a later deadline, with a reason (one pending request at a time)."""
+        assignment = self.get_object(REPORT)
         body = ExtensionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        created = _service(
-            services.extension_request,
+        created = services.extension_request(
             assignment=assignment,
             new_due_on=body.validated_data["requested_due_on"],
             reason=body.validated_data["reason"],
             by=request.user,
         )
         return Response(ExtensionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExtensionDecisionSerializer, responses={200: ExtensionRequestSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="extension/approve")
+    def extension_approve(self, request, pk=None):
+        """The plan's issuer agrees: the assignment's deadline moves to the date asked for. 409 once decided."""
+        return self._decide("approve")
+
+    @extend_schema(request=ExtensionDecisionSerializer, responses={200: ExtensionRequestSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="extension/refuse")
+    def extension_refuse(self, request, pk=None):
+        """The plan's issuer refuses, saying why (`note` required). 409 once decided."""
+        return self._decide("refuse")
+
+    def _decide(self, name: str):
+        """Decide the assignment's latest extension request (the pending one; a decided one answers 409). The
+        permission (plans.manage on the plan's issuer) is checked before anything else is read."""
+        assignment = self.get_object(MANAGE)
+        extension = assignment.extension_requests.select_related("assignment__task__plan__issuer").first()
+        if extension is None:
+            raise NotFound("Phân công này chưa có đề nghị gia hạn.")
+        body = ExtensionDecisionSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        extension.perform(name, self.policy, body.validated_data["note"], by=self.request.user)
+        return Response(ExtensionRequestSerializer(extension).data)
 
 
 # Overdue ----------------------------------------------------------------------------------------------------------
@@ -604,22 +517,27 @@ class OverdueUnitSerializer(serializers.Serializer):
     assignments = AssignmentSerializer(many=True)
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("org", str, description="Mã đơn vị (mặc định: đơn vị đang thay mặt)")],
-    responses=OverdueUnitSerializer(many=True),
-)
-class OverdueView(PolicyMixin, APIView):
-    """Overdue assignments of a unit and the units under it, grouped by unit (most overdue first)."""
+@extend_schema(responses=OverdueUnitSerializer(many=True))
+class OverdueView(PolicyMixin, generics.GenericAPIView):
+    """Overdue assignments of a unit and the units under it, grouped by unit (most overdue first). `org` names a
+    unit the user may see (404 otherwise); without it, the unit the token acts for."""
+
+    queryset = Assignment.objects.none()
+    serializer_class = OverdueUnitSerializer
+    filterset_class = OverdueFilter
+    pagination_class = None
+    action_rules = {"GET": VIEW}
 
     def get(self, request):
-        code = request.query_params.get("org", "").strip()
-        if not code:
+        data = request.query_params.copy()
+        if not data.get("org"):
             acting = getattr(request._request, "acting_membership", None)
-            code = acting.organisation.code if acting else ""
-        org = _org(code, self.policy)
-        rows = _assignments_with_parts(
-            Assignment.objects.overdue().within(Organisation.objects.ever_under([org]))
-        ).order_by("organisation__name", "due_on", "id")
+            data["org"] = acting.organisation.code if acting else ""
+        get_visible(self.policy, Organisation.objects, code=data["org"])
+        filters = OverdueFilter(data, queryset=Assignment.objects.visible_to(self.policy).overdue())
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        rows = filters.qs.select_related("task", "organisation").order_by("organisation__name", "due_on", "id")
         groups: dict[int, dict] = {}
         for assignment in rows:
             unit = assignment.organisation
@@ -636,14 +554,30 @@ class OverdueView(PolicyMixin, APIView):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
-    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all(), required=False, allow_null=True)
+    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.none(), required=False, allow_null=True)
     direction = DirectionField(required=False, default=Direction.AT_LEAST)
     period = PeriodField(required=False, default=Period.YEARLY)
     source = SourceField(required=False, default=Source.MANUAL)
+    row_version = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Indicator
-        fields = ["id", "name", "unit", "direction", "target", "period", "organisation", "plan", "source"]
+        fields = [
+            "id",
+            "name",
+            "unit",
+            "direction",
+            "target",
+            "period",
+            "organisation",
+            "plan",
+            "source",
+            "row_version",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _visible_choices(self, plan=Plan)
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -687,39 +621,27 @@ def _span_starting(indicator: Indicator, start: date):
     return next((s for s in spans(indicator.period, first, last) if s.start == start), None)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("organisation", str, description="Mã đơn vị"),
-        OpenApiParameter("plan", int),
-        OpenApiParameter("source", str, enum=Source.values),
-    ]
-)
 class IndicatorViewSet(
-    PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    PolicyMixin,
+    PolicyContextMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Indicators (chỉ tiêu): targets of a unit, computed from the app's data or entered by hand with evidence."""
 
     serializer_class = IndicatorSerializer
     queryset = Indicator.objects.none()
+    filterset_class = IndicatorFilter
+    action_rules = {"list": VIEW, "create": "indicators.manage"}
 
     def get_queryset(self):
-        indicators = Indicator.objects.filter(organisation__in=self.policy.organisations(VIEW))
-        params = self.request.query_params
-        if self.action == "list":
-            if params.get("organisation"):
-                indicators = indicators.filter(organisation__code=params["organisation"])
-            if params.get("plan"):
-                indicators = indicators.filter(plan=params["plan"]) if params["plan"].isdigit() else indicators.none()
-            if params.get("source"):
-                indicators = indicators.filter(source=params["source"])
+        indicators = Indicator.objects.visible_to(self.policy)
         return indicators.select_related("organisation", "plan").order_by("organisation__code", "name", "id")
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        plan = data.get("plan")
-        if plan is not None and not _visible_plans(self.policy).filter(pk=plan.pk).exists():
-            raise serializers.ValidationError({"plan": ["Không tìm thấy kế hoạch."]})
-        self.require("indicators.manage", data["organisation"])
+        self.require("indicators.manage", serializer.validated_data["organisation"])
         serializer.save()
 
     @extend_schema(methods=["get"], request=None, responses=IndicatorValueSerializer(many=True))
@@ -734,33 +656,32 @@ class IndicatorViewSet(
             ),
         },
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def values(self, request, pk=None):
         """GET: the values by period, with their status. POST: enter the value of one period (manual indicator);
         for an indicator computed from the app's data, recompute the values of its periods so far."""
-        indicator = self.get_object()
         if request.method == "POST":
-            self.require("indicators.enter", indicator.organisation)
+            indicator = self.get_object("indicators.enter")
             if indicator.source != Source.MANUAL:
-                _service(indicator_services.indicator_refresh, indicator)
+                indicator_services.indicator_refresh(indicator)
             else:
-                body = IndicatorValueInSerializer(data=request.data)
-                body.is_valid(raise_exception=True)
-                data = body.validated_data
-                span = _span_starting(indicator, data["period_start"])
-                if span is None:
-                    raise serializers.ValidationError(
-                        {"period_start": ["Ngày này không phải ngày đầu một kỳ theo dõi của chỉ tiêu."]}
-                    )
-                row = _service(
-                    indicator_services.indicator_value_enter,
-                    indicator=indicator,
-                    span=span,
-                    value=data["value"],
-                    note=data["note"],
-                    by=request.user,
-                )
-                row = IndicatorValue.objects.select_related("indicator", "entered_by").get(pk=row.pk)
-                return Response(IndicatorValueSerializer(row).data, status=status.HTTP_201_CREATED)
+                return self._enter(indicator)
+        else:
+            indicator = self.get_object()
         rows = indicator.values.select_related("indicator", "entered_by").order_by("period_start")
         return Response(IndicatorValueSerializer(rows, many=True).data)
+
+    def _enter(self, indicator: Indicator):
+        body = IndicatorValueInSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        span = _span_starting(indicator, data["period_start"])
+        if span is None:
+            raise serializers.ValidationError(
+                {"period_start": ["Ngày này không phải ngày đầu một kỳ theo dõi của chỉ tiêu."]}
+            )
+        row = indicator_services.indicator_value_enter(
+            indicator=indicator, span=span, value=data["value"], note=data["note"], by=self.request.user
+        )
+        row = IndicatorValue.objects.select_related("indicator", "entered_by").get(pk=row.pk)
+        return Response(IndicatorValueSerializer(row).data, status=status.HTTP_201_CREATED)

@@ -126,8 +126,8 @@ def test_extension_flow(world):
     with pytest.raises(ValidationError, match="đang chờ"):
         services.extension_request(assignment=a, new_due_on=date(2026, 5, 30), reason="Lần hai")
     with pytest.raises(ValidationError, match="lý do"):
-        services.extension_decide(request=request, approve=False)
-    services.extension_decide(request=request, approve=True, by=world.chair_p)
+        request.refuse("")
+    request.approve(by=world.chair_p)
     a.refresh_from_db()
     assert (a.due_on, a.original_due_on) == (date(2026, 4, 30), date(2026, 3, 31))
     assert a.status_class(date(2026, 4, 15)) == S.NOT_DUE

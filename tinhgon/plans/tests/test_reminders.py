@@ -33,7 +33,10 @@ def work(world):
     day = today()
     u = world.units
     plan = f.plan(
-        u["P"], title="Kế hoạch cải cách TTHC", period_start=day - timedelta(days=90), period_end=day + timedelta(days=90)
+        u["P"],
+        title="Kế hoạch cải cách TTHC",
+        period_start=day - timedelta(days=90),
+        period_end=day + timedelta(days=90),
     )
     soon = f.task(plan, u["P-A"], code="1", title="Rà soát quy trình nội bộ", deadline=day + timedelta(days=3))
     late = f.task(plan, u["P-A-1"], code="2", title="Số hóa hồ sơ lưu trữ", deadline=day - timedelta(days=5))
@@ -194,3 +197,29 @@ def test_bad_user_tokens_are_404(world, work, client):
     world.officer_a1.is_active = False
     world.officer_a1.save()
     assert client.get(reverse("plans:ical-user", args=[good])).status_code == 404
+
+
+def test_an_org_feed_whose_user_left_the_unit_is_404(world, work, client):
+    token = reminders.ical_token_for_org(world.units["P-A"], world.leader_a)
+    world.leader_a.memberships.update(is_active=False)
+    assert client.get(reverse("plans:ical-org", args=["P-A", token])).status_code == 404
+
+
+def test_a_user_feed_lists_nothing_once_the_user_left_their_units(world, work, client):
+    token = reminders.ical_token_for_user(world.officer_a1)
+    world.officer_a1.memberships.update(is_active=False)
+    assert events(client.get(reverse("plans:ical-user", args=[token]))) == {}
+
+
+def test_an_org_feed_lists_only_what_its_user_may_see(world, work, client):
+    """The assignments listed are drawn from Assignment.objects.visible_to(the token user's policy): what the
+    tasks page of that user would show below the unit, nothing of a sibling unit."""
+    token = reminders.ical_token_for_org(world.units["P-A"], world.leader_a)
+    found = events(client.get(reverse("plans:ical-org", args=["P-A", token])))
+    far = work["far"].assignments.get()  # P-B's
+    assert f"assignment-{far.pk}@tinhgon" not in found
+
+
+def test_the_notifications_page_draws_from_what_the_user_may_see(world, work, login):
+    html = login(world.officer_a1).get(reverse("plans:notifications")).content.decode()
+    assert "Số hóa hồ sơ lưu trữ" in html and "Tập huấn nghiệp vụ" not in html

@@ -116,16 +116,16 @@ def test_wrong_roles_are_refused(world, setup, login):
     assert officer.post(reverse("plans:extension-decide", args=[extension.pk]), {}).status_code == 403
     card = Scorecard.objects.create(organisation=world.units["P-A-1"], year=2025, title="Chỉ số CCHC")
     leaf = ScoreCriterion.objects.create(scorecard=card, code="1", title="Tiêu chí", max_points=10)
-    post = {"section": "score", "criterion": leaf.pk, "appraised_score": "5"}
-    assert officer.post(reverse("plans:scorecard", args=[card.pk]), post).status_code == 403
-    assert officer.post(reverse("plans:scorecard", args=[card.pk]), {"section": "copy"}).status_code == 403
+    post = {"criterion": leaf.pk, "appraised_score": "5"}
+    assert officer.post(reverse("plans:scorecard-appraise", args=[card.pk]), post).status_code == 403
+    assert officer.post(reverse("plans:scorecard-copy", args=[card.pk]), {"copy-year": "2026"}).status_code == 403
     oversight = login(world.oversight)
-    report = {"section": "report", "report-progress": "50", "report-row_version": "0"}
+    report = {"section": "report", "report-progress": "50", "report-row_version": str(mine.row_version)}
     assert oversight.post(reverse("plans:assignment", args=[mine.pk]), report).status_code == 403
     assert oversight.post(reverse("plans:indicators"), {"name": "x"}).status_code == 403
     lead = task.assignments.get(organisation=world.units["P-A"])
-    head = login(world.head_a1)  # reports for P-A-1 only
-    assert head.post(reverse("plans:assignment", args=[lead.pk]), report).status_code == 403
+    head = login(world.head_a1)  # P-A-1's head does not even see P-A's own part of the task
+    assert head.post(reverse("plans:assignment", args=[lead.pk]), report).status_code == 404
 
 
 def test_create_a_plan_implementing_a_parent_task_then_a_task(world, setup, login):
@@ -171,30 +171,32 @@ def test_report_round_trip_with_evidence(world, setup, login):
     client = login(world.officer_a1)
     assert f'href="{reverse("plans:assignment", args=[mine.pk])}"' in text(client.get(reverse("plans:mine")))
     url = reverse("plans:assignment", args=[mine.pk])
+    seen = mine.row_version
     response = client.post(
-        url, {"section": "report", "report-progress": "60", "report-report": "Đã dự thảo", "report-row_version": "0"}
+        url, {"section": "report", "report-progress": "60", "report-report": "Đã dự thảo", "report-row_version": seen}
     )
     assert response.status_code == 302
     mine.refresh_from_db()
-    assert (mine.progress, mine.report, mine.row_version) == (60, "Đã dự thảo", 1)
+    assert (mine.progress, mine.report, mine.row_version) == (60, "Đã dự thảo", seen + 1)
     upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4", content_type="application/pdf")
     response = client.post(url, {"section": "evidence", "evidence-title": "Báo cáo", "evidence-file": upload})
     assert response.status_code == 302 and Evidence.objects.get(assignment=mine).uploaded_by == world.officer_a1
     page = text(client.get(reverse("plans:task", args=[task.pk])))
     assert "Đã dự thảo" in page and "Báo cáo" in page
     response = client.post(
-        url, {"section": "report", "report-progress": "120", "report-report": "x", "report-row_version": "1"}
+        url, {"section": "report", "report-progress": "120", "report-report": "x", "report-row_version": seen + 1}
     )
     assert response.status_code == 200 and "invalid-feedback" in text(response)
 
 
 def test_stale_report_is_refused_and_input_kept(world, setup, login):
     _, _, mine = setup
-    services.assignment_report(assignment=mine, progress=10, report="Người khác", started_from=0)
+    seen = mine.row_version
+    services.assignment_report(assignment=mine, progress=10, report="Người khác", started_from=seen)
     client = login(world.officer_a1)
     response = client.post(
         reverse("plans:assignment", args=[mine.pk]),
-        {"section": "report", "report-progress": "70", "report-report": "Bản của tôi", "report-row_version": "0"},
+        {"section": "report", "report-progress": "70", "report-report": "Bản của tôi", "report-row_version": seen},
     )
     assert response.status_code == 200
     assert services.STALE in text(response) and "Bản của tôi" in text(response) and 'value="70"' in text(response)
@@ -378,19 +380,22 @@ def test_scorecard_self_score_appraisal_and_copy(world, login):
     root = ScoreCriterion.objects.create(scorecard=card, code="1", title="Công tác chỉ đạo", max_points=20)
     leaf = ScoreCriterion.objects.create(scorecard=card, parent=root, code="1.1", title="Kế hoạch", max_points=20)
     url = reverse("plans:scorecard", args=[card.pk])
+    self_assess = reverse("plans:scorecard-self-assess", args=[card.pk])
     officer = login(world.focal_a)
-    post = {"section": "score", "criterion": leaf.pk, "self_score": "18", "evidence": "KH số 5"}
-    assert officer.post(url, post).status_code == 302
-    post = {"section": "score", "criterion": leaf.pk, "self_score": "25", "evidence": ""}
-    assert "Điểm phải từ 0 đến 20" in text(officer.post(url, post, follow=True))
+    page = text(officer.get(url))
+    assert f'action="{self_assess}"' in page and reverse("plans:scorecard-appraise", args=[card.pk]) not in page
+    post = {"criterion": leaf.pk, "self_score": "18", "evidence": "KH số 5"}
+    assert officer.post(self_assess, post).status_code == 302
+    post = {"criterion": leaf.pk, "self_score": "25", "evidence": ""}
+    assert "Điểm phải từ 0 đến 20" in text(officer.post(self_assess, post, follow=True))
     oversight = login(world.oversight)
-    post = {"section": "score", "criterion": leaf.pk, "appraised_score": "19", "note": ""}
-    assert oversight.post(url, post).status_code == 302
+    post = {"criterion": leaf.pk, "appraised_score": "19", "note": ""}
+    assert oversight.post(reverse("plans:scorecard-appraise", args=[card.pk]), post).status_code == 302
     page = text(oversight.get(url))
     assert "Xuất sắc" not in page  # 19 of 20 points is below the 90-point band
     leaf.refresh_from_db()
     assert (leaf.self_score, leaf.appraised_score) == (18, 19)
-    response = login(world.focal_a).post(url, {"section": "copy", "copy-year": "2026"})
+    response = login(world.focal_a).post(reverse("plans:scorecard-copy", args=[card.pk]), {"copy-year": "2026"})
     assert response.status_code == 302 and Scorecard.objects.get(year=2026).criteria.count() == 2
 
 
