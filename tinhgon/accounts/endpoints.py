@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 PUBLIC = "public"  # no login, nothing private (the portal, the health check)
 SIGNED_IN = "signed_in"  # any signed-in user, about themselves only (their profile, their token, home)
+TOKEN = "token"  # no login, but a signed token in the address (calendar feeds): a wrong one is a 404
 VIEW_OF = {  # the rule that makes an object of each app visible (its model's visible_to is built on it)
     "organisations": "organisations.view",
     "accounts": "users.view",
@@ -93,6 +94,12 @@ ENDPOINTS = [
     E("procedures:decision-edit", both("decisions.manage"), "procedures.PublicationDecision"),
     E("procedures:decision-issue", both("decisions.manage"), "procedures.PublicationDecision"),
     E("procedures:decision-docx", {"GET": "decisions.read"}, "procedures.PublicationDecision"),
+    E(
+        "procedures:decision-item-remove",
+        {"POST": "decisions.manage"},
+        "procedures.PublicationDecision",
+        extra={"item_pk": lambda decision: decision.items.order_by("pk").values_list("pk", flat=True).first()},
+    ),
     E("procedures:import", both("procedures.edit")),
     E("procedures:import-confirm", {"POST": "procedures.edit"}),
     E("procedures:import-template", {"GET": "procedures.view"}),
@@ -120,6 +127,35 @@ ENDPOINTS = [
     E("reviews:ledger-xlsx", {"GET": "reviews.view"}),
     E("reviews:proposals-xlsx", {"GET": "reviews.view"}),
     E("reviews:parameters", {"GET": "reviews.view", "POST": "reviews.parameters"}),
+    # plans, tasks, assignments
+    E("plans:plans", {"GET": "plans.view", "POST": "plans.manage"}),
+    E("plans:plan", {"GET": "plans.view", "POST": "plans.manage"}, "plans.Plan"),
+    E("plans:plan-edit", both("plans.manage"), "plans.Plan"),
+    E("plans:task-add", both("plans.manage"), "plans.Plan"),
+    E("plans:task-import", both("plans.manage"), "plans.Plan"),
+    E("plans:task-import-confirm", {"POST": "plans.manage"}, "plans.Plan"),
+    E("plans:task-import-template", {"GET": "plans.manage"}),
+    E("plans:attachment-file", {"GET": "plans.view"}, "plans.PlanAttachment"),
+    E("plans:task", {"GET": "plans.view", "POST": "plans.view"}, "plans.Task"),
+    E("plans:task-edit", both("plans.manage"), "plans.Task"),
+    E("plans:task-delete", both("plans.manage"), "plans.Task"),
+    E("plans:extension-decide", {"POST": "plans.manage"}, "plans.ExtensionRequest"),
+    E("plans:assignment", {"GET": "plans.view", "POST": "plans.report"}, "plans.Assignment"),
+    E("plans:evidence-file", {"GET": "plans.view"}, "plans.Evidence"),
+    E("plans:mine", {"GET": "plans.view"}),
+    E("plans:overdue", {"GET": "plans.view"}),
+    E("plans:notifications", {"GET": SIGNED_IN}),
+    E("plans:ical-user", {"GET": TOKEN}, extra={"token": "x"}),
+    E("plans:ical-org", {"GET": TOKEN}, extra={"code": "P-A", "token": "x"}),
+    # indicators and scorecards
+    E("plans:indicators", {"GET": "plans.view", "POST": "indicators.manage"}),
+    E("plans:indicator", {"GET": "plans.view", "POST": "indicators.enter"}, "plans.Indicator"),
+    E("plans:indicator-value-file", {"GET": "plans.view"}, "plans.IndicatorValue"),
+    E("plans:scorecards", {"GET": "plans.view"}),
+    E("plans:scorecard", {"GET": "plans.view"}, "plans.Scorecard"),
+    E("plans:scorecard-self-assess", {"POST": "indicators.enter"}, "plans.Scorecard"),
+    E("plans:scorecard-appraise", {"POST": "scorecards.appraise"}, "plans.Scorecard"),
+    E("plans:scorecard-copy", {"POST": "indicators.manage"}, "plans.Scorecard"),
     # reports
     E("reports:list", {"GET": "reports.view", "POST": "reports.write"}),
     E("reports:dashboard", {"GET": "reports.view"}),
@@ -191,6 +227,20 @@ ENDPOINTS = [
     E("proposal-list", {"GET": "reviews.view", "POST": "reviews.edit"}),
     E("proposal-detail", {"GET": "reviews.view"}, "reviews.Proposal"),
     E("ledger", {"GET": "reviews.view"}),
+    # API: plans
+    E("plan-list", {"GET": "plans.view", "POST": "plans.manage"}),
+    E("plan-detail", {"GET": "plans.view"}, "plans.Plan"),
+    E("task-list", {"GET": "plans.view", "POST": "plans.manage"}),
+    E("task-detail", {"GET": "plans.view", "DELETE": "plans.manage"}, "plans.Task"),
+    E("assignment-list", {"GET": "plans.view"}),
+    E("assignment-detail", {"GET": "plans.view", "PATCH": "plans.report"}, "plans.Assignment"),
+    E("assignment-extension", {"POST": "plans.report"}, "plans.Assignment"),
+    E("assignment-extension-approve", {"POST": "plans.manage"}, "plans.Assignment"),
+    E("assignment-extension-refuse", {"POST": "plans.manage"}, "plans.Assignment"),
+    E("overdue", {"GET": "plans.view"}),
+    E("indicator-list", {"GET": "plans.view", "POST": "indicators.manage"}),
+    E("indicator-detail", {"GET": "plans.view"}, "plans.Indicator"),
+    E("indicator-values", {"GET": "plans.view", "POST": "indicators.enter"}, "plans.Indicator"),
     # API: reports
     E("report-list", {"GET": "reports.view", "POST": "reports.write"}),
     E("report-detail", {"GET": "reports.view", "PATCH": "reports.write"}, "reports.Report"),

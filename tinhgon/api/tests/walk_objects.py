@@ -239,3 +239,107 @@ def generated_file(world, unit, place, objects):
     found.file.save("bao-cao.pdf", ContentFile(PDF), save=False)
     found.save()
     return found
+
+
+# Plans: a plan of each place with a task led by the place. In the parent's plan the task is executed by the
+# sibling P-B, and its assignment is P-B's part of P's plan: a P-A persona sees the plan, not P-B's report.
+
+
+@builder("plans.Plan")
+def plan(world, unit, place, objects):
+    from tinhgon.plans.tests import factories
+
+    found = factories.plan(unit, title=named("plans.Plan", place, "Kế hoạch CCHC"), number=f"{place}/KH")
+    objects.mark(walk.marker("plans.Plan", place), "plans.Plan", found)
+    return found
+
+
+@builder("plans.PlanAttachment")
+def plan_attachment(world, unit, place, objects):
+    from tinhgon.plans import services
+
+    return services.attachment_add(
+        plan=objects.by_model["plans.Plan"][place], title="Tài liệu", file=ContentFile(PDF, name="tai-lieu.pdf")
+    )
+
+
+@builder("plans.Task")
+def task(world, unit, place, objects):
+    from tinhgon.plans.tests import factories
+
+    executing = [world.units["P-B"]] if place == "parent" else []
+    return factories.task(
+        objects.by_model["plans.Plan"][place], unit, title=named("plans.Task", place, "Nhiệm vụ"), executing=executing
+    )
+
+
+@builder("plans.Assignment")
+def assignment(world, unit, place, objects):
+    from tinhgon.plans import services
+
+    task = objects.by_model["plans.Task"][place]
+    part = task.assignments.get(organisation=world.units["P-B"] if place == "parent" else unit)
+    part = services.assignment_report(assignment=part, progress=40, report=named("plans.Assignment", place, "Đã làm"))
+    objects.mark(walk.marker("plans.Assignment", place), "plans.Assignment", part)
+    return part
+
+
+@builder("plans.Evidence")
+def evidence(world, unit, place, objects):
+    from tinhgon.plans import services
+
+    title = named("plans.Evidence", place, "Minh chứng")
+    found = services.evidence_add(
+        assignment=objects.by_model["plans.Assignment"][place], title=title, file=ContentFile(PDF, name="mc.pdf")
+    )
+    objects.mark(walk.marker("plans.Evidence", place), "plans.Evidence", found)
+    return found
+
+
+@builder("plans.ExtensionRequest")
+def extension(world, unit, place, objects):
+    from datetime import date
+
+    from tinhgon.plans import services
+
+    return services.extension_request(
+        assignment=objects.by_model["plans.Assignment"][place],
+        new_due_on=date(2026, 12, 30),
+        reason="Cần thêm thời gian",
+    )
+
+
+@builder("plans.Indicator")
+def indicator(world, unit, place, objects):
+    from tinhgon.plans.models import Indicator
+
+    found = Indicator.objects.create(name=named("plans.Indicator", place, "Chỉ tiêu"), target=95, organisation=unit)
+    objects.mark(walk.marker("plans.Indicator", place), "plans.Indicator", found)
+    return found
+
+
+@builder("plans.IndicatorValue")
+def indicator_value(world, unit, place, objects):
+    from datetime import date
+
+    from tinhgon.plans.models import IndicatorValue
+
+    found = IndicatorValue(
+        indicator=objects.by_model["plans.Indicator"][place],
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        period_label="Năm 2026",
+        value=90,
+    )
+    found.evidence.save("so-lieu.pdf", ContentFile(PDF), save=False)
+    found.save()
+    return found
+
+
+@builder("plans.Scorecard")
+def scorecard(world, unit, place, objects):
+    from tinhgon.plans.models import Scorecard
+
+    found = Scorecard.objects.create(organisation=unit, year=2026, title=named("plans.Scorecard", place, "Chỉ số"))
+    objects.mark(walk.marker("plans.Scorecard", place), "plans.Scorecard", found)
+    return found
