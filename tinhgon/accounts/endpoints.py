@@ -10,6 +10,7 @@ anonymously, and compares each answer with what this list says:
 - otherwise anything but 401/403/404/500, and no list shows an object the user may not see.
 A URL missing from this list fails the walk."""
 
+import re
 from dataclasses import dataclass, field
 
 PUBLIC = "public"  # no login, nothing private (the portal, the health check)
@@ -255,3 +256,35 @@ ENDPOINTS = [
     E("api-schema", {"GET": PUBLIC}),
     E("api-docs", {"GET": PUBLIC}),
 ]
+
+
+RULE_LABELS = {PUBLIC: "công khai", SIGNED_IN: "đã đăng nhập", TOKEN: "mã bí mật trong địa chỉ"}
+
+
+def url_routes() -> dict[str, str]:
+    """URL name -> its route ("thu-tuc/<int:pk>/"), the Django admin's left out (configuration, superusers)."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, namespace="", prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name != "admin":
+                    inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                    yield from walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", prefix + str(pattern.pattern))
+                yield name, "/" + route.replace("^", "").replace("$", "")
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+def endpoints_markdown() -> str:
+    """The table of docs/permissions.md: every address, its methods and the rule each needs."""
+    routes = url_routes()
+    lines = ["| Địa chỉ | Tên | Phương thức → quyền | Đối tượng trong địa chỉ |", "|---|---|---|---|"]
+    for e in ENDPOINTS:
+        rules = "; ".join(f"{method} → `{RULE_LABELS.get(rule, rule)}`" for method, rule in e.methods.items())
+        route = routes.get(e.name, "?").replace("|", "\\|")
+        lines.append(f"| `{route}` | `{e.name}` | {rules} | {e.model or '—'} |")
+    return "\n".join(lines) + "\n"
