@@ -8,7 +8,8 @@
   all or nothing. Rows are matched to the plan's tasks by STT (Task.code): importing the same file twice creates
   no duplicates.
 
-File safety (type, size, encryption, zip bombs) and the cell readers are the procedure registry's
+File safety (type, size, encryption, zip bombs, row bombs, entity declarations) is core.uploads.check_workbook;
+the cell readers are core.workbooks'; the styles and the row limit are the procedure registry's
 (tinhgon/procedures/excel.py).
 """
 
@@ -27,26 +28,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from tinhgon.core import workbooks
+from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import services
 from tinhgon.plans.constants import ExecutingRule, Recurrence
 from tinhgon.plans.models import Plan, Task
-from tinhgon.procedures.excel import (
-    BOLD,
-    HEADER_FILL,
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    WRAP,
-    RowError,
-    UploadRefused,
-    _format_number,
-    _key,
-    _mb,
-    _one_line,
-    _open_workbook,
-    _text,
-    check_upload,
-)
+from tinhgon.procedures.excel import BOLD, HEADER_FILL, MAX_ROWS, WRAP, RowError
 
 SHEET = "Nhiệm vụ"
 HELP_SHEET = "Hướng dẫn"
@@ -146,7 +134,7 @@ COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 HEADER_KEYS: dict[str, Column] = {}
 for _column in COLUMNS:
     for _name in (_column.header, *_column.aliases):
-        HEADER_KEYS[_key(_name)] = _column
+        HEADER_KEYS[workbooks.key(_name)] = _column
 MAX_LENGTHS = {"code": 20, "title": 1000, "product": 500}
 
 
@@ -276,8 +264,8 @@ def build_template() -> bytes:
     rules = [
         f"Mỗi dòng của sheet “{SHEET}” là một nhiệm vụ. Dòng 2 là ví dụ: hãy ghi đè hoặc xóa trước khi nhập. "
         "Tiêu đề cột so khớp không phân biệt hoa thường, có dấu hay không dấu; có thể thêm cột khác (bị bỏ qua).",
-        f"Tệp phải là .xlsx, không đặt mật khẩu, dung lượng không quá {_mb(MAX_UPLOAD_BYTES)}, tối đa "
-        f"{_format_number(MAX_ROWS)} dòng.",
+        f"Tệp phải là .xlsx, không đặt mật khẩu, dung lượng không quá {workbooks.mb(max_upload_bytes())}, tối đa "
+        f"{workbooks.format_number(MAX_ROWS)} dòng.",
         "Nhập theo nguyên tắc “tất cả hoặc không”: hệ thống kiểm tra toàn bộ tệp và cho xem trước; chỉ cần một lỗi "
         "thì không dòng nào được ghi. Danh sách lỗi ghi rõ dòng, cột và cách sửa.",
         "Nhập lại tệp cập nhật các nhiệm vụ có cùng STT, tạo mới nhiệm vụ có STT chưa có; nhiệm vụ không có trong "
@@ -317,7 +305,7 @@ def build_template() -> bytes:
 
 
 def _unit_key(text: str) -> str:
-    return re.sub(r"\b(uy ban nhan dan|u b n d)\b", "ubnd", _key(text))
+    return re.sub(r"\b(uy ban nhan dan|u b n d)\b", "ubnd", workbooks.key(text))
 
 
 _DEPTS = r"(?:cac )?(?:co quan )?(?:cac )?so(?: ban)? nganh(?: (?:thuoc|cap) tinh| tinh)?"
@@ -439,15 +427,15 @@ def parse_time(value) -> tuple[date | None, str, int | None]:
         return value.date(), "", None
     if isinstance(value, date):
         return value, "", None
-    text = _one_line(value)
+    text = workbooks.one_line(value)
     match = DATE_IN_TEXT.match(text)
-    if match and _key(match.group(1)) in DATE_PREFIXES:
+    if match and workbooks.key(match.group(1)) in DATE_PREFIXES:
         day, month, year = (int(g) for g in match.groups()[1:])
         try:
             return date(year, month, day), "", None
         except ValueError:
             raise ValueError(f"“{text}” không phải là ngày có thật (dd/mm/yyyy).") from None
-    key = _key(text)
+    key = workbooks.key(text)
     if match := RECURRENCE_RE.fullmatch(key):
         recurrence = RECURRENCE_KEYS.get(match.group(1), Recurrence.HALF_YEARLY)
         day = int(match.group(2)) if match.group(2) else None
@@ -492,13 +480,15 @@ class _Parser:
 
     @staticmethod
     def header_score(values: tuple) -> int:
-        return len({HEADER_KEYS[k].key for k in (_key(_one_line(v)) for v in values) if k in HEADER_KEYS})
+        return len(
+            {HEADER_KEYS[k].key for k in (workbooks.key(workbooks.one_line(v)) for v in values) if k in HEADER_KEYS}
+        )
 
     def read_headers(self, row_no: int, values: tuple) -> bool:
-        self.headers = [_one_line(v) for v in values]
+        self.headers = [workbooks.one_line(v) for v in values]
         seen: dict[str, int] = {}
         for index, header in enumerate(self.headers):
-            column = HEADER_KEYS.get(_key(header)) if header else None
+            column = HEADER_KEYS.get(workbooks.key(header)) if header else None
             if column is None:
                 continue  # extra columns are allowed and ignored
             if column.key in seen:
@@ -534,12 +524,16 @@ class _Parser:
         return values[index] if index is not None and index < len(values) else None
 
     def text(self, row_no: int, values: tuple, key: str) -> str:
-        value = _one_line(self.raw(values, key))
+        value = workbooks.one_line(self.raw(values, key))
         limit = MAX_LENGTHS.get(key)
         if COLUMN_BY_KEY[key].required and not value:
             self.error(row_no, "ô bắt buộc, chưa nhập.", key)
         elif limit and len(value) > limit:
-            self.error(row_no, f"dài {_format_number(len(value))} ký tự, tối đa {_format_number(limit)} ký tự.", key)
+            self.error(
+                row_no,
+                f"dài {workbooks.format_number(len(value))} ký tự, tối đa {workbooks.format_number(limit)} ký tự.",
+                key,
+            )
         return value
 
     def is_heading(self, values: tuple) -> bool:
@@ -550,12 +544,12 @@ class _Parser:
     @staticmethod
     def is_numbering(values: tuple) -> bool:
         """The “(1) (2) (3) …” line that often follows the header row of an official table."""
-        cells = [_one_line(v) for v in values if not _blank(v)]
+        cells = [workbooks.one_line(v) for v in values if not _blank(v)]
         return bool(cells) and all(re.fullmatch(r"\(?\d{1,2}\)?", c) for c in cells)
 
     def read_row(self, row_no: int, values: tuple) -> TaskRow | None:
         if self.is_heading(values):
-            code, title = _one_line(self.raw(values, "code")), _one_line(self.raw(values, "title"))
+            code, title = workbooks.one_line(self.raw(values, "code")), workbooks.one_line(self.raw(values, "title"))
             return TaskRow(row=row_no, code=code, title=title, action=HEADING)
         errors_before = len(self.errors)
         code = self.text(row_no, values, "code")
@@ -589,7 +583,7 @@ class _Parser:
             return [], set()
         units: list[Organisation] = []
         rules: set[str] = set()
-        for segment in re.split(r"[;\n]+", _text(self.raw(values, key))):
+        for segment in re.split(r"[;\n]+", workbooks.text(self.raw(values, key))):
             tokens = _tokens(segment)
             i, unknown = 0, []
             while i < len(tokens):
@@ -701,8 +695,8 @@ def parse_workbook(file, *, plan: Plan) -> TaskImportResult:
     """Read and validate every row (nothing is written)."""
     result = TaskImportResult()
     try:
-        check_upload(file)
-        wb = _open_workbook(file)
+        check_workbook(file)
+        wb = workbooks.open_workbook(file)
     except UploadRefused as refused:
         result.errors.append(TaskRowError(None, " ".join(refused.messages)))
         return result
@@ -743,7 +737,9 @@ def _parse(wb, plan: Plan, result: TaskImportResult) -> None:
         if all(_blank(v) for v in values):
             continue
         if row_no > MAX_ROWS + header_no:
-            parser.error(row_no, f"tệp có quá {_format_number(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp.")
+            parser.error(
+                row_no, f"tệp có quá {workbooks.format_number(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp."
+            )
             break
         if not rows and parser.is_numbering(values):
             continue

@@ -3,7 +3,8 @@
 - `build_template()`: the import template (sheet "Thủ tục", drop-down lists fed by a hidden "Danh mục" sheet, and
   a "Hướng dẫn" sheet explaining every column).
 - `check_upload()`: refuses anything that is not a plain, safe .xlsx before openpyxl opens it (wrong type, empty,
-  encrypted, too big, zip bomb).
+  encrypted, too big, zip bomb, too many rows, entity declarations): `core.uploads.check_workbook`, under the name
+  the import views use.
 - `parse_workbook()`: reads and validates every row without writing; `import_procedures()` writes the rows in one
   transaction, all or nothing. Rows are matched to existing procedures by code, so importing the same file twice
   changes nothing.
@@ -12,16 +13,13 @@
 """
 
 import difflib
-import functools
 import re
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
-from pathlib import Path
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -29,14 +27,16 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import FileResponse
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tinhgon.core import workbooks
 from tinhgon.core.dates import today
-from tinhgon.core.text import fold_vn
+from tinhgon.core.uploads import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
+from tinhgon.core.workbooks import WRAP
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import EDITABLE, Channel, Group, Level, Status, TimeUnit
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion
@@ -50,21 +50,15 @@ from tinhgon.procedures.services import (
     version_update,
 )
 
-# File safety limits (module constants so that tests and deployments can lower them).
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECK_MIN_BYTES = 1024 * 1024  # a member this small cannot hurt whatever its ratio
-MAX_ZIP_MEMBERS = 2000
-MAX_ROWS = 10_000
+# The import views' names for core.uploads, until they import it themselves (MAX_UPLOAD_BYTES is the default
+# limit; the one in force is core.uploads.max_upload_bytes()).
+check_upload = check_workbook
+
+MAX_ROWS = 10_000  # data rows; core.uploads also limits the rows of every sheet, blank ones included
 
 SHEET = "Thủ tục"
 LISTS_SHEET = "Danh mục"
 HELP_SHEET = "Hướng dẫn"
-
-OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
-ZIP_SIGNATURES = (b"PK\x03\x04",)
-XLSX_MAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -224,33 +218,35 @@ DOSSIER_NAME_MAX = 500
 LEGAL_LENGTHS = {"number": 100, "issuer": 300, "title": 500, "article": 200}
 
 
-@functools.lru_cache(maxsize=4096)
-def _key(text) -> str:
-    """Comparison key: folded (no diacritics, lower case), punctuation and spacing ignored."""
-    return re.sub(r"[^0-9a-z]+", " ", fold_vn(str(text or ""))).strip()
-
-
-HEADER_KEYS = {_key(c.label): c for c in COLUMNS}
+HEADER_KEYS = {workbooks.key(c.label): c for c in COLUMNS}
 
 GROUP_KEYS = {}
 for _value, _label in Group.choices:
-    GROUP_KEYS.update({_key(_value): _value, _key(f"Nhóm {_value}"): _value, _key(_label): _value})
+    GROUP_KEYS.update(
+        {workbooks.key(_value): _value, workbooks.key(f"Nhóm {_value}"): _value, workbooks.key(_label): _value}
+    )
 
 LEVEL_KEYS = {}
 for _value, _label in Level.choices:
-    LEVEL_KEYS.update({_key(_value): _value, _key(_label): _value, _key(_label.removeprefix("Cấp ")): _value})
-LEVEL_KEYS[_key("huyện")] = LEVEL_KEYS[_key("cấp huyện")] = Level.DISTRICT
+    LEVEL_KEYS.update(
+        {
+            workbooks.key(_value): _value,
+            workbooks.key(_label): _value,
+            workbooks.key(_label.removeprefix("Cấp ")): _value,
+        }
+    )
+LEVEL_KEYS[workbooks.key("huyện")] = LEVEL_KEYS[workbooks.key("cấp huyện")] = Level.DISTRICT
 
 UNIT_KEYS = {}
 for _value, _label in TimeUnit.choices:
-    UNIT_KEYS.update({_key(_value): _value, _key(_label): _value})
+    UNIT_KEYS.update({workbooks.key(_value): _value, workbooks.key(_label): _value})
 
 CHANNEL_KEYS = {}
 for _value, _label in Channel.choices:
-    CHANNEL_KEYS.update({_key(_value): _value, _key(_label): _value})
+    CHANNEL_KEYS.update({workbooks.key(_value): _value, workbooks.key(_label): _value})
 CHANNEL_KEYS.update(
     {
-        _key(alias): value
+        workbooks.key(alias): value
         for alias, value in [
             ("bưu chính", Channel.POST),
             ("qua bưu chính", Channel.POST),
@@ -354,98 +350,12 @@ class ImportResult:
         )
 
 
-class UploadRefused(ValidationError):
-    """The file is refused before it is opened (see check_upload)."""
-
-
-# --------------------------------------------------------------------------------------------------------------
-# File safety
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:,.0f} MB".replace(",", ".")
-
-
-def check_upload(file) -> None:
-    """Refuse, with a Vietnamese message (UploadRefused), anything but a plain .xlsx workbook of sane size.
-    `file` is a path, an uploaded file or any binary file object; its position is left at the start."""
-    if isinstance(file, str | Path):
-        with open(file, "rb") as handle:
-            return _check_stream(handle, Path(file).name)
-    return _check_stream(file, getattr(file, "name", "") or "")
-
-
-def _check_stream(stream, name: str) -> None:
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(0)
-    if size == 0:
-        raise UploadRefused("Tệp rỗng (0 byte). Hãy chọn tệp Excel (.xlsx) đã nhập dữ liệu theo mẫu.")
-    if size > MAX_UPLOAD_BYTES:
-        raise UploadRefused(
-            f"Tệp quá lớn ({_mb(size)}); dung lượng tối đa là {_mb(MAX_UPLOAD_BYTES)}. Hãy chia thành nhiều tệp."
-        )
-    head = stream.read(8)
-    stream.seek(0)
-    if head.startswith(OLE2_SIGNATURE):
-        raise UploadRefused(
-            "Tệp được đặt mật khẩu (mã hóa) hoặc là định dạng Excel cũ (.xls). Hãy gỡ mật khẩu (Tệp › Thông tin › "
-            "Bảo vệ sổ làm việc) và lưu lại dưới dạng “Sổ làm việc Excel (*.xlsx)”."
-        )
-    if not head.startswith(ZIP_SIGNATURES):
-        raise UploadRefused(
-            "Tệp không phải bảng tính Excel (.xlsx) (có thể là CSV, ảnh hoặc tài liệu khác đã đổi đuôi). "
-            "Hãy tải mẫu nhập và lưu dưới dạng .xlsx."
-        )
-    if name and not name.lower().endswith(".xlsx"):
-        raise UploadRefused("Chỉ nhận tệp có đuôi .xlsx (không nhận .xls, .xlsm, .csv).")
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            _check_archive(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise UploadRefused("Tệp .xlsx bị hỏng hoặc không đọc được. Hãy mở bằng Excel và lưu lại.") from None
-    finally:
-        stream.seek(0)
-
-
-def _check_archive(archive: zipfile.ZipFile) -> None:
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise UploadRefused("Tệp .xlsx có cấu trúc bất thường (quá nhiều thành phần); hệ thống từ chối xử lý.")
-    total = sum(m.file_size for m in members)
-    bomb = total > MAX_UNCOMPRESSED_BYTES or any(
-        m.file_size > RATIO_CHECK_MIN_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
-        for m in members
-    )
-    if bomb:
-        raise UploadRefused(
-            f"Tệp có dấu hiệu “bom nén” (khi giải nén lớn {_mb(total)}, tỷ lệ nén bất thường); hệ thống từ chối "
-            f"xử lý. Giới hạn: {_mb(MAX_UNCOMPRESSED_BYTES)} sau giải nén, tỷ lệ nén không quá "
-            f"{MAX_COMPRESSION_RATIO}:1."
-        )
-    if any(m.flag_bits & 0x1 for m in members):
-        raise UploadRefused("Tệp được đặt mật khẩu (mã hóa). Hãy gỡ mật khẩu và lưu lại dưới dạng .xlsx.")
-    names = {m.filename for m in members}
-    content_types = archive.getinfo("[Content_Types].xml") if "[Content_Types].xml" in names else None
-    if content_types is None or content_types.file_size > 1024 * 1024:
-        raise UploadRefused("Tệp không phải bảng tính Excel (.xlsx) hợp lệ (thiếu [Content_Types].xml).")
-    declared = archive.read(content_types).decode("utf-8", "replace")
-    if XLSX_MAIN_CONTENT_TYPE not in declared:
-        if "macroEnabled" in declared:
-            raise UploadRefused("Không nhận tệp Excel có macro (.xlsm). Hãy lưu lại dưới dạng .xlsx.")
-        raise UploadRefused(
-            "Tệp không phải bảng tính Excel (.xlsx) hợp lệ (có thể là tài liệu Word hoặc định dạng khác đã đổi đuôi)."
-        )
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Template
 # --------------------------------------------------------------------------------------------------------------
 
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def build_template() -> bytes:
@@ -524,7 +434,7 @@ def _help_sheet(ws, fields: list[str]) -> None:
     rules = [
         f"Mỗi dòng của sheet “{SHEET}” là một thủ tục, bắt đầu từ dòng 2. Không đổi tên, thứ tự hoặc tiêu đề cột "
         "ở dòng 1. Cột có dấu * là bắt buộc.",
-        f"Tệp phải là .xlsx, không đặt mật khẩu, dung lượng không quá {_mb(MAX_UPLOAD_BYTES)}, "
+        f"Tệp phải là .xlsx, không đặt mật khẩu, dung lượng không quá {workbooks.mb(max_upload_bytes())}, "
         f"tối đa {MAX_ROWS:,} dòng.".replace(",", "."),
         "Nhập theo nguyên tắc “tất cả hoặc không”: hệ thống kiểm tra toàn bộ tệp trước; chỉ cần một lỗi thì không "
         "dòng nào được ghi. Danh sách lỗi ghi rõ dòng, cột và cách sửa.",
@@ -573,26 +483,8 @@ def _help_sheet(ws, fields: list[str]) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    """A cell as text: numbers without a spurious .0, dates as dd/mm/yyyy, line breaks as \\n, trimmed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return f"{value:%d/%m/%Y}"
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
-
-
-def _one_line(value) -> str:
-    return " ".join(_text(value).split())
-
-
 def _lines(value) -> list[tuple[int, str]]:
-    return [(i, line.strip()) for i, line in enumerate(_text(value).split("\n"), start=1) if line.strip()]
+    return [(i, line.strip()) for i, line in enumerate(workbooks.text(value).split("\n"), start=1) if line.strip()]
 
 
 def _parts(line: str) -> list[str]:
@@ -618,10 +510,6 @@ def _decimal(value) -> Decimal:
     return number
 
 
-def _format_number(n) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 class _Reader:
     """Reads one data row into Components, collecting errors instead of stopping at the first."""
 
@@ -643,7 +531,7 @@ class _Reader:
         )
 
     def text(self, key: str, *, one_line: bool = False) -> str:
-        value = _one_line(self.raw(key)) if one_line else _text(self.raw(key))
+        value = workbooks.one_line(self.raw(key)) if one_line else workbooks.text(self.raw(key))
         limit = MAX_LENGTHS.get(key)
         if COLUMN_BY_KEY[key].required and not value:
             self.error(key, "Ô bắt buộc, chưa nhập.")
@@ -652,12 +540,12 @@ class _Reader:
         return value
 
     def choice(self, key: str, keys: dict, allowed: Iterable[str]) -> str:
-        text = _one_line(self.raw(key))
+        text = workbooks.one_line(self.raw(key))
         if not text:
             if COLUMN_BY_KEY[key].required:
                 self.error(key, "Ô bắt buộc, chưa nhập.")
             return ""
-        value = keys.get(_key(text))
+        value = keys.get(workbooks.key(text))
         if value is None:
             self.error(key, f"Giá trị “{text}” không hợp lệ; chọn một trong: {'; '.join(allowed)}.")
             return ""
@@ -671,13 +559,17 @@ class _Reader:
         try:
             number = _decimal(raw)
         except ValueError:
-            self.error(key, f"“{_text(raw)}” không phải là số.")
+            self.error(key, f"“{workbooks.text(raw)}” không phải là số.")
             return default
         if number != number.to_integral_value():
-            self.error(key, f"Phải là số nguyên (đang là {_text(raw)}).")
+            self.error(key, f"Phải là số nguyên (đang là {workbooks.text(raw)}).")
             return default
         if not low <= number <= high:
-            self.error(key, f"Phải từ {_format_number(low)} đến {_format_number(high)} (đang là {_text(raw)}).")
+            self.error(
+                key,
+                f"Phải từ {workbooks.format_number(low)} đến {workbooks.format_number(high)} "
+                f"(đang là {workbooks.text(raw)}).",
+            )
             return default
         return int(number)
 
@@ -693,15 +585,15 @@ class _Parser:
         fields = list(Field.objects.all())
         self.fields = {}
         for f in fields:
-            self.fields.setdefault(_key(f.code), f)
+            self.fields.setdefault(workbooks.key(f.code), f)
         for f in fields:  # names win over codes when they collide
-            self.fields[_key(f.name)] = f
-        self.active_field_names = {_key(f.name): f.name for f in fields if f.is_active}
+            self.fields[workbooks.key(f.name)] = f
+        self.active_field_names = {workbooks.key(f.name): f.name for f in fields if f.is_active}
 
     # -- headers -----------------------------------------------------------------------------------------------
 
     def read_headers(self, row: tuple) -> bool:
-        self.headers = [_one_line(v) for v in row]
+        self.headers = [workbooks.one_line(v) for v in row]
         while self.headers and not self.headers[-1]:
             self.headers.pop()
         seen: dict[str, int] = {}
@@ -712,7 +604,7 @@ class _Parser:
                     RowError(1, "Cột không có tiêu đề nằm giữa các cột của mẫu; hãy xóa cột này.", letter, "")
                 )
                 continue
-            column = HEADER_KEYS.get(_key(header))
+            column = HEADER_KEYS.get(workbooks.key(header))
             if column is None:
                 expected = COLUMNS[index].header if index < len(COLUMNS) else None
                 hint = f" Theo mẫu, cột {letter} là “{expected}”." if expected else ""
@@ -760,17 +652,17 @@ class _Parser:
         return ImportRow(row=row_no, code=code, national_code=national_code, components=components)
 
     def field(self, r: _Reader) -> Field | None:
-        text = _one_line(r.raw("field"))
+        text = workbooks.one_line(r.raw("field"))
         if not text:
             r.error("field", "Ô bắt buộc, chưa nhập.")
             return None
-        found = self.fields.get(_key(text))
+        found = self.fields.get(workbooks.key(text))
         if found is not None and found.is_active:
             return found
         if found is not None:
             r.error("field", f"Lĩnh vực “{found.name}” đã ngừng sử dụng; hãy chọn lĩnh vực khác trong danh sách.")
             return None
-        close = difflib.get_close_matches(_key(text), list(self.active_field_names), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(workbooks.key(text), list(self.active_field_names), n=3, cutoff=0.6)
         hint = (
             " Có phải: " + " hoặc ".join(f"“{self.active_field_names[k]}”" for k in close) + "?"
             if close
@@ -780,11 +672,13 @@ class _Parser:
         return None
 
     def channels(self, r: _Reader) -> list[str]:
-        tokens = [t.strip() for t in re.split(r"[,;\n]", _text(r.raw("channels"))) if t.strip()]
+        tokens = [t.strip() for t in re.split(r"[,;\n]", workbooks.text(r.raw("channels"))) if t.strip()]
         found, unknown, i = set(), [], 0
         while i < len(tokens):
             for span in (3, 2, 1):  # a label may itself contain a comma (“Trực tuyến, qua hệ thống điện tử”)
-                value = CHANNEL_KEYS.get(_key(" ".join(tokens[i : i + span]))) if i + span <= len(tokens) else None
+                value = (
+                    CHANNEL_KEYS.get(workbooks.key(" ".join(tokens[i : i + span]))) if i + span <= len(tokens) else None
+                )
                 if value is not None:
                     found.add(value)
                     i += span
@@ -808,13 +702,13 @@ class _Parser:
         try:
             number = _decimal(raw)
         except ValueError:
-            r.error("processing_time_value", f"“{_text(raw)}” không phải là số (ví dụ đúng: 20 hoặc 7,5).")
+            r.error("processing_time_value", f"“{workbooks.text(raw)}” không phải là số (ví dụ đúng: 20 hoặc 7,5).")
             return None
         if not 0 <= number <= PROCESSING_TIME_MAX:
-            r.error("processing_time_value", f"Phải từ 0 đến {PROCESSING_TIME_MAX} (đang là {_text(raw)}).")
+            r.error("processing_time_value", f"Phải từ 0 đến {PROCESSING_TIME_MAX} (đang là {workbooks.text(raw)}).")
             return None
         if number != number.quantize(Decimal("0.1")):
-            r.error("processing_time_value", f"Chỉ được một chữ số thập phân (đang là {_text(raw)}).")
+            r.error("processing_time_value", f"Chỉ được một chữ số thập phân (đang là {workbooks.text(raw)}).")
             return None
         return number.quantize(Decimal("0.1"))
 
@@ -860,7 +754,7 @@ class _Parser:
             if len(parts) == 1:
                 counts = [1]
             counts += [0] * (3 - len(counts))
-            flag = _key(parts[4]) if len(parts) == 5 else ""
+            flag = workbooks.key(parts[4]) if len(parts) == 5 else ""
             if flag not in YES | NO:
                 r.error("dossier_items", f"Dòng {n} trong ô: phần khai thác dữ liệu “{parts[4]}” phải là có/không.")
             items.append(
@@ -1001,10 +895,10 @@ class _Parser:
             .filter(procedure__owner=self.owner, procedure__is_template=self.template)
             .values_list("name", "procedure__code")
         ):
-            names.setdefault(_key(name), code)
+            names.setdefault(workbooks.key(name), code)
         letter, header = get_column_letter(self.positions["code"] + 1), self.headers[self.positions["code"]]
         for row in blank:
-            same = names.get(_key(row.name))
+            same = names.get(workbooks.key(row.name))
             if same:
                 self.warnings.append(
                     RowError(
@@ -1040,20 +934,13 @@ def same_content(a: Components, b: Components) -> bool:
     return plain(a) == plain(b)
 
 
-def _open_workbook(file):
-    try:
-        return load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (KeyError, InvalidFileException, XML errors...)
-        raise UploadRefused("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.") from None
-
-
 def parse_workbook(file, *, owner: Organisation, template: bool = False) -> ImportResult:
     """Read and validate every row (nothing is written). The result lists the rows with what importing them would
     do (create / update / new version / unchanged), or every error with its row, column and a Vietnamese message."""
     result = ImportResult()
     try:
-        check_upload(file)
-        wb = _open_workbook(file)
+        check_workbook(file)
+        wb = workbooks.open_workbook(file)
     except UploadRefused as refused:
         result.errors.append(RowError(None, " ".join(refused.messages)))
         return result
@@ -1083,7 +970,9 @@ def _parse(wb, owner, template, result: ImportResult) -> None:
             continue
         if row_no > MAX_ROWS + 1:
             parser.errors.append(
-                RowError(row_no, f"Tệp có quá {_format_number(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp.")
+                RowError(
+                    row_no, f"Tệp có quá {workbooks.format_number(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp."
+                )
             )
             break
         row = parser.read_row(row_no, values[:width])
@@ -1183,7 +1072,6 @@ EXPORT_COLUMNS = [
     ("Căn cứ pháp lý", 60),
 ]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportRow(NamedTuple):
@@ -1250,21 +1138,6 @@ def export_rows(versions) -> Iterator[ExportRow]:
         )
 
 
-def _cell(ws, value, font=None):
-    """A write-only cell; text that a spreadsheet would read as a formula is kept as text behind a quote."""
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.value = "'" + value
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = "DD/MM/YYYY"
-    if font is not None:
-        cell.font = font
-    if isinstance(value, str) and "\n" in value:
-        cell.alignment = WRAP
-    return cell
-
-
 def write_export(versions, target) -> None:
     """Write the inventory workbook of `versions` to `target` (a path or binary file), in write-only mode."""
     wb = Workbook(write_only=True)
@@ -1272,12 +1145,12 @@ def write_export(versions, target) -> None:
     for i, (_, width) in enumerate(EXPORT_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A4"
-    ws.append([_cell(ws, EXPORT_TITLE, Font(bold=True, size=14))])
-    ws.append([_cell(ws, f"(Xuất từ hệ thống ngày {today():%d/%m/%Y})", Font(italic=True))])
-    ws.append([_cell(ws, label, BOLD) for label, _ in EXPORT_COLUMNS])
+    ws.append([workbooks.safe_cell(ws, EXPORT_TITLE, Font(bold=True, size=14))])
+    ws.append([workbooks.safe_cell(ws, f"(Xuất từ hệ thống ngày {today():%d/%m/%Y})", Font(italic=True))])
+    ws.append([workbooks.safe_cell(ws, label, BOLD) for label, _ in EXPORT_COLUMNS])
     for row in export_rows(versions):
         font = BOLD if row.section else None
-        ws.append([_cell(ws, value, font) for value in row.values])
+        ws.append([workbooks.safe_cell(ws, value, font) for value in row.values])
     wb.save(target)
 
 

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core.dates import today
+from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.documents import (
@@ -45,7 +46,7 @@ from tinhgon.procedures.documents import (
     long_date,
     nfc,
 )
-from tinhgon.procedures.excel import BOLD, _cell
+from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
 from tinhgon.reports.models import Report
 from tinhgon.reviews.constants import Action

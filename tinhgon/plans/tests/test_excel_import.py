@@ -9,11 +9,13 @@ from django.urls import reverse
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tinhgon.core import workbooks
+from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
+from tinhgon.core.tests.corpus import entries
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.tests.factories import OrganisationFactory
 from tinhgon.plans.constants import AssignmentRole, ExecutingRule, Recurrence
 from tinhgon.plans.excel_import import build_template, import_tasks, parse_time, parse_workbook
-from tinhgon.plans.import_views import PENDING_KEY
 from tinhgon.plans.models import Assignment, Task
 from tinhgon.plans.tests import factories
 from tinhgon.procedures.tests.excel_fixtures import encrypted_ole2, upload, zip_bomb
@@ -237,6 +239,14 @@ def test_unsafe_or_wrong_files_are_refused(world, plan_p, data, expected):
     assert written() == (0, 0)
 
 
+def test_a_workbook_over_the_row_limit_is_refused_before_parsing(world, depts, plan_p, settings, monkeypatch):
+    settings.TINHGON_IMPORT_MAX_ROWS = 3  # the header and two rows
+    monkeypatch.setattr(workbooks, "open_workbook", None)  # parsing would fail loudly
+    result = import_tasks(xlsx(GOOD_ROWS[:3]), plan=plan_p)
+    assert "Sheet “Nhiệm vụ” có hơn 3 dòng" in messages(result)[0]
+    assert result.rows == [] and written() == (0, 0)
+
+
 def test_missing_mandatory_headers_are_named(world, depts, plan_p):
     result = import_tasks(xlsx([["1", "Nhiệm vụ", "Sở Nội vụ"]], ["STT", "Nhiệm vụ", "Đơn vị", "Hạn"]), plan=plan_p)
     assert messages(result) == [
@@ -377,13 +387,14 @@ def test_upload_preview_confirm(login, world, depts, plan_p):
     assert "Hằng quý, trước ngày 15" in page and "tạo mới" in page
     assert written() == (0, 0)
     token = response.context["token"]
-    assert client.session[PENDING_KEY] == {token: plan_p.pk}
+    assert StagedFile.objects.get(token=token).target == str(plan_p.pk)
 
     response = client.post(confirm_url(plan_p), {"token": token})
     assert response.status_code == 302
     assert Task.objects.filter(plan=plan_p).count() == 5
-    assert client.session[PENDING_KEY] == {}
-    assert client.post(confirm_url(plan_p), {"token": token}).status_code == 404  # used once
+    assert not StagedFile.objects.exists()
+    again = client.post(confirm_url(plan_p), {"token": token}, follow=True)  # used once
+    assert ALREADY_CLAIMED in again.content.decode() and Task.objects.filter(plan=plan_p).count() == 5
 
 
 def test_a_bad_file_shows_its_errors_and_cannot_be_confirmed(login, world, depts, plan_p):
@@ -393,7 +404,7 @@ def test_a_bad_file_shows_its_errors_and_cannot_be_confirmed(login, world, depts
     page = response.content.decode()
     assert "không tìm thấy đơn vị “Sở Tư phá” — có phải: Sở Tư pháp?" in page
     assert "Xác nhận nhập" not in page and response.context["token"] == ""
-    assert not client.session.get(PENDING_KEY)
+    assert not StagedFile.objects.exists()
 
 
 def test_a_refused_file_is_reported_on_the_form(login, world, plan_p):
@@ -403,15 +414,23 @@ def test_a_refused_file_is_reported_on_the_form(login, world, plan_p):
     assert written() == (0, 0)
 
 
-def test_a_token_works_only_for_its_plan_and_session(login, client, world, depts, plan_p):
+def test_a_row_bomb_is_refused_before_anything_is_staged(login, world, plan_p, media):
+    bomb = next(item for item in entries() if item.id == "row_bomb.xlsx")
+    response = login(world.focal_p).post(import_url(plan_p), {"file": bomb.upload()})
+    assert "có hơn 20.000 dòng" in response.content.decode()
+    assert not StagedFile.objects.exists() and not any(path.is_file() for path in media.rglob("*"))
+    assert written() == (0, 0)
+
+
+def test_a_token_works_only_for_its_plan_and_user(login, client, world, depts, plan_p):
     other = factories.plan(world.units["P"], title="Kế hoạch khác")
     login(world.focal_p)
     token = client.post(import_url(plan_p), {"file": upload(xlsx(GOOD_ROWS).getvalue())}).context["token"]
-    assert client.post(confirm_url(other), {"token": token}).status_code == 404
-    assert client.post(confirm_url(plan_p), {"token": "not-a-token"}).status_code == 404
-    login(world.chair_p)  # a new session: the token is not in it
-    assert client.post(confirm_url(plan_p), {"token": token}).status_code == 404
-    assert written() == (0, 0)
+    assert client.post(confirm_url(other), {"token": token}).status_code == 302  # nothing claimed
+    assert client.post(confirm_url(plan_p), {"token": "not-a-token"}).status_code == 302
+    login(world.chair_p)  # another user: the staged file is not theirs
+    assert client.post(confirm_url(plan_p), {"token": token}).status_code == 302
+    assert written() == (0, 0) and StagedFile.objects.count() == 1
 
 
 def test_managers_of_the_issuer_may_import(login, world, plan_a):

@@ -13,6 +13,9 @@ from openpyxl import load_workbook
 
 from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core import uploads, workbooks
+from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
+from tinhgon.core.tests.corpus import entries
 from tinhgon.procedures import excel
 from tinhgon.procedures.constants import Status
 from tinhgon.procedures.excel import build_template, check_upload, import_procedures, parse_workbook
@@ -430,11 +433,10 @@ def test_a_word_document_renamed_xlsx_is_refused(world):
         check_upload(upload(buffer.getvalue()))
 
 
-def test_a_file_over_the_size_limit_is_refused(world, monkeypatch):
-    data = workbook_bytes([good_row()])
-    monkeypatch.setattr(excel, "MAX_UPLOAD_BYTES", len(data) - 1)
-    result = import_procedures(upload(data), owner=world.units["P-A"])
-    assert "Tệp quá lớn" in messages(result)[0] and "tối đa là" in messages(result)[0]
+def test_a_file_over_the_size_limit_is_refused(world, settings):
+    settings.TINHGON_MAX_UPLOAD_MB = 1
+    result = import_procedures(upload(b"PK\x03\x04" + b"\x00" * 1024 * 1024), owner=world.units["P-A"])
+    assert "Tệp quá lớn" in messages(result)[0] and "tối đa là 1 MB" in messages(result)[0]
 
 
 def test_the_default_limit_is_20_mb():
@@ -449,7 +451,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it(world):
 
 
 def test_a_zip_whose_total_size_is_too_big_is_refused(world, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(excel.UploadRefused, match="bom nén"):
         check_upload(upload(workbook_bytes([good_row()])))
 
@@ -459,6 +461,14 @@ def test_a_path_is_checked_too(world, tmp_path):
     path.write_bytes(encrypted_ole2())
     with pytest.raises(excel.UploadRefused, match="mật khẩu"):
         check_upload(path)
+
+
+def test_a_workbook_over_the_row_limit_is_refused_before_parsing(world, settings, monkeypatch):
+    settings.TINHGON_IMPORT_MAX_ROWS = 3  # the header and two rows
+    monkeypatch.setattr(workbooks, "open_workbook", None)  # parsing would fail loudly
+    result = import_procedures(xlsx([good_row(1), good_row(2), good_row(3)]), owner=world.units["P-A"])
+    assert "Sheet “Thủ tục” có hơn 3 dòng" in messages(result)[0]
+    assert result.rows == [] and Procedure.objects.count() == 0
 
 
 # Command ---------------------------------------------------------------------------------------------------------
@@ -630,7 +640,7 @@ def test_preview_then_confirm_imports(login, world, media):
     assert response.status_code == 200 and "TT-0001" in html and "tạo mới" in html
     assert Procedure.objects.count() == 0
     token = response.context["token"]
-    stored = media / "imports" / f"{token}.xlsx"
+    stored = media / StagedFile.objects.get(token=token).file.name
     assert stored.exists()
 
     response = client.post(CONFIRM, {"token": token, "owner": owner.pk})
@@ -641,7 +651,8 @@ def test_preview_then_confirm_imports(login, world, media):
     assert "Đã nhập" in follow
 
     # the token is used up
-    assert client.post(CONFIRM, {"token": token, "owner": owner.pk}).status_code == 404
+    again = client.post(CONFIRM, {"token": token, "owner": owner.pk}, follow=True)
+    assert ALREADY_CLAIMED in again.content.decode() and Procedure.objects.filter(owner=owner).count() == 2
 
 
 def test_preview_shows_the_error_table_and_keeps_nothing(login, world, media):
@@ -650,21 +661,28 @@ def test_preview_shows_the_error_table_and_keeps_nothing(login, world, media):
     html = response.content.decode()
     assert response.status_code == 200 and "Giá trị “Z” không hợp lệ" in html and ">D (Nhóm*)<" in html
     assert "token" not in response.context or not response.context["token"]
-    assert not any((media / "imports").glob("*.xlsx"))
+    assert not StagedFile.objects.exists() and not any(media.rglob("*.xlsx"))
 
 
 def test_preview_refuses_an_unsafe_file(login, world, media):
     client = login(world.focal_a)
     response = client.post(IMPORT, {"owner": world.units["P-A"].pk, "file": upload(encrypted_ole2())})
     assert "đặt mật khẩu" in response.content.decode()
-    assert not any((media / "imports").glob("*"))
+    assert not StagedFile.objects.exists() and not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_a_row_bomb_is_refused_before_anything_is_staged(login, world, media):
+    bomb = next(item for item in entries() if item.id == "row_bomb.xlsx")
+    response = login(world.focal_a).post(IMPORT, {"owner": world.units["P-A"].pk, "file": bomb.upload()})
+    assert "có hơn 20.000 dòng" in response.content.decode()
+    assert not StagedFile.objects.exists() and not any(path.is_file() for path in media.rglob("*"))
 
 
 def test_confirm_refuses_a_token_of_another_session_or_owner(login, world, client):
     focal = login(world.focal_a)
     token = focal.post(IMPORT, {"owner": world.units["P-A"].pk, "file": xlsx([good_row()])}).context["token"]
-    assert focal.post(CONFIRM, {"token": token, "owner": world.units["P-A-1"].pk}).status_code == 404
-    assert focal.post(CONFIRM, {"token": "../../etc/passwd", "owner": world.units["P-A"].pk}).status_code == 404
+    assert focal.post(CONFIRM, {"token": token, "owner": world.units["P-A-1"].pk}).status_code == 302  # not claimed
+    assert focal.post(CONFIRM, {"token": "../../etc/passwd", "owner": world.units["P-A"].pk}).status_code == 302
     client.force_login(world.outsider)
     assert client.post(CONFIRM, {"token": token, "owner": world.units["P-A"].pk}).status_code == 403
     assert Procedure.objects.count() == 0

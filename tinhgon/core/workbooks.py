@@ -1,0 +1,72 @@
+"""Reading and writing .xlsx workbooks, shared by the imports (procedures/excel.py, plans/excel_import.py) and the
+spreadsheets the documents write (reviews, reports).
+
+- `open_workbook(file)`: openpyxl in read-only mode, any failure an UploadRefused. Check the file first with
+  `core.uploads.check_workbook` (size, content, zip bombs, row bombs, entity declarations).
+- `text(value)`, `one_line(value)`: a cell as the text a person typed; `key(value)`: the comparison key of a label
+  (folded, punctuation ignored); `format_number(n)`, `mb(n)`: numbers in messages, the Vietnamese way.
+- `safe_cell(ws, value, font)`: a write-only cell that a spreadsheet will not run as a formula.
+"""
+
+import functools
+import re
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
+
+from tinhgon.core.text import fold_vn
+from tinhgon.core.uploads import UploadRefused, format_number, mb
+
+__all__ = ["FORMULA_TRIGGERS", "WRAP", "format_number", "key", "mb", "one_line", "open_workbook", "safe_cell", "text"]
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def open_workbook(file):
+    """The workbook in openpyxl's read-only mode (rows are streamed); UploadRefused when openpyxl cannot read it."""
+    try:
+        return load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (KeyError, InvalidFileException, XML errors...)
+        raise UploadRefused("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.") from None
+
+
+def text(value) -> str:
+    """A cell as text: numbers without a spurious .0, dates as dd/mm/yyyy, line breaks as \\n, trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return f"{value:%d/%m/%Y}"
+    return str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def one_line(value) -> str:
+    """A cell as text on one line, runs of spaces and line breaks collapsed."""
+    return " ".join(text(value).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def key(value) -> str:
+    """Comparison key: folded (no diacritics, lower case), punctuation and spacing ignored."""
+    return re.sub(r"[^0-9a-z]+", " ", fold_vn(str(value or ""))).strip()
+
+
+def safe_cell(ws, value, font=None) -> WriteOnlyCell:
+    """A write-only cell; text that a spreadsheet would read as a formula is kept as text behind a quote."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.value = "'" + value
+        cell.data_type = "s"
+    elif isinstance(value, date):
+        cell.number_format = "DD/MM/YYYY"
+    if font is not None:
+        cell.font = font
+    if isinstance(value, str) and "\n" in value:
+        cell.alignment = WRAP
+    return cell
