@@ -32,8 +32,22 @@ SCHEMA = api_schema()
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 
+@pytest.fixture(autouse=True)
+def connection_kept_between_requests():
+    """As Django's test client does: the end of a request must not close the test's connection (its transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
-def tokens(world):
+def tokens(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     build_objects(world)
     return [Token.objects.get_or_create(user=user)[0].key for user in (world.admin, world.officer_a1)]
 
