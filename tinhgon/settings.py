@@ -204,6 +204,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Largest uploaded file accepted by the upload checks, in MB (nginx's client_max_body_size must be a little more).
 TINHGON_MAX_UPLOAD_MB = env.int("TINHGON_MAX_UPLOAD_MB", default=20)
+# Most rows an imported worksheet may have (blank ones included), counted before the workbook is read.
+TINHGON_IMPORT_MAX_ROWS = env.int("TINHGON_IMPORT_MAX_ROWS", default=20_000)
 # Who sends private files: "django" streams them itself, "nginx" answers with X-Accel-Redirect (docs/deploy.md).
 TINHGON_FILE_SENDER = env.str("TINHGON_FILE_SENDER", default="django")
 # Uploaded files above 2.5 MB go to a temporary file instead of memory; other request bodies (forms, JSON) are

@@ -1,4 +1,7 @@
 from django import forms
+from django.core.exceptions import ValidationError
+
+from tinhgon.core.uploads import DOCUMENT_KINDS, KINDS, UploadRefused, check_document, max_upload_bytes
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -27,3 +30,27 @@ class StyledForm:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class DocumentField(forms.FileField):
+    """An uploaded document (evidence, attachment, form), checked by its content (core/uploads.py): a refusal is a
+    Vietnamese error on the field, and an accepted file carries its safe name and the type it will be served as."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_empty_file", True)  # refused by check_document, with its own message
+        super().__init__(*args, **kwargs)
+        extensions = sorted({ext for kind in DOCUMENT_KINDS for ext in KINDS[kind].extensions})
+        self.widget.attrs.setdefault("accept", ",".join(extensions))
+        self.help_text = self.help_text or (
+            f"PDF, Word, Excel, OpenDocument hoặc ảnh JPEG/PNG; tối đa {max_upload_bytes() // 1024 // 1024} MB."
+        )
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial:
+            try:
+                checked = check_document(upload)
+            except UploadRefused as refused:
+                raise ValidationError(refused.messages) from None
+            upload.name, upload.content_type = checked.name, checked.content_type
+        return upload

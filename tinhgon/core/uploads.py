@@ -221,6 +221,15 @@ def check_document(upload, *, allowed=DOCUMENT_KINDS) -> CheckedUpload:
     return CheckedUpload(kind, KINDS[kind].content_type, sanitise_name(name, extension=extension))
 
 
+def checked(upload):
+    """`upload` renamed as check_document says, for saving into a FileField: the one call of the places that store
+    an uploaded document (a form's DocumentField has checked it already; a service, a command or the shell may
+    not have)."""
+    result = check_document(upload)
+    upload.name = result.name
+    return upload
+
+
 def check_workbook(upload, *, max_rows: int | None = None) -> None:
     """Refuse, with UploadRefused, anything but a plain .xlsx workbook of sane size whose worksheets have at most
     `max_rows` rows each (default: settings.TINHGON_IMPORT_MAX_ROWS), before openpyxl opens it. A name, when the

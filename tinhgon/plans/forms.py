@@ -4,7 +4,7 @@ tinhgon.plans.indicators; querysets of choices (units, plans, tasks) are given b
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import StyledForm
+from tinhgon.core.forms import DocumentField, StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET
 from tinhgon.plans.models import Indicator, Plan, Task
 
@@ -69,7 +69,7 @@ class PlanForm(StyledForm, forms.ModelForm):
 
 class AttachmentForm(StyledForm, forms.Form):
     title = forms.CharField(label="Tên tài liệu", max_length=300)
-    file = forms.FileField(label="Tệp")
+    file = DocumentField(label="Tệp")
 
 
 class TaskForm(StyledForm, forms.ModelForm):
@@ -123,7 +123,7 @@ class ReportForm(StyledForm, forms.Form):
 
 class EvidenceForm(StyledForm, forms.Form):
     title = forms.CharField(label="Tên minh chứng", max_length=300)
-    file = forms.FileField(label="Tệp minh chứng")
+    file = DocumentField(label="Tệp minh chứng")
 
 
 class ExtensionForm(StyledForm, forms.Form):
@@ -159,7 +159,7 @@ class IndicatorValueForm(StyledForm, forms.Form):
     period = forms.ChoiceField(label="Kỳ")
     value = forms.DecimalField(label="Giá trị", max_digits=14, decimal_places=2)
     note = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    evidence = forms.FileField(label="Minh chứng", required=False)
+    evidence = DocumentField(label="Minh chứng", required=False)
 
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)

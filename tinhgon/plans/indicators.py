@@ -10,6 +10,7 @@ from django.db import transaction
 from tinhgon.audit import context as audit
 from tinhgon.audit.services import log_action
 from tinhgon.core.dates import today
+from tinhgon.core.uploads import checked
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import DEFAULT_BANDS, Source
 from tinhgon.plans.models import Assignment, Indicator, IndicatorValue, Scorecard, ScoreCriterion
@@ -114,7 +115,7 @@ def indicator_value_enter(
     )
     row.period_end, row.period_label, row.value, row.note, row.entered_by = span.end, span.label, value, note, by
     if evidence is not None:  # the one place an indicator value's evidence upload is saved
-        row.evidence = evidence
+        row.evidence = checked(evidence)
     with audit.action("plans.indicator_value.entered"):
         row.save()
     return row

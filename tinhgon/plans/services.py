@@ -12,6 +12,7 @@ from django.db import transaction
 from tinhgon.audit import context as audit
 from tinhgon.core.dates import today
 from tinhgon.core.locking import STALE, refuse_stale  # noqa: F401 - STALE is the message pages show
+from tinhgon.core.uploads import checked
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import AssignmentRole, ExecutingRule, ExtensionStatus, Recurrence
 from tinhgon.plans.models import (
@@ -205,14 +206,14 @@ def assignment_report(
 def evidence_add(*, assignment: Assignment, title: str, file, by=None) -> Evidence:
     """Store one evidence file of a unit's report (the one place an evidence upload is saved)."""
     _locked(Assignment, assignment.pk)
-    return Evidence.objects.create(assignment=assignment, title=title, file=file, uploaded_by=by)
+    return Evidence.objects.create(assignment=assignment, title=title, file=checked(file), uploaded_by=by)
 
 
 @transaction.atomic
 def attachment_add(*, plan: Plan, title: str, file) -> PlanAttachment:
     """Store one document of a plan (the one place a plan attachment upload is saved)."""
     _locked(Plan, plan.pk)
-    return PlanAttachment.objects.create(plan=plan, title=title, file=file)
+    return PlanAttachment.objects.create(plan=plan, title=title, file=checked(file))
 
 
 @transaction.atomic

@@ -2,9 +2,8 @@
 
 - `build_template()`: the import template (sheet "Thủ tục", drop-down lists fed by a hidden "Danh mục" sheet, and
   a "Hướng dẫn" sheet explaining every column).
-- `check_upload()`: refuses anything that is not a plain, safe .xlsx before openpyxl opens it (wrong type, empty,
-  encrypted, too big, zip bomb, too many rows, entity declarations): `core.uploads.check_workbook`, under the name
-  the import views use.
+- uploads are checked by `core.uploads.check_workbook` before openpyxl opens them (wrong type, empty, encrypted,
+  too big, zip bomb, too many rows, entity declarations).
 - `parse_workbook()`: reads and validates every row without writing; `import_procedures()` writes the rows in one
   transaction, all or nothing. Rows are matched to existing procedures by code, so importing the same file twice
   changes nothing.
@@ -34,7 +33,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tinhgon.core import workbooks
 from tinhgon.core.dates import today
-from tinhgon.core.uploads import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
 from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.core.workbooks import WRAP
 from tinhgon.organisations.models import Organisation
@@ -49,10 +47,6 @@ from tinhgon.procedures.services import (
     version_start_next,
     version_update,
 )
-
-# The import views' names for core.uploads, until they import it themselves (MAX_UPLOAD_BYTES is the default
-# limit; the one in force is core.uploads.max_upload_bytes()).
-check_upload = check_workbook
 
 MAX_ROWS = 10_000  # data rows; core.uploads also limits the rows of every sheet, blank ones included
 

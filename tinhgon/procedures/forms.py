@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import StyledForm
+from tinhgon.core.forms import DocumentField, StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET
 from tinhgon.procedures.constants import Change, Channel
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
@@ -122,6 +122,13 @@ class NewProcedureForm(StyledForm, forms.Form):
 
 class ReturnForm(StyledForm, forms.Form):
     comment = forms.CharField(label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FormUploadForm(StyledForm, forms.Form):
+    """A form (mẫu đơn, tờ khai) added to a draft version."""
+
+    name = forms.CharField(label="Tên mẫu", max_length=300)
+    file = DocumentField(label="Tệp")
 
 
 class DecisionForm(StyledForm, forms.ModelForm):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tinhgon.core.dates import today
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
+from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.procedures import excel
 from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.models import ProcedureVersion
@@ -26,7 +27,7 @@ class ImportForm(StyledForm, forms.Form):
     owner = forms.ModelChoiceField(label="Cơ quan quản lý các thủ tục", queryset=None)
     file = forms.FileField(
         label="Tệp Excel (.xlsx) theo mẫu",
-        allow_empty_file=True,  # refused by excel.check_upload with its own message
+        allow_empty_file=True,  # refused by check_workbook with its own message
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
     )
 
@@ -76,8 +77,8 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         owner, upload = form.cleaned_data["owner"], form.cleaned_data["file"]
         try:
-            excel.check_upload(upload)
-        except excel.UploadRefused as refused:
+            check_workbook(upload)
+        except UploadRefused as refused:
             form.add_error("file", refused)
         else:
             staged = StagedFile.stage(upload, user=request.user, purpose=PURPOSE, target=owner.pk)
@@ -86,7 +87,7 @@ def import_upload(request):
                 staged.discard()
                 return _preview(request, owner, result)
             return _preview(request, owner, result, staged.token)
-    return render(request, "procedures/import.html", {"form": form, "max_mb": excel.MAX_UPLOAD_BYTES // 1024 // 1024})
+    return render(request, "procedures/import.html", {"form": form, "max_mb": max_upload_bytes() // 1024 // 1024})
 
 
 @require_POST

@@ -15,6 +15,7 @@ from tinhgon.core.visibility import get_visible
 from tinhgon.procedures.diff import compare
 from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.forms import (
+    FormUploadForm,
     NewProcedureForm,
     ReturnForm,
     VersionForm,
@@ -191,15 +192,18 @@ def version_compare(request, pk):
 def form_upload(request, pk):
     procedure = _procedure(request, pk, "procedures.edit")
     version = procedure.latest_version()
-    upload, name = request.FILES.get("file"), request.POST.get("name", "").strip()
+    form = FormUploadForm(request.POST, request.FILES)
     if not version.is_editable:
         messages.error(request, "Chỉ thêm mẫu đơn vào phiên bản đang dự thảo.")
-    elif not upload or not name:
-        messages.error(request, "Cần nhập tên mẫu đơn và chọn tệp.")
-    elif upload.size > 10 * 1024 * 1024:
-        messages.error(request, "Tệp mẫu đơn không được lớn hơn 10 MB.")
+    elif not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     else:
-        ProcedureForm.objects.create(version=version, name=name, file=upload, order=version.forms.count() + 1)
+        name = form.cleaned_data["name"]
+        ProcedureForm.objects.create(
+            version=version, name=name, file=form.cleaned_data["file"], order=version.forms.count() + 1
+        )
         messages.success(request, f"Đã thêm mẫu “{name}”.")
     return redirect("procedures:detail", pk=pk)
 
