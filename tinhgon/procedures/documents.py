@@ -7,9 +7,7 @@ once, by `version_heading` and `version_content`, and both the Word and the PDF 
 formats cannot drift. All text is normalised to NFC so every diacritic renders from one font.
 """
 
-import io
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -17,21 +15,13 @@ from itertools import groupby
 
 from django.template.loader import render_to_string
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Pt
 
+from tinhgon.core import word
 from tinhgon.core.dates import today
+from tinhgon.core.word import BODY_PT, HEADER_WIDTHS, SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
 from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
-
-FONT = "Times New Roman"
-BODY_PT = 14
-TABLE_PT = 13
-SMALL_PT = 11
 
 # Phần I sections, in the order published decisions use; numbered consecutively over the ones present.
 SECTION_TITLES = {
@@ -44,19 +34,6 @@ SECTION_TITLES = {
 ENDING_VERB = {Change.AMENDED: "Thay thế", Change.REPLACED: "Thay thế", Change.ABOLISHED: "Bãi bỏ"}
 LEVEL_ORDER = {value: i for i, value in enumerate(Level.values)}
 PROVINCE_NAME = re.compile(r"^(?:ủy|uỷ) ban nhân dân\s+(tỉnh|thành phố)\s+(.+)$", re.IGNORECASE)
-# Elements that follow w:pBdr inside w:pPr (ECMA-376 CT_PPrBase); Word rejects a file whose order differs.
-PBDR_SUCCESSORS = (
-    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-)  # fmt: skip
-
-
-def nfc(text) -> str:
-    """Composed (NFC) text without control characters, which XML cannot hold (pasted or imported text has them)."""
-    text = unicodedata.normalize("NFC", str(text or ""))
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
 
 
 # Shared content of one procedure version -------------------------------------------------------------------------
@@ -76,7 +53,7 @@ def version_heading(version: ProcedureVersion) -> list[tuple[str, str]]:
         ("Hiệu lực", _validity(version)),
         ("Quyết định công bố", "; ".join(_publications(version)) or "Chưa công bố"),
     ]
-    return [(label, nfc(value)) for label, value in rows if value]
+    return [(label, word.nfc(value)) for label, value in rows if value]
 
 
 def _validity(version: ProcedureVersion) -> str:
@@ -100,34 +77,24 @@ def version_content(version: ProcedureVersion) -> list[tuple[str, list[str]]]:
     components print "Không" or "Không quy định" as published decisions do."""
     sections = [
         ("a) Trình tự thực hiện", _steps(version)),
-        ("b) Cách thức thực hiện", _listed(version.channel_labels())),
+        ("b) Cách thức thực hiện", word.listed(version.channel_labels())),
         ("c) Thành phần, số lượng hồ sơ", _dossier(version)),
         ("d) Thời hạn giải quyết", [version.processing_time_display()]),
-        ("đ) Đối tượng thực hiện", _lines(version.performers)),
+        ("đ) Đối tượng thực hiện", word.lines(version.performers)),
         ("e) Cơ quan giải quyết", _bodies(version)),
-        ("g) Kết quả thực hiện", _lines(version.result)),
-        ("h) Phí, lệ phí", _lines(version.fees) or ["Không"]),
-        ("i) Mẫu đơn, mẫu tờ khai", _listed([f.name for f in version.forms.all()]) or ["Không"]),
-        ("k) Yêu cầu, điều kiện", _lines(version.conditions) or ["Không"]),
-        ("l) Căn cứ pháp lý", _listed([legal_reference(b) for b in version.legal_bases.all()])),
+        ("g) Kết quả thực hiện", word.lines(version.result)),
+        ("h) Phí, lệ phí", word.lines(version.fees) or ["Không"]),
+        ("i) Mẫu đơn, mẫu tờ khai", word.listed([f.name for f in version.forms.all()]) or ["Không"]),
+        ("k) Yêu cầu, điều kiện", word.lines(version.conditions) or ["Không"]),
+        ("l) Căn cứ pháp lý", word.listed([legal_reference(b) for b in version.legal_bases.all()])),
     ]
-    return [(heading, [nfc(p) for p in paragraphs if p] or ["Không quy định"]) for heading, paragraphs in sections]
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def _listed(entries: list[str]) -> list[str]:
-    """'- a;' '- b.' as Vietnamese documents list things."""
-    entries = [e.strip().rstrip(".;,") for e in entries if e and e.strip()]
-    return [f"- {e}{'.' if i == len(entries) - 1 else ';'}" for i, e in enumerate(entries)]
+    return [(heading, [word.nfc(p) for p in paragraphs if p] or ["Không quy định"]) for heading, paragraphs in sections]
 
 
 def _steps(version: ProcedureVersion) -> list[str]:
     paragraphs = []
     for i, step in enumerate(version.steps.all(), start=1):
-        first, *rest = _lines(step.action) or [""]
+        first, *rest = word.lines(step.action) or [""]
         actor = f" ({step.actor})" if step.actor else ""
         duration = f"; thời gian: {step.duration}" if step.duration else ""
         paragraphs += [f"Bước {i}{actor}: {first.rstrip('.;')}{duration}.", *rest]
@@ -141,17 +108,17 @@ def _dossier(version: ProcedureVersion) -> list[str]:
     ]
     if not items:
         return []
-    return ["Thành phần hồ sơ:", *_listed(items), f"Số lượng hồ sơ: {version.dossier_sets:02d} bộ."]
+    return ["Thành phần hồ sơ:", *word.listed(items), f"Số lượng hồ sơ: {version.dossier_sets:02d} bộ."]
 
 
 def _bodies(version: ProcedureVersion) -> list[str]:
     if not (version.authority or version.performing_body or version.coordinating_bodies):
         return []
-    return _listed(
+    return word.listed(
         [
-            f"Cơ quan có thẩm quyền quyết định: {'; '.join(_lines(version.authority)) or 'Không quy định'}",
-            f"Cơ quan trực tiếp thực hiện: {'; '.join(_lines(version.performing_body)) or 'Không quy định'}",
-            f"Cơ quan phối hợp: {'; '.join(_lines(version.coordinating_bodies)) or 'Không'}",
+            f"Cơ quan có thẩm quyền quyết định: {'; '.join(word.lines(version.authority)) or 'Không quy định'}",
+            f"Cơ quan trực tiếp thực hiện: {'; '.join(word.lines(version.performing_body)) or 'Không quy định'}",
+            f"Cơ quan phối hợp: {'; '.join(word.lines(version.coordinating_bodies)) or 'Không'}",
         ]
     )
 
@@ -180,21 +147,21 @@ class Issuer:
     @classmethod
     def of(cls, decision: PublicationDecision) -> "Issuer":
         organisation = decision.issuer
-        name = nfc(re.sub(r"^UBND\b", "Ủy ban nhân dân", organisation.name.strip()))
+        name = word.nfc(re.sub(r"^UBND\b", "Ủy ban nhân dân", organisation.name.strip()))
         match = PROVINCE_NAME.match(name)
         if match:
             header = ["ỦY BAN NHÂN DÂN", f"{match[1]} {match[2]}".upper()]
             place = match[2]
         else:
             header = [name.upper()]
-            place = nfc(organisation.short_name or organisation.name)
+            place = word.nfc(organisation.short_name or organisation.name)
         role = _signer_role(decision.signer_title)
         return cls(name, header, place, f"{role.capitalize()} {name}", bool(match))
 
 
 def _signer_role(signer_title: str) -> str:
     """The role whose authority the decision is issued in: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" → "CHỦ TỊCH"."""
-    first = _lines(nfc(signer_title))[:1] or ["CHỦ TỊCH"]
+    first = word.lines(word.nfc(signer_title))[:1] or ["CHỦ TỊCH"]
     return re.sub(r"^(KT|TM|TL|TUQ)\.\s*", "", first[0], flags=re.IGNORECASE).upper()
 
 
@@ -290,7 +257,7 @@ def _fields(sections: list[AnnexSection]) -> list[str]:
 
 def _title(decision: PublicationDecision, sections: list[AnnexSection], issuer: Issuer) -> str:
     if decision.title:
-        return nfc(decision.title)
+        return word.nfc(decision.title)
     return (
         f"Về việc công bố Danh mục thủ tục hành chính nội bộ {_scope(sections)} thuộc phạm vi quản lý của {issuer.name}"
     )
@@ -351,7 +318,7 @@ def _supersessions(sections: list[AnnexSection]) -> list[str]:
     return sentences
 
 
-def _article3(issuer: Issuer) -> str:
+def article3(issuer: Issuer) -> str:
     if issuer.is_province:
         who = (
             "Chánh Văn phòng Ủy ban nhân dân tỉnh; Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch Ủy ban nhân dân "
@@ -368,9 +335,9 @@ def _recipients(issuer: Issuer) -> list[str]:
 
 
 def _basis_lines(decision: PublicationDecision) -> list[str]:
-    lines = [nfc(line).rstrip(".;, ") for line in decision.legal_basis_lines()]
+    lines = [word.nfc(line).rstrip(".;, ") for line in decision.legal_basis_lines()]
     lines = [line if line.lower().startswith("căn cứ") else f"Căn cứ {line}" for line in lines]
-    proposal = _proposal(nfc(decision.proposal).strip().rstrip("."))
+    proposal = _proposal(word.nfc(decision.proposal).strip().rstrip("."))
     ends = [";"] * len(lines)
     if lines and not proposal:
         ends[-1] = "."
@@ -391,234 +358,85 @@ def _proposal(text: str) -> str:
 # Word building blocks --------------------------------------------------------------------------------------------
 
 
-def _new_document() -> Document:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    normal.paragraph_format.space_before, normal.paragraph_format.space_after = Pt(0), Pt(6)
-    normal.paragraph_format.line_spacing = 1.0
-    _page_numbers(section)
-    return doc
-
-
-def _page_numbers(section) -> None:
-    """Page number centred in the header from page 2 on (NĐ 30/2020)."""
-    section.different_first_page_header_footer = True
-    paragraph = section.header.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "2"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-
-
-def _para(container, text="", *, bold=False, italic=False, underline=False, size=None, align=None, indent=False):
-    """One paragraph in `container` (document or table cell; a cell's empty first paragraph is reused)."""
-    paragraph = container.paragraphs[0] if _is_fresh_cell(container) else container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Cm(1)
-    if text:
-        run = paragraph.add_run(nfc(text))
-        run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
-        if size:
-            run.font.size = Pt(size)
-    return paragraph
-
-
-def _is_fresh_cell(container) -> bool:
-    """A new table cell holds one empty paragraph with neither runs nor properties; every paragraph written here
-    has one or the other, so only a cell nothing was written to yet matches."""
-    if not hasattr(container, "_tc") or len(container.paragraphs) != 1:
-        return False
-    paragraph = container.paragraphs[0]._p
-    return paragraph.pPr is None and not paragraph.r_lst
-
-
-def _centred(container, text, **kwargs):
-    kwargs.setdefault("size", BODY_PT)
-    paragraph = _para(container, text, align=WD_ALIGN_PARAGRAPH.CENTER, **kwargs)
-    paragraph.paragraph_format.space_after = Pt(0)
-    return paragraph
-
-
-def _body(container, text, **kwargs):
-    return _para(container, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, **kwargs)
-
-
-def _rule(container, width_cm: float, available_cm: float) -> None:
-    """A short centred horizontal line (the rule under the issuer name and under the trích yếu)."""
-    paragraph = _para(container, align=WD_ALIGN_PARAGRAPH.CENTER)
-    side = Cm(max((available_cm - width_cm) / 2, 0))
-    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
-    paragraph.paragraph_format.space_after = Pt(6)
-    paragraph.paragraph_format.line_spacing = Pt(2)
-    borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for key, value in {"val": "single", "sz": "6", "space": "1", "color": "000000"}.items():
-        top.set(qn(f"w:{key}"), value)
-    borders.append(top)
-    paragraph._p.get_or_add_pPr().insert_element_before(borders, *PBDR_SUCCESSORS)
-
-
-def _layout_table(doc, widths_cm: list[float]):
-    """A borderless table used for layout (header, signature)."""
-    table = doc.add_table(rows=1, cols=len(widths_cm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, widths_cm)
-    return table.rows[0].cells
-
-
-def _set_widths(table, widths_cm: list[float]) -> None:
-    """Column widths both where Word reads them (each cell) and where LibreOffice/WPS do (the table grid)."""
-    table.autofit = False
-    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
-        column.w = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(width)
-
-
-def _grid_table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, text in enumerate(header):
-        _centred(table.rows[0].cells[i], text, bold=True, size=TABLE_PT)
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page
-    for row in rows:
-        cells = table.add_row().cells
-        for i, text in enumerate(row):
-            align = WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.LEFT
-            _para(cells[i], text, size=TABLE_PT, align=align).paragraph_format.space_after = Pt(0)
-    _set_widths(table, widths_cm)
-
-
-def _info_table(doc, rows: list[tuple[str, str]]) -> None:
-    table = doc.add_table(rows=0, cols=2)
-    table.style = doc.styles["Table Grid"]
-    for label, value in rows:
-        cells = table.add_row().cells
-        _para(cells[0], label, bold=True, size=TABLE_PT).paragraph_format.space_after = Pt(0)
-        _para(cells[1], value, size=TABLE_PT).paragraph_format.space_after = Pt(0)
-    _set_widths(table, [4.5, 12.0])
-
-
-def _heading(doc, text: str, *, italic: bool = False):
-    """A bold (or italic) sub-heading kept on the page of what follows it."""
-    paragraph = _para(doc, text, bold=not italic, italic=italic, indent=True)
-    paragraph.paragraph_format.space_before = Pt(6)
-    paragraph.paragraph_format.keep_with_next = True
-    return paragraph
-
-
-def _page_break(doc) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
-def _save(doc) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
 def _write_content(doc, version: ProcedureVersion) -> None:
     """The a)–l) components of `version`, as `version_content` assembles them."""
     for heading, paragraphs in version_content(version):
-        _heading(doc, heading)
+        word.heading(doc, heading)
         for text in paragraphs:
-            _body(doc, text)
+            word.body(doc, text)
 
 
 # The decision ----------------------------------------------------------------------------------------------------
-
-TEXT_WIDTH_CM = 16.5
-HEADER_WIDTHS = [6.3, 10.2]
 
 
 def decision_docx(decision: PublicationDecision) -> bytes:
     """The Word draft of a publication decision: the decision itself, then its annex (Phần I, Phần II)."""
     issuer = Issuer.of(decision)
     sections = annex(decision)
-    doc = _new_document()
+    doc = word.new_document()
     _decision_header(doc, decision, issuer)
     _decision_preamble(doc, decision, issuer, sections)
     _decision_articles(doc, decision, issuer, sections)
     _decision_signature(doc, decision, issuer)
-    _page_break(doc)
+    word.page_break(doc)
     _annex_heading(doc, decision, issuer, sections)
     _annex_list(doc, sections)
     _annex_content(doc, sections)
-    return _save(doc)
+    return word.save(doc)
 
 
 def _decision_header(doc, decision, issuer: Issuer) -> None:
-    left, right = _layout_table(doc, HEADER_WIDTHS)
+    left, right = word.layout_table(doc, HEADER_WIDTHS)
     for line in issuer.header:
-        _centred(left, line, bold=True, size=TABLE_PT)
-    _rule(left, 2.5, HEADER_WIDTHS[0])
-    _centred(left, f"Số: {decision.number}", size=TABLE_PT)
-    _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
-    _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
-    _centred(right, "")
-    _centred(right, f"{issuer.place}, {long_date(decision.signed_on)}", italic=True)
+        word.centred(left, line, bold=True, size=TABLE_PT)
+    word.rule(left, 2.5, HEADER_WIDTHS[0])
+    word.centred(left, f"Số: {decision.number}", size=TABLE_PT)
+    word.centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
+    word.centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
+    word.centred(right, "")
+    word.centred(right, f"{issuer.place}, {long_date(decision.signed_on)}", italic=True)
 
 
 def _decision_preamble(doc, decision, issuer: Issuer, sections) -> None:
-    _centred(doc, "").paragraph_format.space_after = Pt(6)
-    _centred(doc, "QUYẾT ĐỊNH", bold=True)
-    _centred(doc, _title(decision, sections, issuer), bold=True)
-    _rule(doc, 4, TEXT_WIDTH_CM)
-    _centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
+    word.centred(doc, "").paragraph_format.space_after = Pt(6)
+    word.centred(doc, "QUYẾT ĐỊNH", bold=True)
+    word.centred(doc, _title(decision, sections, issuer), bold=True)
+    word.rule(doc, 4, TEXT_WIDTH_CM)
+    word.centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
     for line in _basis_lines(decision):
-        _body(doc, line, italic=True)
-    _centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
-
-
-def _article(doc, number: int, text: str) -> None:
-    paragraph = _body(doc, f"Điều {number}. ", bold=True)
-    paragraph.add_run(nfc(text))
+        word.body(doc, line, italic=True)
+    word.centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
 
 
 def _decision_articles(doc, decision, issuer: Issuer, sections) -> None:
-    _article(doc, 1, _article1(sections, issuer))
-    _article(doc, 2, f"Quyết định này có hiệu lực kể từ ngày {decision.effective_on:%d/%m/%Y}.")
+    word.article(doc, 1, _article1(sections, issuer))
+    word.article(doc, 2, f"Quyết định này có hiệu lực kể từ ngày {decision.effective_on:%d/%m/%Y}.")
     for sentence in _supersessions(sections):
-        _body(doc, sentence)
-    _article(doc, 3, _article3(issuer))
+        word.body(doc, sentence)
+    word.article(doc, 3, article3(issuer))
 
 
 def _decision_signature(doc, decision, issuer: Issuer) -> None:
-    left, right = _layout_table(doc, [8.0, 8.5])
-    _para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
+    left, right = word.layout_table(doc, [8.0, 8.5])
+    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
     for line in _recipients(issuer):
-        _para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in _lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]:
-        _centred(right, line, bold=True)
+        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
+    for line in word.lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]:
+        word.centred(right, line, bold=True)
     for _ in range(4):
-        _centred(right, "")
-    _centred(right, decision.signer, bold=True)
+        word.centred(right, "")
+    word.centred(right, decision.signer, bold=True)
 
 
 # The annex -------------------------------------------------------------------------------------------------------
 
 
 def _annex_heading(doc, decision, issuer: Issuer, sections) -> None:
-    _centred(doc, f"DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ {_scope(sections)}".upper(), bold=True)
-    _centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
+    word.centred(doc, f"DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ {_scope(sections)}".upper(), bold=True)
+    word.centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
     reference = f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
-    _centred(doc, reference, italic=True)
-    _rule(doc, 4, TEXT_WIDTH_CM)
+    word.centred(doc, reference, italic=True)
+    word.rule(doc, 4, TEXT_WIDTH_CM)
 
 
 LIST_HEADER = ["STT", "Tên thủ tục hành chính", "Lĩnh vực", "Cơ quan thực hiện"]
@@ -630,7 +448,9 @@ EXTRA_COLUMN = {
 
 
 def _performing(version: ProcedureVersion) -> str:
-    return "; ".join(_lines(version.performing_body) or _lines(version.authority)) or version.procedure.owner.name
+    return (
+        "; ".join(word.lines(version.performing_body) or word.lines(version.authority)) or version.procedure.owner.name
+    )
 
 
 def _list_row(entry: Listed) -> list[str]:
@@ -646,35 +466,35 @@ def _list_row(entry: Listed) -> list[str]:
 
 
 def _annex_list(doc, sections: list[AnnexSection]) -> None:
-    _centred(doc, "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True).paragraph_format.space_after = Pt(6)
+    word.centred(doc, "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True).paragraph_format.space_after = Pt(6)
     for section in sections:
-        _heading(doc, section.title)
+        word.heading(doc, section.title)
         header, widths = LIST_HEADER, LIST_WIDTHS
         if section.change in EXTRA_COLUMN:
             label, width = EXTRA_COLUMN[section.change]
             header, widths = [*LIST_HEADER, label], [1.2, 5.5, 2.8, 3.7, width]
         for group, fields in section.by_group():
-            _heading(doc, _group_heading(group))
+            word.heading(doc, _group_heading(group))
             for n, (field_name, levels) in enumerate(fields, start=1):
-                _heading(doc, f"{_roman(n)}. Lĩnh vực {field_name}")
+                word.heading(doc, f"{_roman(n)}. Lĩnh vực {field_name}")
                 for level, entries in levels:
-                    _heading(doc, Level(level).label, italic=True)
-                    _grid_table(doc, header, [_list_row(e) for e in entries], widths)
-        _para(doc, "")
+                    word.heading(doc, Level(level).label, italic=True)
+                    word.grid_table(doc, header, [_list_row(e) for e in entries], widths)
+        word.para(doc, "")
 
 
 def _annex_content(doc, sections: list[AnnexSection]) -> None:
-    _page_break(doc)
-    _centred(doc, "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
-    _para(doc, "")
+    word.page_break(doc)
+    word.centred(doc, "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    word.para(doc, "")
     for section in sections:
         if section.change == Change.ABOLISHED:
             continue
-        _heading(doc, f"{section.number}. {SECTION_TITLES[section.change].capitalize()}")
+        word.heading(doc, f"{section.number}. {SECTION_TITLES[section.change].capitalize()}")
         for group, fields in section.by_group():
-            _heading(doc, _group_heading(group))
+            word.heading(doc, _group_heading(group))
             for entry in (e for _, levels in fields for _, es in levels for e in es):
-                _heading(doc, f"{section.number}.{entry.stt}. {entry.item.version.name}")
+                word.heading(doc, f"{section.number}.{entry.stt}. {entry.item.version.name}")
                 _write_content(doc, entry.item.version)
 
 
@@ -683,13 +503,13 @@ def _annex_content(doc, sections: list[AnnexSection]) -> None:
 
 def procedure_docx(version: ProcedureVersion) -> bytes:
     """One procedure's full content (the Phần II layout) under a heading block that identifies it."""
-    doc = _new_document()
-    _centred(doc, "THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
-    _centred(doc, version.name, bold=True).paragraph_format.space_after = Pt(12)
-    _info_table(doc, version_heading(version))
-    _para(doc, "")
+    doc = word.new_document()
+    word.centred(doc, "THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    word.centred(doc, version.name, bold=True).paragraph_format.space_after = Pt(12)
+    word.info_table(doc, version_heading(version))
+    word.para(doc, "")
     _write_content(doc, version)
-    return _save(doc)
+    return word.save(doc)
 
 
 def procedure_pdf(version: ProcedureVersion) -> bytes:
@@ -699,10 +519,10 @@ def procedure_pdf(version: ProcedureVersion) -> bytes:
     html = render_to_string(
         "procedures/documents/procedure_pdf.html",
         {
-            "title": nfc(version.name),
+            "title": word.nfc(version.name),
             "heading": version_heading(version),
             "content": version_content(version),
             "printed_on": today(),
         },
     )
-    return HTML(string=nfc(html)).write_pdf()
+    return HTML(string=word.nfc(html)).write_pdf()

@@ -23,34 +23,18 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from tinhgon.core import word
 from tinhgon.core.dates import today
+from tinhgon.core.word import BODY_PT, HEADER_WIDTHS, SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
-from tinhgon.procedures.documents import (
-    BODY_PT,
-    HEADER_WIDTHS,
-    SMALL_PT,
-    TABLE_PT,
-    TEXT_WIDTH_CM,
-    Issuer,
-    _body,
-    _centred,
-    _heading,
-    _layout_table,
-    _lines,
-    _new_document,
-    _para,
-    _rule,
-    _save,
-    long_date,
-    nfc,
-)
+from tinhgon.procedures.documents import Issuer, long_date
 from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
 from tinhgon.reports.models import Report
 from tinhgon.reviews.constants import Action
-from tinhgon.reviews.documents import DEFAULT_SIGNER, MONEY_FORMAT, PCT_FORMAT, _table, money, number, pct
+from tinhgon.reviews.documents import DEFAULT_SIGNER, MONEY_FORMAT, PCT_FORMAT, money, number, pct
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +88,7 @@ def display(value) -> str:
         return pct(value)
     if isinstance(value, int | Decimal):
         return number(value)
-    return nfc(value)
+    return word.nfc(value)
 
 
 def _manual_value(text: str):
@@ -164,7 +148,7 @@ class ReportContent:
 
 
 def _upper_name(name: str) -> str:
-    return nfc(re.sub(r"^(ủy|uỷ) ban nhân dân\b", "UBND", name.strip(), flags=re.IGNORECASE)).upper()
+    return word.nfc(re.sub(r"^(ủy|uỷ) ban nhân dân\b", "UBND", name.strip(), flags=re.IGNORECASE)).upper()
 
 
 def _issuer(organisation) -> Issuer:
@@ -194,11 +178,11 @@ def place_of(organisation) -> str:
 
 
 def _paragraphs(text: str, empty: str = "Không có.") -> list[str]:
-    return [nfc(line) for line in _lines(text)] or [empty]
+    return [word.nfc(line) for line in word.lines(text)] or [empty]
 
 
 def _recipient_lines(text: str) -> list[str]:
-    lines = [line if line.startswith(("-", "+", "–")) else f"- {line}" for line in _lines(nfc(text))]
+    lines = [line if line.startswith(("-", "+", "–")) else f"- {line}" for line in word.lines(word.nfc(text))]
     return lines or ["- Như trên;", "- Lưu: VT."]
 
 
@@ -215,7 +199,7 @@ def procedures_part(fig: dict) -> Part:
     rows += [[label, _int(by_level.get(value))] for value, label in Level.choices if value in by_level]
     decided = p.get("decided", {})
     decided_rows = [[label, _int(decided.get(key))] for key, label in CHANGES]
-    fields = [[nfc(f.get("field") or "Chưa phân lĩnh vực"), _int(f.get("n"))] for f in p.get("by_field", [])]
+    fields = [[word.nfc(f.get("field") or "Chưa phân lĩnh vực"), _int(f.get("n"))] for f in p.get("by_field", [])]
     return Part(
         "1. Công bố, công khai thủ tục hành chính, thủ tục hành chính nội bộ",
         "Công bố",
@@ -332,7 +316,7 @@ def _decimal(value):
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        return nfc(value)
+        return word.nfc(value)
 
 
 def indicators_part(fig: dict) -> Part:
@@ -344,12 +328,12 @@ def indicators_part(fig: dict) -> Part:
         status = i.get("status")
         rows.append(
             [
-                nfc(i.get("name")),
-                nfc(i.get("unit")),
+                word.nfc(i.get("name")),
+                word.nfc(i.get("unit")),
                 f"{sign} {display(target)}".strip() if target is not None else "",
                 value if value is not None else NO_DATA,
-                nfc(i.get("period")),
-                IndicatorStatus(status).label if status in IndicatorStatus.values else nfc(status),
+                word.nfc(i.get("period")),
+                IndicatorStatus(status).label if status in IndicatorStatus.values else word.nfc(status),
             ]
         )
     return Part(
@@ -372,10 +356,10 @@ def indicators_part(fig: dict) -> Part:
 def manual_part(report: Report) -> Part:
     rows = [
         [
-            nfc(row.get("section")),
-            f"{nfc(row.get('label'))} {MANUAL}",
-            _manual_value(nfc(row.get("value"))),
-            nfc(row.get("note")),
+            word.nfc(row.get("section")),
+            f"{word.nfc(row.get('label'))} {MANUAL}",
+            _manual_value(word.nfc(row.get("value"))),
+            word.nfc(row.get("note")),
         ]
         for row in report.manual_rows or []
     ]
@@ -418,7 +402,7 @@ def children_part(report: Report, policy) -> Part | None:
         return None
     lines = []
     for row in rows:
-        name = nfc(row.organisation.name)
+        name = word.nfc(row.organisation.name)
         if row.report is None:
             lines.append([name, "Chưa gửi báo cáo", *[None] * 7])
             continue
@@ -450,7 +434,7 @@ def children_part(report: Report, policy) -> Part | None:
         totals["tasks"]["done_on_time"],
         totals["tasks"]["overdue"],
     ]
-    missing = [nfc(row.organisation.name) for row in rows if row.report is None]
+    missing = [word.nfc(row.organisation.name) for row in rows if row.report is None]
     text = f"Có {submitted}/{len(rows)} đơn vị trực thuộc đã gửi báo cáo kỳ này."
     if missing:
         text += f" Chưa gửi báo cáo: {', '.join(missing)}."
@@ -489,12 +473,12 @@ def report_content(report: Report, policy) -> ReportContent:
     children = children_part(report, policy)
     parts += [manual_part(report), *([children] if children else [])]
     signed = timezone.localdate(report.submitted_at) if report.submitted_at else None
-    title_lines = _lines(nfc(report.signer_title).upper()) or [
+    title_lines = word.lines(word.nfc(report.signer_title).upper()) or [
         DEFAULT_SIGNER.get(organisation.kind, "THỦ TRƯỞNG CƠ QUAN")
     ]
     return ReportContent(
         header_lines=header_lines(organisation),
-        number_line=f"Số: {nfc(report.document_number)}" if report.document_number else "Số:        /BC-",
+        number_line=f"Số: {word.nfc(report.document_number)}" if report.document_number else "Số:        /BC-",
         dated_line=f"{place_of(organisation)}, {long_date(signed)}",
         title="BÁO CÁO",
         subtitle=report_title(report),
@@ -508,8 +492,8 @@ def report_content(report: Report, policy) -> ReportContent:
         proposals=_paragraphs(report.proposals),
         recipients=_recipient_lines(report.recipients),
         signer_titles=title_lines,
-        signer=nfc(report.signer),
-        organisation=nfc(organisation.name),
+        signer=word.nfc(report.signer),
+        organisation=word.nfc(organisation.name),
     )
 
 
@@ -518,52 +502,52 @@ def report_content(report: Report, policy) -> ReportContent:
 
 def report_docx(report: Report, policy) -> bytes:
     c = report_content(report, policy)
-    doc = _new_document()
-    left, right = _layout_table(doc, HEADER_WIDTHS)
+    doc = word.new_document()
+    left, right = word.layout_table(doc, HEADER_WIDTHS)
     for text, bold in c.header_lines:
-        _centred(left, text, bold=bold, size=TABLE_PT)
-    _rule(left, 2.5, HEADER_WIDTHS[0])
-    _centred(left, c.number_line, size=TABLE_PT)
-    _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
-    _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
-    _centred(right, "")
-    _centred(right, c.dated_line, italic=True)
+        word.centred(left, text, bold=bold, size=TABLE_PT)
+    word.rule(left, 2.5, HEADER_WIDTHS[0])
+    word.centred(left, c.number_line, size=TABLE_PT)
+    word.centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
+    word.centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
+    word.centred(right, "")
+    word.centred(right, c.dated_line, italic=True)
 
-    _centred(doc, "").paragraph_format.space_after = Pt(6)
-    _centred(doc, c.title, bold=True)
-    _centred(doc, c.subtitle, bold=True)
-    _centred(doc, c.scope_line, italic=True, size=TABLE_PT)
-    _rule(doc, 4, TEXT_WIDTH_CM)
+    word.centred(doc, "").paragraph_format.space_after = Pt(6)
+    word.centred(doc, c.title, bold=True)
+    word.centred(doc, c.subtitle, bold=True)
+    word.centred(doc, c.scope_line, italic=True, size=TABLE_PT)
+    word.rule(doc, 4, TEXT_WIDTH_CM)
 
-    _heading(doc, "I. KẾT QUẢ ĐẠT ĐƯỢC")
+    word.heading(doc, "I. KẾT QUẢ ĐẠT ĐƯỢC")
     for text in c.results:
-        _body(doc, text)
+        word.body(doc, text)
     for part in c.parts:
-        _heading(doc, part.heading)
+        word.heading(doc, part.heading)
         for text in part.paragraphs:
-            _body(doc, text)
+            word.body(doc, text)
         for table in part.tables:
-            _heading(doc, table.title, italic=True)
-            _table(doc, table.header, table.display_rows(), table.widths, bold_last=table.total)
-            _para(doc, "").paragraph_format.space_after = Pt(0)
-    _heading(doc, "II. TỒN TẠI, HẠN CHẾ")
+            word.heading(doc, table.title, italic=True)
+            word.data_table(doc, table.header, table.display_rows(), table.widths, bold_last=table.total)
+            word.para(doc, "").paragraph_format.space_after = Pt(0)
+    word.heading(doc, "II. TỒN TẠI, HẠN CHẾ")
     for text in c.difficulties:
-        _body(doc, text)
-    _heading(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ")
+        word.body(doc, text)
+    word.heading(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ")
     for text in c.proposals:
-        _body(doc, text)
-    _body(doc, c.closing)
+        word.body(doc, text)
+    word.body(doc, c.closing)
 
-    left, right = _layout_table(doc, [8.0, 8.5])
-    _para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
+    left, right = word.layout_table(doc, [8.0, 8.5])
+    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
     for line in c.recipients:
-        _para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
+        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
     for line in c.signer_titles:
-        _centred(right, line, bold=True)
+        word.centred(right, line, bold=True)
     for _ in range(4):
-        _centred(right, "")
-    _centred(right, c.signer, bold=True)
-    return _save(doc)
+        word.centred(right, "")
+    word.centred(right, c.signer, bold=True)
+    return word.save(doc)
 
 
 # PDF --------------------------------------------------------------------------------------------------------------
@@ -576,7 +560,7 @@ def report_pdf(report: Report, policy) -> bytes:
     html = render_to_string(
         "reports/documents/report_pdf.html", {"c": report_content(report, policy), "printed_on": today()}
     )
-    return HTML(string=nfc(html)).write_pdf()
+    return HTML(string=word.nfc(html)).write_pdf()
 
 
 # Workbook ---------------------------------------------------------------------------------------------------------
@@ -595,7 +579,7 @@ def _xlsx_cell(ws, value, font=None):
         return _cell(ws, float(value), font)
     if isinstance(value, date | int | float):
         return _cell(ws, value, font)
-    return _cell(ws, nfc(value) if value is not None else None, font)
+    return _cell(ws, word.nfc(value) if value is not None else None, font)
 
 
 def _xlsx_value(value):

@@ -19,41 +19,17 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from tinhgon.core import word
 from tinhgon.core.dates import today
+from tinhgon.core.word import BODY_PT, HEADER_WIDTHS, SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
 from tinhgon.core.workbooks import format_number as _format_number
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.documents import (
-    BODY_PT,
-    HEADER_WIDTHS,
-    SMALL_PT,
-    TABLE_PT,
-    TEXT_WIDTH_CM,
-    Issuer,
-    _article,
-    _article3,
-    _body,
-    _centred,
-    _heading,
-    _info_table,
-    _layout_table,
-    _lines,
-    _listed,
-    _new_document,
-    _para,
-    _rule,
-    _save,
-    _set_widths,
-    long_date,
-    nfc,
-)
+from tinhgon.procedures.documents import Issuer, article3, long_date
 from tinhgon.procedures.excel import BOLD
 from tinhgon.procedures.models import ProcedureVersion
 from tinhgon.reviews import costs
@@ -126,7 +102,7 @@ def _change_lines(proposal) -> list[str]:
 
 
 def _implementation_lines(proposal) -> list[str]:
-    lines = [*_lines(proposal.legal_acts)]
+    lines = [*word.lines(proposal.legal_acts)]
     if proposal.implementing_issuer:
         lines.append(f"Cơ quan có thẩm quyền ban hành: {proposal.implementing_issuer}")
     if proposal.implementation_deadline:
@@ -137,54 +113,29 @@ def _implementation_lines(proposal) -> list[str]:
 # Word helpers ------------------------------------------------------------------------------------------------------
 
 
-def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float], *, size=TABLE_PT, bold_last=False):
-    """A bordered table whose header repeats on every page; numeric columns (text starting with a digit) right."""
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, text in enumerate(header):
-        _centred(table.rows[0].cells[i], text, bold=True, size=size)
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for n, row in enumerate(rows, start=1):
-        cells = table.add_row().cells
-        bold = bold_last and n == len(rows)
-        for i, text in enumerate(row):
-            text = nfc(text)
-            if i == 0:
-                align = WD_ALIGN_PARAGRAPH.CENTER
-            elif text[:1].isdigit() or text[:1] == "-" and text[1:2].isdigit():
-                align = WD_ALIGN_PARAGRAPH.RIGHT
-            else:
-                align = WD_ALIGN_PARAGRAPH.LEFT
-            for line in text.split("\n"):
-                _para(cells[i], line, size=size, align=align, bold=bold).paragraph_format.space_after = Pt(0)
-    _set_widths(table, widths_cm)
-    return table
-
-
 def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) -> None:
     """Two signature blocks side by side: (titles, name)."""
-    cells = _layout_table(doc, [8.0, 8.5])
+    cells = word.layout_table(doc, [8.0, 8.5])
     for cell, (titles, name) in zip(cells, [left, right], strict=True):
         for line in titles:
-            _centred(cell, line, bold=True)
-        _centred(cell, "(Ký, ghi rõ họ tên)", italic=True, size=SMALL_PT + 1)
+            word.centred(cell, line, bold=True)
+        word.centred(cell, "(Ký, ghi rõ họ tên)", italic=True, size=SMALL_PT + 1)
         for _ in range(3):
-            _centred(cell, "")
-        _centred(cell, name, bold=True)
+            word.centred(cell, "")
+        word.centred(cell, name, bold=True)
 
 
 def _national_header(doc, left_lines: list[str], number_line: str, dated_line: str) -> None:
-    left, right = _layout_table(doc, HEADER_WIDTHS)
+    left, right = word.layout_table(doc, HEADER_WIDTHS)
     for line in left_lines:
-        _centred(left, line, bold=True, size=TABLE_PT)
-    _rule(left, 2.5, HEADER_WIDTHS[0])
+        word.centred(left, line, bold=True, size=TABLE_PT)
+    word.rule(left, 2.5, HEADER_WIDTHS[0])
     if number_line:
-        _centred(left, number_line, size=TABLE_PT)
-    _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
-    _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
-    _centred(right, "")
-    _centred(right, dated_line, italic=True)
+        word.centred(left, number_line, size=TABLE_PT)
+    word.centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
+    word.centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
+    word.centred(right, "")
+    word.centred(right, dated_line, italic=True)
 
 
 # The review form ---------------------------------------------------------------------------------------------------
@@ -241,7 +192,7 @@ def review_heading(review: Review) -> list[tuple[str, str]]:
         ("Thời hạn", day(review.deadline)),
         ("Trạng thái", review.get_status_display()),
     ]
-    return [(label, nfc(value)) for label, value in rows if value]
+    return [(label, word.nfc(value)) for label, value in rows if value]
 
 
 def cost_rows(sheet: CostSheet) -> list[list[str]]:
@@ -294,22 +245,22 @@ def review_docx(review: Review) -> bytes:
     """The review form of one procedure: identification, questions by criterion, accepted hints, the two cost
     sheets, the proposal and its benefit."""
     review = _review_for_document(review)
-    doc = _new_document()
+    doc = word.new_document()
     place = review.responsible.name.upper()
     _national_header(doc, [place], "", f"{long_date(review.checked_on or review.submitted_on or today())}")
-    _centred(doc, "").paragraph_format.space_after = Pt(6)
-    _centred(doc, "PHIẾU RÀ SOÁT, ĐÁNH GIÁ THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
-    _centred(doc, review.version.name, bold=True)
-    _rule(doc, 4, TEXT_WIDTH_CM)
-    _info_table(doc, review_heading(review))
+    word.centred(doc, "").paragraph_format.space_after = Pt(6)
+    word.centred(doc, "PHIẾU RÀ SOÁT, ĐÁNH GIÁ THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    word.centred(doc, review.version.name, bold=True)
+    word.rule(doc, 4, TEXT_WIDTH_CM)
+    word.info_table(doc, review_heading(review))
 
-    _heading(doc, "I. RÀ SOÁT, ĐÁNH GIÁ THEO TIÊU CHÍ")
+    word.heading(doc, "I. RÀ SOÁT, ĐÁNH GIÁ THEO TIÊU CHÍ")
     answers = list(review.answers.all())
     for n, (criterion, label) in enumerate(Criterion.choices, start=1):
         chosen = [a for a in answers if a.question.criterion == criterion]
-        _heading(doc, f"{n}. {label}")
+        word.heading(doc, f"{n}. {label}")
         if not chosen:
-            _body(doc, "Không có câu hỏi.")
+            word.body(doc, "Không có câu hỏi.")
             continue
         rows = [
             [
@@ -321,62 +272,62 @@ def review_docx(review: Review) -> bytes:
             ]
             for a in chosen
         ]
-        _table(doc, QUESTION_HEADER, rows, QUESTION_WIDTHS)
+        word.data_table(doc, QUESTION_HEADER, rows, QUESTION_WIDTHS)
     if any(a.is_flagged for a in answers):
-        _para(doc, "(*) Câu trả lời gợi ý cần đơn giản hóa.", italic=True, size=SMALL_PT + 1)
+        word.para(doc, "(*) Câu trả lời gợi ý cần đơn giản hóa.", italic=True, size=SMALL_PT + 1)
 
-    _heading(doc, "II. GỢI Ý ĐƠN GIẢN HÓA ĐÃ CHẤP NHẬN")
+    word.heading(doc, "II. GỢI Ý ĐƠN GIẢN HÓA ĐÃ CHẤP NHẬN")
     labels = HINT_CODES
     accepted = [h for h in sorted(review.hint_decisions.all(), key=lambda h: h.code) if h.accepted]
-    for line in _listed([f"{labels.get(h.code, h.code)}" + (f": {h.note}" if h.note else "") for h in accepted]) or [
-        "Không có."
-    ]:
-        _body(doc, line)
+    for line in word.listed(
+        [f"{labels.get(h.code, h.code)}" + (f": {h.note}" if h.note else "") for h in accepted]
+    ) or ["Không có."]:
+        word.body(doc, line)
 
-    _heading(doc, "III. CHI PHÍ TUÂN THỦ")
+    word.heading(doc, "III. CHI PHÍ TUÂN THỦ")
     for n, scenario in enumerate(Scenario, start=1):
         title = "Chi phí tuân thủ hiện tại" if scenario == Scenario.CURRENT else "Chi phí tuân thủ sau đơn giản hóa"
-        _heading(doc, f"{n}. {title}")
+        word.heading(doc, f"{n}. {title}")
         sheet = review.sheet(scenario)
         if sheet is None:
-            _body(doc, "Chưa tính." if scenario == Scenario.CURRENT else "Không tính (không thay đổi thủ tục).")
+            word.body(doc, "Chưa tính." if scenario == Scenario.CURRENT else "Không tính (không thay đổi thủ tục).")
             continue
-        _table(doc, COST_HEADER, cost_rows(sheet), COST_WIDTHS, size=SMALL_PT, bold_last=True)
+        word.data_table(doc, COST_HEADER, cost_rows(sheet), COST_WIDTHS, size=SMALL_PT, bold_last=True)
         for line in cost_summary(sheet):
-            _body(doc, line)
+            word.body(doc, line)
 
-    _heading(doc, "IV. PHƯƠNG ÁN ĐƠN GIẢN HÓA")
+    word.heading(doc, "IV. PHƯƠNG ÁN ĐƠN GIẢN HÓA")
     proposal = getattr(review, "proposal", None)
     if proposal is None:
-        _body(doc, "Chưa có phương án.")
+        word.body(doc, "Chưa có phương án.")
     else:
-        _body(doc, f"1. Phương án: {proposal.get_action_display()}.")
-        _body(doc, "2. Nội dung đơn giản hóa:")
-        for line in _listed(_change_lines(proposal)) or ["Không."]:
-            _body(doc, line)
-        _body(doc, f"3. Lý do: {proposal.reason or 'Không.'}")
-        _body(doc, "4. Kiến nghị thực thi:")
-        for line in _listed(_implementation_lines(proposal)) or ["Không."]:
-            _body(doc, line)
-        _body(doc, "5. Lợi ích của phương án (chi phí tuân thủ một năm):")
+        word.body(doc, f"1. Phương án: {proposal.get_action_display()}.")
+        word.body(doc, "2. Nội dung đơn giản hóa:")
+        for line in word.listed(_change_lines(proposal)) or ["Không."]:
+            word.body(doc, line)
+        word.body(doc, f"3. Lý do: {proposal.reason or 'Không.'}")
+        word.body(doc, "4. Kiến nghị thực thi:")
+        for line in word.listed(_implementation_lines(proposal)) or ["Không."]:
+            word.body(doc, line)
+        word.body(doc, "5. Lợi ích của phương án (chi phí tuân thủ một năm):")
         benefit = proposal.benefit()
-        _table(
+        word.data_table(
             doc,
             ["Trước đơn giản hóa (đồng)", "Sau đơn giản hóa (đồng)", "Tiết kiệm (đồng)", "Tỷ lệ cắt giảm"],
             benefit_rows(benefit),
             [4.5, 4.5, 4.5, 3.0],
         )
-        _body(
+        word.body(
             doc,
             f"Chi phí tuân thủ giảm từ {money(benefit.before)} xuống {money(benefit.after)} mỗi năm, "
             f"tiết kiệm {money(benefit.saving)}, đạt {pct(benefit.saving_pct)}.",
         )
     if review.assessment:
-        _heading(doc, "V. Ý KIẾN ĐÁNH GIÁ ĐỘC LẬP")
-        _body(doc, review.assessment)
-    _para(doc, "")
+        word.heading(doc, "V. Ý KIẾN ĐÁNH GIÁ ĐỘC LẬP")
+        word.body(doc, review.assessment)
+    word.para(doc, "")
     _signatures(doc, (["NGƯỜI RÀ SOÁT"], person(review.reviewer)), (["THỦ TRƯỞNG ĐƠN VỊ"], ""))
-    return _save(doc)
+    return word.save(doc)
 
 
 # The approval decision ---------------------------------------------------------------------------------------------
@@ -466,7 +417,7 @@ def approval_issuer(decision: ApprovalDecision) -> Issuer:
 
 def _approval_title(decision: ApprovalDecision, lines: list[ProposalLine], issuer: Issuer) -> str:
     if decision.title:
-        return nfc(decision.title)
+        return word.nfc(decision.title)
     fields = sorted({x.review.version.field.name for x in lines})
     scope = f" lĩnh vực {', '.join(fields)}" if fields else ""
     return f"Phê duyệt phương án đơn giản hóa thủ tục hành chính nội bộ{scope} thuộc phạm vi quản lý của {issuer.name}"
@@ -573,41 +524,41 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     decision = ApprovalDecision.objects.select_related("issuer", "lead_unit").get(pk=decision.pk)
     issuer = approval_issuer(decision)
     lines = proposal_lines(decision.reviews.all())
-    doc = _new_document()
+    doc = word.new_document()
     _national_header(doc, issuer.header, f"Số: {decision.number}", f"{issuer.place}, {long_date(decision.signed_on)}")
-    _centred(doc, "").paragraph_format.space_after = Pt(6)
-    _centred(doc, "QUYẾT ĐỊNH", bold=True)
-    _centred(doc, _approval_title(decision, lines, issuer), bold=True)
-    _rule(doc, 4, TEXT_WIDTH_CM)
-    _centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
+    word.centred(doc, "").paragraph_format.space_after = Pt(6)
+    word.centred(doc, "QUYẾT ĐỊNH", bold=True)
+    word.centred(doc, _approval_title(decision, lines, issuer), bold=True)
+    word.rule(doc, 4, TEXT_WIDTH_CM)
+    word.centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
     for line in _approval_bases(issuer, lines):
-        _body(doc, line, italic=True)
-    _centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
-    _article(doc, 1, _article1_text(lines, issuer))
+        word.body(doc, line, italic=True)
+    word.centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
+    word.article(doc, 1, _article1_text(lines, issuer))
     first, *rest = _article2_lines(decision, lines)
-    _article(doc, 2, first)
+    word.article(doc, 2, first)
     for line in rest:
-        _body(doc, line)
-    _article(doc, 3, f"Quyết định này có hiệu lực kể từ ngày ký. {_article3(issuer)}")
-    left, right = _layout_table(doc, [8.0, 8.5])
-    _para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
+        word.body(doc, line)
+    word.article(doc, 3, f"Quyết định này có hiệu lực kể từ ngày ký. {article3(issuer)}")
+    left, right = word.layout_table(doc, [8.0, 8.5])
+    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
     for line in _approval_recipients(issuer):
-        _para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in _lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]:
-        _centred(right, line, bold=True)
+        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
+    for line in word.lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]:
+        word.centred(right, line, bold=True)
     for _ in range(4):
-        _centred(right, "")
-    _centred(right, decision.signer, bold=True)
+        word.centred(right, "")
+    word.centred(right, decision.signer, bold=True)
 
     _landscape(doc)
-    _centred(doc, "PHỤ LỤC", bold=True)
-    _centred(doc, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
-    _centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
+    word.centred(doc, "PHỤ LỤC", bold=True)
+    word.centred(doc, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
+    word.centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
     reference = f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
-    _centred(doc, reference, italic=True)
-    _rule(doc, 4, 25.2)
-    _table(doc, ANNEX_HEADER, annex_rows(lines), ANNEX_WIDTHS, size=ANNEX_PT, bold_last=True)
-    return _save(doc)
+    word.centred(doc, reference, italic=True)
+    word.rule(doc, 4, 25.2)
+    word.data_table(doc, ANNEX_HEADER, annex_rows(lines), ANNEX_WIDTHS, size=ANNEX_PT, bold_last=True)
+    return word.save(doc)
 
 
 def _landscape(doc) -> None:

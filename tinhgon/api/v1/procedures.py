@@ -284,7 +284,7 @@ class ProcedureViewSet(
         return self._transition("send_back", CommentSerializer(data=request.data))
 
     @extend_schema(responses=VersionSummarySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)  # a short list, as it is
     def versions(self, request, pk=None):
         procedure = self.get_object()
         return Response(VersionSummarySerializer(procedure.versions.order_by("number"), many=True).data)

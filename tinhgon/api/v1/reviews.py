@@ -221,7 +221,7 @@ class ReviewRoundViewSet(
         )
 
     @extend_schema(request=None, responses={200: ReviewSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path="add-all-published")
+    @action(detail=True, methods=["post"], url_path="add-all-published", filter_backends=[], pagination_class=None)
     def add_all_published(self, request, pk=None):
         """Open a review form for every published procedure of the plan's organisation and the units under it that
         the plan does not list yet. Answers the forms created."""
@@ -334,7 +334,7 @@ class ReviewViewSet(
         return Response(ReviewSerializer(self.get_object()).data)
 
     @extend_schema(responses=ReviewHintSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def hints(self, request, pk=None):
         """The automatic simplification hints for this form, with the reviewer's choice on each."""
         from tinhgon.reviews.hints import hints_for_review

@@ -24,6 +24,8 @@ from tinhgon.test import SINCE
 
 pytestmark = pytest.mark.django_db
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # small, but a PDF the upload check accepts
+
 
 def text(response) -> str:
     return response.content.decode()
@@ -178,7 +180,7 @@ def test_report_round_trip_with_evidence(world, setup, login):
     assert response.status_code == 302
     mine.refresh_from_db()
     assert (mine.progress, mine.report, mine.row_version) == (60, "Đã dự thảo", seen + 1)
-    upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4", content_type="application/pdf")
+    upload = SimpleUploadedFile("bao-cao.pdf", PDF, content_type="application/pdf")
     response = client.post(url, {"section": "evidence", "evidence-title": "Báo cáo", "evidence-file": upload})
     assert response.status_code == 302 and Evidence.objects.get(assignment=mine).uploaded_by == world.officer_a1
     page = text(client.get(reverse("plans:task", args=[task.pk])))
@@ -349,7 +351,7 @@ def test_indicators_manual_entry_refresh_and_creation(world, login):
     )
     client = login(world.focal_a)
     period = f"{today().year}-01-01"
-    upload = SimpleUploadedFile("mc.pdf", b"%PDF-1.4", content_type="application/pdf")
+    upload = SimpleUploadedFile("mc.pdf", PDF, content_type="application/pdf")
     response = client.post(
         reverse("plans:indicator", args=[manual.pk]),
         {"section": "value", "value-period": period, "value-value": "3", "value-evidence": upload},

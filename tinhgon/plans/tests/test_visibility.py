@@ -29,6 +29,8 @@ from tinhgon.plans.models import (
 from tinhgon.plans.tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n% minh chung\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 D90 = timedelta(days=90)  # the plan runs past the deadlines set, in December too
 
 
@@ -45,7 +47,7 @@ def text(response) -> str:
 
 
 def pdf(name="bao-cao.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 minh chung", content_type="application/pdf")
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 @pytest.fixture
@@ -190,7 +192,7 @@ def test_evidence_is_linked_to_and_served_by_its_download_view(world, shared, lo
     url = reverse("plans:evidence-file", args=[shared["evidence"].pk])
     assert f'href="{url}"' in text(client.get(reverse("plans:task", args=[shared["one"].pk])))
     response = client.get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 minh chung"
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
 
 
