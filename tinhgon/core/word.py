@@ -13,17 +13,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 FONT = "Times New Roman"
-
-
 BODY_PT = 14
-
-
 TABLE_PT = 13
-
-
 SMALL_PT = 11
-
-
+TEXT_WIDTH_CM = 16.5
+HEADER_WIDTHS = [6.3, 10.2]
 # Elements that follow w:pBdr inside w:pPr (ECMA-376 CT_PPrBase); Word rejects a file whose order differs.
 PBDR_SUCCESSORS = (
     "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
@@ -31,12 +25,6 @@ PBDR_SUCCESSORS = (
     "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
     "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
-
-
-TEXT_WIDTH_CM = 16.5
-
-
-HEADER_WIDTHS = [6.3, 10.2]
 
 
 def nfc(text) -> str:
