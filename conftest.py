@@ -1,5 +1,7 @@
+import copy
 import os
 
+from django.db import transaction
 from django.db.backends.signals import connection_created
 
 import pytest
@@ -34,9 +36,33 @@ def _fresh_trigram_samples():
     forget_trigram_samples()
 
 
+@pytest.fixture(scope="module")
+def module_world(request, django_db_setup, django_db_blocker):
+    """The persona world of tinhgon/test.py, built once per test module inside a transaction rolled back when the
+    module ends; each test runs in a savepoint of it (pytest-django's `db`), so what one test writes is gone for
+    the next. A module with transactional tests (browser, two-connection races) cannot share an open transaction
+    with them: its tests build their own world."""
+    items = [item for item in request.session.items if item.module is request.module]
+    if any(_is_transactional(item) for item in items):
+        yield None
+        return
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        world = build_world()
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(module_world, db):
+    """The personas, as built for the module (a copy per test, so that changing an attribute of one of them in a
+    test changes nothing for the next)."""
+    return build_world() if module_world is None else copy.deepcopy(module_world)
 
 
 @pytest.fixture

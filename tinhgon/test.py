@@ -26,8 +26,9 @@ class World:
     users: dict
 
     def __getattr__(self, name):
-        if name in self.users:
-            return self.users[name]
+        users = self.__dict__.get("users", {})  # not self.users: a copy being made has no attributes yet
+        if name in users:
+            return users[name]
         raise AttributeError(name)
 
 
