@@ -208,6 +208,8 @@ TINHGON_MAX_UPLOAD_MB = env.int("TINHGON_MAX_UPLOAD_MB", default=20)
 TINHGON_IMPORT_MAX_ROWS = env.int("TINHGON_IMPORT_MAX_ROWS", default=20_000)
 # Who sends private files: "django" streams them itself, "nginx" answers with X-Accel-Redirect (docs/deploy.md).
 TINHGON_FILE_SENDER = env.str("TINHGON_FILE_SENDER", default="django")
+# The internal nginx location that maps to MEDIA_ROOT when TINHGON_FILE_SENDER is "nginx".
+TINHGON_ACCEL_PREFIX = env.str("TINHGON_ACCEL_PREFIX", default="/_private/")
 # Uploaded files above 2.5 MB go to a temporary file instead of memory; other request bodies (forms, JSON) are
 # refused above 5 MB, which no form or API request needs: a bound on what one request makes the server hold.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,5 +1,5 @@
 """Stored files are private: nothing serves MEDIA_ROOT. A view finds the record through its model's visibility rule
-(accounts.permissions.get_visible) and answers with `serve_file`, which sends the file itself in development and
+(core.visibility.get_visible) and answers with `serve_file`, which sends the file itself in development and
 hands it to nginx in production (`X-Accel-Redirect` to an internal location, docs/deploy.md)."""
 
 from pathlib import PurePosixPath
@@ -33,7 +33,7 @@ def serve_file(fieldfile, filename: str | None = None) -> HttpResponse:
     name = filename or PurePosixPath(fieldfile.name).name
     content_type = CONTENT_TYPES.get(PurePosixPath(fieldfile.name).suffix.lower(), "application/octet-stream")
     inline = content_type in SHOWN_IN_BROWSER
-    if getattr(settings, "TINHGON_FILE_SENDER", "django") == "nginx":
+    if settings.TINHGON_FILE_SENDER == "nginx":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = accel_path(fieldfile.name)
         response["Content-Disposition"] = content_disposition_header(not inline, name)
@@ -51,7 +51,7 @@ def serve_file(fieldfile, filename: str | None = None) -> HttpResponse:
 
 def accel_path(stored_name: str) -> str:
     """The internal nginx location of a stored file: `TINHGON_ACCEL_PREFIX` + its path under MEDIA_ROOT."""
-    prefix = getattr(settings, "TINHGON_ACCEL_PREFIX", "/_private/").rstrip("/")
+    prefix = settings.TINHGON_ACCEL_PREFIX.rstrip("/")
     parts = PurePosixPath(stored_name).parts
     if not parts or any(part in ("..", "") for part in parts) or stored_name.startswith("/"):
         raise Http404
