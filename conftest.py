@@ -1,3 +1,4 @@
+import collections
 import copy
 import os
 
@@ -166,3 +167,32 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             reseed_migration_data()
+
+
+# The figures of the security proofs (docs/security.md): what the tests record (`record_property`), summed over
+# the passed tests of every worker, printed at the end of the run.
+FIGURES = {
+    "walk_requests": "requests of the permission walk compared with accounts/endpoints.py",
+    "fuzz_cases": "API requests generated from the OpenAPI schema (an administrator and an officer)",
+    "bad_uploads": "bad files refused on an upload path",
+    "races": "races run on two connections (PostgreSQL)",
+}
+_figures = collections.Counter()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("race"):
+            item.user_properties.append(("races", 1))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed:
+        _figures.update({name: value for name, value in report.user_properties if name in FIGURES})
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _figures:
+        terminalreporter.section("figures of the security proofs (docs/security.md)")
+        for name, label in FIGURES.items():
+            terminalreporter.line(f"{_figures[name]:>8,}  {label}")

@@ -1,4 +1,6 @@
-"""Shared test personas: a small province P with two departments and a commune, and a second province Q whose
+"""Shared test support: the personas, and the helper for races.
+
+Personas: a small province P with two departments and a commune, and a second province Q whose
 people are outsiders to everything in P.
 
     P (province) ─ P-VP (provincial office, focal unit)
@@ -8,8 +10,15 @@ people are outsiders to everything in P.
     Q (province) ─ Q-A (department)
 """
 
+import threading
 from dataclasses import dataclass
 from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+from django.db.models.signals import pre_save
+
+import pytest
 
 from tinhgon.accounts.models import Role
 from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
@@ -68,3 +77,56 @@ def build_world() -> World:
         "outsider_admin": person("outsider_admin", "Q", Role.ADMIN),
     }
     return World(units=units, users=users)
+
+
+# Races: two requests at the same moment, each on its own connection ------------------------------------------------
+
+RACE_MARKS = [
+    pytest.mark.django_db(transaction=True),
+    # SQLite serialises writers, so there is no race to lose there; rows are locked on PostgreSQL.
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite serialises"),
+    pytest.mark.race,  # counted in the suite's summary (conftest.py)
+]
+
+
+def race(test):
+    """Mark a test as a race (PostgreSQL only, real transactions); a module of races sets
+    `pytestmark = RACE_MARKS` instead."""
+    for mark in RACE_MARKS:
+        test = mark(test)
+    return test
+
+
+def at_once(*calls, slowed=None) -> list[str]:
+    """Run the calls in threads released together, each on its own connection; the outcome of each is "done" or
+    the class name of the ValidationError that refused it, sorted ("TransitionRefused" < "done"). Saves of
+    `slowed` (a model, default every model) take 0.2 s longer, which widens the window in which two unlocked
+    checks would both pass."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def slow_save(sender, instance, **kwargs):
+        if slowed is None or sender is slowed:
+            threading.Event().wait(0.2)
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("done")
+        except ValidationError as refused:
+            outcomes.append(type(refused).__name__)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    pre_save.connect(slow_save)
+    try:
+        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        pre_save.disconnect(slow_save)
+    return sorted(outcomes)

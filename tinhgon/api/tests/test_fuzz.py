@@ -53,13 +53,16 @@ def tokens(world, settings, tmp_path):
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.label)
-def test_every_operation_answers_as_its_schema_says(operation, tokens):
+def test_every_operation_answers_as_its_schema_says(operation, tokens, record_property):
     checks = CHECKS.get_by_names(CHECKED)
+    cases = []
 
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(case=operation.as_strategy())
     def fuzz(case):
+        cases.append(case)
         for key in tokens:
             case.call_and_validate(headers={"Authorization": f"Token {key}"}, checks=checks)
 
     fuzz()
+    record_property("fuzz_cases", len(cases) * len(tokens))

@@ -92,9 +92,9 @@ def test_every_row_is_walked():
 
 
 @pytest.mark.parametrize("endpoint", WALKED, ids=lambda e: e.name)
-def test_every_persona_gets_what_the_matrix_says(scene, endpoint):
+def test_every_persona_gets_what_the_matrix_says(scene, endpoint, record_property):
     people, objects = scene
-    wrong, leaks = [], []
+    wrong, leaks, requests = [], [], 0
     targets = objects.by_model[endpoint.model].items() if endpoint.model else [("-", None)]
     visible = visible_of(endpoint.model) if endpoint.model else None
     for method in endpoint.methods:
@@ -105,12 +105,14 @@ def test_every_persona_gets_what_the_matrix_says(scene, endpoint):
             for persona in walkers:
                 want = walk.expected(endpoint, method, persona, obj, visible)
                 response, body = walk.request(endpoint, method, persona, url)
+                requests += 1
                 got = walk.answer_class(endpoint, response)
                 if got != want:
                     wrong.append(f"{method} {url} as {persona.name} ({place}): {got}, expected {want}")
                 if got == walk.ALLOWED and method == "GET":
                     found = walk.leaked(objects, persona, walk.text_of(body), visible_of)
                     leaks += [f"{url} as {persona.name} shows {token}" for token in found]
+    record_property("walk_requests", requests)
     assert not wrong and not leaks, "\n".join(wrong + leaks)
 
 

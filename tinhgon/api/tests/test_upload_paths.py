@@ -65,7 +65,7 @@ def indicator_period(indicator) -> str:
 
 
 @pytest.mark.parametrize("item", BAD_DOCUMENTS, ids=lambda i: i.id)
-def test_every_document_upload_path_refuses_the_bad_file(login, paths, media, item):
+def test_every_document_upload_path_refuses_the_bad_file(login, paths, media, item, record_property):
     for name, user, url, data, model in paths:
         with override_settings(**item.settings):
             response = login(user).post(url, data(item.upload()), follow=True)
@@ -74,6 +74,7 @@ def test_every_document_upload_path_refuses_the_bad_file(login, paths, media, it
         assert item.document.message in page, f"{name}: {item.document.message!r} not shown"
         assert model.objects.count() == 0, name
     assert stored(media) == []
+    record_property("bad_uploads", len(paths))
 
 
 @pytest.mark.parametrize("item", good_files("document"), ids=lambda i: i.id)
@@ -85,7 +86,7 @@ def test_a_good_document_is_stored_under_its_safe_name(login, paths, media, item
 
 
 @pytest.mark.parametrize("item", BAD_WORKBOOKS, ids=lambda i: i.id)
-def test_every_import_refuses_the_bad_workbook_and_keeps_nothing(login, world, media, item):
+def test_every_import_refuses_the_bad_workbook_and_keeps_nothing(login, world, media, item, record_property):
     plan = plan_factories.plan(world.units["P-A"], title="Kế hoạch")
     imports = [
         ("/thu-tuc/nhap-excel/", {"owner": world.units["P-A"].pk}),
@@ -98,3 +99,4 @@ def test_every_import_refuses_the_bad_workbook_and_keeps_nothing(login, world, m
         assert item.workbook.message in response.content.decode(), url
     assert StagedFile.objects.count() == 0
     assert stored(media) == []
+    record_property("bad_uploads", len(imports))

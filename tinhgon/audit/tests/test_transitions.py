@@ -1,11 +1,7 @@
 """The one transition mechanism (audit/transitions.py), tried on the registry's workflow: one audit entry per move,
 refusals that change nothing, stale copies, permissions, and two simultaneous requests on PostgreSQL."""
 
-import threading
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connection
-from django.db.models.signals import pre_save
 
 import pytest
 
@@ -16,6 +12,7 @@ from tinhgon.core.locking import Stale
 from tinhgon.procedures.constants import Status
 from tinhgon.procedures.models import ProcedureVersion
 from tinhgon.procedures.tests.factories import make_procedure
+from tinhgon.test import at_once, race
 
 pytestmark = pytest.mark.django_db
 
@@ -119,39 +116,11 @@ def test_perform_refuses_a_user_without_the_permission(world, draft):
     assert draft.status == Status.DRAFT
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite serialises writers")
+@race
 def test_two_simultaneous_submits_move_once(world):
     """Two connections load the same draft and submit it at the same moment: the row lock makes the second wait
     for the first, find the new state and do nothing."""
     draft = make_procedure(world.units["P-A"]).latest_version()
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def slow_save(sender, instance, **kwargs):  # widen the window in which both would pass an unlocked check
-        if sender is ProcedureVersion:
-            threading.Event().wait(0.2)
-
-    def submit():
-        try:
-            copy = ProcedureVersion.objects.get(pk=draft.pk)
-            barrier.wait()
-            copy.submit()
-            outcomes.append("moved")
-        except TransitionRefused:
-            outcomes.append("refused")
-        finally:
-            close_old_connections()
-            connection.close()
-
-    pre_save.connect(slow_save)
-    try:
-        threads = [threading.Thread(target=submit) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        pre_save.disconnect(slow_save)
-    assert sorted(outcomes) == ["moved", "refused"]
+    copies = [ProcedureVersion.objects.get(pk=draft.pk) for _ in range(2)]
+    assert at_once(copies[0].submit, copies[1].submit, slowed=ProcedureVersion) == ["TransitionRefused", "done"]
     assert entries(draft, "procedures.version.submitted") == 1

@@ -2,12 +2,7 @@
 request waits for the first, sees what it did, and is refused with a message instead of doing the thing twice or
 failing with a server error. SQLite serialises writers, so these run on PostgreSQL only."""
 
-import threading
 from datetime import date, timedelta
-
-from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
-from django.db.models.signals import pre_save
 
 import pytest
 
@@ -16,43 +11,9 @@ from tinhgon.core.dates import today
 from tinhgon.plans import indicators, services
 from tinhgon.plans.models import Assignment, ExtensionRequest, Plan, Scorecard, Task
 from tinhgon.plans.tests import factories as f
+from tinhgon.test import RACE_MARKS, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite serialises"),
-]
-
-
-def race(*calls) -> list[str]:
-    """Run the calls at the same moment, each on its own connection; "ok" or the refusal's class for each, in the
-    order they finished. A save is slowed down, to widen the window in which unlocked checks would both pass."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def slow_save(sender, instance, **kwargs):
-        threading.Event().wait(0.2)
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("ok")
-        except ValidationError as refused:
-            outcomes.append(type(refused).__name__)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    pre_save.connect(slow_save)
-    try:
-        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        pre_save.disconnect(slow_save)
-    return outcomes
+pytestmark = RACE_MARKS
 
 
 def entries(action: str) -> int:
@@ -74,23 +35,23 @@ def _ask(part):
 def test_two_simultaneous_approvals_move_the_deadline_once(part):
     asked = _ask(part)
     copies = [ExtensionRequest.objects.get(pk=asked.pk) for _ in range(2)]
-    outcomes = race(*(lambda c=c: c.approve() for c in copies))
-    assert sorted(outcomes) == ["TransitionRefused", "ok"]
+    outcomes = at_once(*(lambda c=c: c.approve() for c in copies))
+    assert outcomes == ["TransitionRefused", "done"]
     assert (entries("plans.extension.approved"), entries("plans.assignment.extended")) == (1, 1)
 
 
 def test_an_approval_and_a_refusal_at_once_decide_once(part):
     asked = _ask(part)
     one, other = (ExtensionRequest.objects.get(pk=asked.pk) for _ in range(2))
-    outcomes = race(one.approve, lambda: other.refuse("Không đủ căn cứ"))
-    assert sorted(outcomes) == ["TransitionRefused", "ok"]
+    outcomes = at_once(one.approve, lambda: other.refuse("Không đủ căn cứ"))
+    assert outcomes == ["TransitionRefused", "done"]
     assert entries("plans.extension.approved") + entries("plans.extension.refused") == 1
 
 
 def test_two_simultaneous_extension_requests_make_one(part):
     copies = [Assignment.objects.get(pk=part.pk) for _ in range(2)]
-    outcomes = race(*(lambda c=c: _ask(c) for c in copies))
-    assert sorted(outcomes) == ["ValidationError", "ok"]
+    outcomes = at_once(*(lambda c=c: _ask(c) for c in copies))
+    assert outcomes == ["ValidationError", "done"]
     assert ExtensionRequest.objects.filter(assignment=part).count() == 1
 
 
@@ -100,8 +61,8 @@ def test_two_tasks_with_one_code_saved_at_once_make_one(world, part):
     def add():
         services.task_save(task=Task(plan=Plan.objects.get(pk=plan.pk), code="9", title="Việc", lead=plan.issuer))
 
-    outcomes = race(add, add)
-    assert sorted(outcomes) == ["ValidationError", "ok"]
+    outcomes = at_once(add, add)
+    assert outcomes == ["ValidationError", "done"]
     assert plan.tasks.filter(code="9").count() == 1
 
 
@@ -110,11 +71,11 @@ def test_a_report_and_a_deletion_of_its_task_at_once_keep_one_of_them(part):
     deletion refused (work was recorded): never both, never a server error."""
     task = Task.objects.get(pk=part.task_id)
     copy = Assignment.objects.get(pk=part.pk)
-    outcomes = race(
+    outcomes = at_once(
         lambda: services.task_delete(task=task),
         lambda: services.assignment_report(assignment=copy, progress=50, started_from=copy.row_version),
     )
-    assert sorted(outcomes) == ["ValidationError", "ok"]
+    assert outcomes == ["ValidationError", "done"]
     deleted = not Task.objects.filter(pk=task.pk).exists()
     assert deleted != Assignment.objects.filter(pk=part.pk, progress=50).exists()
 
@@ -128,14 +89,14 @@ def test_two_plans_linked_to_each_other_at_once_make_no_loop(world):
         child.parent_plan_id = parent_pk
         services.plan_save(plan=child)
 
-    outcomes = race(lambda: link(a.pk, b.pk), lambda: link(b.pk, a.pk))
-    assert sorted(outcomes) == ["ValidationError", "ok"]
+    outcomes = at_once(lambda: link(a.pk, b.pk), lambda: link(b.pk, a.pk))
+    assert outcomes == ["ValidationError", "done"]
     assert Plan.objects.filter(parent_plan__isnull=False).count() == 1
 
 
 def test_two_copies_of_a_scorecard_at_once_make_one(world):
     card = Scorecard.objects.create(organisation=world.units["P-A"], year=2026, title="Chỉ số CCHC")
     copies = [Scorecard.objects.get(pk=card.pk) for _ in range(2)]
-    outcomes = race(*(lambda c=c: indicators.scorecard_copy(source=c, year=2027) for c in copies))
-    assert sorted(outcomes) == ["ValidationError", "ok"]
+    outcomes = at_once(*(lambda c=c: indicators.scorecard_copy(source=c, year=2027) for c in copies))
+    assert outcomes == ["ValidationError", "done"]
     assert Scorecard.objects.filter(year=2027).count() == 1
