@@ -78,7 +78,9 @@ class IndicatorStatus(models.TextChoices):
     MISSED = "missed", "Không đạt"
 
 
-# Rating bands of an index (domain.md §9.2, [I]): (lowest total, label), highest first. Configurable per scorecard.
+# Rating bands of an index (domain.md §9.2, [I]): (lowest share of the maximum points, in %, label), highest first.
+# Shares, not points: the same bands rate a 100-point index and a 20-point one (16,50 of 20 is 82,5 %: "Tốt").
+# Configurable per scorecard.
 DEFAULT_BANDS = [
     [90, "Xuất sắc"],
     [80, "Tốt"],

@@ -168,7 +168,7 @@ def scorecard_totals(scorecard: Scorecard) -> dict:
         "appraised_score": _sum(n.appraised_score for n in tree),
     }
     final = total["appraised_score"] if total["appraised_score"] is not None else total["self_score"]
-    total["band"] = scorecard.band(final)
+    total["band"] = scorecard.band(final, out_of=total["max_points"])
     return total
 
 

@@ -478,6 +478,26 @@ class IndicatorValue(AuditedModel):
         return self.indicator.status_of(self.value, self.period_end)
 
 
+def validate_bands(bands) -> None:
+    """Bands as [[minimum share in %, name], …]: shares from 0 to 100, names given, no share twice."""
+    shape = isinstance(bands, list) and all(
+        isinstance(band, list)
+        and len(band) == 2
+        and isinstance(band[0], int | float)
+        and not isinstance(band[0], bool)
+        and 0 <= band[0] <= 100
+        and isinstance(band[1], str)
+        and band[1].strip()
+        for band in bands
+    )
+    if not shape:
+        raise ValidationError(
+            'Xếp loại phải là danh sách [tỷ lệ tối thiểu (0-100 %), "tên"], ví dụ [[90, "Xuất sắc"]].'
+        )
+    if len({band[0] for band in bands}) != len(bands):
+        raise ValidationError("Hai mức xếp loại có cùng tỷ lệ tối thiểu.")
+
+
 class ScorecardQuerySet(models.QuerySet):
     def visible_to(self, policy):
         return self.filter(organisation__in=policy.organisations(VIEW))
@@ -491,7 +511,13 @@ class Scorecard(Versioned, AuditedModel):
     )
     year = models.PositiveSmallIntegerField("năm")
     title = models.CharField("bộ chỉ số", max_length=300)
-    bands = models.JSONField("xếp loại (điểm tối thiểu, tên)", default=list)
+    bands = models.JSONField(
+        "xếp loại (tỷ lệ điểm tối thiểu so với điểm tối đa, %; tên)",
+        default=list,
+        blank=True,
+        validators=[validate_bands],
+        help_text='Ví dụ [[90, "Xuất sắc"], [80, "Tốt"], [50, "Trung bình"], [0, "Yếu"]]; để trống: mặc định.',
+    )
 
     audit_exclude = frozenset({"row_version"})
 
@@ -514,11 +540,13 @@ class Scorecard(Versioned, AuditedModel):
         all checked on the assessed unit."""
         return policy.allows(action, self.organisation)
 
-    def band(self, total: Decimal | None) -> str:
-        if total is None:
+    def band(self, total: Decimal | None, out_of: Decimal) -> str:
+        """The rating of `total` points out of `out_of`: the first band whose minimum share (%) it reaches."""
+        if total is None or not out_of:
             return ""
+        share = Decimal(total) * 100 / Decimal(out_of)
         for minimum, label in sorted(self.bands or DEFAULT_BANDS, key=lambda b: -Decimal(str(b[0]))):
-            if total >= Decimal(str(minimum)):
+            if share >= Decimal(str(minimum)):
                 return label
         return ""
 

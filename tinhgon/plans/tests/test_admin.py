@@ -21,4 +21,4 @@ def test_a_scorecard_tree_is_built_in_the_admin(world, admin_client):
     response = admin_client.post("/quan-tri/plans/scorecard/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     card = Scorecard.objects.get()
-    assert card.criteria.get().max_points == 10 and card.band(95) == "Xuất sắc"
+    assert card.criteria.get().max_points == 10 and card.band(9, out_of=10) == "Xuất sắc"

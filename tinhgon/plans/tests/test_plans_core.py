@@ -10,7 +10,7 @@ from tinhgon.core.dates import today
 from tinhgon.plans import indicators, progress, services
 from tinhgon.plans.constants import AssignmentRole, ExecutingRule, IndicatorStatus, Period, Recurrence, Source
 from tinhgon.plans.constants import StatusClass as S
-from tinhgon.plans.models import Assignment, Indicator, Scorecard, ScoreCriterion
+from tinhgon.plans.models import Assignment, Indicator, Scorecard, ScoreCriterion, validate_bands
 from tinhgon.plans.periods import instance_due_dates, spans
 from tinhgon.plans.tests import factories as f
 
@@ -189,11 +189,26 @@ def test_scorecard_totals_bands_and_copy(world):
         indicators.criterion_score(criterion=root, self_score=D(1))
     totals = indicators.scorecard_totals(card)
     assert (totals["max_points"], totals["self_score"], totals["appraised_score"]) == (10, 9, None)
-    assert card.band(D(90)) == "Xuất sắc" and card.band(D("89.99")) == "Tốt" and card.band(D(10)) == "Yếu"
+    assert totals["band"] == "Xuất sắc"  # 9 of 10
     indicators.criterion_score(criterion=leaf_b, appraised_score=D(3))
     copy = indicators.scorecard_copy(source=card, year=2026)
     assert copy.criteria.count() == 3 and not copy.criteria.exclude(self_score=None).exists()
     assert copy.criteria.get(code="1.2").parent.code == "1"
+
+
+def test_bands_rate_the_share_of_the_maximum_points():
+    card = Scorecard(bands=[])
+    assert card.band(D(90), out_of=D(100)) == "Xuất sắc" and card.band(D("89.99"), out_of=D(100)) == "Tốt"
+    assert card.band(D("16.50"), out_of=D(20)) == "Tốt"  # 82,5 %, issue 13: rated "Yếu" on absolute points
+    assert card.band(D(9), out_of=D(20)) == "Yếu" and card.band(D(0), out_of=D(0)) == ""
+
+
+@pytest.mark.parametrize(
+    "bands", [{"90": "Xuất sắc"}, [[120, "Xuất sắc"]], [[90, ""]], [["90", "A"]], [[90, "A"], [90, "B"]]]
+)
+def test_bands_of_another_shape_are_refused_in_vietnamese(bands):
+    with pytest.raises(ValidationError, match="Xếp loại|cùng tỷ lệ"):
+        validate_bands(bands)
 
 
 def test_task_and_plan_guards(world):
