@@ -20,6 +20,7 @@ from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.dates import today
 from tinhgon.core.locking import Versioned
+from tinhgon.core.text import natural_key
 from tinhgon.plans.constants import (
     DEFAULT_BANDS,
     AssignmentRole,
@@ -133,6 +134,8 @@ class TaskQuerySet(models.QuerySet):
 class Task(Versioned, AuditedModel):
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="tasks")
     code = models.CharField("số thứ tự, mã", max_length=20)
+    # The code as it sorts when read (1, 1.1, 1.2, 2, 10; I, II), derived on save: tasks are listed by it.
+    code_key = models.CharField(max_length=120, editable=False, default="")
     order = models.PositiveIntegerField("thứ tự", default=0)
     title = models.CharField("nhiệm vụ", max_length=1000)
     content = models.TextField("nội dung", blank=True)
@@ -165,18 +168,25 @@ class Task(Versioned, AuditedModel):
     review_rounds = models.ManyToManyField("reviews.ReviewRound", verbose_name="kế hoạch rà soát", blank=True)
     indicators = models.ManyToManyField("Indicator", verbose_name="chỉ tiêu", blank=True, related_name="tasks")
 
-    audit_exclude = frozenset({"row_version"})
+    audit_exclude = frozenset({"row_version", "code_key"})
 
     objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = "nhiệm vụ"
         verbose_name_plural = "nhiệm vụ"
-        ordering = ["plan", "order", "id"]
+        ordering = ["plan", "code_key", "id"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_unique_code")]
+        indexes = [models.Index(fields=["plan", "code_key"], name="task_plan_code_key")]
 
     def __str__(self):
         return f"{self.code}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.code_key = natural_key(self.code)
+        if kwargs.get("update_fields") is not None and "code" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "code_key"}
+        super().save(*args, **kwargs)
 
     def audit_scope_organisation_id(self):
         return self.plan.issuer_id

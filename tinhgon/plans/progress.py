@@ -84,7 +84,9 @@ def cascade_many(roots, on: date | None = None) -> Cascade:
             plans[plan.pk] = plan
             frontier.append(plan.pk)
     tasks = defaultdict(list)
-    for task in Task.objects.filter(plan_id__in=list(plans)).select_related("lead").order_by("plan_id", "order", "id"):
+    for task in (
+        Task.objects.filter(plan_id__in=list(plans)).select_related("lead").order_by("plan_id", "code_key", "id")
+    ):
         tasks[task.plan_id].append(task)
     assignments = defaultdict(list)
     fields = ["task_id", "organisation_id", "role", "due_on", "progress", "report", "completed_on"]

@@ -116,7 +116,7 @@ def plans_progress(plans, on: date | None = None) -> dict:
 def _plan_form(request, data=None, files=None, instance=None, initial=None):
     policy = request.policy
     plans = Plan.objects.visible_to(policy).order_by("-period_start", "title")
-    tasks = Task.objects.visible_to(policy).select_related("plan").order_by("plan_id", "order")
+    tasks = Task.objects.visible_to(policy).select_related("plan").order_by("plan_id", "code_key", "id")
     if instance is not None and instance.pk:
         plans = plans.exclude(pk=instance.pk)
         tasks = tasks.exclude(plan=instance)

@@ -327,7 +327,7 @@ class TaskViewSet(
 
     def get_queryset(self):
         tasks = Task.objects.visible_to(self.policy)
-        return _tasks_with_parts(tasks, self.policy).order_by("plan", "order", "id")
+        return _tasks_with_parts(tasks, self.policy).order_by("plan", "code_key", "id")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

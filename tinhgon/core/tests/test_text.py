@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinhgon.core.text import fold_vn
+from tinhgon.core.text import fold_vn, natural_key
 
 
 def test_folds_marks_case_and_d_with_stroke():
@@ -24,3 +24,23 @@ def test_collapses_whitespace_and_tolerates_none():
 @given(st.text())
 def test_folding_is_idempotent(text):
     assert fold_vn(fold_vn(text)) == fold_vn(text)
+
+
+def test_natural_key_orders_numbering_as_read():
+    numbers = ["10", "2", "1.10", "1", "1.2", "1.1", "b", "a", "3a"]
+    assert sorted(numbers, key=natural_key) == ["1", "1.1", "1.2", "1.10", "2", "3a", "10", "a", "b"]
+
+
+def test_natural_key_reads_roman_numerals():
+    assert sorted(["IX", "II", "X", "I", "IV", "III.2", "III"], key=natural_key) == [
+        "I", "II", "III", "III.2", "IV", "IX", "X"
+    ]  # fmt: skip
+
+
+def test_natural_key_keeps_a_b_c_lists_in_letter_order():
+    assert sorted(["C", "A", "E", "B", "D"], key=natural_key) == ["A", "B", "C", "D", "E"]
+
+
+def test_natural_key_folds_letters_and_ignores_punctuation():
+    assert natural_key("1.a)") == natural_key("1 - A") == natural_key("1/a")
+    assert natural_key("") == "" and natural_key(None) == ""

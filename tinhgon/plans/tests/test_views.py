@@ -73,6 +73,16 @@ def test_nav_entry_and_every_page_for_the_leader(world, setup, login):
     assert "chủ trì 2, thực hiện 1, phối hợp 0" in page
 
 
+def test_tasks_are_listed_in_the_order_their_numbers_are_read(world, login):
+    """Issue 13: tasks entered as 1, 3, 2, 10, 1.2, 1.1 were listed in that order."""
+    plan = f.plan(world.units["P-A"], title="Kế hoạch thứ tự")
+    for code in ("1", "3", "2", "10", "1.2", "1.1"):
+        f.task(plan, world.units["P-A"], code=code, title=f"Nhiệm vụ số {code}")
+    page = text(login(world.focal_a).get(reverse("plans:plan", args=[plan.pk])))
+    positions = [page.index(f"Nhiệm vụ số {code}<") for code in ("1", "1.1", "1.2", "2", "3", "10")]
+    assert positions == sorted(positions)
+
+
 def test_outsider_gets_404(world, setup, login):
     plan, task, mine = setup
     indicator = Indicator.objects.create(name="Chỉ tiêu", target=95, organisation=world.units["P-A"])
