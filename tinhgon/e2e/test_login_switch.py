@@ -23,12 +23,26 @@ def test_log_in_see_home_and_switch_organisation(offline_page, live_server):
     expect(acting).to_contain_text(world.officer_a1.full_name)
     expect(acting).to_contain_text("Đơn vị P-X")
     expect(acting).to_contain_text("Công chức đầu mối kiểm soát TTHC")
-    expect(page.get_by_role("navigation", name="Các phân hệ")).to_contain_text("Tổ chức")
+    expect(page.get_by_role("navigation", name="Quản lý")).to_contain_text("Tổ chức")
 
-    page.get_by_label("Làm việc với vai trò").select_option(label="Đơn vị P-A-1 · Chuyên viên")
+    page.get_by_label("Làm việc với vai trò").select_option(label="Chuyên viên · Đơn vị P-A-1")
     expect(page.locator(".alert-success")).to_contain_text("Chuyên viên tại Đơn vị P-A-1")
     expect(acting).to_contain_text("Đơn vị P-A-1")
     expect(acting).to_contain_text("Chuyên viên")
+
+
+def test_the_account_menu_holds_the_api_and_signing_out(offline_page, live_server):
+    build_world()
+    page = offline_page
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("officer_a1")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("link", name="Tài liệu API")).to_be_hidden()
+    page.locator("#account-menu").click()
+    expect(page.get_by_role("link", name="Tài liệu API")).to_be_visible()
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
 
 
 def test_wrong_password_shows_a_vietnamese_error(offline_page, live_server):

@@ -41,7 +41,7 @@ def browser_as(new_context, live_server):
             page.get_by_label("Tên đăng nhập").fill(username)
             page.get_by_label("Mật khẩu").fill(PASSWORD)
             page.get_by_role("button", name="Đăng nhập").click()
-            expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+            expect(page.locator("#account-menu")).to_be_visible()
         return page
 
     yield _open
