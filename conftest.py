@@ -195,4 +195,5 @@ def pytest_terminal_summary(terminalreporter):
     if _figures:
         terminalreporter.section("figures of the security proofs (docs/security.md)")
         for name, label in FIGURES.items():
-            terminalreporter.line(f"{_figures[name]:>8,}  {label}")
+            if _figures[name]:
+                terminalreporter.line(f"{_figures[name]:>8,}  {label}")

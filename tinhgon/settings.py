@@ -206,6 +206,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 TINHGON_MAX_UPLOAD_MB = env.int("TINHGON_MAX_UPLOAD_MB", default=20)
 # Most rows an imported worksheet may have (blank ones included), counted before the workbook is read.
 TINHGON_IMPORT_MAX_ROWS = env.int("TINHGON_IMPORT_MAX_ROWS", default=20_000)
+# The to-do list shows the assignments due within this many days (and every overdue one).
+TINHGON_INBOX_DUE_DAYS = env.int("TINHGON_INBOX_DUE_DAYS", default=7)
 # Who sends private files: "django" streams them itself, "nginx" answers with X-Accel-Redirect (docs/deploy.md).
 TINHGON_FILE_SENDER = env.str("TINHGON_FILE_SENDER", default="django")
 # The internal nginx location that maps to MEDIA_ROOT when TINHGON_FILE_SENDER is "nginx".

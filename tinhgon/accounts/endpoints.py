@@ -228,6 +228,7 @@ ENDPOINTS = [
     E("proposal-list", {"GET": "reviews.view", "POST": "reviews.edit"}),
     E("proposal-detail", {"GET": "reviews.view"}, "reviews.Proposal"),
     E("ledger", {"GET": "reviews.view"}),
+    E("inbox", {"GET": SIGNED_IN}),
     # API: plans
     E("plan-list", {"GET": "plans.view", "POST": "plans.manage"}),
     E("plan-detail", {"GET": "plans.view"}, "plans.Plan"),

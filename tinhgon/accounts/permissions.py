@@ -133,6 +133,11 @@ class Policy:
     def can_anywhere(self, action: str) -> bool:
         return self.is_superuser or bool(self._scopes(action))
 
+    def own_units(self, action: str) -> list[int]:
+        """The units the user belongs to in a role that has `action`, not the units below them: what waits for
+        "their unit" (a leader's to-do list holds the department's own assignments, not every division's)."""
+        return [root for root, _ in self._scopes(action)]
+
     def allows(self, action: str, organisation: Organisation | None) -> bool:
         """May the user perform `action` on something that belongs to `organisation`? A None organisation (a
         root unit, a user without memberships) is reserved to superusers."""

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from tinhgon.api.v1.accounts import MembershipViewSet, UserViewSet
+from tinhgon.api.v1.inbox import InboxView
 from tinhgon.api.v1.organisations import OrganisationViewSet
 from tinhgon.api.v1.plans import AssignmentViewSet, IndicatorViewSet, OverdueView, PlanViewSet, TaskViewSet
 from tinhgon.api.v1.procedures import DecisionViewSet, ProcedureViewSet
@@ -40,6 +41,7 @@ router.register("reports", ReportViewSet, basename="report")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/ledger/", ReviewLedgerView.as_view(), name="ledger"),
+    path("v1/inbox/", InboxView.as_view(), name="inbox"),
     path("v1/overdue/", OverdueView.as_view(), name="overdue"),
     path("v1/dashboard/", ReportDashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,6 +4,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from tinhgon.core import inbox
+from tinhgon.core.dates import today
+
 
 @never_cache
 def healthz(request):
@@ -19,4 +22,6 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    """The home page starts with what waits for the user (core/inbox.py)."""
+    day = today()
+    return render(request, "core/home.html", {"todo": inbox.items_for(request.policy, day), "today": day})

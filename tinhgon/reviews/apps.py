@@ -6,4 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Rà soát, đơn giản hóa thủ tục nội bộ"
 
     def ready(self):
-        from tinhgon.reviews import receivers  # noqa: F401
+        from tinhgon.reviews import (
+            inbox,  # noqa: F401  (registers its to-do sources)
+            receivers,  # noqa: F401
+        )

@@ -1,0 +1,58 @@
+"""What waits in the reviews (core/inbox.py): forms to fill or fix, forms to check or assess, approval decisions
+to issue."""
+
+from django.db.models import Q
+from django.urls import reverse
+
+from tinhgon.core import inbox
+from tinhgon.reviews.constants import ApprovalStatus, ReviewStatus
+from tinhgon.reviews.models import ApprovalDecision, Review
+
+WAITING = {  # status -> (rule that lets the user move it on, kind, what to do)
+    ReviewStatus.RETURNED: ("reviews.edit", "reviews.returned", "Phiếu rà soát bị trả lại, cần sửa"),
+    ReviewStatus.DRAFT: ("reviews.edit", "reviews.to_fill", "Phiếu rà soát cần thực hiện"),
+    ReviewStatus.SUBMITTED: ("reviews.check", "reviews.to_check", "Phiếu rà soát đã trình, chờ kiểm soát"),
+    ReviewStatus.CHECKED: ("reviews.check", "reviews.to_assess", "Phiếu rà soát chờ đánh giá độc lập"),
+}
+
+
+@inbox.source
+def waiting_reviews(policy, on):
+    for status, (rule, kind, label) in WAITING.items():
+        units = policy.organisations(rule)
+        if rule == "reviews.edit":  # forms to fill or fix wait for the reviewers, not for who checks them
+            units = units.exclude(pk__in=policy.organisations("reviews.check"))
+        reviews = (
+            Review.objects.filter(Q(responsible__in=units) | Q(procedure__owner__in=units), status=status)
+            .select_related("procedure__owner", "responsible", "version")
+            .order_by("deadline", "id")[: inbox.PER_SOURCE]
+        )
+        for review in reviews:
+            yield inbox.Item(
+                kind=kind,
+                label=label,
+                title=f"{review.version.name} ({review.procedure.code})",
+                url=reverse("reviews:review", args=[review.pk]),
+                organisation=(review.responsible or review.procedure.owner).name,
+                since=review.checked_on or review.submitted_on or inbox.day_of(review.created_at),
+                due=review.deadline,
+                note=review.return_comment if status == ReviewStatus.RETURNED else "",
+            )
+
+
+@inbox.source
+def approvals_to_issue(policy, on):
+    drafts = (
+        ApprovalDecision.objects.filter(status=ApprovalStatus.DRAFT, issuer__in=policy.organisations("reviews.approve"))
+        .select_related("issuer")
+        .order_by("created_at")[: inbox.PER_SOURCE]
+    )
+    for decision in drafts:
+        yield inbox.Item(
+            kind="reviews.approval_to_issue",
+            label="Dự thảo quyết định phê duyệt phương án chờ ban hành",
+            title=f"{decision.number}: {decision.title}",
+            url=reverse("reviews:approval", args=[decision.pk]),
+            organisation=decision.issuer.name,
+            since=inbox.day_of(decision.created_at),
+        )
