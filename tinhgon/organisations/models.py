@@ -41,6 +41,10 @@ class OrganisationQuerySet(models.QuerySet):
         member of those roots may read, history included."""
         return self.filter(id__in=OrganisationLink.objects.filter(ancestor__in=roots).values("descendant_id"))
 
+    def ever_above(self, units):
+        """Units that are or ever were above any of `units` (a queryset or list), those units included."""
+        return self.filter(id__in=OrganisationLink.objects.filter(descendant__in=units).values("ancestor_id"))
+
     def search(self, text: str):
         """Units whose name, short name or code contain every word of `text`, ignoring diacritics and case."""
         words = fold_vn(text).split()

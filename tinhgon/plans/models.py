@@ -21,6 +21,7 @@ from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.dates import today
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import natural_key
+from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import (
     DEFAULT_BANDS,
     AssignmentRole,
@@ -46,10 +47,12 @@ def upload_path(instance, filename):
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, policy):
         """The plans' one visibility rule: issued within the user's scope, or with a task assigned to a unit in it
-        (a unit reads the whole plan it takes part in; its tasks are part of the document)."""
+        or above the user's own units (a unit reads the whole plan it takes part in, and a division the plans its
+        department executes: its tasks are part of the document, and the division does the work)."""
         scope = policy.organisations(VIEW)
-        assigned = Assignment.objects.filter(organisation__in=scope).values("task__plan_id")
-        return self.filter(Q(issuer__in=scope) | Q(pk__in=assigned))
+        above = Organisation.objects.ever_above(policy.own_units(VIEW)).values("pk")
+        assigned = Assignment.objects.filter(Q(organisation__in=scope) | Q(organisation__in=above))
+        return self.filter(Q(issuer__in=scope) | Q(pk__in=assigned.values("task__plan_id")))
 
     def ids_among(self, ids) -> set[int]:
         """Which of these plan ids are in this queryset, in one query (none for no ids)."""

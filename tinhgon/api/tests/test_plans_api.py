@@ -174,7 +174,9 @@ def test_task_status_and_progress_follow_assignments_and_implementing_plans(api,
     assert api(world.focal_p).get(f"{TASKS}{cascaded.pk}/").json()["progress"] == "50.0"
     assert api(world.outsider).get(TASKS).json()["count"] == 0
     assert api(world.outsider).get(f"{TASKS}{late.pk}/").status_code == 404
-    assert [t["id"] for t in api(world.officer_a1).get(TASKS).json()["results"]] == [part.pk]
+    # P-A-1 reads its department's plan, and the provincial plan in which P-A leads tasks (issue 13)
+    seen = {t["id"] for t in api(world.officer_a1).get(TASKS).json()["results"]}
+    assert seen == {part.pk, late.pk, done.pk, cascaded.pk}
 
 
 def test_task_list_takes_a_constant_number_of_queries(api, world):

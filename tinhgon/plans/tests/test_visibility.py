@@ -91,6 +91,20 @@ def test_a_plan_is_visible_within_its_issuers_scope_and_to_the_units_assigned_in
     assert visible(Plan, world.outsider) == set()
 
 
+def test_a_division_reads_the_plans_its_department_executes(world):
+    """Issue 13: officers of a division got 404 on the provincial plan their Sở executes."""
+    plan = f.plan(world.units["P"], title="Kế hoạch tỉnh giao sở A")
+    f.task(plan, world.units["P-VP"], executing=[world.units["P-A"]])
+    assert plan.pk in visible(Plan, world.officer_a1)
+    assert plan.pk not in visible(Plan, world.outsider)
+
+
+def test_a_unit_does_not_read_the_plans_a_sibling_executes(world, officer_b):
+    plan = f.plan(world.units["P"], title="Kế hoạch tỉnh giao sở A")
+    f.task(plan, world.units["P-VP"], executing=[world.units["P-A"]])
+    assert plan.pk not in visible(Plan, officer_b)
+
+
 def test_a_task_is_visible_exactly_when_its_plan_is(world, shared):
     other = f.task(shared["plan"], world.units["P-VP"], code="3")  # nothing of P-A-1's in it
     assert visible(Task, world.officer_a1) == {shared["one"].pk, shared["two"].pk, other.pk}
