@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tinhgon.accounts.forms import MembershipForm, UserCreateForm
 from tinhgon.accounts.models import Membership, User
+from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.visibility import get_visible
 
@@ -62,9 +63,11 @@ def user_detail(request, username):
         "person": person,
         "memberships": person.memberships.select_related("organisation").order_by("-is_active", "id"),
         "form": form if request.policy.can_anywhere("memberships.manage") else None,
-        "history": AuditLogEntry.objects.for_object(person)
-        .visible_to(request.policy)
-        .select_related("organisation")[:50]
+        "history": describe(
+            AuditLogEntry.objects.for_object(person)
+            .visible_to(request.policy)
+            .select_related("organisation", "content_type")[:50]
+        )
         if request.policy.can_anywhere("audit.view")
         else None,
     }

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from tinhgon.audit.display import describe
 from tinhgon.audit.forms import AuditFilterForm
 from tinhgon.audit.models import AuditLogEntry
 
@@ -17,6 +18,7 @@ def entries(request):
     if form.is_valid():
         entries = form.filter(entries)
     page = Paginator(entries, 50).get_page(request.GET.get("trang"))
+    page.object_list = describe(page.object_list)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(request, "audit/entries.html", {"form": form, "page": page, "query": query.urlencode()})

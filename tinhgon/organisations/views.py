@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.core.visibility import get_visible
@@ -56,7 +57,9 @@ def detail(request, code):
     if policy.allows("memberships.view", unit):
         context["memberships"] = unit.memberships.active().select_related("user")
     if policy.allows("audit.view", unit):
-        context["history"] = AuditLogEntry.objects.for_object(unit).select_related("actor", "organisation")[:50]
+        context["history"] = describe(
+            AuditLogEntry.objects.for_object(unit).select_related("actor", "organisation", "content_type")[:50]
+        )
     return render(request, "organisations/detail.html", context)
 
 

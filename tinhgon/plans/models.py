@@ -88,7 +88,12 @@ class Plan(Versioned, AuditedModel):
         related_name="implementing_plans",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người tạo",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -319,15 +324,24 @@ class ExtensionRequestQuerySet(models.QuerySet):
 
 
 class ExtensionRequest(Transitions, Versioned, AuditedModel):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extension_requests")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extension_requests", verbose_name="phân công thực hiện"
+    )
     requested_due_on = models.DateField("đề nghị gia hạn đến")
     reason = models.TextField("lý do")
     status = models.CharField(
         "trạng thái", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="người đề nghị"
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người quyết định",
     )
     decision_note = models.TextField("ý kiến", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -454,7 +468,7 @@ class IndicatorValueQuerySet(models.QuerySet):
 
 
 class IndicatorValue(AuditedModel):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", verbose_name="chỉ tiêu")
     period_start = models.DateField("từ ngày")
     period_end = models.DateField("đến ngày")
     period_label = models.CharField("kỳ", max_length=60)
@@ -463,7 +477,12 @@ class IndicatorValue(AuditedModel):
     evidence = models.FileField("minh chứng", upload_to=upload_path, blank=True)
     computed = models.BooleanField("tính từ dữ liệu", default=False)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người nhập",
     )
     entered_at = models.DateTimeField(auto_now=True)
 

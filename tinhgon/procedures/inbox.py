@@ -1,6 +1,7 @@
 """What waits in the registry (core/inbox.py): drafts to submit, returned versions to fix, submissions to check,
 draft publication decisions to issue."""
 
+from django.db.models import Q
 from django.urls import reverse
 
 from tinhgon.core import inbox
@@ -17,26 +18,30 @@ WAITING = {  # status -> (rule that lets the user move it on, kind, what to do)
 
 @inbox.source
 def waiting_versions(policy, on):
-    for status, (rule, kind, label) in WAITING.items():
+    """One query for every state: each state's versions within the units where the user may move them on."""
+    wanted = Q()
+    for status, (rule, _, _) in WAITING.items():
         owners = policy.organisations(rule)
         if status == Status.RETURNED:
             owners = owners.exclude(pk__in=policy.organisations("procedures.check"))
-        versions = (
-            ProcedureVersion.objects.latest()
-            .filter(status=status, procedure__owner__in=owners, procedure__is_template=False)
-            .select_related("procedure__owner")
-            .order_by("updated_at")[: inbox.PER_SOURCE]
+        wanted |= Q(status=status, procedure__owner__in=owners)
+    versions = (
+        ProcedureVersion.objects.latest()
+        .filter(wanted, procedure__is_template=False)
+        .select_related("procedure__owner")
+        .order_by("updated_at")[: inbox.PER_SOURCE]
+    )
+    for version in versions:
+        _, kind, label = WAITING[version.status]
+        yield inbox.Item(
+            kind=kind,
+            label=label,
+            title=f"{version.name} ({version.procedure.code})",
+            url=reverse("procedures:detail", args=[version.procedure_id]),
+            organisation=version.procedure.owner.name,
+            since=inbox.day_of(version.updated_at),
+            note=version.review_comment if version.status == Status.RETURNED else "",
         )
-        for version in versions:
-            yield inbox.Item(
-                kind=kind,
-                label=label,
-                title=f"{version.name} ({version.procedure.code})",
-                url=reverse("procedures:detail", args=[version.procedure_id]),
-                organisation=version.procedure.owner.name,
-                since=inbox.day_of(version.updated_at),
-                note=version.review_comment if status == Status.RETURNED else "",
-            )
 
 
 @inbox.source

@@ -149,7 +149,7 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
     """One version of a procedure with every component of domain.md §3.1. A version stops being editable once it
     is submitted; a published version is immutable, and editing the procedure starts the draft of the next one."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name="thủ tục")
     number = models.PositiveIntegerField("phiên bản")
     status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
 
@@ -179,7 +179,12 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
     effective_to = models.DateField("hết hiệu lực từ sau ngày", null=True, blank=True)
     review_comment = models.TextField("ý kiến trả lại", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người tạo",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -478,7 +483,9 @@ class VersionPart(AuditedModel):
 
 
 class Step(VersionPart):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="steps", verbose_name="phiên bản thủ tục"
+    )
     actor = models.CharField("chủ thể thực hiện", max_length=300, blank=True)
     action = models.TextField("nội dung công việc")
     duration = models.CharField("thời gian", max_length=100, blank=True)
@@ -492,7 +499,9 @@ class Step(VersionPart):
 
 
 class DossierItem(VersionPart):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="dossier_items")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="dossier_items", verbose_name="phiên bản thủ tục"
+    )
     name = models.CharField("tên giấy tờ", max_length=500)
     originals = models.PositiveSmallIntegerField("bản chính", default=0)
     copies = models.PositiveSmallIntegerField("bản sao", default=0)
@@ -514,7 +523,9 @@ class DossierItem(VersionPart):
 
 
 class LegalBasis(VersionPart):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="legal_bases")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="legal_bases", verbose_name="phiên bản thủ tục"
+    )
     number = models.CharField("số, ký hiệu", max_length=100)
     date = models.DateField("ngày ban hành", null=True, blank=True)
     issuer = models.CharField("cơ quan ban hành", max_length=300, blank=True)
@@ -543,7 +554,9 @@ class ProcedureFormQuerySet(models.QuerySet):
 
 
 class ProcedureForm(VersionPart):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="forms")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="forms", verbose_name="phiên bản thủ tục"
+    )
     name = models.CharField("tên mẫu đơn, tờ khai", max_length=300)
     file = models.FileField("tệp", upload_to=form_upload_path, blank=True)
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.files import serve_file
 from tinhgon.core.visibility import get_visible
@@ -100,10 +101,12 @@ def procedure_detail(request, pk):
         "decision_items": version.decision_items.select_related("decision"),
     }
     if policy.allows("audit.view", owner):
-        context["history"] = AuditLogEntry.objects.filter(
-            Q(content_type__model="procedure", object_id=str(procedure.pk))
-            | Q(content_type__model="procedureversion", object_id__in=[str(v.pk) for v in versions])
-        ).select_related("organisation")[:100]
+        context["history"] = describe(
+            AuditLogEntry.objects.filter(
+                Q(content_type__model="procedure", object_id=str(procedure.pk))
+                | Q(content_type__model="procedureversion", object_id__in=[str(v.pk) for v in versions])
+            ).select_related("organisation", "content_type")[:100]
+        )
     return render(request, "procedures/procedure_detail.html", context)
 
 

@@ -48,10 +48,20 @@ class Report(Transitions, Versioned, AuditedModel):
     signer_title = models.CharField("chức vụ người ký", max_length=200, blank=True)
     recipients = models.TextField("nơi nhận", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người lập",
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người gửi",
     )
     submitted_at = models.DateTimeField("thời điểm gửi", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -199,7 +199,12 @@ class ReviewRound(Versioned, AuditedModel):
     deadline = models.DateField("thời hạn hoàn thành", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người tạo",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -273,7 +278,9 @@ class Review(Transitions, Versioned, AuditedModel):
     deadline = models.DateField("thời hạn", null=True, blank=True)
     rationale = models.TextField("căn cứ lựa chọn", blank=True)
     expected_output = models.CharField("dự kiến sản phẩm", max_length=300, blank=True)
-    question_set = models.ForeignKey(QuestionSet, on_delete=models.PROTECT, related_name="reviews")
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.PROTECT, related_name="reviews", verbose_name="bộ câu hỏi rà soát"
+    )
     status = models.CharField("trạng thái", max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -695,7 +702,9 @@ class Proposal(Versioned, AuditedModel):
     changes as [{"kind": ChangeKind, "target": "...", "before": "...", "after": "..."}]. Where the action changes
     the procedure, `draft_version` is the draft of its next version, published later through the registry."""
 
-    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="proposal")
+    review = models.OneToOneField(
+        Review, on_delete=models.CASCADE, related_name="proposal", verbose_name="phiếu rà soát"
+    )
     action = models.CharField("phương án", max_length=10, choices=Action.choices)
     changes = models.JSONField("nội dung đơn giản hóa", default=list, blank=True)
     reason = models.TextField("lý do", blank=True)
@@ -787,7 +796,9 @@ class ImplementationItemQuerySet(models.QuerySet):
 class ImplementationItem(Transitions, Versioned, AuditedModel):
     """Thực thi phương án (domain.md §3.8): one act to issue for an approved proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="implementation_items")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="implementation_items", verbose_name="phương án"
+    )
     act = models.CharField("văn bản cần ban hành, sửa đổi", max_length=500)
     owner = models.ForeignKey(
         "organisations.Organisation", verbose_name="đơn vị chủ trì", on_delete=models.PROTECT, related_name="+"
