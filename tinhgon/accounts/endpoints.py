@@ -132,6 +132,7 @@ ENDPOINTS = [
     E("plans:plans", {"GET": "plans.view", "POST": "plans.manage"}),
     E("plans:plan", {"GET": "plans.view", "POST": "plans.manage"}, "plans.Plan"),
     E("plans:plan-edit", both("plans.manage"), "plans.Plan"),
+    E("plans:plan-follow", {"POST": "plans.manage"}, "plans.Plan"),
     E("plans:task-add", both("plans.manage"), "plans.Plan"),
     E("plans:task-import", both("plans.manage"), "plans.Plan"),
     E("plans:task-import-confirm", {"POST": "plans.manage"}, "plans.Plan"),

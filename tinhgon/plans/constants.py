@@ -42,6 +42,11 @@ class StatusClass(models.TextChoices):
     DONE_LATE = "done_late", "Hoàn thành quá hạn"
 
 
+class PlanStatus(models.TextChoices):
+    OPEN = "open", "Đang theo dõi"
+    CLOSED = "closed", "Đã kết thúc theo dõi"
+
+
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "Chờ xem xét"
     APPROVED = "approved", "Đồng ý gia hạn"

@@ -40,7 +40,7 @@ def extensions_to_decide(policy, on):
 def assignments_due(policy, on):
     horizon = on + timedelta(days=settings.TINHGON_INBOX_DUE_DAYS)
     parts = (
-        Assignment.objects.open()
+        Assignment.objects.followed()
         .filter(due_on__lte=horizon, organisation_id__in=policy.own_units(REPORT))
         .select_related("organisation", "task")
         .order_by("due_on", "id")[: inbox.PER_SOURCE]

@@ -31,6 +31,7 @@ from tinhgon.plans.constants import (
     IndicatorStatus,
     Period,
     PlanKind,
+    PlanStatus,
     Recurrence,
     Source,
     StatusClass,
@@ -60,7 +61,7 @@ class PlanQuerySet(models.QuerySet):
         return set(self.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
 
 
-class Plan(Versioned, AuditedModel):
+class Plan(Transitions, Versioned, AuditedModel):
     issuer = models.ForeignKey(
         "organisations.Organisation", verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+"
     )
@@ -71,6 +72,10 @@ class Plan(Versioned, AuditedModel):
     period_start = models.DateField("từ ngày")
     period_end = models.DateField("đến ngày")
     objectives = models.TextField("mục tiêu, yêu cầu", blank=True)
+    # A closed plan (finished, or entered for the record after its period) raises no overdue item, reminder or
+    # to-do; what was not done stays "not done" in its reports.
+    status = models.CharField("theo dõi", max_length=10, choices=PlanStatus.choices, default=PlanStatus.OPEN)
+    closed_on = models.DateField("ngày kết thúc theo dõi", null=True, blank=True)
     parent_plan = models.ForeignKey(
         "self",
         verbose_name="thực hiện kế hoạch cấp trên",
@@ -114,6 +119,18 @@ class Plan(Versioned, AuditedModel):
 
     def permits(self, policy, action: str) -> bool:
         return policy.allows(action, self.issuer)
+
+    @transition(
+        source={PlanStatus.OPEN}, target=PlanStatus.CLOSED, permission=MANAGE, label="kết thúc theo dõi", verb="closed"
+    )
+    def close(self, on: date | None = None):
+        self.closed_on = on or today()
+
+    @transition(
+        source={PlanStatus.CLOSED}, target=PlanStatus.OPEN, permission=MANAGE, label="mở lại theo dõi", verb="reopened"
+    )
+    def reopen(self):
+        self.closed_on = None
 
 
 class PlanAttachmentQuerySet(models.QuerySet):
@@ -214,12 +231,16 @@ class AssignmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(completed_on__isnull=True)
 
+    def followed(self):
+        """Open parts of plans still followed: a closed plan raises no overdue item, reminder or to-do."""
+        return self.open().filter(task__plan__status=PlanStatus.OPEN)
+
     def overdue(self, on: date | None = None):
-        return self.open().filter(due_on__lt=on or today())
+        return self.followed().filter(due_on__lt=on or today())
 
     def due_within(self, days: int, on: date | None = None):
         day = on or today()
-        return self.open().filter(due_on__gte=day, due_on__lte=day + timedelta(days=days))
+        return self.followed().filter(due_on__gte=day, due_on__lte=day + timedelta(days=days))
 
     def within(self, organisations):
         return self.filter(organisation__in=organisations)

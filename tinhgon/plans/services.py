@@ -14,7 +14,7 @@ from tinhgon.core.dates import today
 from tinhgon.core.locking import STALE, refuse_stale  # noqa: F401 - STALE is the message pages show
 from tinhgon.core.uploads import checked
 from tinhgon.organisations.models import Organisation
-from tinhgon.plans.constants import AssignmentRole, ExecutingRule, ExtensionStatus, Recurrence
+from tinhgon.plans.constants import AssignmentRole, ExecutingRule, ExtensionStatus, PlanStatus, Recurrence
 from tinhgon.plans.models import (
     Assignment,
     Comment,
@@ -59,6 +59,8 @@ def plan_save(*, plan: Plan, started_from: int | None = None, by=None) -> Plan:
     created = plan.pk is None
     if created and by is not None:
         plan.created_by = by
+    if created and plan.period_end < today():  # entered for the record: its late parts are history, not alerts
+        plan.status, plan.closed_on = PlanStatus.CLOSED, today()
     _save(plan, "created" if created else "updated")
     return plan
 

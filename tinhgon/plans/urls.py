@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.plan_list, name="plans"),
     path("<int:pk>/", views.plan_detail, name="plan"),
     path("<int:pk>/sua/", views.plan_edit, name="plan-edit"),
+    path("<int:pk>/theo-doi/", views.plan_follow, name="plan-follow"),
     path("<int:pk>/them-nhiem-vu/", views.task_add, name="task-add"),
     path("tai-lieu/<int:pk>/", views.attachment_file, name="attachment-file"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task"),

@@ -194,8 +194,29 @@ def plan_detail(request, pk):
         "attachments": plan.attachments.all(),
         "can_manage": can_manage,
         "attachment_form": attachment_form,
+        "moves": plan.available_transitions(request.policy),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@require_POST
+@login_required
+def plan_follow(request, pk):
+    """Close a plan's follow-up (no more overdue items, reminders or to-dos from it) or reopen it. Who may not
+    manage the plan is refused before the form is read."""
+    plan = get_visible(request.policy, Plan.objects.select_related("issuer"), action=MANAGE, pk=pk)
+    move = request.POST.get("move", "")
+    if move not in ("close", "reopen"):
+        messages.error(request, "Thao tác không hợp lệ.")
+        return redirect("plans:plan", pk=pk)
+    try:
+        plan.perform(move, request.policy)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Kế hoạch: {plan.get_status_display().lower()}.")
+    return redirect("plans:plan", pk=pk)
 
 
 def _task_rows(figures, plan: Plan, shown: set[int]) -> dict:

@@ -140,10 +140,12 @@ class PlanSerializer(serializers.ModelSerializer):
             "parent_task",
             "progress",
             "child_plans",
+            "status",
+            "closed_on",
             "created_at",
             "row_version",
         ]
-        read_only_fields = ["created_at"]
+        read_only_fields = ["created_at", "status", "closed_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -278,7 +278,7 @@ def test_comments_on_a_task(world, setup, login):
 
 
 def _overdue_world(world, n: int, plan=None, start: int = 0):
-    plan = plan or f.plan(world.units["P"], title="Kế hoạch tỉnh", year=today().year - 1)
+    plan = plan or f.plan(world.units["P"], title="Kế hoạch tỉnh", period_end=today() + timedelta(days=30))
     units = [world.units["P-A-1"], world.units["P-B"], world.units["P-X"]]
     for i in range(start, start + n):
         due = plan.period_start + timedelta(days=i)
@@ -306,6 +306,39 @@ def test_overdue_below_a_department_only(world, login):
     page = text(client.get(reverse("plans:overdue")))
     assert 'id="unit-P-A-1"' in page and 'id="unit-P-B"' not in page
     assert client.get(reverse("plans:overdue") + "?org=P").status_code == 404
+
+
+def test_a_closed_plan_raises_no_overdue_item(world, login):
+    plan = _overdue_world(world, 3)
+    client = login(world.focal_p)
+    assert client.post(reverse("plans:plan-follow", args=[plan.pk]), {"move": "close"}).status_code == 302
+    assert "overdue-unit" not in text(client.get(reverse("plans:overdue")))
+    client.post(reverse("plans:plan-follow", args=[plan.pk]), {"move": "reopen"})
+    assert "overdue-unit" in text(client.get(reverse("plans:overdue")))
+
+
+def test_closing_twice_is_refused_with_a_message(world, login):
+    plan = f.plan(world.units["P-A"], title="Kế hoạch", period_end=today() + timedelta(days=30))
+    client = login(world.focal_a)
+    client.post(reverse("plans:plan-follow", args=[plan.pk]), {"move": "close"})
+    again = text(client.post(reverse("plans:plan-follow", args=[plan.pk]), {"move": "close"}, follow=True))
+    assert "Đã kết thúc theo dõi" in again and "alert-danger" in again
+    assert AuditLogEntry.objects.for_object(plan).filter(action="plans.plan.closed").count() == 1
+
+
+def test_only_the_plans_managers_may_close_it(world, login):
+    plan = f.plan(world.units["P-A-1"], title="Kế hoạch của phòng", period_end=today() + timedelta(days=30))
+    assert (
+        login(world.officer_a1).post(reverse("plans:plan-follow", args=[plan.pk]), {"move": "close"}).status_code == 403
+    )
+    assert (
+        login(world.outsider).post(reverse("plans:plan-follow", args=[plan.pk]), {"move": "close"}).status_code == 404
+    )
+
+
+def test_a_plan_entered_after_its_period_is_closed_from_the_start(world):
+    plan = f.plan(world.units["P-A"], title="Kế hoạch năm trước", year=today().year - 1)
+    assert plan.status == "closed" and plan.closed_on == today()
 
 
 def _count(client, url) -> int:
