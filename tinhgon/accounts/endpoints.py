@@ -233,6 +233,8 @@ ENDPOINTS = [
     # API: plans
     E("plan-list", {"GET": "plans.view", "POST": "plans.manage"}),
     E("plan-detail", {"GET": "plans.view"}, "plans.Plan"),
+    E("plan-close", {"POST": "plans.manage"}, "plans.Plan"),
+    E("plan-reopen", {"POST": "plans.manage"}, "plans.Plan"),
     E("task-list", {"GET": "plans.view", "POST": "plans.manage"}),
     E("task-detail", {"GET": "plans.view", "DELETE": "plans.manage"}, "plans.Task"),
     E("assignment-list", {"GET": "plans.view"}),

@@ -498,3 +498,21 @@ def test_a_list_body_for_an_indicator_value_answers_400(api, world):
 def test_the_overdue_unit_must_be_one_the_user_may_see(api, world):
     assert api(world.leader_a).get(OVERDUE, {"org": "P-B"}).status_code == 404
     assert api(world.leader_a).get(OVERDUE, {"org": "P-A-1"}).status_code == 200
+
+
+def test_closing_a_plan_stops_its_overdue_items_and_a_second_close_is_409(api, world):
+    plan = plan_of(world)
+    task_for(plan, world.units["P-A"], deadline=today() - timedelta(days=2))
+    client = api(world.focal_p)
+    assert client.get(OVERDUE, {"org": "P"}).json() != []
+    closed = client.post(f"{PLANS}{plan.pk}/close/")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert client.get(OVERDUE, {"org": "P"}).json() == []
+    assert client.post(f"{PLANS}{plan.pk}/close/").status_code == 409
+    assert client.post(f"{PLANS}{plan.pk}/reopen/").json()["closed_on"] is None
+
+
+def test_only_the_plans_managers_close_it_through_the_api(api, world):
+    plan = plan_of(world)
+    assert api(world.officer_a1).post(f"{PLANS}{plan.pk}/close/").status_code in (403, 404)
+    assert api(world.outsider).post(f"{PLANS}{plan.pk}/close/").status_code == 404

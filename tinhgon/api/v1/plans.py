@@ -214,6 +214,24 @@ class PlanViewSet(
         plan = _plans_with_parts(Plan.objects.filter(pk=plan.pk), self.policy).get()
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses={200: PlanSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the plan's follow-up: its open assignments raise no more overdue items, reminders or to-dos.
+        409 when it is closed already."""
+        return self._move("close")
+
+    @extend_schema(request=None, responses={200: PlanSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Follow the plan again. 409 when it is followed already."""
+        return self._move("reopen")
+
+    def _move(self, name: str):
+        plan = self.get_object(MANAGE)
+        plan.perform(name, self.policy)
+        return Response(self.get_serializer(self.get_object()).data)
+
 
 # Tasks ------------------------------------------------------------------------------------------------------------
 
