@@ -101,7 +101,11 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
         {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
     ),
     "reports.submit": (
-        "Gửi báo cáo lên cấp trên (khóa số liệu)",
+        "Gửi báo cáo lên cấp trên (khóa số liệu): trưởng phòng gửi báo cáo của phòng",
+        {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.UNIT_HEAD: UNIT},
+    ),
+    "reports.receive": (
+        "Tiếp nhận hoặc trả lại (kèm lý do) báo cáo của đơn vị cấp dưới gửi lên",
         {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE},
     ),
 }

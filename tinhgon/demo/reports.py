@@ -1,15 +1,16 @@
 """Demo periodic reports (domain.md §8): the quarterly reports on the control of administrative procedures for the
 quarter before the current one. Every unit directly under UBND tỉnh Vĩnh Long (the provincial office, the Sở and the
-communes and wards) has written and sent its report, except one commune that is late, and the province office has
-drafted the province's report for the same quarter, which aggregates the units' frozen figures (the missing commune
-is listed by reports.services.children). Everything goes through tinhgon.reports.services and the transition
-Report.submit, so the audit log tells the story."""
+communes and wards) has written and sent its report, except one commune that is late. The province office has
+accepted them all but two communes' reports: one still waiting in its to-do list, one returned with a reason. It has
+drafted the province's report for the same quarter, which aggregates the accepted units' frozen figures (the others
+are listed by reports.services.children). Everything goes through tinhgon.reports.services and the transitions
+Report.submit, accept and send_back, so the audit log tells the story."""
 
 from tinhgon.accounts.models import User
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.reports import services
-from tinhgon.reports.models import Report
+from tinhgon.reports.models import Report, Status
 from tinhgon.reports.periods import Kind, ReportPeriod, current, period
 
 P = "VLG"
@@ -110,6 +111,23 @@ def _write_and_send(org: Organisation, p: ReportPeriod, n: int, by=None) -> Repo
     return report.submit(by=by)
 
 
+RETURN_REASON = (
+    "Phần số liệu nhiệm vụ quá hạn chưa khớp với phụ lục kèm theo; đề nghị rà soát, bổ sung và gửi lại trước ngày "
+    "làm việc tiếp theo."
+)
+
+
+def _receive(reports: list[Report], by) -> None:
+    """The province office's answers: the first commune's report still waits, the second is returned, the rest
+    are accepted into the province's aggregate."""
+    communes = [r for r in reports if r.organisation.kind == Organisation.Kind.COMMUNE]
+    waiting, returned = communes[0], communes[1]
+    returned.send_back(RETURN_REASON, by=by)
+    for report in reports:
+        if report not in (waiting, returned):
+            report.accept(by=by)
+
+
 def seed() -> None:
     province = Organisation.objects.get(code=P)
     p = previous_quarter()
@@ -117,21 +135,24 @@ def seed() -> None:
         return  # already seeded: running twice changes nothing
     users = {u.username: u for u in User.objects.filter(username__in=["vanphong", "lanhdao.snv"])}
     children = list(province.children_on(p.end).order_by("code"))
+    sent = []
     for n, org in enumerate(children):
         if org.code == LATE:
             continue
         by = users.get("lanhdao.snv") if org.code == f"{P}-SNV" else None
-        _write_and_send(org, p, n, by=by)
+        sent.append(_write_and_send(org, p, n, by=by))
+    _receive(sent, users.get("vanphong"))
     report = services.report_create(
         organisation=province, kind=Kind.QUARTERLY, year=p.year, number=p.number, by=users.get("vanphong")
     )
-    sent = len(children) - 1
+    accepted = sum(1 for report in sent if report.status == Status.ACCEPTED)
     services.report_write(
         report=report,
         results=(
             f"Trong {p.label}, UBND tỉnh Vĩnh Long tiếp tục chỉ đạo các sở, ban, ngành và UBND các xã, phường thực "
             "hiện nghiêm việc kiểm soát thủ tục hành chính, rà soát, đơn giản hóa thủ tục hành chính nội bộ. "
-            f"{sent}/{len(children)} cơ quan, đơn vị đã gửi báo cáo quý; số liệu tổng hợp tại phụ lục kèm theo.\n"
+            f"{accepted}/{len(children)} cơ quan, đơn vị đã gửi báo cáo quý và được tiếp nhận; "
+            "số liệu tổng hợp tại phụ lục kèm theo.\n"
             "Văn phòng UBND tỉnh đã kiểm tra công tác kiểm soát TTHC tại 04 sở và 06 UBND cấp xã; kịp thời hướng dẫn "
             "tháo gỡ vướng mắc sau sắp xếp đơn vị hành chính."
         ),

@@ -1,11 +1,14 @@
 """Browser tests in headless Chromium (Debian's package; Playwright's own browser download does not work here).
 
 Without Chromium they are skipped with a loud message on a developer's machine; CI sets TINHGON_REQUIRE_BROWSER=1,
-and then a missing browser is a failure, not a skip."""
+and then a missing browser is a failure, not a skip. Pages are 1366 × 768, the screen of an ordinary office
+machine; the `screenshot` fixture keeps a picture of a page under var/screenshots/ (TINHGON_SCREENSHOTS), which CI
+keeps as an artefact and nobody commits."""
 
 import os
 import shutil
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -42,7 +45,26 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+    return {
+        **browser_context_args,
+        "locale": "vi-VN",
+        "timezone_id": "Asia/Ho_Chi_Minh",
+        "viewport": {"width": 1366, "height": 768},
+    }
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, "name")`: the whole page as var/screenshots/name.png, to look at before saying done."""
+    folder = Path(os.environ.get("TINHGON_SCREENSHOTS", "var/screenshots"))
+
+    def take(page, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
 
 
 @pytest.fixture

@@ -61,3 +61,55 @@ def test_department_submits_and_province_sees_it_in_its_aggregate(offline_page, 
     expect(row.locator(".child-submitted")).to_be_visible()
     expect(page.locator("#children tr[data-code='P-B'] .child-missing")).to_have_text("Chưa gửi")
     expect(page.locator("#children-chart svg")).to_be_visible()
+
+
+def test_a_division_sends_its_report_the_office_returns_it_and_accepts_it_sent_again(
+    offline_page, live_server, screenshot
+):
+    """Issue 13: the phòng → Văn phòng Sở hand-off without e-mail. The division head sends the division's report; the
+    department office returns it with a reason; the head finds it in the to-do list with the reason, fixes and sends
+    it again; the office accepts it into the department's aggregate."""
+    world = build_world()
+    division = world.units["P-A-1"].name
+    reason = "Thiếu số liệu phản ánh, kiến nghị trong quý; đề nghị bổ sung."
+    page = offline_page
+
+    log_in(page, live_server, "head_a1")
+    page.goto(f"{live_server.url}/bao-cao/")
+    create_quarterly(page, division)
+    page.locator("#narrative-form").get_by_label("Kết quả đạt được").fill("Phòng đã hoàn thành các nhiệm vụ quý.")
+    page.locator("#narrative-form").get_by_role("button", name="Lưu nội dung").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#submit").click()
+    expect(page.locator("#locked")).to_contain_text("chờ cấp trên tiếp nhận")
+    report_url = page.url
+
+    log_in(page, live_server, "focal_a")
+    waiting = page.locator("#todo tr[data-kind='reports.to_receive']")
+    expect(waiting).to_contain_text(division)
+    waiting.get_by_role("link").click()
+    screenshot(page, "report-waiting-to-be-received")
+    page.locator("#return-reason-input").fill(reason)
+    page.locator("#return").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã trả lại báo cáo")
+
+    log_in(page, live_server, "head_a1")
+    returned = page.locator("#todo tr[data-kind='reports.returned']")
+    expect(returned).to_contain_text(reason)
+    screenshot(page, "home-returned-report")
+    returned.get_by_role("link").click()
+    expect(page.locator("#return-reason")).to_contain_text(reason)
+    form = page.locator("#narrative-form")
+    form.get_by_label("Kết quả đạt được").fill("Phòng đã hoàn thành các nhiệm vụ quý; tiếp nhận 02 phản ánh.")
+    form.get_by_role("button", name="Lưu nội dung").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Gửi lại").click()
+    expect(page.locator("#locked")).to_be_visible()
+
+    log_in(page, live_server, "focal_a")
+    page.goto(report_url)
+    page.locator("#accept").click()
+    expect(page.locator("#locked")).to_contain_text("Cấp trên đã tiếp nhận")
+    page.goto(f"{live_server.url}/bao-cao/")
+    create_quarterly(page, world.units["P-A"].name)
+    expect(page.locator("#children tr[data-code='P-A-1'] .child-accepted")).to_be_visible()

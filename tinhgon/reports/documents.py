@@ -32,7 +32,7 @@ from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.documents import Issuer, long_date
 from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
-from tinhgon.reports.models import Report
+from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action
 from tinhgon.reviews.documents import DEFAULT_SIGNER, MONEY_FORMAT, PCT_FORMAT, money, number, pct
 
@@ -396,6 +396,14 @@ CHILD_HEADER = [
 ]
 
 
+def _not_counted(report: Report | None) -> str:
+    if report is None or report.status == Status.DRAFT:
+        return "Chưa gửi báo cáo"
+    if report.status == Status.RETURNED:
+        return "Đã trả lại để chỉnh sửa"
+    return "Đang chờ tiếp nhận"
+
+
 def children_part(report: Report, policy) -> Part | None:
     rows = services.children(report, policy)
     if not rows:
@@ -403,15 +411,15 @@ def children_part(report: Report, policy) -> Part | None:
     lines = []
     for row in rows:
         name = word.nfc(row.organisation.name)
-        if row.report is None:
-            lines.append([name, "Chưa gửi báo cáo", *[None] * 7])
+        if not row.accepted:  # only what the office took in is printed, so the rows add up to the total
+            lines.append([name, _not_counted(row.report), *[None] * 7])
             continue
         f = row.report.figures
         sent = timezone.localdate(row.report.submitted_at) if row.report.submitted_at else None
         lines.append(
             [
                 name,
-                f"Đã gửi ngày {sent:%d/%m/%Y}" if sent else "Đã gửi",
+                f"Đã gửi ngày {sent:%d/%m/%Y}" if sent else "Đã tiếp nhận",
                 _int(f.get("procedures", {}).get("in_force")),
                 _int(f.get("reviews", {}).get("reviewed")),
                 _int(f.get("reviews", {}).get("simplified")),
@@ -422,10 +430,10 @@ def children_part(report: Report, policy) -> Part | None:
             ]
         )
     totals = services.aggregate(rows)
-    submitted = sum(1 for row in rows if row.report is not None)
+    accepted = sum(1 for row in rows if row.accepted)
     total = [
         "Tổng cộng",
-        f"{submitted}/{len(rows)} đơn vị đã gửi",
+        f"{accepted}/{len(rows)} đơn vị đã gửi",
         totals["procedures"]["in_force"],
         totals["reviews"]["reviewed"],
         totals["reviews"]["simplified"],
@@ -434,10 +442,10 @@ def children_part(report: Report, policy) -> Part | None:
         totals["tasks"]["done_on_time"],
         totals["tasks"]["overdue"],
     ]
-    missing = [word.nfc(row.organisation.name) for row in rows if row.report is None]
-    text = f"Có {submitted}/{len(rows)} đơn vị trực thuộc đã gửi báo cáo kỳ này."
+    missing = [word.nfc(row.organisation.name) for row in rows if not row.accepted]
+    text = f"Có {accepted}/{len(rows)} đơn vị trực thuộc đã gửi báo cáo kỳ này và được tiếp nhận."
     if missing:
-        text += f" Chưa gửi báo cáo: {', '.join(missing)}."
+        text += f" Chưa gửi hoặc chưa được tiếp nhận: {', '.join(missing)}."
     return Part(
         "Tổng hợp báo cáo của các đơn vị trực thuộc",
         "Đơn vị trực thuộc",

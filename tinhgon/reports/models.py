@@ -14,7 +14,14 @@ VIEW = "reports.view"
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Dự thảo"
-    SUBMITTED = "submitted", "Đã gửi cấp trên"
+    SUBMITTED = "submitted", "Đã gửi, chờ cấp trên tiếp nhận"
+    RETURNED = "returned", "Bị trả lại"
+    ACCEPTED = "accepted", "Cấp trên đã tiếp nhận"
+
+
+# Reports sent up and not sent back: frozen, and (once accepted) counted in the parent's aggregate.
+LOCKED_STATES = frozenset({Status.SUBMITTED, Status.ACCEPTED})
+RECEIVE = "reports.receive"
 
 
 class ReportQuerySet(models.QuerySet):
@@ -64,6 +71,16 @@ class Report(Transitions, Versioned, AuditedModel):
         verbose_name="người gửi",
     )
     submitted_at = models.DateTimeField("thời điểm gửi", null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người tiếp nhận hoặc trả lại",
+    )
+    received_at = models.DateTimeField("thời điểm tiếp nhận hoặc trả lại", null=True, blank=True)
+    return_reason = models.TextField("lý do trả lại", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_exclude = frozenset({"created_at", "row_version", "figures", "computed_at"})
@@ -95,9 +112,19 @@ class Report(Transitions, Versioned, AuditedModel):
 
     @property
     def is_locked(self) -> bool:
-        return self.status == Status.SUBMITTED
+        return self.status in LOCKED_STATES
+
+    @property
+    def receiver(self):
+        """The unit the report is sent to: the reporting unit's parent (a division's report goes to its
+        department, whose office receives it; a department's to the province)."""
+        return self.organisation.parent
 
     def permits(self, policy, action: str) -> bool:
+        """Receiving (accept or return) is decided on the unit the report is sent to, every other action on the
+        reporting unit: who sends a report never accepts it themselves."""
+        if action == RECEIVE:
+            return self.receiver is not None and policy.allows(action, self.receiver)
         return policy.allows(action, self.organisation)
 
     def compute(self) -> None:
@@ -106,7 +133,11 @@ class Report(Transitions, Versioned, AuditedModel):
         self.computed_at = timezone.now()
 
     @transition(
-        source={Status.DRAFT}, target=Status.SUBMITTED, permission="reports.submit", label="gửi", verb="submitted"
+        source={Status.DRAFT, Status.RETURNED},
+        target=Status.SUBMITTED,
+        permission="reports.submit",
+        label="gửi",
+        verb="submitted",
     )
     def submit(self, by=None):
         """Send to the parent organisation: the figures are computed one last time and frozen with the text."""
@@ -114,6 +145,22 @@ class Report(Transitions, Versioned, AuditedModel):
             raise ValidationError("Cần viết phần kết quả đạt được trước khi gửi báo cáo.")
         self.compute()
         self.submitted_by, self.submitted_at = by, timezone.now()
+
+    @transition(source={Status.SUBMITTED}, target=Status.RETURNED, permission=RECEIVE, label="trả lại", verb="returned")
+    def send_back(self, reason: str, by=None):
+        """The receiving office sends the report back to be fixed: it is unlocked for its unit, with the reason."""
+        if not (reason or "").strip():
+            raise ValidationError({"reason": "Cần ghi rõ lý do trả lại để đơn vị báo cáo chỉnh sửa."})
+        self.return_reason = reason.strip()
+        self.received_by, self.received_at = by, timezone.now()
+
+    @transition(
+        source={Status.SUBMITTED}, target=Status.ACCEPTED, permission=RECEIVE, label="tiếp nhận", verb="accepted"
+    )
+    def accept(self, by=None):
+        """The receiving office takes the report into its own aggregate; it stays frozen."""
+        self.return_reason = ""
+        self.received_by, self.received_at = by, timezone.now()
 
 
 class FileStatus(models.TextChoices):

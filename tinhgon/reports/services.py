@@ -1,5 +1,5 @@
 """Periodic reports: create with computed figures, refresh, write the narrative, aggregate the children's reports.
-Submitting is the transition `Report.submit` (models.py)."""
+Sending up, returning and accepting are the transitions `Report.submit`, `send_back` and `accept` (models.py)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -123,24 +123,26 @@ def report_write(*, report: Report, started_from: int | None = None, manual_rows
 @dataclass
 class ChildReport:
     organisation: Organisation
-    report: Report | None  # the submitted report of the same period, None when missing
+    report: Report | None  # the report of the same period sent up (waiting, returned or accepted), None when not
+
+    @property
+    def accepted(self) -> bool:
+        return self.report is not None and self.report.status == Status.ACCEPTED
 
 
 def children(report: Report, policy) -> list[ChildReport]:
-    """The units directly under the organisation at the end of the period, each with its submitted report of the
-    same period (or None: not submitted yet), both as the user may see them. Two queries."""
+    """The units directly under the organisation at the end of the period, each with its report of the same
+    period once sent up (waiting to be received, returned or accepted; None while it is a draft or missing), both
+    as the user may see them. Two queries."""
     units = list(report.organisation.children_on(report.end).visible_to(policy).order_by("name"))
-    submitted = {
+    sent = {
         r.organisation_id: r
-        for r in Report.objects.visible_to(policy).filter(
-            organisation__in=units,
-            kind=report.kind,
-            year=report.year,
-            number=report.number,
-            status=Status.SUBMITTED,
-        )
+        for r in Report.objects.visible_to(policy)
+        .filter(organisation__in=units, kind=report.kind, year=report.year, number=report.number)
+        .exclude(status=Status.DRAFT)
+        .order_by("pk")
     }
-    return [ChildReport(u, submitted.get(u.pk)) for u in units]
+    return [ChildReport(u, sent.get(u.pk)) for u in units]
 
 
 SUMMED = {
@@ -151,10 +153,11 @@ SUMMED = {
 
 
 def aggregate(rows: list[ChildReport]) -> dict:
-    """Totals of the submitted children's frozen figures (what they reported, not what the data says today)."""
+    """Totals of the accepted children's frozen figures (what they reported and the office took in, not what the
+    data says today): a report waiting to be received or returned for fixing is not counted."""
     totals = {section: dict.fromkeys(keys, 0) for section, keys in SUMMED.items()}
     for row in rows:
-        if row.report is None:
+        if not row.accepted:
             continue
         for section, keys in SUMMED.items():
             for key in keys:

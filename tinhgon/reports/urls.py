@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/cap-nhat-so-lieu/", views.report_refresh, name="refresh"),
     path("<int:pk>/gui/", views.report_submit, name="submit"),
+    path("<int:pk>/tra-lai/", views.report_return, name="return"),
+    path("<int:pk>/tiep-nhan/", views.report_accept, name="accept"),
     *document_urls,
 ]

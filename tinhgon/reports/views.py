@@ -26,7 +26,7 @@ from tinhgon.reports.forms import (
     VersionSeenForm,
     manual_rows,
 )
-from tinhgon.reports.models import Report
+from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action, MilestoneStatus
 
 VIEW, WRITE = "reports.view", "reports.write"
@@ -266,8 +266,9 @@ def _children_context(report: Report, policy) -> dict:
         ],
         "axes": ["thủ tục", "đồng/năm"],
     }
-    missing = sum(1 for r in rows if r.report is None)
-    return {"children": table, "totals": totals, "children_chart": chart, "missing": missing}
+    missing = sum(1 for r in rows if r.report is None or not r.report.is_locked)
+    waiting = sum(1 for r in rows if r.report is not None and r.report.status == Status.SUBMITTED)
+    return {"children": table, "totals": totals, "children_chart": chart, "missing": missing, "waiting": waiting}
 
 
 def _detail(request, report: Report, form=None, formset=None, status=200):
@@ -292,7 +293,8 @@ def _detail(request, report: Report, form=None, formset=None, status=200):
 def report_detail(request, pk):
     """The report; a POST saves its narrative and rows entered by hand (reports.write, optimistic lock)."""
     if request.method != "POST":
-        return _detail(request, get_visible(request.policy, Report.objects.select_related("organisation"), pk=pk))
+        reports = Report.objects.select_related("organisation__parent", "submitted_by", "received_by")
+        return _detail(request, get_visible(request.policy, reports, pk=pk))
     report = get_visible(request.policy, Report.objects.select_related("organisation"), action=WRITE, pk=pk)
     if report.is_locked:
         messages.error(request, services.LOCKED)
@@ -337,15 +339,34 @@ def report_refresh(request, pk):
     return redirect("reports:detail", pk=report.pk)
 
 
-@login_required
-@require_POST
-def report_submit(request, pk):
-    """The transition `submit` (403 without reports.submit on the unit; a second click is refused in Vietnamese)."""
-    report = get_visible(request.policy, Report.objects.select_related("organisation"), pk=pk)
-    try:
-        report.perform("submit", request.policy, by=request.user, started_from=_version_seen(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Đã gửi báo cáo lên cấp trên. Số liệu và nội dung đã được khóa.")
-    return redirect("reports:detail", pk=report.pk)
+DONE = {
+    "submit": "Đã gửi báo cáo lên cấp trên. Số liệu và nội dung đã được khóa.",
+    "send_back": "Đã trả lại báo cáo cho đơn vị kèm lý do; đơn vị được sửa và gửi lại.",
+    "accept": "Đã tiếp nhận báo cáo; số liệu của báo cáo được tính vào tổng hợp của đơn vị.",
+}
+
+
+def _transition_view(name: str, *posted: str):
+    """A POST that moves the report by transition `name` (403 without its rule; a second click is refused in
+    Vietnamese), from the version the page showed, with the posted fields (the reason of a return) as arguments."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        report = get_visible(request.policy, Report.objects.select_related("organisation__parent"), pk=pk)
+        try:
+            args = [request.POST.get(field, "") for field in posted]
+            report.perform(name, request.policy, *args, by=request.user, started_from=_version_seen(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, DONE[name])
+        return redirect("reports:detail", pk=report.pk)
+
+    view.__doc__ = f"The transition `{name}` of a report."
+    return view
+
+
+report_submit = _transition_view("submit")
+report_return = _transition_view("send_back", "reason")
+report_accept = _transition_view("accept")

@@ -218,7 +218,7 @@ def test_submit_freezes_the_report(api, world):
     assert api(world.officer_a1).post(url(report, "submit/")).status_code == 404  # wrong scope
     mine = report_of(world, "P-A-1")
     services.report_write(report=mine, results="Xong.")
-    assert api(world.head_a1).post(url(mine, "submit/")).status_code == 403  # wrong role: unit heads do not submit
+    assert api(world.officer_a1).post(url(mine, "submit/")).status_code == 403  # wrong role: the head submits
     assert api(world.outsider).post(url(report, "submit/")).status_code == 404
     empty = api(world.focal_a).post(url(report, "submit/"))
     assert empty.status_code == 400 and "kết quả" in empty.json()["non_field_errors"][0]
@@ -290,15 +290,16 @@ def test_children_shows_who_submitted_and_the_totals(api, world):
     rf.publish(world, world.units["P-A"], "Của sở A")
     rf.publish(world, world.units["P-B"], "Của sở B")
     rf.publish(world, world.units["P-B"], "Của sở B hai")
-    submitted(world, "P-A"), submitted(world, "P-B")
+    submitted(world, "P-A").accept(), submitted(world, "P-B").accept()
     report_of(world, "P-X")  # a draft does not count
     province = report_of(world, "P")
     response = api(world.focal_p).get(url(province, "children/"))
     assert response.status_code == 200, response.json()
     data = response.json()
-    assert data["submitted"] == 2 and sorted(data["missing"]) == ["P-VP", "P-X"]
+    assert data["submitted"] == data["accepted"] == 2 and sorted(data["missing"]) == ["P-VP", "P-X"]
     rows = {row["org"]: row for row in data["children"]}
     assert rows["P-A"]["submitted"] and rows["P-A"]["report"] and not rows["P-X"]["submitted"]
+    assert rows["P-A"]["status"] == "accepted" and rows["P-VP"]["status"] is None
     assert data["aggregate"]["procedures"]["in_force"] == 3 and data["aggregate"]["reviews"]["published"] == 3
     assert api(world.focal_a).get(url(province, "children/")).status_code == 404  # wrong scope
     assert api(world.outsider).get(url(province, "children/")).status_code == 404

@@ -4,7 +4,8 @@ Every object is found through its model's visibility rule, as on the pages (tinh
 - the dashboard of a unit is seen with `reports.view` over the unit (404 otherwise, `dashboard_unit`);
 - reports are those of `Report.objects.visible_to` (404 outside); a report is created, refreshed and written
   (narrative, rows entered by hand) with `reports.write` over its unit, and sent to the parent (the transition
-  `submit`, which freezes it) with `reports.submit` (403 when visible but not allowed).
+  `submit`, which freezes it) with `reports.submit` (403 when visible but not allowed); the parent's office
+  returns it with a reason or accepts it into its aggregate with `reports.receive` over the parent unit.
 Refreshing and writing are edits of a versioned record: they need the version they were based on (`row_version` in
 the body or `If-Match`; 428 without it, 409 with what changed when stale). A second submit, or the second of two
 simultaneous creations of a period's report, answers 409. Bad parameters answer 400 with Vietnamese messages.
@@ -39,6 +40,7 @@ from tinhgon.reports.periods import Kind
 
 WRITE = "reports.write"
 SUBMIT = "reports.submit"
+RECEIVE = "reports.receive"
 
 
 def choice_field(choices, component: str, doc: str = ""):
@@ -146,6 +148,13 @@ class ReportSerializer(serializers.ModelSerializer):
     figures = FiguresField(read_only=True)
     manual_rows = ReportManualRowSerializer(many=True, read_only=True)
     submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, allow_null=True, default=None)
+    received_by = serializers.CharField(
+        source="received_by.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Người của đơn vị cấp trên đã tiếp nhận hoặc trả lại báo cáo",
+    )
     row_version = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -173,6 +182,9 @@ class ReportSerializer(serializers.ModelSerializer):
             "recipients",
             "submitted_by",
             "submitted_at",
+            "received_by",
+            "received_at",
+            "return_reason",
             "created_at",
             "row_version",
         ]
@@ -230,22 +242,28 @@ class ReportVersionSerializer(serializers.Serializer):
     )
 
 
+class ReportReturnSerializer(ReportVersionSerializer):
+    reason = serializers.CharField(max_length=4000, help_text="Lý do trả lại, để đơn vị báo cáo chỉnh sửa")
+
+
 class ReportChildSerializer(serializers.Serializer):
     org = serializers.CharField(help_text="Mã đơn vị trực thuộc")
     name = serializers.CharField()
-    submitted = serializers.BooleanField(help_text="Đã gửi báo cáo cùng kỳ")
+    submitted = serializers.BooleanField(help_text="Đã gửi báo cáo cùng kỳ (đang chờ tiếp nhận hoặc đã tiếp nhận)")
+    status = ReportStatusField(allow_null=True, help_text="Trạng thái báo cáo đã gửi lên; null nếu chưa gửi")
     report = serializers.IntegerField(allow_null=True, help_text="Báo cáo đã gửi (id), null nếu chưa gửi")
     submitted_at = serializers.DateTimeField(allow_null=True)
 
 
 class ReportChildrenSerializer(serializers.Serializer):
     report = serializers.IntegerField()
-    submitted = serializers.IntegerField(help_text="Số đơn vị đã gửi")
+    submitted = serializers.IntegerField(help_text="Số đơn vị đã gửi (chờ tiếp nhận hoặc đã tiếp nhận)")
+    accepted = serializers.IntegerField(help_text="Số đơn vị đã được tiếp nhận báo cáo (tính vào tổng hợp)")
     missing = serializers.ListField(child=serializers.CharField(), help_text="Mã các đơn vị chưa gửi")
     children = ReportChildSerializer(many=True)
     aggregate = serializers.DictField(
         child=serializers.DictField(child=serializers.IntegerField()),
-        help_text="Tổng số liệu đã đóng băng của các báo cáo đã gửi: `procedures`, `reviews`, `tasks`",
+        help_text="Tổng số liệu đã đóng băng của các báo cáo đã tiếp nhận: `procedures`, `reviews`, `tasks`",
     )
 
 
@@ -267,7 +285,9 @@ class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        reports = Report.objects.visible_to(self.policy).select_related("organisation", "submitted_by")
+        reports = Report.objects.visible_to(self.policy).select_related(
+            "organisation__parent", "submitted_by", "received_by"
+        )
         return reports.order_by("-end", "organisation__code", "-id")
 
     def _fresh(self, report: Report, code: int = status.HTTP_200_OK) -> Response:
@@ -327,11 +347,30 @@ class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def submit(self, request, pk=None):
         """Send the report to the parent organisation: the figures are computed one last time and frozen. With
         `row_version` (or If-Match), refused (409) when the report changed since it was read."""
+        return self._transition("submit", SUBMIT, ReportVersionSerializer)
+
+    @extend_schema(request=ReportReturnSerializer, responses={200: ReportSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        """Return a report sent up to its unit with the reason (the office of the parent unit): it is unlocked for
+        fixing and sent again. Refused (409) unless it waits to be received."""
+        return self._transition("send_back", RECEIVE, ReportReturnSerializer)
+
+    @extend_schema(request=ReportVersionSerializer, responses={200: ReportSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept a report sent up into the parent unit's aggregate (the office of the parent unit). Refused (409)
+        unless it waits to be received."""
+        return self._transition("accept", RECEIVE, ReportVersionSerializer)
+
+    def _transition(self, name: str, rule: str, body_class) -> Response:
         report = self.get_object()
-        if not report.permits(self.policy, SUBMIT):
+        if not report.permits(self.policy, rule):
             raise PermissionDenied()  # before the body is read: who may not act learns nothing from it
-        ReportVersionSerializer(data=request.data).is_valid(raise_exception=True)
-        report.perform("submit", self.policy, by=request.user, started_from=self._version_if_sent())
+        body = body_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        args = [body.validated_data["reason"]] if "reason" in body.fields else []
+        report.perform(name, self.policy, *args, by=self.request.user, started_from=self._version_if_sent())
         return self._fresh(report)
 
     def _version_if_sent(self) -> int | None:
@@ -351,7 +390,8 @@ class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
             {
                 "org": row.organisation.code,
                 "name": row.organisation.name,
-                "submitted": row.report is not None,
+                "submitted": row.report is not None and row.report.is_locked,
+                "status": row.report.status if row.report else None,
                 "report": row.report.pk if row.report else None,
                 "submitted_at": row.report.submitted_at if row.report else None,
             }
@@ -360,6 +400,7 @@ class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         data = {
             "report": report.pk,
             "submitted": sum(1 for row in out if row["submitted"]),
+            "accepted": sum(1 for row in rows if row.accepted),
             "missing": [row["org"] for row in out if not row["submitted"]],
             "children": out,
             "aggregate": services.aggregate(rows),

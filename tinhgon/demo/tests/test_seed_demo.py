@@ -151,7 +151,10 @@ def test_demo_quarterly_reports_are_sent_and_the_province_aggregates_them_with_o
     p = previous_quarter()
     quarter = Report.objects.filter(kind="quarterly", year=p.year, number=p.number)
     assert all((r.start, r.end) == (p.start, p.end) for r in quarter)
-    sent = quarter.filter(status=Status.SUBMITTED).select_related("organisation")
+    sent = quarter.filter(status__in=[Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED]).select_related(
+        "organisation"
+    )
+    assert quarter.filter(status=Status.SUBMITTED).count() == quarter.filter(status=Status.RETURNED).count() == 1
     assert {r.organisation.kind for r in sent} >= {"department", "commune", "provincial_office"}
     assert sent.filter(organisation__kind="department").count() >= 5
     assert sent.filter(organisation__kind="commune").count() >= 5
@@ -161,6 +164,7 @@ def test_demo_quarterly_reports_are_sent_and_the_province_aggregates_them_with_o
     vanphong = User.objects.get(username="vanphong")
     rows = services.children(province, Policy(user=vanphong, memberships=list(vanphong.memberships_in_force())))
     assert [r.organisation.code for r in rows if r.report is None] == [LATE]
+    assert sum(1 for r in rows if r.accepted) == len(rows) - 3  # the late one, the one waiting, the one returned
     totals = services.aggregate(rows)
     assert totals["procedures"]["in_force"] > 0 and totals["reviews"]["published"] > 0
     assert AuditLogEntry.objects.filter(action="reports.report.submitted").count() == sent.count()

@@ -218,6 +218,7 @@ def test_parent_report_lists_children_submitted_or_missing_with_totals(named):
         )
         services.report_write(report=child, results="Đã thực hiện.")
         child.submit()
+        child.accept()
     province = services.report_create(organisation=world.units["P"], kind=Kind.QUARTERLY, year=p.year, number=p.number)
     policy = policy_of(world.focal_p)
 

@@ -179,7 +179,7 @@ def test_stale_narrative_and_manual_rows(world):
         services.report_write(report=report, manual_rows=[{"label": "Số cuộc kiểm tra", "value": ""}])
 
 
-def test_parent_aggregates_submitted_children_and_lists_missing(world):
+def test_parent_aggregates_accepted_children_and_lists_missing(world):
     p = quarter_now()
     rf.publish(world, world.units["P-A"], "Của sở A")
     rf.publish(world, world.units["P-B"], "Của sở B")
@@ -190,6 +190,7 @@ def test_parent_aggregates_submitted_children_and_lists_missing(world):
         )
         services.report_write(report=child, results="Đã thực hiện.")
         child.submit()
+        child.accept()
     province = services.report_create(organisation=world.units["P"], kind=Kind.QUARTERLY, year=p.year, number=p.number)
     with CaptureQueriesContext(connection) as queries:
         rows = services.children(province, policy_of(world.focal_p))

@@ -132,7 +132,7 @@ def test_outsider_404_and_wrong_role_403(world, login):
     officer = login(world.officer_a1)
     assert officer.get(DASHBOARD, {"org": "P-A"}).status_code == 404
     assert officer.get(reverse("reports:detail", args=[report.pk])).status_code == 404
-    # the oversight office reads but does not write; the unit head writes but does not submit
+    # the oversight office reads but does not write; an officer writes the division's report, its head sends it
     oversight = login(world.oversight)
     assert oversight.get(reverse("reports:detail", args=[report.pk])).status_code == 200
     assert oversight.post(reverse("reports:detail", args=[report.pk]), narrative(report)).status_code == 403
@@ -140,9 +140,9 @@ def test_outsider_404_and_wrong_role_403(world, login):
     create = {"organisation": world.units["P"].pk, "kind": Kind.QUARTERLY, "year": p.year, "number": p.number}
     assert oversight.post("/bao-cao/", create).status_code == 403
     a1 = services.report_create(organisation=world.units["P-A-1"], kind=Kind.ANNUAL, year=today().year)
-    head = login(world.head_a1)
-    assert head.post(reverse("reports:submit", args=[a1.pk])).status_code == 403
-    assert head.post(reverse("reports:refresh", args=[a1.pk])).status_code == 302
+    officer = login(world.officer_a1)
+    assert officer.post(reverse("reports:submit", args=[a1.pk])).status_code == 403
+    assert officer.post(reverse("reports:refresh", args=[a1.pk])).status_code == 302
 
 
 def test_create_write_submit_locked(world, login):
@@ -207,11 +207,11 @@ def test_stale_write_refused_with_input_kept(world, login):
 def test_parent_aggregate_shows_missing_child(world, login):
     rf.publish(world, world.units["P-A"], "Của sở A")
     rf.publish(world, world.units["P-B"], "Của sở B")
-    written(world, "P-A").submit()
+    written(world, "P-A").submit().accept()
     province = quarterly(world, "P")
     page = text(login(world.focal_p).get(reverse("reports:detail", args=[province.pk])))
     assert 'id="children"' in page and 'id="chart-children"' in page
-    assert page.count("child-submitted") == 1 and page.count("child-missing") == 3  # P-B, P-VP, P-X
+    assert page.count("child-accepted") == 1 and page.count("child-missing") == 3  # P-B, P-VP, P-X
     assert 'data-code="P-B"' in page and "Chưa gửi" in page
     assert "3 đơn vị chưa gửi" in page
     aggregate = page.split('id="aggregate"')[1].split("</tr>")[0]
