@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tinhgon.reviews",
     "tinhgon.plans",
     "tinhgon.reports",
+    "tinhgon.notifications",
     "tinhgon.api",
     "tinhgon.demo",
 ]
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tinhgon.accounts.context_processors.acting",
+                "tinhgon.notifications.context_processors.unread",
             ],
         },
     },

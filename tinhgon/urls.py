@@ -17,6 +17,7 @@ urlpatterns = [
     path("ra-soat/", include("tinhgon.reviews.urls")),
     path("ke-hoach/", include("tinhgon.plans.urls")),
     path("bao-cao/", include("tinhgon.reports.urls")),
+    path("thong-bao/", include("tinhgon.notifications.urls")),
     path("cong-khai/", include("tinhgon.portal.urls")),
     path("api/", include("tinhgon.api.urls")),
     path("quan-tri/", admin.site.urls),

@@ -21,8 +21,21 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     pass
 
 
+class NotifyBy(models.TextChoices):
+    IMMEDIATE = "immediate", "Gửi thư ngay mỗi khi có thông báo"
+    DAILY = "daily", "Gửi một thư tổng hợp mỗi ngày"
+    NONE = "none", "Không gửi thư (chỉ xem trong hệ thống)"
+
+
 class User(AuditedModel, AbstractUser):
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    notify_by = models.CharField(
+        "nhận thông báo qua thư điện tử",
+        max_length=10,
+        choices=NotifyBy.choices,
+        default=NotifyBy.DAILY,
+        help_text="Thông báo luôn hiện trong hệ thống; thư gửi đến địa chỉ thư điện tử của tài khoản.",
+    )
     created_in = models.ForeignKey(
         "organisations.Organisation",
         verbose_name="tạo bởi đơn vị",

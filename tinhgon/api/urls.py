@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from tinhgon.api.v1.accounts import MembershipViewSet, UserViewSet
 from tinhgon.api.v1.inbox import InboxView
+from tinhgon.api.v1.notifications import NotificationViewSet
 from tinhgon.api.v1.organisations import OrganisationViewSet
 from tinhgon.api.v1.plans import AssignmentViewSet, IndicatorViewSet, OverdueView, PlanViewSet, TaskViewSet
 from tinhgon.api.v1.procedures import DecisionViewSet, ProcedureViewSet
@@ -37,6 +38,7 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("reports", ReportViewSet, basename="report")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

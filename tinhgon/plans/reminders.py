@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
-from tinhgon.accounts.models import Membership, Role
+from tinhgon.accounts.models import Membership, NotifyBy, Role
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.plans.models import Assignment
@@ -347,7 +347,7 @@ def send_deadline_digests(
         if not digest:
             outcome.skipped_empty += 1
             continue
-        if not digest.user.email:
+        if not digest.user.email or digest.user.notify_by == NotifyBy.NONE:  # no address, or asked for no mail
             outcome.skipped_no_email += 1
             continue
         message = EmailMultiAlternatives(

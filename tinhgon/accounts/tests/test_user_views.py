@@ -94,5 +94,5 @@ def test_user_list_query_count_is_constant(login, world, django_assert_max_num_q
 
     client = login(world.admin)
     MembershipFactory.create_batch(25, organisation=world.units["P-B"])
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(USERS).status_code == 200

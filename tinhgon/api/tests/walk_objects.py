@@ -343,3 +343,23 @@ def scorecard(world, unit, place, objects):
     found = Scorecard.objects.create(organisation=unit, year=2026, title=named("plans.Scorecard", place, "Chỉ số"))
     objects.mark(walk.marker("plans.Scorecard", place), "plans.Scorecard", found)
     return found
+
+
+@builder("notifications.Notification")
+def notification(world, unit, place, objects):
+    """The own place's is the P-A officer persona's, the others belong to the place's person: a notification is its
+    recipient's alone."""
+    from tinhgon.notifications.models import Notification
+
+    name = "walk-officer" if place == "own" else f"walk-person-{place}"
+    recipient = User.objects.filter(username=name).first() or User.objects.create_user(name)
+    found = Notification.objects.create(
+        recipient=recipient,
+        kind="reports.report.returned",
+        verb="trả lại báo cáo định kỳ",
+        title=named("notifications.Notification", place, "Báo cáo quý"),
+        url="/bao-cao/",
+        organisation=unit,
+    )
+    objects.mark(walk.marker("notifications.Notification", place), "notifications.Notification", found)
+    return found

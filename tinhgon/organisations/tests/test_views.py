@@ -43,7 +43,7 @@ def test_tree_as_of_an_earlier_date(login, world):
 
 def test_tree_query_count_is_constant_as_the_tree_grows(login, world, django_assert_max_num_queries):
     client = login(world.oversight)
-    with django_assert_max_num_queries(8) as small:
+    with django_assert_max_num_queries(9) as small:
         client.get(TREE)
     parent = world.units["P-B"]
     for _ in range(4):

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from tinhgon import urls as root_urls
-from tinhgon.accounts.models import Role
+from tinhgon.accounts.models import NotifyBy, Role
 from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
 from tinhgon.core.dates import today
 from tinhgon.plans import feed_urls, reminders, services
@@ -125,6 +125,14 @@ def test_command_dry_run_sends_nothing_then_sends(world, work):
     assert world.officer_a1.email in out.getvalue() and "Sẽ gửi 6 thư" in out.getvalue()
     call_command("send_deadline_digests", stdout=StringIO())
     assert len(mail.outbox) == 6
+
+
+def test_who_chose_no_mail_gets_no_reminder(world, work):
+    world.officer_a1.notify_by = NotifyBy.NONE
+    world.officer_a1.save()
+    outcome = reminders.send_deadline_digests(dry_run=True)
+    assert world.officer_a1.email not in [address for m in outcome.messages for address in m.to]
+    assert len(outcome.messages) == 5
 
 
 def test_background_task_sends_the_same_digest(world, work):
