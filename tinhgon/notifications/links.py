@@ -23,13 +23,22 @@ PAGES = {
 NOUNS = {"procedures.procedureversion": "thủ tục", "reviews.implementationitem": "việc thực thi phương án"}
 
 
+# The records a move carries with it, whose people are told of it too: a publication decision's procedures, an
+# approval decision's review forms.
+PARTS = {
+    "procedures.publicationdecision": lambda d: [item.version for item in d.items.select_related("version")],
+    "reviews.approvaldecision": lambda d: list(d.reviews.all()),
+}
+
+
+def parts_of(record) -> list:
+    found = PARTS.get(record._meta.label_lower)
+    return found(record) if found else []
+
+
 def page_of(record) -> str:
     return PAGES[record._meta.label_lower](record)
 
 
 def noun_of(record) -> str:
     return NOUNS.get(record._meta.label_lower, str(record._meta.verbose_name))
-
-
-def view_rule_of(record) -> str:
-    return f"{record._meta.app_label}.view"

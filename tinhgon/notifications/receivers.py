@@ -4,6 +4,7 @@ comment written (their creation is not a transition)."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from tinhgon.audit import context as audit
 from tinhgon.audit.transitions import transitioned
 from tinhgon.notifications import recipients, services
 from tinhgon.plans.models import MANAGE, Comment, ExtensionRequest
@@ -13,6 +14,10 @@ REPORT = "plans.report"
 
 @receiver(transitioned)
 def on_transition(sender, instance, transition, **kwargs):
+    """A system move made inside another move (the versions a decision publishes, the forms an approval approves)
+    is told once, by that move, to the people of all its parts: not one notification per procedure."""
+    if transition.permission is None and audit.current_action() is not None:
+        return
     services.tell_transition(instance, transition)
 
 
@@ -44,7 +49,7 @@ def on_comment(sender, instance, created, raw=False, **kwargs):
     acting = [user for record, rule, unit in units for user in recipients.nearest_allowed(record, {rule}, unit)]
     before = Comment.objects.filter(task=task).exclude(pk=instance.pk).values_list("author_id", flat=True)
     policies = recipients.policies(before)
-    informed = [p.user for p in policies.values() if Comment.objects.visible_to(p).filter(pk=instance.pk).exists()]
+    informed = [p.user for p in policies.values() if recipients.sees(p, instance)]
     services.notifications_create(
         record=instance,
         kind="plans.comment.created",

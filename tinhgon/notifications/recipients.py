@@ -11,6 +11,7 @@ The person who made the move is never told of it."""
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from tinhgon.accounts.models import Membership
 from tinhgon.accounts.permissions import RULES, Policy
@@ -66,10 +67,19 @@ def next_actors(record, done_rule: str | None = None) -> list:
     return nearest_allowed(record, rules, record.audit_scope_organisation_id())
 
 
-def participants(record, view_rule: str) -> list:
-    """The people who acted on the record before and may still see it."""
-    entries = AuditLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk), actor__isnull=False
-    )
+def sees(policy, record) -> bool:
+    """The record's own visibility rule (its model's `visible_to`), as every page applies it."""
+    return type(record).objects.visible_to(policy).filter(pk=record.pk).exists()
+
+
+def participants(record, parts=()) -> list:
+    """The people who acted on the record (or on one of its `parts`) before and may still see it."""
+    by_type = defaultdict(set)
+    for obj in [record, *parts]:
+        by_type[ContentType.objects.get_for_model(obj)].add(str(obj.pk))
+    took_part = Q()
+    for content_type, ids in by_type.items():
+        took_part |= Q(content_type=content_type, object_id__in=ids)
+    entries = AuditLogEntry.objects.filter(took_part, actor__isnull=False)
     found = policies(entries.values_list("actor_id", flat=True).distinct())
-    return [policy.user for uid, policy in sorted(found.items()) if record.permits(policy, view_rule)]
+    return [policy.user for uid, policy in sorted(found.items()) if sees(policy, record)]

@@ -55,5 +55,5 @@ def tell_transition(record, transition) -> list:
         kind=type(record).audit_code(transition.verb),
         verb=f"{transition.label} {links.noun_of(record)}",
         acting=recipients.next_actors(record, transition.permission),
-        informed=recipients.participants(record, links.view_rule_of(record)),
+        informed=recipients.participants(record, links.parts_of(record)),
     )

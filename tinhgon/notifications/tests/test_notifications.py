@@ -18,6 +18,9 @@ from tinhgon.core.dates import today
 from tinhgon.notifications.models import Notification
 from tinhgon.plans import services as plan_services
 from tinhgon.plans.tests import factories as plan_factories
+from tinhgon.procedures.constants import Change, Status
+from tinhgon.procedures.models import PublicationDecision
+from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
 from tinhgon.reports import services as report_services
 from tinhgon.reports.periods import Kind, current
@@ -87,6 +90,24 @@ def test_a_check_hands_nothing_to_the_other_focal_points(world):
     assert not Notification.objects.filter(kind="procedures.version.checked", for_action=True).exists()
     informed = {n.recipient for n in Notification.objects.filter(kind="procedures.version.checked")}
     assert informed == {world.officer_a1, world.head_a1}  # who drafted and who submitted it
+
+
+def test_a_decision_publishing_many_procedures_tells_each_author_once(world):
+    with audit.acting(user=world.officer_a1):
+        procedures = [
+            make_procedure(world.units["P-A-1"], status=Status.CHECKED, components=complete_components(f"Thủ tục {n}"))
+            for n in range(3)
+        ]
+    decision = PublicationDecision.objects.create(
+        number="15/QĐ-SNV", issuer=world.units["P-A"], signed_on=today(), signer="Nguyễn Văn A", effective_on=today()
+    )
+    for procedure in procedures:
+        decision_add_item(decision=decision, version=procedure.latest_version(), change=Change.NEW)
+    with audit.acting(user=world.leader_a):
+        decision_issue(decision=decision)
+    [notification] = told(world.officer_a1, "procedures.decision.issued")
+    assert notification.url == reverse("procedures:decision", args=[decision.pk])
+    assert told(world.officer_a1, "procedures.version.scheduled") == []
 
 
 def test_an_outsider_is_never_told(world):
