@@ -72,6 +72,7 @@ ENDPOINTS = [
     # organisations, audit
     E("organisations:tree", {"GET": "organisations.view"}),
     E("organisations:merge", both("organisations.merge")),
+    E("organisations:lookup", {"GET": "organisations.view"}),
     E("organisations:detail", {"GET": "organisations.view"}, "organisations.Organisation", "code"),
     E("organisations:edit", both("organisations.change"), "organisations.Organisation", "code"),
     E("organisations:create", both("organisations.add"), "organisations.Organisation", "code"),

@@ -59,3 +59,25 @@ def test_a_division_officer_updates_progress_and_the_department_leader_sees_the_
     expect(page.locator("#plan-progress")).to_have_text(re.compile(r"33[.,]3%"))
     page.locator(f"#task-{task.pk}").get_by_role("link", name=re.compile("Đơn giản hóa")).click()
     expect(page.locator("#assignments")).to_contain_text("Đã ban hành quy trình rút gọn")
+
+
+def test_a_leader_finds_a_division_by_name_without_diacritics_in_the_overdue_filter(
+    offline_page, live_server, screenshot
+):
+    """Issue 13: unit filters were typed codes ("VLG-SNV"); now a name is searched among the units one may see."""
+    world = build_world()
+    world.units["P-A-1"].name = "Phòng Đào tạo"
+    world.units["P-A-1"].save()
+    page = offline_page
+    log_in(page, live_server, "leader_a")
+    page.goto(f"{live_server.url}/ke-hoach/tre-han/")
+    wrapper = page.locator("#overdue-filter .ts-wrapper")
+    wrapper.locator(".ts-control").click()
+    page.keyboard.type("dao tao")
+    option = wrapper.locator(".ts-dropdown .option").filter(has_text="Phòng Đào tạo — Đơn vị P-A")
+    expect(option).to_be_visible()
+    screenshot(page, "overdue-unit-search")
+    option.click()
+    page.locator("#overdue-filter").get_by_role("button", name="Xem").click()
+    expect(page.locator("h1")).to_contain_text("Phòng Đào tạo")
+    assert "org=P-A-1" in page.url

@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 
 from tinhgon.accounts.tests.factories import PASSWORD
 from tinhgon.core.dates import today
+from tinhgon.core.text import fold_vn
+from tinhgon.e2e.units import choose_unit
 from tinhgon.reports.periods import Kind, current
 from tinhgon.reviews.tests import factories as f
 from tinhgon.test import build_world
@@ -22,10 +24,11 @@ def log_in(page, live_server, username):
     expect(page.get_by_role("navigation", name="Các phân hệ")).to_contain_text("Báo cáo, thống kê")
 
 
-def create_quarterly(page, org_name):
+def create_quarterly(page, unit):
     p = current(Kind.QUARTERLY, today())
     form = page.locator("#report-create")
-    form.get_by_label("Cơ quan báo cáo").select_option(label=org_name)
+    typed = fold_vn(unit.name)  # typed without diacritics, as on an office keyboard without Unikey
+    choose_unit(form, "organisation", typed, f"{unit.name} — {unit.parent.name}" if unit.parent_id else unit.name)
     form.get_by_label("Loại báo cáo").select_option(Kind.QUARTERLY)
     form.locator("input[name=year]").fill(str(p.year))
     form.locator("input[name=number]").fill(str(p.number))
@@ -42,7 +45,7 @@ def test_department_submits_and_province_sees_it_in_its_aggregate(offline_page, 
     page.get_by_role("link", name="Báo cáo, thống kê").click()
     expect(page.locator("#agency-dashboard")).to_be_visible()
     page.get_by_role("link", name="Báo cáo định kỳ").click()
-    create_quarterly(page, world.units["P-A"].name)
+    create_quarterly(page, world.units["P-A"])
     expect(page.locator("#fig-published")).to_contain_text("1")
     form = page.locator("#narrative-form")
     form.get_by_label("Kết quả đạt được").fill("Đã công bố 01 thủ tục nội bộ, hoàn thành kế hoạch quý.")
@@ -56,7 +59,7 @@ def test_department_submits_and_province_sees_it_in_its_aggregate(offline_page, 
 
     log_in(page, live_server, "focal_p")
     page.goto(f"{live_server.url}/bao-cao/")
-    create_quarterly(page, world.units["P"].name)
+    create_quarterly(page, world.units["P"])
     row = page.locator("#children tr[data-code='P-A']")
     expect(row.locator(".child-submitted")).to_be_visible()
     expect(page.locator("#children tr[data-code='P-B'] .child-missing")).to_have_text("Chưa gửi")
@@ -76,7 +79,7 @@ def test_a_division_sends_its_report_the_office_returns_it_and_accepts_it_sent_a
 
     log_in(page, live_server, "head_a1")
     page.goto(f"{live_server.url}/bao-cao/")
-    create_quarterly(page, division)
+    create_quarterly(page, world.units["P-A-1"])
     page.locator("#narrative-form").get_by_label("Kết quả đạt được").fill("Phòng đã hoàn thành các nhiệm vụ quý.")
     page.locator("#narrative-form").get_by_role("button", name="Lưu nội dung").click()
     page.once("dialog", lambda dialog: dialog.accept())
@@ -111,5 +114,5 @@ def test_a_division_sends_its_report_the_office_returns_it_and_accepts_it_sent_a
     page.locator("#accept").click()
     expect(page.locator("#locked")).to_contain_text("Cấp trên đã tiếp nhận")
     page.goto(f"{live_server.url}/bao-cao/")
-    create_quarterly(page, world.units["P-A"].name)
+    create_quarterly(page, world.units["P-A"])
     expect(page.locator("#children tr[data-code='P-A-1'] .child-accepted")).to_be_visible()

@@ -1,8 +1,75 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.urls import reverse_lazy
 
 from tinhgon.core.forms import DATE_WIDGET, StyledForm
 from tinhgon.organisations.models import Organisation
+
+TOP = "Cấp cao nhất"
+
+
+def unit_label(unit: Organisation) -> str:
+    """“Văn phòng Sở — Sở Nội vụ”: a unit named with its parent, since eleven units are called “Văn phòng Sở”."""
+    return f"{unit.name} — {unit.parent.name}" if unit.parent_id else unit.name
+
+
+class UnitsByParent(ModelChoiceIterator):
+    """The units under the name of their parent (one optgroup each), in one query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for unit in self.queryset.select_related("parent").order_by("parent__name", "name"):
+            groups.setdefault(unit.parent.name if unit.parent_id else TOP, []).append(self.choice(unit))
+        yield from groups.items()
+
+
+class UnitPicker(forms.Select):
+    """A searchable select (Tom Select, static/js/unit-picker.js): names without diacritics, grouped by parent."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-unit-picker": "", **(attrs or {})}, choices)
+
+
+class UnitsPicker(UnitPicker, forms.SelectMultiple):
+    pass
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """One unit among a queryset the view gives (what the user may choose), shown by name with its parent."""
+
+    iterator = UnitsByParent
+    widget = UnitPicker
+
+    def label_from_instance(self, unit):
+        return unit_label(unit)
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = UnitsByParent
+    widget = UnitsPicker
+
+    def label_from_instance(self, unit):
+        return unit_label(unit)
+
+
+class UnitSearch(forms.Select):
+    """A unit filter whose value is a unit's code, chosen by searching the names of the units the user may see
+    (organisations:lookup, remote, so a province's 3,000 units are not sent with every page). Only the unit chosen
+    is rendered, by its name."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-unit-search": reverse_lazy("organisations:lookup"), **(attrs or {})})
+
+    def optgroups(self, name, value, attrs=None):
+        code = next((v for v in value if v), "")
+        self.choices = [("", "Tất cả đơn vị")]
+        if code:
+            unit = Organisation.objects.filter(code=code).select_related("parent").first()
+            self.choices.append((code, unit_label(unit) if unit else code))
+        return super().optgroups(name, value, attrs)
 
 
 class AsOfForm(StyledForm, forms.Form):
@@ -50,12 +117,8 @@ class OrganisationForm(StyledForm, forms.ModelForm):
 
 
 class MergeForm(StyledForm, forms.Form):
-    sources = forms.ModelMultipleChoiceField(
-        label="Các đơn vị bị hợp nhất",
-        queryset=Organisation.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-    target = forms.ModelChoiceField(
+    sources = UnitMultipleChoiceField(label="Các đơn vị bị hợp nhất", queryset=Organisation.objects.none())
+    target = UnitChoiceField(
         label="Đơn vị tiếp nhận (có sẵn)",
         queryset=Organisation.objects.none(),
         required=False,

@@ -2,13 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.core.visibility import get_visible
-from tinhgon.organisations.forms import AsOfForm, MergeForm, OrganisationForm
+from tinhgon.organisations.forms import AsOfForm, MergeForm, OrganisationForm, unit_label
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.services import units_merge
 from tinhgon.organisations.tree import build_tree, paths_for
@@ -115,3 +117,26 @@ def merge(request):
             messages.success(request, f"Đã hợp nhất {len(data['sources'])} đơn vị vào {target.name}.")
             return redirect("organisations:detail", code=target.code)
     return render(request, "organisations/merge.html", {"form": form})
+
+
+LOOKUP_LIMIT = 20
+
+
+@login_required
+def lookup(request):
+    """Units the user may see whose name, short name or code match `q` without diacritics, current ones first, each
+    with its parent's name: what the unit pickers and unit filters search (static/js/unit-picker.js)."""
+    if not request.policy.can_anywhere("organisations.view"):
+        raise PermissionDenied
+    text = request.GET.get("q", "")[:100]
+    found = (
+        Organisation.objects.visible_to(request.policy)
+        .search(text)
+        .select_related("parent")
+        .order_by(F("valid_to").desc(nulls_first=True), "name")[:LOOKUP_LIMIT]  # units in force first
+    )
+    return JsonResponse({"results": [unit_choice(unit) for unit in found]})
+
+
+def unit_choice(unit: Organisation) -> dict:
+    return {"value": unit.code, "text": unit_label(unit), "parent": unit.parent.name if unit.parent_id else ""}

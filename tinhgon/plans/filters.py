@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from tinhgon.core.forms import StyledForm
+from tinhgon.organisations.forms import UnitSearch
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import PlanKind, Source, StatusClass
 from tinhgon.plans.models import Assignment, Indicator, Plan, Task
@@ -104,9 +105,10 @@ class OverdueFilter(django_filters.FilterSet):
     """Who is late below a unit. The view finds the unit among those the user may see first (404 otherwise)."""
 
     org = django_filters.CharFilter(
-        label="Mã đơn vị",
+        label="Đơn vị",
         method="below",
         help_text="Mã đơn vị: các đơn vị trực thuộc được gộp vào (mặc định: đơn vị đang thay mặt)",
+        widget=UnitSearch,
         **CODE,
     )
 

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tinhgon.core.forms import DocumentField, StyledForm
-from tinhgon.organisations.forms import DATE_WIDGET
+from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField, UnitMultipleChoiceField
 from tinhgon.plans.models import Indicator, Plan, Task
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -52,12 +52,12 @@ class PlanForm(StyledForm, forms.ModelForm):
             "parent_task",
         ]
         widgets = {"objectives": TEXTAREA}
+        field_classes = {"issuer": UnitChoiceField}
 
     def __init__(self, *args, issuers=None, plans=None, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
         self.fields["issuer"].queryset = issuers
-        self.fields["issuer"].label_from_instance = _org_label
         self.fields["parent_plan"].queryset = plans
         self.fields["parent_plan"].empty_label = "(không)"
         self.fields["parent_task"].queryset = tasks
@@ -97,8 +97,11 @@ class TaskForm(StyledForm, forms.ModelForm):
         widgets = {
             "content": TEXTAREA,
             "title": forms.Textarea(attrs={"rows": 2}),
-            "coordinating": forms.SelectMultiple(attrs={"size": 6}),
-            "executing": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        field_classes = {
+            "lead": UnitChoiceField,
+            "coordinating": UnitMultipleChoiceField,
+            "executing": UnitMultipleChoiceField,
         }
 
     def __init__(self, *args, units=None, **kwargs):
@@ -106,7 +109,6 @@ class TaskForm(StyledForm, forms.ModelForm):
         _dates(self)
         for name in ("lead", "coordinating", "executing"):
             self.fields[name].queryset = units
-            self.fields[name].label_from_instance = _org_label
         self.fields["executing_rule"].help_text = "Các đơn vị theo quy tắc được thêm vào danh sách cơ quan thực hiện."
         if self.instance.pk:
             self.fields["row_version"].initial = self.instance.row_version

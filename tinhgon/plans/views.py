@@ -576,6 +576,7 @@ def overdue(request):
         "groups": groups,
         "total": sum(u["n"] for u in units),
         "n_units": len(units),
+        "unit_filter": filters.form["org"],
     }
     return render(request, "plans/overdue.html", context)
 

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.text import fold_vn
+from tinhgon.organisations.forms import UnitSearch
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Group, Level, Status
 from tinhgon.procedures.models import Field, ProcedureVersion
@@ -28,9 +29,10 @@ class RegistryFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="Tìm theo tên, mã", method="search", max_length=200)
     owner = django_filters.CharFilter(
-        label="Mã cơ quan",
+        label="Cơ quan",
         method="under",
         max_length=40,
+        widget=UnitSearch,
         help_text="Mã đơn vị: thủ tục của đơn vị và các đơn vị dưới nó",
     )
     group = django_filters.ChoiceFilter(label="Nhóm", choices=Group.choices, empty_label="Tất cả")

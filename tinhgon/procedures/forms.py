@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tinhgon.core.forms import DocumentField, StyledForm
-from tinhgon.organisations.forms import DATE_WIDGET
+from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
 from tinhgon.procedures.constants import Change, Channel
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
 from tinhgon.procedures.services import VERSION_FIELDS, Components
@@ -103,7 +103,7 @@ def components_from(version_form: VersionForm, formsets: dict) -> Components:
 
 
 class NewProcedureForm(StyledForm, forms.Form):
-    owner = forms.ModelChoiceField(label="Cơ quan quản lý", queryset=None)
+    owner = UnitChoiceField(label="Cơ quan quản lý", queryset=None)
     code = forms.CharField(
         label="Mã thủ tục", max_length=60, required=False, help_text="Bỏ trống để hệ thống tự sinh mã theo cơ quan."
     )

@@ -14,6 +14,7 @@ from tinhgon.core.dates import today
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
+from tinhgon.organisations.forms import UnitChoiceField
 from tinhgon.procedures import excel
 from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.models import ProcedureVersion
@@ -24,7 +25,7 @@ SHOWN_ROWS = 500
 
 
 class ImportForm(StyledForm, forms.Form):
-    owner = forms.ModelChoiceField(label="Cơ quan quản lý các thủ tục", queryset=None)
+    owner = UnitChoiceField(label="Cơ quan quản lý các thủ tục", queryset=None)
     file = forms.FileField(
         label="Tệp Excel (.xlsx) theo mẫu",
         allow_empty_file=True,  # refused by check_workbook with its own message

@@ -7,6 +7,7 @@ from django import forms
 import django_filters
 
 from tinhgon.core.forms import StyledForm
+from tinhgon.organisations.forms import UnitSearch
 from tinhgon.reports.models import Report, Status
 from tinhgon.reports.periods import Kind
 
@@ -23,7 +24,11 @@ class ReportFilter(django_filters.FilterSet):
     """Over the reports the user may see (the queryset given: Report.objects.visible_to(policy))."""
 
     org = django_filters.CharFilter(
-        label="Mã cơ quan", field_name="organisation__code", max_length=40, help_text="Mã cơ quan báo cáo"
+        label="Cơ quan",
+        field_name="organisation__code",
+        max_length=40,
+        help_text="Mã cơ quan báo cáo",
+        widget=UnitSearch,
     )
     kind = django_filters.ChoiceFilter(label="Loại", choices=Kind.choices, empty_label="Tất cả")
     year = IntegerFilter(label="Năm", min_value=2000, max_value=2100)

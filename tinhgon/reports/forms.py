@@ -7,6 +7,7 @@ from django import forms
 
 from tinhgon.core.dates import today
 from tinhgon.core.forms import DATE_WIDGET, StyledForm
+from tinhgon.organisations.forms import UnitChoiceField, UnitSearch
 from tinhgon.reports.models import Report
 from tinhgon.reports.periods import Kind
 
@@ -38,7 +39,7 @@ class FlagField(forms.Field):
 class DashboardFilterForm(StyledForm, forms.Form):
     """The parameters of the dashboard, for the page and the API alike."""
 
-    org = forms.CharField(label="Mã cơ quan", required=False, max_length=40)
+    org = forms.CharField(label="Cơ quan", required=False, max_length=40, widget=UnitSearch)
     as_of = forms.DateField(label="Tại ngày", required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET)
     all = FlagField(label="all")
 
@@ -52,7 +53,7 @@ class DashboardFilterForm(StyledForm, forms.Form):
 
 
 class ReportCreateForm(StyledForm, forms.Form):
-    organisation = forms.ModelChoiceField(label="Cơ quan báo cáo", queryset=None)
+    organisation = UnitChoiceField(label="Cơ quan báo cáo", queryset=None)
     kind = forms.ChoiceField(label="Loại báo cáo", choices=Kind.choices, initial=Kind.QUARTERLY)
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     number = forms.IntegerField(label="Kỳ (tháng, quý, nửa năm)", min_value=1, max_value=12, required=False, initial=1)

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from tinhgon.core.forms import StyledForm
+from tinhgon.organisations.forms import UnitSearch
 from tinhgon.organisations.models import Organisation
 from tinhgon.reviews.constants import Action, ReviewStatus, Scenario
 from tinhgon.reviews.models import CostParameterSet, CostSheet, Proposal, Review, ReviewRound
@@ -42,7 +43,7 @@ class UnitFilter(django_filters.CharFilter):
     """A unit by its code: the records of that unit only."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, max_length=40, help_text="Mã đơn vị", **kwargs)
+        super().__init__(*args, max_length=40, help_text="Mã đơn vị", widget=UnitSearch, **kwargs)
 
     def filter(self, qs, value):
         if not value:

@@ -173,3 +173,28 @@ def test_merge_form_refuses_units_outside_scope(login, world):
     assert response.status_code == 200
     world.units["Q-A"].refresh_from_db()
     assert world.units["Q-A"].valid_to is None
+
+
+# The unit search behind the pickers and filters ------------------------------------------------------------------
+
+
+def lookup(client, q):
+    return client.get(reverse("organisations:lookup"), {"q": q}).json()["results"]
+
+
+def test_the_unit_search_finds_a_name_typed_without_diacritics(login, world):
+    world.units["P-A-1"].name = "Phòng Đào tạo"
+    world.units["P-A-1"].save()
+    [found] = lookup(login(world.leader_a), "phong dao tao")
+    assert found == {"value": "P-A-1", "text": "Phòng Đào tạo — Đơn vị P-A", "parent": "Đơn vị P-A"}
+
+
+def test_the_unit_search_answers_only_units_one_may_see(login, world):
+    assert lookup(login(world.officer_a1), "Đơn vị") == [
+        {"value": "P-A-1", "text": "Đơn vị P-A-1 — Đơn vị P-A", "parent": "Đơn vị P-A"}
+    ]
+    assert [u["value"] for u in lookup(login(world.outsider), "Đơn vị P")] == []
+
+
+def test_the_unit_search_needs_a_sign_in(client):
+    assert client.get(reverse("organisations:lookup"), {"q": "so"}).status_code == 302

@@ -615,7 +615,9 @@ def test_template_download(login, world):
 
 def test_import_page_offers_only_the_owners_in_scope(login, world):
     html = login(world.officer_a1).get(IMPORT).content.decode()
-    assert "Đơn vị P-A-1" in html and "Đơn vị P-A<" not in html and "Đơn vị Q-A" not in html
+    offered = {world.units[code].pk for code in world.units if f'value="{world.units[code].pk}"' in html}
+    assert offered == {world.units["P-A-1"].pk}
+    assert "Đơn vị P-A-1 — Đơn vị P-A" in html and "Đơn vị Q-A" not in html  # named with its parent
 
 
 def test_import_page_refuses_a_role_without_edit_rights(login, world):

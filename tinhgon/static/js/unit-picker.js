@@ -1,0 +1,42 @@
+// Unit pickers (organisations/forms.py): every <select data-unit-picker> becomes a searchable list grouped by
+// parent, and every <select data-unit-search="URL"> a search of the units the user may see, answered by the server.
+// Both ignore diacritics (Tom Select folds "đ" to "d" as the server's fold_vn does). Without JavaScript they stay
+// plain selects that work.
+(function () {
+  "use strict";
+  const NONE = '<div class="no-results">Không tìm thấy đơn vị</div>';
+
+  function picker(select) {
+    new TomSelect(select, {
+      plugins: select.multiple ? ["remove_button"] : [],
+      maxOptions: null,
+      searchField: ["text", "optgroup"],
+      hidePlaceholder: true,
+      render: { no_results: () => NONE },
+    });
+  }
+
+  function search(select) {
+    const url = select.dataset.unitSearch;
+    new TomSelect(select, {
+      valueField: "value",
+      labelField: "text",
+      searchField: ["text", "value", "parent"],
+      allowEmptyOption: true,
+      shouldLoad: (query) => query.length > 0,
+      load(query, callback) {
+        fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+          .then((response) => response.json())
+          .then((data) => callback(data.results))
+          .catch(() => callback());
+      },
+      render: { no_results: () => NONE, loading: () => '<div class="spinner-border spinner-border-sm m-2"></div>' },
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof TomSelect === "undefined") return;
+    document.querySelectorAll("select[data-unit-picker]").forEach(picker);
+    document.querySelectorAll("select[data-unit-search]").forEach(search);
+  });
+})();
