@@ -10,6 +10,7 @@ admin.site.index_title = "Cấu hình"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("viec-can-lam/so-luong/", core_views.todo_count, name="todo-count"),
     path("", include("tinhgon.accounts.urls")),
     path("to-chuc/", include("tinhgon.organisations.urls")),
     path("nhat-ky/", include("tinhgon.audit.urls")),

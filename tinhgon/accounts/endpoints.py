@@ -51,6 +51,7 @@ ENDPOINTS = [
     # core, accounts
     E("home", {"GET": SIGNED_IN}),
     E("healthz", {"GET": PUBLIC}),
+    E("todo-count", {"GET": SIGNED_IN}),
     E("accounts:login", {"GET": PUBLIC, "POST": PUBLIC}),
     E("accounts:logout", {"POST": PUBLIC}),
     E("accounts:login-code", {"GET": PUBLIC, "POST": PUBLIC}),

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from tinhgon.core import inbox
@@ -25,3 +25,17 @@ def home(request):
     """The home page starts with what waits for the user (core/inbox.py)."""
     day = today()
     return render(request, "core/home.html", {"todo": inbox.items_for(request.policy, day), "today": day})
+
+
+@login_required
+@never_cache
+def todo_count(request):
+    """The to-do count in the navigation, fetched by htmx once the page is shown, so no page waits for the inbox's
+    queries; red when something is overdue. An empty answer (nothing to do) removes the placeholder. Opened as a
+    page rather than by htmx (django-htmx's request.htmx), it leads to the list itself."""
+    if not request.htmx:
+        return redirect("home")
+    day = today()
+    items = inbox.items_for(request.policy, day)
+    overdue = sum(item.overdue_on(day) for item in items)
+    return render(request, "core/todo_count.html", {"count": len(items), "overdue": overdue})

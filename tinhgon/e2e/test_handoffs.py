@@ -39,6 +39,7 @@ def test_a_returned_procedure_reaches_its_author_with_the_reason(offline_page, l
 
     log_in(page, live_server, "focal_a")
     expect(page.locator("#unread-count")).to_have_text("1")
+    expect(page.locator("#nav-home #todo-count")).to_have_text("1")  # the submission to check, counted by htmx
     page.locator("#notifications-link").click()
     page.locator("#notifications [data-kind='procedures.version.submitted']").click()
     page.locator("#return-form").get_by_label("Lý do trả lại").fill(REASON)

@@ -133,3 +133,36 @@ def test_the_query_count_does_not_grow_with_the_waiting_items(world, waiting, lo
     with CaptureQueriesContext(connection) as after:
         client.get("/")
     assert len(after) == len(before)
+
+
+COUNT = "/viec-can-lam/so-luong/"
+HTMX = {"HX-Request": "true"}
+
+
+def test_every_page_asks_for_the_to_do_count_after_it_is_shown(world, login):
+    page = login(world.officer_a1).get("/ke-hoach/").content.decode()
+    assert f'hx-get="{COUNT}"' in page and "vendor/htmx/htmx.min.js" in page
+
+
+def test_the_navigation_counts_the_officers_waiting_items_in_red_when_one_is_overdue(world, waiting, login):
+    answer = login(world.officer_a1).get(COUNT, headers=HTMX).content.decode()
+    expected = len(inbox.items_for(policy_of(world.officer_a1)))
+    assert f">{expected}</span>" in answer and "bg-red" in answer and "quá hạn" in answer
+
+
+def test_the_navigation_count_is_empty_when_nothing_waits(world, login):
+    assert login(world.outsider).get(COUNT, headers=HTMX).content.decode().strip() == ""
+
+
+def test_the_navigation_count_is_never_cached_by_the_browser(world, login):
+    assert "no-cache" in login(world.officer_a1).get(COUNT, headers=HTMX)["Cache-Control"]
+
+
+def test_the_count_opened_as_a_page_leads_to_the_to_do_list(world, login):
+    response = login(world.officer_a1).get(COUNT)
+    assert response.status_code == 302 and response.url == "/"
+
+
+def test_an_anonymous_visitor_is_sent_to_login_for_the_count(client):
+    response = client.get(COUNT)
+    assert response.status_code == 302 and "/dang-nhap/" in response.url
