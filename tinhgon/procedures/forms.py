@@ -151,6 +151,7 @@ class DecisionForm(StyledForm, forms.ModelForm):
             "legal_bases": forms.Textarea(attrs={"rows": 4}),
             "title": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"issuer": UnitChoiceField}
 
     def __init__(self, *args, issuers=None, **kwargs):
         super().__init__(*args, **kwargs)

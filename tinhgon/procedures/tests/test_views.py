@@ -369,3 +369,10 @@ def test_detail_query_count_does_not_grow_with_components(login, world, django_a
         client.get(url("detail", small.pk))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url("detail", large.pk)).status_code == 200
+
+
+def test_the_decision_form_names_its_issuers_with_their_parent_in_a_searchable_picker(login, world):
+    page = login(world.focal_a).get(url("decision-create")).content.decode()
+    department = world.units["P-A"]
+    assert 'name="issuer"' in page and "data-unit-picker" in page
+    assert f"{department.name} — {department.parent.name}" in page
