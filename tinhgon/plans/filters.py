@@ -65,7 +65,7 @@ class PlanFilter(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        form.fields["issuer"].label_from_instance = lambda org: org.short_name or org.name
+        form.fields["issuer"].label_from_instance = lambda org: org.name
         return form
 
     def in_year(self, plans, name, value):

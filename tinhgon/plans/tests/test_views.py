@@ -83,6 +83,14 @@ def test_tasks_are_listed_in_the_order_their_numbers_are_read(world, login):
     assert positions == sorted(positions)
 
 
+def test_units_are_named_in_full_not_by_their_abbreviation(world, setup, login):
+    plan, _, _ = setup
+    Organisation.objects.filter(pk=world.units["P-A-1"].pk).update(short_name="PA1")
+    client = login(world.leader_a)
+    pages = text(client.get(reverse("plans:plans"))) + text(client.get(reverse("plans:plan", args=[plan.pk])))
+    assert world.units["P-A-1"].name in pages and ">PA1<" not in pages
+
+
 def test_outsider_gets_404(world, setup, login):
     plan, task, mine = setup
     indicator = Indicator.objects.create(name="Chỉ tiêu", target=95, organisation=world.units["P-A"])
