@@ -1,7 +1,11 @@
 """Test settings: fast hashing, e-mails in memory, plain static storage."""
 
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
+from pathlib import Path
 
 # A new key for each test process, set before settings.py reads it: tests never write var/secret_key and never
 # depend on a key someone could know.
@@ -10,6 +14,9 @@ os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
 from tinhgon.settings import *  # noqa: E402, F403
 from tinhgon.settings import STORAGES  # noqa: E402
 
+# Uploads of the tests go to a directory of their own, removed at the end, not into the developer's var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tinhgon-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
