@@ -7,8 +7,12 @@ keeps as an artefact and nobody commits."""
 
 import os
 import shutil
+import threading
 import warnings
 from pathlib import Path
+
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 import pytest
 
@@ -23,6 +27,36 @@ ARGS = [
     "--disable-dev-shm-usage",
     "--no-first-run",
 ]
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server runs one request through Django at a time. On SQLite the test and every request thread of
+    the live server share one in-memory connection (Django's LiveServerTestCase documentation warns of it), so a
+    page's own background request (the to-do count htmx fetches) running beside the next click interleaves two
+    transactions on that connection and tests fail at random. Connections stay threaded, so a browser's idle
+    preconnected socket blocks nobody. In production every thread has its own connection."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATime
+
+
+@pytest.fixture(autouse=True)
+def quiet_server():
+    """After a test, once its browser is closed, let the request still running end (a page's to-do count) before
+    the database is emptied for the next test (pytest-django's database fixture is set up before this one, so it
+    is torn down after it)."""
+    yield
+    with OneRequestAtATime.lock:
+        pass
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,6 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username):
+    # The page's own background requests end first: their answers carry the session cookie being cleared.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
@@ -71,10 +73,10 @@ def test_a_leader_finds_a_division_by_name_without_diacritics_in_the_overdue_fil
     page = offline_page
     log_in(page, live_server, "leader_a")
     page.goto(f"{live_server.url}/ke-hoach/tre-han/")
-    wrapper = page.locator("#overdue-filter .ts-wrapper")
-    wrapper.locator(".ts-control").click()
-    page.keyboard.type("dao tao")
-    option = wrapper.locator(".ts-dropdown .option").filter(has_text="Phòng Đào tạo — Đơn vị P-A")
+    filters = page.locator("#overdue-filter")
+    filters.locator(".ts-control").click()
+    filters.locator(".ts-control input").fill("dao tao")
+    option = filters.locator(".ts-dropdown .option").filter(has_text="Phòng Đào tạo — Đơn vị P-A")
     expect(option).to_be_visible()
     screenshot(page, "overdue-unit-search")
     option.click()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tinhgon.accounts.models import Role
 from tinhgon.accounts.tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tinhgon.core.dates import today
+from tinhgon.e2e.units import choose_unit
 from tinhgon.test import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -187,7 +188,7 @@ def test_draft_submit_check_publish_and_find_without_diacritics(browser_as, live
     focal.get_by_role("link", name="Soạn quyết định").click()
     focal.get_by_label("Số, ký hiệu").fill(DECISION)
     focal.get_by_label("Trích yếu").fill("Về việc công bố thủ tục hành chính nội bộ lĩnh vực thi đua, khen thưởng")
-    focal.get_by_label("Cơ quan ban hành").select_option(label="Đơn vị P")
+    choose_unit(focal, "issuer", "don vi p", "Đơn vị P")
     focal.get_by_label("Ngày ký").fill(day)
     focal.get_by_label("Người ký", exact=True).fill("Trần Thị B")
     expect(focal.get_by_label("Chức vụ người ký")).to_have_value("CHỦ TỊCH")
