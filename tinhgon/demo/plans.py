@@ -23,7 +23,7 @@ from tinhgon.plans.constants import (
     Recurrence,
     Source,
 )
-from tinhgon.plans.models import Assignment, Indicator, Plan, Scorecard, ScoreCriterion, Task
+from tinhgon.plans.models import Assignment, Indicator, Plan, ReformArea, Scorecard, ScoreCriterion, Task
 from tinhgon.plans.periods import spans
 
 P = "VLG"
@@ -138,8 +138,21 @@ TASKS = [
 ]
 
 
+# The reform area (ReformArea.code, seeded by plans migration 0008) of each task of the province plan, by STT.
+TASK_AREAS = {
+    **dict.fromkeys(["1", "2", "3", "4", "5", "6", "8"], "thu-tuc-hanh-chinh"),
+    "7": "chi-dao-dieu-hanh",
+    "9": "chinh-quyen-so",
+    "10": "chi-dao-dieu-hanh",
+}
+
+
 def _org(code: str) -> Organisation:
     return Organisation.objects.get(code=f"{P}-{code}" if code != P else P)
+
+
+def _area(code: str | None) -> ReformArea | None:
+    return ReformArea.objects.filter(code=code).first() if code else None
 
 
 def seed() -> None:
@@ -169,6 +182,7 @@ def seed() -> None:
             code=code,
             order=order,
             title=title,
+            area=_area(TASK_AREAS.get(code)),
             lead=_org(lead),
             executing_rule=rule,
             deadline=None if recurring else (deadline or _late_day()),
@@ -271,10 +285,19 @@ def _snv_plans(province_plan: Plan, tasks: dict) -> tuple[Plan, Plan]:
         ),
     ]
     made = []
+    procedures = _area("thu-tuc-hanh-chinh")
     for code, title, lead, coordinating, rule, deadline in review_tasks:
         made.append(
             services.task_save(
-                task=Task(plan=review, code=code, title=title, lead=lead, executing_rule=rule, deadline=deadline),
+                task=Task(
+                    plan=review,
+                    code=code,
+                    title=title,
+                    area=procedures,
+                    lead=lead,
+                    executing_rule=rule,
+                    deadline=deadline,
+                ),
                 coordinating=coordinating,
                 by=by,
             )
@@ -302,14 +325,20 @@ def _snv_plans(province_plan: Plan, tasks: dict) -> tuple[Plan, Plan]:
         ),
         by=by,
     )
-    reform_tasks = [
-        ("1", "Số hóa hồ sơ, kết quả giải quyết TTHC tại Bộ phận Một cửa của Sở", vp, date(YEAR, 10, 31)),
-        ("2", "Cung cấp dịch vụ công trực tuyến toàn trình cho TTHC đủ điều kiện", vp, _late_day()),
-        ("3", "Khảo sát mức độ hài lòng của người dân, doanh nghiệp", tdkt, date(YEAR, 11, 15)),
+    reform_tasks = [  # + the reform area: the Sở's plan is written area by area
+        (
+            "1",
+            "Số hóa hồ sơ, kết quả giải quyết TTHC tại Bộ phận Một cửa của Sở",
+            vp,
+            date(YEAR, 10, 31),
+            "chinh-quyen-so",
+        ),
+        ("2", "Cung cấp dịch vụ công trực tuyến toàn trình cho TTHC đủ điều kiện", vp, _late_day(), "chinh-quyen-so"),
+        ("3", "Khảo sát mức độ hài lòng của người dân, doanh nghiệp", tdkt, date(YEAR, 11, 15), "chi-dao-dieu-hanh"),
     ]
     made = [
-        services.task_save(task=Task(plan=reform, code=c, title=t, lead=lead, deadline=d), by=by)
-        for c, t, lead, d in reform_tasks
+        services.task_save(task=Task(plan=reform, code=c, title=t, lead=lead, deadline=d, area=_area(a)), by=by)
+        for c, t, lead, d, a in reform_tasks
     ]
     for a in made[0].assignments.all():
         _done(a, date(YEAR, 10, 28), "Số hóa 100% kết quả giải quyết TTHC từ tháng 10.")
@@ -343,6 +372,11 @@ INDICATORS = [
     ("Mức độ hài lòng của người dân, doanh nghiệp", "%", "85", Source.MANUAL, ["83.4", "86", "88.7"]),
     ("Tỷ lệ nhiệm vụ cải cách hành chính hoàn thành đúng hạn", "%", "90", Source.ON_TIME_TASK_RATE, []),
 ]
+# The indicators' reform areas, as the Sở's plan files its targets (KH 01/KH-SNgV Hà Tĩnh 2023, §II).
+INDICATOR_AREAS = {
+    "Tỷ lệ nhiệm vụ cải cách hành chính hoàn thành đúng hạn": "chi-dao-dieu-hanh",
+    "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình": "chinh-quyen-so",
+}
 
 
 def _indicators(plan: Plan) -> None:
@@ -360,6 +394,7 @@ def _indicators(plan: Plan) -> None:
                 organisation=snv,
                 plan=plan,
                 source=source,
+                area=_area(INDICATOR_AREAS.get(name, "thu-tuc-hanh-chinh")),
             )
         if source != Source.MANUAL:
             indicators.indicator_refresh(indicator)

@@ -3,7 +3,7 @@ fallback for plans and indicators; day-to-day work happens in the app's pages (/
 
 from django.contrib import admin
 
-from tinhgon.plans.models import Indicator, Plan, Scorecard, ScoreCriterion
+from tinhgon.plans.models import Indicator, Plan, ReformArea, Scorecard, ScoreCriterion
 
 
 class ScoreCriterionInline(admin.TabularInline):
@@ -28,10 +28,20 @@ class ScorecardAdmin(admin.ModelAdmin):
     inlines = [ScoreCriterionInline]
 
 
+@admin.register(ReformArea)
+class ReformAreaAdmin(admin.ModelAdmin):
+    """The areas (lĩnh vực cải cách hành chính) that tasks, indicators and the CCHC report are grouped by."""
+
+    list_display = ["order", "name", "code", "is_active"]
+    list_display_links = ["name"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "direction", "target", "unit", "period", "source"]
-    list_filter = ["source", "period"]
+    list_display = ["name", "organisation", "area", "direction", "target", "unit", "period", "source"]
+    list_filter = ["area", "source", "period"]
     search_fields = ["name", "organisation__name"]
     autocomplete_fields = ["organisation"]
 

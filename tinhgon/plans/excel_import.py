@@ -33,7 +33,7 @@ from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import services
 from tinhgon.plans.constants import ExecutingRule, Recurrence
-from tinhgon.plans.models import Plan, Task
+from tinhgon.plans.models import Plan, ReformArea, Task
 from tinhgon.procedures.excel import BOLD, HEADER_FILL, MAX_ROWS, WRAP, RowError
 
 SHEET = "Nhiệm vụ"
@@ -174,6 +174,7 @@ class TaskRow:
     recurrence: str = ""
     recurrence_day: int | None = None
     product: str = ""
+    area: ReformArea | None = None  # from the last group heading naming a reform area
     order: int = 0
     action: str = CREATE
     task: Task | None = None
@@ -273,7 +274,8 @@ def build_template() -> bytes:
         "Đơn vị được tìm trong các đơn vị đang hoạt động thuộc tỉnh của cơ quan ban hành kế hoạch, theo mã, tên "
         "hoặc tên viết tắt. Nếu không tìm thấy, hệ thống gợi ý các tên gần giống.",
         "Dòng chỉ có STT và tên (không có Chủ trì, Phối hợp, Thực hiện, Thời gian, Sản phẩm) được coi là tiêu đề "
-        "nhóm nhiệm vụ và bỏ qua.",
+        "nhóm nhiệm vụ và bỏ qua. Tiêu đề nhóm là tên một lĩnh vực cải cách hành chính (“II. CẢI CÁCH THỂ CHẾ”, "
+        "“Cải cách thủ tục hành chính”…) gán lĩnh vực đó cho các nhiệm vụ bên dưới, đến tiêu đề lĩnh vực tiếp theo.",
     ]
     help_ws.append([])
     help_ws.append(["Quy định chung"])
@@ -302,6 +304,18 @@ def build_template() -> bytes:
 # --------------------------------------------------------------------------------------------------------------
 # Units and rules
 # --------------------------------------------------------------------------------------------------------------
+
+
+def _area_key(text: str) -> str:
+    """A heading as compared with the reform areas' names: "Công tác" and "cải cách hành chính" may be left out,
+    "Chính phủ" (NQ 76/NQ-CP) and "chính quyền" (the local plans) are the same area."""
+    text = workbooks.key(text).removeprefix("cong tac ").removesuffix(" cai cach hanh chinh").removesuffix(" cchc")
+    return text.replace("chinh phu", "chinh quyen")
+
+
+def area_directory() -> dict[str, ReformArea]:
+    """The reform areas by the key of their name, for group headings that name one."""
+    return {_area_key(area.name): area for area in ReformArea.objects.all()}
 
 
 def _unit_key(text: str) -> str:
@@ -465,6 +479,8 @@ class _Parser:
     def __init__(self, plan: Plan):
         self.plan = plan
         self.units = UnitDirectory(plan)
+        self.areas = area_directory()
+        self.area: ReformArea | None = None  # the area the last area heading named
         self.errors: list[TaskRowError] = []
         self.positions: dict[str, int] = {}
         self.headers: list[str] = []
@@ -550,11 +566,13 @@ class _Parser:
     def read_row(self, row_no: int, values: tuple) -> TaskRow | None:
         if self.is_heading(values):
             code, title = workbooks.one_line(self.raw(values, "code")), workbooks.one_line(self.raw(values, "title"))
-            return TaskRow(row=row_no, code=code, title=title, action=HEADING)
+            self.area = self.areas.get(_area_key(title), self.area)  # a sub-heading keeps its area's
+            return TaskRow(row=row_no, code=code, title=title, action=HEADING, area=self.areas.get(_area_key(title)))
         errors_before = len(self.errors)
         code = self.text(row_no, values, "code")
         title = self.text(row_no, values, "title")
-        row = TaskRow(row=row_no, code=code, title=title, product=self.text(row_no, values, "product"))
+        product = self.text(row_no, values, "product")
+        row = TaskRow(row=row_no, code=code, title=title, product=product, area=self.area)
         leads, _ = self.units_cell(row_no, values, "lead")
         if len(leads) > 1:
             self.error(
@@ -688,6 +706,7 @@ def _same(task: Task, row: TaskRow) -> bool:
         and task.recurrence_day == row.recurrence_day
         and task.product == row.product
         and task.order == row.order
+        and (row.area is None or task.area_id == row.area.pk)
     )
 
 
@@ -792,4 +811,6 @@ def _apply(row: TaskRow, *, plan: Plan, by) -> None:
     task.recurrence_day = row.recurrence_day
     task.product = row.product
     task.order = row.order
+    if row.area is not None:  # a file without area headings keeps the areas set in the app
+        task.area = row.area
     row.task = services.task_save(task=task, coordinating=row.coordinating, executing=row.executing, by=by)

@@ -13,7 +13,7 @@ from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import UnitSearch
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import PlanKind, Source, StatusClass
-from tinhgon.plans.models import Assignment, Indicator, Plan, Task
+from tinhgon.plans.models import Assignment, Indicator, Plan, ReformArea, Task
 
 MAX_ID = 10**18  # ids that fit a bigint (api.base.ID_PATTERN: up to 18 digits)
 CODE = {"max_length": 40}  # Organisation.code
@@ -32,6 +32,18 @@ class IntegerFilter(django_filters.NumberFilter):
 
 def id_filter(label: str, field_name: str, **extra) -> IntegerFilter:
     return IntegerFilter(label=label, field_name=field_name, min_value=1, max_value=MAX_ID, **extra)
+
+
+def area_filter() -> django_filters.ModelChoiceFilter:
+    """The reform area by its code (ReformArea.code), or "null" for those not yet given one."""
+    return django_filters.ModelChoiceFilter(
+        label="Lĩnh vực cải cách hành chính",
+        queryset=ReformArea.objects.all(),
+        to_field_name="code",
+        empty_label="Tất cả",
+        null_label="Chưa phân lĩnh vực",
+        help_text="Mã lĩnh vực cải cách hành chính (“null”: chưa phân lĩnh vực)",
+    )
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -75,10 +87,11 @@ class PlanFilter(django_filters.FilterSet):
 class TaskFilter(django_filters.FilterSet):
     plan = id_filter("Kế hoạch (id)", "plan")
     lead = django_filters.CharFilter(label="Mã cơ quan chủ trì", field_name="lead__code", **CODE)
+    area = area_filter()
 
     class Meta:
         model = Task
-        fields = ["plan", "lead"]
+        fields = ["plan", "lead", "area"]
         form = FilterForm
 
 
@@ -127,8 +140,9 @@ class IndicatorFilter(django_filters.FilterSet):
     )
     plan = id_filter("Kế hoạch (id)", "plan", widget=forms.HiddenInput)
     source = django_filters.ChoiceFilter(label="Nguồn số liệu", choices=Source.choices, empty_label="Tất cả")
+    area = area_filter()
 
     class Meta:
         model = Indicator
-        fields = ["organisation", "plan", "source"]
+        fields = ["organisation", "plan", "source", "area"]
         form = FilterForm

@@ -5,10 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tinhgon.core.forms import DocumentField, StyledForm
-from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField, UnitMultipleChoiceField
+from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField, UnitMultipleChoiceField, UnitsByParent
+from tinhgon.plans.constants import ExecutingRule
 from tinhgon.plans.models import Indicator, Plan, Task
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+UNCLASSIFIED = "(chưa phân lĩnh vực)"
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
@@ -28,10 +30,6 @@ def show_error(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def _org_label(org) -> str:
-    return org.short_name or org.name
 
 
 class PlanForm(StyledForm, forms.ModelForm):
@@ -72,6 +70,47 @@ class AttachmentForm(StyledForm, forms.Form):
     file = DocumentField(label="Tệp")
 
 
+RULE = "rule:"  # the value of a rule among the executing units' choices
+RULE_GROUP = "Theo quy tắc (mọi đơn vị thuộc loại này, kể cả đơn vị thành lập sau)"
+COMBINED_RULES = {
+    frozenset({ExecutingRule.DEPARTMENTS, ExecutingRule.COMMUNES}): ExecutingRule.DEPARTMENTS_AND_COMMUNES,
+    **{frozenset({rule}): rule for rule in ExecutingRule if rule},
+}
+
+
+class RulesThenUnits(UnitsByParent):
+    """The rules a plan words its executing agencies with ("các sở, ban, ngành", "UBND các xã"), then the units."""
+
+    def __iter__(self):
+        basic = [ExecutingRule.DEPARTMENTS, ExecutingRule.COMMUNES, ExecutingRule.DIVISIONS]
+        yield (RULE_GROUP, [(f"{RULE}{rule.value}", rule.label) for rule in basic])
+        yield from super().__iter__()
+
+
+class ExecutingField(UnitMultipleChoiceField):
+    """The executing units, chosen in the same picker as the rules; `rule` is the one the choice amounts to."""
+
+    iterator = RulesThenUnits
+    rule = ExecutingRule.NONE
+
+    def clean(self, value):
+        chosen = [str(v) for v in value or []]
+        rules = frozenset(v.removeprefix(RULE) for v in chosen if v.startswith(RULE))
+        if rules and rules not in COMBINED_RULES:
+            raise ValidationError(
+                "Chỉ chọn được một quy tắc, hoặc cùng lúc “các sở, ban, ngành” và “UBND các xã, phường”.",
+                code="rules",
+            )
+        self.rule = COMBINED_RULES.get(rules, ExecutingRule.NONE)
+        return super().clean([v for v in chosen if not v.startswith(RULE)])
+
+    @staticmethod
+    def choices_of(rule: str) -> list[str]:
+        """The picker's rule values a stored rule shows as selected."""
+        parts = [part for part, whole in COMBINED_RULES.items() if whole == rule]
+        return [f"{RULE}{r}" for r in sorted(str(part) for part in parts[0])] if parts and rule else []
+
+
 class TaskForm(StyledForm, forms.ModelForm):
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -80,11 +119,11 @@ class TaskForm(StyledForm, forms.ModelForm):
         fields = [
             "code",
             "title",
+            "area",
             "content",
             "lead",
             "coordinating",
             "executing",
-            "executing_rule",
             "deadline",
             "recurrence",
             "recurrence_day",
@@ -101,17 +140,25 @@ class TaskForm(StyledForm, forms.ModelForm):
         field_classes = {
             "lead": UnitChoiceField,
             "coordinating": UnitMultipleChoiceField,
-            "executing": UnitMultipleChoiceField,
+            "executing": ExecutingField,
         }
+        help_texts = {"executing": "Chọn đơn vị, hoặc quy tắc ở đầu danh sách để giao cho mọi đơn vị thuộc loại đó."}
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
         for name in ("lead", "coordinating", "executing"):
             self.fields[name].queryset = units
-        self.fields["executing_rule"].help_text = "Các đơn vị theo quy tắc được thêm vào danh sách cơ quan thực hiện."
+        self.fields["area"].empty_label = UNCLASSIFIED
         if self.instance.pk:
             self.fields["row_version"].initial = self.instance.row_version
+            chosen = list(self.initial.get("executing") or [])
+            self.initial["executing"] = ExecutingField.choices_of(self.instance.executing_rule) + chosen
+
+    def clean(self):
+        data = super().clean()
+        self.instance.executing_rule = self.fields["executing"].rule
+        return data
 
 
 class ReportForm(StyledForm, forms.Form):
@@ -147,14 +194,15 @@ class CommentForm(StyledForm, forms.Form):
 class IndicatorForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["name", "organisation", "unit", "direction", "target", "period", "source", "plan"]
+        fields = ["name", "area", "organisation", "unit", "direction", "target", "period", "source", "plan"]
+        field_classes = {"organisation": UnitChoiceField}
 
     def __init__(self, *args, organisations=None, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = _org_label
         self.fields["plan"].queryset = plans
         self.fields["plan"].empty_label = "(không)"
+        self.fields["area"].empty_label = UNCLASSIFIED
 
 
 class IndicatorValueForm(StyledForm, forms.Form):

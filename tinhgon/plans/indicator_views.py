@@ -60,7 +60,7 @@ def indicator_list(request):
     policy = request.policy
     if not policy.can_anywhere(VIEW):
         raise PermissionDenied
-    visible = Indicator.objects.visible_to(policy).select_related("organisation", "plan")
+    visible = Indicator.objects.visible_to(policy).select_related("organisation", "plan", "area")
     filters = IndicatorFilter(request.GET, queryset=visible)
     indicators = list(filters.qs) if filters.is_valid() else []
     form = None
@@ -83,7 +83,7 @@ def indicator_list(request):
 
 @login_required
 def indicator_detail(request, pk):
-    indicator = get_visible(request.policy, Indicator.objects.select_related("organisation", "plan"), pk=pk)
+    indicator = get_visible(request.policy, Indicator.objects.select_related("organisation", "plan", "area"), pk=pk)
     can_enter = indicator.permits(request.policy, ENTER)
     manual = indicator.source == Source.MANUAL
     periods = indicator_services.periods_of(indicator)

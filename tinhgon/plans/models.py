@@ -45,6 +45,30 @@ def upload_path(instance, filename):
     return f"plans/{type(instance).__name__.lower()}/{today():%Y/%m}/{filename}"
 
 
+class ReformArea(models.Model):
+    """Lĩnh vực cải cách hành chính: the areas a CCHC plan, its indicators and its half-year and annual reports are
+    organised by. The six areas of the Chương trình tổng thể CCHC nhà nước giai đoạn 2021-2030 (NQ 76/NQ-CP,
+    15/7/2021): cải cách thể chế; cải cách thủ tục hành chính; cải cách tổ chức bộ máy; cải cách chế độ công vụ;
+    cải cách tài chính công; xây dựng và phát triển Chính phủ điện tử, Chính phủ số; preceded by "công tác chỉ
+    đạo, điều hành", which the CCHC index lists first (domain.md §9.2, PAR INDEX) and so do the plans (KH
+    01/KH-SNgV Hà Tĩnh 2023, §II and §III: "1. Công tác chỉ đạo điều hành … 7. Xây dựng và phát triển chính quyền
+    điện tử, chính quyền số"). Seeded by migration 0008 with the local wording of the plans; editable in the
+    admin (a province whose index adds an area adds it there). One list for tasks and indicators."""
+
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    code = models.SlugField("mã lĩnh vực", max_length=40, unique=True)
+    name = models.CharField("tên lĩnh vực", max_length=200, unique=True)
+    is_active = models.BooleanField("đang sử dụng", default=True)
+
+    class Meta:
+        verbose_name = "lĩnh vực cải cách hành chính"
+        verbose_name_plural = "lĩnh vực cải cách hành chính"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, policy):
         """The plans' one visibility rule: issued within the user's scope, or with a task assigned to a unit in it
@@ -163,6 +187,14 @@ class Task(Versioned, AuditedModel):
     code_key = models.CharField(max_length=120, editable=False, default="")
     order = models.PositiveIntegerField("thứ tự", default=0)
     title = models.CharField("nhiệm vụ", max_length=1000)
+    area = models.ForeignKey(
+        ReformArea,
+        verbose_name="lĩnh vực cải cách hành chính",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
     content = models.TextField("nội dung", blank=True)
     source_number = models.CharField("văn bản giao: số, ký hiệu", max_length=60, blank=True)
     source_date = models.DateField("văn bản giao: ngày", null=True, blank=True)
@@ -454,6 +486,14 @@ class Indicator(Versioned, AuditedModel):
         Plan, verbose_name="kế hoạch", null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators"
     )
     source = models.CharField("nguồn số liệu", max_length=30, choices=Source.choices, default=Source.MANUAL)
+    area = models.ForeignKey(
+        ReformArea,
+        verbose_name="lĩnh vực cải cách hành chính",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
 
     audit_exclude = frozenset({"row_version"})
 

@@ -287,7 +287,7 @@ def _task_form_page(request, plan: Plan, task: Task):
 
 
 def _tasks():
-    return Task.objects.select_related("plan__issuer", "lead")
+    return Task.objects.select_related("plan__issuer", "lead", "area")
 
 
 @login_required

@@ -319,23 +319,22 @@ def _decimal(value):
         return word.nfc(value)
 
 
+def _indicator_row(i: dict) -> list:
+    target, value = _decimal(i.get("target")), _decimal(i.get("value"))
+    sign = DIRECTION_SIGN.get(i.get("direction"), "")
+    status = i.get("status")
+    return [
+        word.nfc(i.get("name")),
+        word.nfc(i.get("unit")),
+        f"{sign} {display(target)}".strip() if target is not None else "",
+        value if value is not None else NO_DATA,
+        word.nfc(i.get("period")),
+        IndicatorStatus(status).label if status in IndicatorStatus.values else word.nfc(status),
+    ]
+
+
 def indicators_part(fig: dict) -> Part:
-    rows = []
-    for i in fig.get("indicators", []):
-        target = _decimal(i.get("target"))
-        value = _decimal(i.get("value"))
-        sign = DIRECTION_SIGN.get(i.get("direction"), "")
-        status = i.get("status")
-        rows.append(
-            [
-                word.nfc(i.get("name")),
-                word.nfc(i.get("unit")),
-                f"{sign} {display(target)}".strip() if target is not None else "",
-                value if value is not None else NO_DATA,
-                word.nfc(i.get("period")),
-                IndicatorStatus(status).label if status in IndicatorStatus.values else word.nfc(status),
-            ]
-        )
+    rows = [_indicator_row(i) for i in fig.get("indicators", [])]
     return Part(
         "5. Kết quả thực hiện các chỉ tiêu",
         "Chỉ tiêu",
@@ -351,6 +350,77 @@ def indicators_part(fig: dict) -> Part:
         if rows
         else [],
     )
+
+
+AREAS_HEADING = "6. Kết quả thực hiện các nhiệm vụ cải cách hành chính"
+AREA_SHEET = "Lĩnh vực CCHC"
+
+
+def _area_sentence(t: dict) -> str:
+    total = _int(t.get("total"))
+    if not total:
+        return "Không có nhiệm vụ trong các kế hoạch của năm."
+    late = _int(t.get("done_late"))
+    return (
+        f"Tổng số {number(total)} nhiệm vụ: đã hoàn thành {number(_int(t.get('done')))}"
+        + (f" (trong đó {number(late)} nhiệm vụ hoàn thành quá hạn)" if late else "")
+        + f"; đang thực hiện {number(_int(t.get('in_progress')))}; quá hạn {number(_int(t.get('overdue')))}."
+    )
+
+
+def areas_parts(fig: dict) -> list[Part]:
+    """The half-year and annual CCHC report area by area (figures.areas_figures): a summary table, then for each
+    area (6.1 Công tác chỉ đạo, điều hành, 6.2 Cải cách thể chế, …) its tasks' progress and its indicators."""
+    areas = fig.get("areas")
+    if areas is None:
+        return []
+    summary = [
+        [
+            word.nfc(a.get("name")),
+            _int(a.get("tasks", {}).get("total")),
+            _int(a.get("tasks", {}).get("done")),
+            _int(a.get("tasks", {}).get("in_progress")),
+            _int(a.get("tasks", {}).get("overdue")),
+        ]
+        for a in areas
+    ]
+    total = ["Tổng cộng", *[sum(row[n] for row in summary) for n in range(1, 5)]]
+    parts = [
+        Part(
+            AREAS_HEADING,
+            AREA_SHEET,
+            ["Tình hình thực hiện nhiệm vụ trong các kế hoạch của năm, theo từng lĩnh vực cải cách hành chính."],
+            [
+                Table(
+                    "Nhiệm vụ theo lĩnh vực cải cách hành chính",
+                    ["STT", "Lĩnh vực", "Số nhiệm vụ", "Đã hoàn thành", "Đang thực hiện", "Quá hạn"],
+                    _numbered(summary, total),
+                    [1.2, 6.3, 2.2, 2.3, 2.3, 2.2],
+                    total=True,
+                )
+            ],
+        )
+    ]
+    for n, a in enumerate(areas, start=1):
+        rows = [_indicator_row(i) for i in a.get("indicators", [])]
+        name = word.nfc(a.get("name"))
+        tables = [
+            Table(
+                f"Chỉ tiêu lĩnh vực {name[:1].lower()}{name[1:]}" if a.get("code") else "Chỉ tiêu chưa phân lĩnh vực",
+                ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu đặt ra", "Giá trị đạt được", "Kỳ số liệu", "Đánh giá"],
+                _numbered(rows),
+                [1.0, 4.5, 1.6, 2.2, 2.2, 2.2, 2.8],
+            )
+        ]
+        parts.append(
+            Part(
+                f"6.{n}. {name}",
+                AREA_SHEET,
+                [_area_sentence(a.get("tasks", {}))],
+                tables if rows else [],
+            )
+        )
+    return parts
 
 
 def manual_part(report: Report) -> Part:
@@ -477,6 +547,7 @@ def report_content(report: Report, policy) -> ReportContent:
         implementation_part(fig),
         tasks_part(fig),
         indicators_part(fig),
+        *areas_parts(fig),
     ]
     children = children_part(report, policy)
     parts += [manual_part(report), *([children] if children else [])]

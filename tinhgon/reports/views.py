@@ -3,6 +3,8 @@ rule (`get_visible`: 404 outside the user's reports.view scope, 403 when seen bu
 tinhgon.reports.services or a transition; a ValidationError is shown in Vietnamese on the form with what the user
 typed kept."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +30,7 @@ from tinhgon.reports.forms import (
 )
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action, MilestoneStatus
+from tinhgon.reviews.documents import number
 
 VIEW, WRITE = "reports.view", "reports.write"
 
@@ -225,11 +228,31 @@ def figure_tables(figures: dict) -> dict:
         "tasks": [{"key": value, "label": label, "n": tasks.get(value, 0)} for value, label in StatusClass.choices],
         "tasks_due": tasks.get("due", 0),
         "on_time_pct": tasks.get("on_time_pct", "0.00"),
-        "indicators": [
-            {**i, "badge": _badge(INDICATOR_BADGES, i.get("status")), "status_label": _indicator_label(i.get("status"))}
-            for i in figures.get("indicators", [])
-        ],
+        "indicators": _indicator_rows(figures.get("indicators", [])),
+        "areas": [{**a, "indicators": _indicator_rows(a.get("indicators", []))} for a in figures.get("areas", [])],
+        "by_area": "areas" in figures,
     }
+
+
+def _indicator_rows(indicators: list[dict]) -> list[dict]:
+    return [
+        {
+            **i,
+            "badge": _badge(INDICATOR_BADGES, i.get("status")),
+            "status_label": _indicator_label(i.get("status")),
+            "target_text": _number(i.get("target")),
+            "value_text": _number(i.get("value")),
+        }
+        for i in indicators
+    ]
+
+
+def _number(value) -> str:
+    """'85.50' → '85,5' (the frozen figures keep numbers as strings with a point)."""
+    try:
+        return number(Decimal(value)) if value not in (None, "") else ""
+    except InvalidOperation:
+        return str(value)
 
 
 def _indicator_label(status) -> str:

@@ -45,7 +45,17 @@ from tinhgon.plans.constants import (
     StatusClass,
 )
 from tinhgon.plans.filters import AssignmentFilter, IndicatorFilter, OverdueFilter, PlanFilter, TaskFilter
-from tinhgon.plans.models import MANAGE, VIEW, Assignment, ExtensionRequest, Indicator, IndicatorValue, Plan, Task
+from tinhgon.plans.models import (
+    MANAGE,
+    VIEW,
+    Assignment,
+    ExtensionRequest,
+    Indicator,
+    IndicatorValue,
+    Plan,
+    ReformArea,
+    Task,
+)
 from tinhgon.plans.periods import spans
 
 REPORT = "plans.report"
@@ -253,6 +263,13 @@ class TaskSerializer(serializers.ModelSerializer):
         min_value=1, max_value=31, required=False, allow_null=True, help_text="Hạn trong tháng cuối kỳ (ngày)"
     )
     weight = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, required=False)
+    area = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ReformArea.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Mã lĩnh vực cải cách hành chính (null: chưa phân lĩnh vực)",
+    )
     status_class = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
     assignments = serializers.SerializerMethodField()
@@ -266,6 +283,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "code",
             "order",
             "title",
+            "area",
             "content",
             "lead",
             "coordinating",
@@ -318,7 +336,7 @@ class TaskSerializer(serializers.ModelSerializer):
 def _tasks_with_parts(tasks, policy):
     """With the assignments the user may see (a unit's part is not every reader's: Assignment.visible_to)."""
     parts = Assignment.objects.visible_to(policy).only("id", "task_id")
-    return tasks.select_related("plan", "lead").prefetch_related(
+    return tasks.select_related("plan", "lead", "area").prefetch_related(
         "coordinating", "executing", Prefetch("assignments", queryset=parts)
     )
 
@@ -578,6 +596,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
     direction = DirectionField(required=False, default=Direction.AT_LEAST)
     period = PeriodField(required=False, default=Period.YEARLY)
     source = SourceField(required=False, default=Source.MANUAL)
+    area = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ReformArea.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Mã lĩnh vực cải cách hành chính (null: chưa phân lĩnh vực)",
+    )
     row_version = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -585,6 +610,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "area",
             "unit",
             "direction",
             "target",
@@ -658,7 +684,7 @@ class IndicatorViewSet(
 
     def get_queryset(self):
         indicators = Indicator.objects.visible_to(self.policy)
-        return indicators.select_related("organisation", "plan").order_by("organisation__code", "name", "id")
+        return indicators.select_related("organisation", "plan", "area").order_by("organisation__code", "name", "id")
 
     def perform_create(self, serializer):
         self.require("indicators.manage", serializer.validated_data["organisation"])

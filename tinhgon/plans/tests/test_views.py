@@ -464,3 +464,51 @@ def test_task_units_are_current_units_of_the_province(world, login):
     plan = f.plan(world.units["P"])
     page = text(login(world.focal_p).get(reverse("plans:task-add", args=[plan.pk])))
     assert world.units["P-X"].name in page and gone.name not in page
+
+
+def task_post(world, **extra) -> dict:
+    return {"code": "9", "title": "Niêm yết thủ tục", "lead": world.units["P-VP"].pk, "weight": "1", **extra}
+
+
+def test_the_executing_picker_offers_the_plans_rules_before_the_units(world, login):
+    plan = f.plan(world.units["P"])
+    page = text(login(world.focal_p).get(reverse("plans:task-add", args=[plan.pk])))
+    picker = page[page.index('name="executing"') :]
+    rules = picker.index('value="rule:departments"'), picker.index('value="rule:communes"')
+    assert max(rules) < picker.index(f'value="{world.units["P-X"].pk}"')
+
+
+def test_choosing_departments_and_communes_in_the_picker_stores_the_combined_rule(world, login):
+    plan = f.plan(world.units["P"])
+    executing = ["rule:departments", "rule:communes", str(world.units["P-X"].pk)]
+    response = login(world.focal_p).post(
+        reverse("plans:task-add", args=[plan.pk]), task_post(world, executing=executing)
+    )
+    task = plan.tasks.get(code="9")
+    assert response.status_code == 302 and task.executing_rule == "departments_and_communes"
+    assert list(task.executing.all()) == [world.units["P-X"]]
+
+
+def test_a_rule_and_divisions_together_are_refused_with_the_input_kept(world, login):
+    plan = f.plan(world.units["P"])
+    response = login(world.focal_p).post(
+        reverse("plans:task-add", args=[plan.pk]), task_post(world, executing=["rule:divisions", "rule:communes"])
+    )
+    assert "Chỉ chọn được một quy tắc" in text(response) and not plan.tasks.filter(code="9").exists()
+    assert 'value="rule:communes" selected' in text(response)
+
+
+def test_a_task_stored_with_a_rule_shows_it_chosen_in_the_picker(world, login):
+    plan = f.plan(world.units["P"])
+    task = f.task(plan, world.units["P-VP"], executing_rule="departments_and_communes")
+    page = text(login(world.focal_p).get(reverse("plans:task-edit", args=[task.pk])))
+    assert 'value="rule:departments" selected' in page and 'value="rule:communes" selected' in page
+    assert 'value="rule:divisions">' in page
+
+
+def test_an_unknown_rule_is_refused_without_a_server_error(world, login):
+    plan = f.plan(world.units["P"])
+    response = login(world.focal_p).post(
+        reverse("plans:task-add", args=[plan.pk]), task_post(world, executing=["rule:<script>"])
+    )
+    assert response.status_code == 200 and "Chỉ chọn được một quy tắc" in text(response)
