@@ -130,6 +130,11 @@ ENDPOINTS = [
     E("reviews:ledger-xlsx", {"GET": "reviews.view"}),
     E("reviews:proposals-xlsx", {"GET": "reviews.view"}),
     E("reviews:parameters", {"GET": "reviews.view", "POST": "reviews.parameters"}),
+    E("reviews:team", {"GET": "reviews.view", "POST": "reviews.plan"}, "reviews.ReviewRound"),
+    E("reviews:team-member-add", {"POST": "reviews.plan"}, "reviews.ReviewRound"),
+    E("reviews:team-member-remove", {"POST": "reviews.plan"}, "reviews.ReviewRound"),
+    E("reviews:round-assign", {"POST": "reviews.plan"}, "reviews.ReviewRound"),
+    E("reviews:review-assign", {"POST": "reviews.plan"}, "reviews.Review"),
     # plans, tasks, assignments
     E("plans:plans", {"GET": "plans.view", "POST": "plans.manage"}),
     E("plans:plan", {"GET": "plans.view", "POST": "plans.manage"}, "plans.Plan"),

@@ -16,7 +16,7 @@ from tinhgon.procedures.constants import Change, Channel
 from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.reviews import services
-from tinhgon.reviews.constants import Action, ChangeKind, Metric, ReviewStatus, Scenario
+from tinhgon.reviews.constants import Action, ChangeKind, Metric, ReviewStatus, Scenario, TeamRole
 from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, Milestone, ReviewRound
 
 P = "VLG"
@@ -237,8 +237,42 @@ def seed() -> None:
         _advance(review, status)
         if status == ReviewStatus.APPROVED:
             approved.append(review)
+    _team(round_)
     decision = _approve(province, approved)
     _implement(decision)
+
+
+TEAM = [  # the review team set up by the chairman's decision: (username, role in the team, position)
+    ("vanphong", TeamRole.LEADER, "Chánh Văn phòng UBND tỉnh"),
+    ("lanhdao.snv", TeamRole.DEPUTY, "Phó Giám đốc Sở Nội vụ"),
+    ("daumoi.snv", TeamRole.MEMBER, "Công chức đầu mối kiểm soát TTHC"),
+    ("chuyenvien.tdkt", TeamRole.SECRETARY, "Chuyên viên phòng Thi đua - Khen thưởng"),
+]
+
+
+def _team(round_) -> None:
+    """The plan's Tổ thống kê, rà soát with four members; six forms still to fill and four done are given to its
+    members in turn, each to one who may fill it in."""
+    team = services.team_save(
+        round=round_,
+        name="Tổ thống kê, rà soát thủ tục hành chính nội bộ năm 2024",
+        decision_number="185/QĐ-UBND",
+        decision_date=date(2024, 3, 25),
+        signer=CHAIRMAN,
+        signer_title="Chủ tịch UBND tỉnh",
+    )
+    for username, role, position in TEAM:
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            services.team_member_add(team=team, user=user, role=role, position=position)
+    members = [m.user for m in team.members.order_by("id")]
+    waiting = list(round_.reviews.filter(status=ReviewStatus.DRAFT).order_by("id")[:6])
+    done = list(round_.reviews.exclude(status=ReviewStatus.DRAFT).order_by("id")[:4])
+    for n, review in enumerate(waiting + done):
+        turn = n % len(members) if members else 0
+        takers = [user for user in members[turn:] + members[:turn] if review.assignee_problem(user) is None]
+        if takers:
+            services.review_assign(review=review, assignee=takers[0])
 
 
 def _parameters() -> CostParameterSet:

@@ -1,5 +1,6 @@
 """The hand-offs this app hears: every transition (audit.transitions.transitioned), an extension requested and a
-comment written (their creation is not a transition)."""
+comment written (their creation is not a transition), and a review form given to a named officer
+(reviews.signals.review_assigned)."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -8,6 +9,7 @@ from tinhgon.audit import context as audit
 from tinhgon.audit.transitions import transitioned
 from tinhgon.notifications import recipients, services
 from tinhgon.plans.models import MANAGE, Comment, ExtensionRequest
+from tinhgon.reviews.signals import review_assigned
 
 REPORT = "plans.report"
 
@@ -58,4 +60,17 @@ def on_comment(sender, instance, created, raw=False, **kwargs):
         informed=informed,
         actor=instance.author,
         organisation_id=units[0][2],
+    )
+
+
+@receiver(review_assigned, dispatch_uid="notifications.review_assigned")
+def on_review_assigned(sender, review, assignee, by=None, **kwargs):
+    """The officer a form is given to acts next on it."""
+    services.notifications_create(
+        record=review,
+        kind="reviews.review.assigned",
+        verb="giao phiếu rà soát",
+        acting=[assignee],
+        informed=[],
+        actor=by,
     )

@@ -15,6 +15,19 @@ EDITABLE = {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
 REVIEWED = {ReviewStatus.CHECKED, ReviewStatus.ASSESSED, ReviewStatus.APPROVED}
 
 
+class TeamRole(models.TextChoices):
+    """Roles in the review team (Tổ thống kê, rà soát thủ tục hành chính nội bộ), in the order a decision lists
+    them."""
+
+    LEADER = "leader", "Tổ trưởng"
+    DEPUTY = "deputy", "Tổ phó"
+    MEMBER = "member", "Thành viên"
+    SECRETARY = "secretary", "Thư ký"
+
+
+TEAM_ROLE_ORDER = {role: n for n, role in enumerate(TeamRole.values)}
+
+
 class Criterion(models.TextChoices):
     NECESSITY = "necessity", "Sự cần thiết"
     REASONABLENESS = "reasonableness", "Tính hợp lý"

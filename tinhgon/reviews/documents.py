@@ -163,6 +163,7 @@ def _review_for_document(review: Review) -> Review:
             "version__field",
             "responsible",
             "reviewer",
+            "assignee",
             "proposal",
             "approval__issuer",
         )
@@ -186,7 +187,7 @@ def review_heading(review: Review) -> list[tuple[str, str]]:
         ("Cấp thực hiện", version.get_level_display()),
         ("Cơ quan quản lý", procedure.owner.name),
         ("Đơn vị rà soát", review.responsible.name),
-        ("Người rà soát", person(review.reviewer)),
+        ("Người rà soát", person(review.assignee or review.reviewer)),
         ("Kế hoạch rà soát", review.round.title),
         ("Ngày rà soát", day(reviewed_on)),
         ("Thời hạn", day(review.deadline)),
@@ -326,7 +327,7 @@ def review_docx(review: Review) -> bytes:
         word.heading(doc, "V. Ý KIẾN ĐÁNH GIÁ ĐỘC LẬP")
         word.body(doc, review.assessment)
     word.para(doc, "")
-    _signatures(doc, (["NGƯỜI RÀ SOÁT"], person(review.reviewer)), (["THỦ TRƯỞNG ĐƠN VỊ"], ""))
+    _signatures(doc, (["NGƯỜI RÀ SOÁT"], person(review.assignee or review.reviewer)), (["THỦ TRƯỞNG ĐƠN VỊ"], ""))
     return word.save(doc)
 
 

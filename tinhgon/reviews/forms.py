@@ -6,9 +6,9 @@ from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.models import Field
-from tinhgon.reviews.constants import Action, ChangeKind
+from tinhgon.reviews.constants import Action, ChangeKind, TeamRole
 from tinhgon.reviews.ledger import METRIC_LABELS
-from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, ImplementationItem, ReviewRound
+from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, ImplementationItem, ReviewRound, ReviewTeam
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -234,3 +234,61 @@ class LedgerListForm(LedgerFilterForm):
     """The ledger's parameters and the figure whose procedures are listed."""
 
     metric = forms.ChoiceField(label="Chỉ tiêu", choices=list(METRIC_LABELS.items()), required=False)
+
+
+# The review team and assignments ----------------------------------------------------------------------------------
+
+
+class TeamForm(StyledForm, forms.ModelForm):
+    """The decision that set up the plan's review team."""
+
+    class Meta:
+        model = ReviewTeam
+        fields = ["name", "decision_number", "decision_date", "signer", "signer_title"]
+        widgets = {"decision_date": DATE_WIDGET}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person shown by name and the unit they work in (`units`: user id -> unit name)."""
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units or {}
+
+    def label_from_instance(self, user):
+        unit = self.units.get(user.pk)
+        return f"{user} — {unit}" if unit else str(user)
+
+
+class MemberForm(StyledForm, forms.Form):
+    user = PersonChoiceField(
+        label="Cán bộ", queryset=None, empty_label="(chọn cán bộ)", error_messages={"required": "Hãy chọn cán bộ."}
+    )
+    role = forms.ChoiceField(label="Vai trò trong tổ", choices=TeamRole.choices, initial=TeamRole.MEMBER)
+    position = forms.CharField(label="Chức vụ", max_length=200, required=False)
+
+    def __init__(self, *args, people=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["user"].units = units
+
+
+class AssignForm(StyledForm, forms.Form):
+    """One form's officer (`reviews` absent) or several forms of a plan given to one officer (`reviews`: the
+    forms offered). Empty assignee: the form goes back to its unit as a whole."""
+
+    assignee = PersonChoiceField(label="Giao cho", queryset=None, required=False, empty_label="(cả đơn vị chủ trì)")
+    reviews = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, error_messages={"invalid_choice": "Phiếu rà soát không thuộc kế hoạch này."}
+    )
+
+    def __init__(self, *args, people=None, units=None, reviews=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+        self.fields["assignee"].units = units
+        if reviews is None:
+            del self.fields["reviews"]
+        else:
+            self.fields["reviews"].queryset = reviews
+            self.fields["reviews"].required = True
+            self.fields["reviews"].error_messages["required"] = "Chọn ít nhất một phiếu rà soát."

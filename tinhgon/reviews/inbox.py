@@ -1,5 +1,5 @@
-"""What waits in the reviews (core/inbox.py): forms to fill or fix, forms to check or assess, approval decisions
-to issue."""
+"""What waits in the reviews (core/inbox.py): forms to fill or fix (the unit's, or the user's own when a form was
+given to them by name), forms to check or assess, approval decisions to issue."""
 
 from django.db.models import Q
 from django.urls import reverse
@@ -24,7 +24,10 @@ def waiting_reviews(policy, on):
         units = policy.organisations(rule)
         if rule == "reviews.edit":  # forms to fill or fix wait for the reviewers, not for who checks them
             units = units.exclude(pk__in=policy.organisations("reviews.check"))
-        wanted |= Q(status=status) & (Q(responsible__in=units) | Q(procedure__owner__in=units))
+        unit_level = Q(responsible__in=units) | Q(procedure__owner__in=units)
+        if rule == "reviews.edit":  # a form given to a named officer waits for them (assigned_to_me), not the unit
+            unit_level &= Q(assignee__isnull=True)
+        wanted |= Q(status=status) & unit_level
     reviews = (
         Review.objects.filter(wanted)
         .select_related("procedure__owner", "responsible", "version")
@@ -40,6 +43,35 @@ def waiting_reviews(policy, on):
             organisation=(review.responsible or review.procedure.owner).name,
             since=review.checked_on or review.submitted_on or inbox.day_of(review.created_at),
             due=review.deadline,
+            note=review.return_comment if review.status == ReviewStatus.RETURNED else "",
+        )
+
+
+ASSIGNED = {  # status of a form given to the user by name -> what to do
+    ReviewStatus.DRAFT: "Phiếu rà soát được giao cho bạn",
+    ReviewStatus.RETURNED: "Phiếu rà soát được giao cho bạn bị trả lại, cần sửa",
+}
+
+
+@inbox.source
+def assigned_to_me(policy, on):
+    """Forms given to the user by name that they still have to fill in or fix, due by the form's deadline (else the
+    plan's), among the forms they see in the role they act for."""
+    reviews = (
+        Review.objects.visible_to(policy)
+        .filter(assignee=policy.user, status__in=list(ASSIGNED))
+        .select_related("procedure__owner", "responsible", "version", "round")
+        .order_by("deadline", "id")[: inbox.PER_SOURCE]
+    )
+    for review in reviews:
+        yield inbox.Item(
+            kind="reviews.assigned_to_me",
+            label=ASSIGNED[review.status],
+            title=f"{review.version.name} ({review.procedure.code})",
+            url=reverse("reviews:review", args=[review.pk]),
+            organisation=review.responsible.name,
+            since=inbox.day_of(review.created_at),
+            due=review.deadline or review.round.deadline,
             note=review.return_comment if review.status == ReviewStatus.RETURNED else "",
         )
 

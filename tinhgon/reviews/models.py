@@ -14,6 +14,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from tinhgon.accounts.models import Membership
+from tinhgon.accounts.permissions import RULES, Policy
 from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
@@ -35,6 +37,7 @@ from tinhgon.reviews.constants import (
     Metric,
     ReviewStatus,
     Scenario,
+    TeamRole,
 )
 
 ZERO = Decimal(0)
@@ -227,6 +230,107 @@ class ReviewRound(Versioned, AuditedModel):
     def permits(self, policy, action: str) -> bool:
         return policy.allows(action, self.organisation)
 
+    def eligible_people(self):
+        """Memberships in force in the plan's organisation or a unit under it today: who may sit on its review
+        team, each with the unit they come from."""
+        units = Organisation.objects.subtree(self.organisation)
+        return Membership.objects.active().filter(organisation__in=units, user__is_active=True)
+
+    def assignable_people(self) -> dict[int, str]:
+        """Who the plan's forms may be given to, user id -> the name of their unit: the team's members when the
+        plan has a team, else the people who may fill in forms in its units (Review.assignee_problem decides for
+        each form)."""
+        team = self.team_or_none()
+        if team is not None:
+            members = team.members.select_related("unit").order_by("id")
+            return {m.user_id: m.unit.name for m in members}
+        editors = self.eligible_people().filter(role__in=list(RULES["reviews.edit"][1])).select_related("organisation")
+        people = {}
+        for membership in editors.order_by("user__full_name", "user__username", "id"):
+            people.setdefault(membership.user_id, membership.organisation.name)
+        return people
+
+    def team_or_none(self) -> "ReviewTeam | None":
+        try:
+            return self.team
+        except ReviewTeam.DoesNotExist:
+            return None
+
+
+DEFAULT_TEAM_NAME = "Tổ thống kê, rà soát thủ tục hành chính nội bộ"
+
+
+class ReviewTeamQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(round__in=ReviewRound.objects.visible_to(policy))
+
+
+class ReviewTeam(Versioned, AuditedModel):
+    """The review team (Tổ thống kê, rà soát thủ tục hành chính nội bộ) of a plan, set up by a decision of the head
+    of the agency: a leader (tổ trưởng), deputies, members and a secretary, each from a unit of the agency. When a
+    plan has a team, its forms are assigned to the team's members only."""
+
+    round = models.OneToOneField(
+        ReviewRound, verbose_name="kế hoạch rà soát", on_delete=models.CASCADE, related_name="team"
+    )
+    name = models.CharField("tên tổ", max_length=300, default=DEFAULT_TEAM_NAME)
+    decision_number = models.CharField("số, ký hiệu quyết định thành lập", max_length=60, blank=True)
+    decision_date = models.DateField("ngày ký quyết định", null=True, blank=True)
+    signer = models.CharField("người ký", max_length=200, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_name = "team"
+    audit_exclude = frozenset({"created_at", "row_version"})
+
+    objects = ReviewTeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tổ thống kê, rà soát"
+        verbose_name_plural = "tổ thống kê, rà soát"
+
+    def __str__(self):
+        return self.name
+
+    def audit_scope_organisation_id(self):
+        return self.round.organisation_id
+
+    def permits(self, policy, action: str) -> bool:
+        return self.round.permits(policy, action)
+
+
+class ReviewTeamMember(AuditedModel):
+    """One person of a review team, in a role, from a unit of the plan's organisation (shown by name)."""
+
+    team = models.ForeignKey(ReviewTeam, verbose_name="tổ", on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="cán bộ", on_delete=models.PROTECT, related_name="review_teams"
+    )
+    role = models.CharField("vai trò trong tổ", max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    unit = models.ForeignKey(
+        "organisations.Organisation", verbose_name="đơn vị công tác", on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.CharField("chức vụ", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_name = "team_member"
+    audit_exclude = frozenset({"created_at"})
+
+    class Meta:
+        verbose_name = "thành viên tổ rà soát"
+        verbose_name_plural = "thành viên tổ rà soát"
+        ordering = ["team", "id"]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="review_team_unique_member")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+    def audit_scope_organisation_id(self):
+        return self.team.round.organisation_id
+
+    def permits(self, policy, action: str) -> bool:
+        return self.team.permits(policy, action)
+
 
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, policy):
@@ -254,6 +358,7 @@ class ReviewQuerySet(models.QuerySet):
             "version__field",
             "responsible",
             "reviewer",
+            "assignee",
             "approval",
             "proposal__draft_version",
         ).prefetch_related("cost_sheets__rows", "cost_sheets__parameters")
@@ -289,6 +394,15 @@ class Review(Transitions, Versioned, AuditedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người được giao",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reviews",
+        help_text="Cán bộ được giao thực hiện phiếu (thành viên Tổ rà soát khi kế hoạch có Tổ).",
     )
     return_comment = models.TextField("ý kiến trả lại", blank=True)
     assessment = models.TextField("ý kiến đánh giá độc lập", blank=True)
@@ -336,6 +450,17 @@ class Review(Transitions, Versioned, AuditedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    def assignee_problem(self, user) -> str | None:
+        """Why `user` cannot be given this form (None when they can): someone who may fill it in (reviews.edit on
+        its unit, so that the form is theirs to open and save) and, when the plan has a review team, a member."""
+        team = self.round.team_or_none()
+        if team is not None and not team.members.filter(user=user).exists():
+            return f"{user} không phải thành viên Tổ thống kê, rà soát của kế hoạch này."
+        policy = Policy(user=user, memberships=list(user.memberships_in_force()))
+        if not (user.is_active and self.permits(policy, "reviews.edit")):
+            return f"{user} không có quyền điền phiếu rà soát của {self.responsible.name}."
+        return None
 
     def is_overdue(self, on: date | None = None) -> bool:
         return bool(self.deadline and self.deadline < (on or today()) and self.status not in REVIEWED)

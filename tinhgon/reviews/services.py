@@ -15,7 +15,7 @@ from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Channel, Status
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.procedures.services import Components, version_start_next, version_update
-from tinhgon.reviews.constants import CHANGING, Action, ApprovalStatus, ChangeKind, ReviewStatus, Scenario
+from tinhgon.reviews.constants import CHANGING, Action, ApprovalStatus, ChangeKind, ReviewStatus, Scenario, TeamRole
 from tinhgon.reviews.models import (
     Answer,
     ApprovalDecision,
@@ -27,7 +27,10 @@ from tinhgon.reviews.models import (
     QuestionSet,
     Review,
     ReviewRound,
+    ReviewTeam,
+    ReviewTeamMember,
 )
+from tinhgon.reviews.signals import review_assigned
 
 # Activities of a fresh current-cost sheet (domain.md §3.5), with the hours the officer starts from.
 DEFAULT_ACTIVITIES = [
@@ -89,6 +92,87 @@ def round_add_all_published(*, round: ReviewRound, organisations=None, deadline=
         .order_by("code")
     )
     return [round_add_procedure(round=round, procedure=p, deadline=deadline) for p in procedures]
+
+
+# The review team and assignments to named officers ---------------------------------------------------------------
+
+
+@transaction.atomic
+def team_save(*, round: ReviewRound, **fields) -> ReviewTeam:
+    """Set up the plan's review team, or change the decision that set it up (number, date, signer): one audit entry
+    "reviews.team.created" or "reviews.team.updated"."""
+    team = ReviewTeam.objects.select_for_update().filter(round=round).first()
+    if team is None:
+        with audit.action("reviews.team.created"):
+            return ReviewTeam.objects.create(round=round, **fields)
+    for name, value in fields.items():
+        setattr(team, name, value)
+    team.full_clean(exclude=["round"])
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, team: ReviewTeam, user, role: str = TeamRole.MEMBER, position: str = "") -> ReviewTeamMember:
+    """Add a person with a role in force in the plan's organisation or a unit under it; their unit is that role's
+    (their first one if they hold several). A team has one leader (tổ trưởng)."""
+    round_ = team.round
+    membership = round_.eligible_people().filter(user=user).order_by("id").first()
+    if membership is None:
+        raise ValidationError(
+            {
+                "user": f"{user} không công tác tại {round_.organisation.name} hoặc đơn vị trực thuộc: không thể là "
+                "thành viên Tổ."
+            }
+        )
+    if team.members.filter(user=user).exists():
+        raise ValidationError({"user": f"{user} đã là thành viên Tổ."})
+    if role == TeamRole.LEADER and team.members.filter(role=TeamRole.LEADER).exists():
+        raise ValidationError({"role": "Tổ đã có tổ trưởng: hãy bớt tổ trưởng hiện tại trước."})
+    with audit.action("reviews.team_member.created"):
+        return ReviewTeamMember.objects.create(
+            team=team, user=user, role=role, unit=membership.organisation, position=position.strip()
+        )
+
+
+@transaction.atomic
+def team_member_remove(*, member: ReviewTeamMember) -> None:
+    """Take a person off the team; refused while forms of the plan are still assigned to them."""
+    assigned = member.team.round.reviews.filter(assignee_id=member.user_id).count()
+    if assigned:
+        raise ValidationError(
+            f"{member.user} đang được giao {assigned} phiếu rà soát: hãy giao các phiếu này cho người khác trước."
+        )
+    with audit.action("reviews.team_member.deleted"):
+        member.delete()
+
+
+@transaction.atomic
+def review_assign(*, review: Review, assignee, by=None) -> Review:
+    """Give the form to a named officer (None: back to its unit as a whole). Refused for someone who may not take it
+    (Review.assignee_problem). Side effects: one audit entry "reviews.review.assigned" with the previous and new
+    officer, a new row_version, and the `review_assigned` signal (the officer is told)."""
+    review = (
+        Review.objects.select_for_update().select_related("round", "responsible", "procedure__owner").get(pk=review.pk)
+    )
+    if assignee is not None:
+        problem = review.assignee_problem(assignee)
+        if problem:
+            raise ValidationError({"assignee": problem})
+    if review.assignee_id == (assignee.pk if assignee else None):
+        return review
+    with audit.action("reviews.review.assigned"):
+        review.assignee = assignee
+        review.save()
+    if assignee is not None:
+        review_assigned.send(sender=Review, review=review, assignee=assignee, by=by)
+    return review
+
+
+@transaction.atomic
+def reviews_assign(*, reviews, assignee, by=None) -> list[Review]:
+    """Give several forms of a plan to one officer at once: all or none (the first refusal stops it)."""
+    return [review_assign(review=review, assignee=assignee, by=by) for review in reviews]
 
 
 # The form ---------------------------------------------------------------------------------------------------------

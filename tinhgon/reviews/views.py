@@ -21,7 +21,7 @@ from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Status
 from tinhgon.procedures.models import Procedure
 from tinhgon.reviews import ledger as ledger_module
-from tinhgon.reviews import services
+from tinhgon.reviews import services, team_views
 from tinhgon.reviews.constants import (
     REVIEWED,
     SIMPLIFYING,
@@ -182,10 +182,9 @@ def round_detail(request, pk):
             else:
                 messages.success(request, f"Đã thêm thủ tục {review.procedure.code} vào kế hoạch.")
                 return redirect("reviews:round", pk=pk)
-    reviews = (
-        round_.reviews.visible_to(policy)
-        .select_related("procedure", "version", "responsible", "proposal")
-        .prefetch_related("cost_sheets")
+    mine, refused = _assignee_filter(request, round_.reviews.visible_to(policy))
+    reviews = mine.select_related("procedure", "version", "responsible", "proposal", "assignee").prefetch_related(
+        "cost_sheets"
     )
     on = today()
     rows = []
@@ -202,8 +201,35 @@ def round_detail(request, pk):
         )
     counts = {row["status"]: row["n"] for row in reviews.order_by().values("status").annotate(n=Count("pk"))}
     by_status = [(label, counts.get(value, 0)) for value, label in ReviewStatus.choices]
-    context = {"round": round_, "rows": rows, "form": form, "by_status": by_status, "total": sum(counts.values())}
-    return render(request, "reviews/round_detail.html", context)
+    context = {
+        "round": round_,
+        "rows": rows,
+        "form": form,
+        "by_status": by_status,
+        "total": sum(counts.values()),
+        "team": round_.team_or_none(),
+        "giao": request.GET.get("giao", ""),
+        "giao_error": refused,
+        "assign_form": team_views.assign_form(round_, policy) if form is not None else None,
+        "people": team_views.named_in(round_, round_.reviews.visible_to(policy)),
+    }
+    return render(request, "reviews/round_detail.html", context, status=400 if refused else 200)
+
+
+def _assignee_filter(request, reviews):
+    """The "Giao cho" filter of a plan's page: `giao=toi` (my forms), `giao=chua` (given to no one) or a person's
+    id; anything else is refused (400) with an empty list."""
+    value = request.GET.get("giao", "")
+    if value == "":
+        return reviews, ""
+    if value == "toi":
+        return reviews.filter(assignee=request.user), ""
+    if value == "chua":
+        return reviews.filter(assignee__isnull=True), ""
+    person = _int(value)
+    if person is None:
+        return reviews.none(), "Giá trị lọc “Giao cho” không hợp lệ: chọn “Phiếu của tôi”, “Chưa giao” hoặc một cán bộ."
+    return reviews.filter(assignee_id=person), ""
 
 
 # The review form --------------------------------------------------------------------------------------------------
@@ -390,7 +416,17 @@ class FormPage:
             "return_form": ReturnForm(),
             "assess_form": AssessForm(),
             "parameters": self.parameters.order_by("-year", "name"),
+            "assign_form": self.assign_form(),
         }
+
+    def assign_form(self):
+        """Who plans may give the form to another officer from its page."""
+        if not self.review.permits(self.policy, "reviews.plan"):
+            return None
+        form = team_views.assign_form(self.review.round, self.policy)
+        form.fields["assignee"].widget.attrs["class"] += " form-select-sm w-auto"
+        form.initial["assignee"] = self.review.assignee_id
+        return form
 
 
 @login_required

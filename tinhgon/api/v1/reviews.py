@@ -74,6 +74,13 @@ class ReviewSerializer(serializers.ModelSerializer):
     )
     status = serializers.CharField(read_only=True, help_text="draft, submitted, returned, checked, assessed, approved")
     reviewer = serializers.CharField(source="reviewer.username", read_only=True, allow_null=True, default=None)
+    assignee = serializers.CharField(
+        source="assignee.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Cán bộ được giao phiếu (tên đăng nhập); giao phiếu trên trang kế hoạch",
+    )
     answers = serializers.SerializerMethodField()
     missing = serializers.SerializerMethodField()
     row_version = serializers.IntegerField(read_only=True)
@@ -93,6 +100,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "expected_output",
             "status",
             "reviewer",
+            "assignee",
             "return_comment",
             "assessment",
             "submitted_on",
@@ -159,7 +167,7 @@ def _with_parts(reviews):
     ids = [r.pk for r in reviews]
     return list(
         Review.objects.filter(pk__in=ids)
-        .select_related("procedure", "version", "responsible", "reviewer", "round")
+        .select_related("procedure", "version", "responsible", "reviewer", "assignee", "round")
         .prefetch_related("answers__question", "cost_sheets", "proposal")
         .order_by("procedure__code")
     )
@@ -249,7 +257,9 @@ class ReviewViewSet(
     def get_queryset(self):
         return (
             Review.objects.visible_to(self.policy)
-            .select_related("procedure__owner", "version", "responsible", "reviewer", "round__organisation", "approval")
+            .select_related(
+                "procedure__owner", "version", "responsible", "reviewer", "assignee", "round__organisation", "approval"
+            )
             .prefetch_related("answers__question", "cost_sheets", "proposal")
             .order_by("round", "procedure__code")
         )
