@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from tinhgon.accounts.tests.factories import PASSWORD
 from tinhgon.core.dates import today
+from tinhgon.e2e.units import choose_unit
 from tinhgon.reviews import services
 from tinhgon.reviews.tests import factories as f
 from tinhgon.test import build_world
@@ -75,7 +76,7 @@ def test_review_answer_cost_propose_submit_check_approve_and_ledger(offline_page
     page.goto(f"{live_server.url}/ra-soat/phe-duyet/")
     form = page.locator("#approval-form")
     form.get_by_label("Số, ký hiệu").fill("15/QĐ-UBND")
-    form.get_by_label("Cơ quan ban hành").select_option(label=world.units["P"].name)
+    choose_unit(form, "issuer", "don vi p", world.units["P"].name)
     form.get_by_label("Ngày ký").fill(today().strftime("%d/%m/%Y"))
     form.get_by_label("Người ký", exact=True).fill("Nguyễn Văn A")
     form.get_by_role("button", name="Tạo dự thảo").click()

@@ -3,7 +3,7 @@
 from django import forms
 
 from tinhgon.core.forms import StyledForm
-from tinhgon.organisations.forms import DATE_WIDGET
+from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.models import Field
 from tinhgon.reviews.constants import Action, ChangeKind, TeamRole
@@ -23,6 +23,7 @@ class RoundForm(StyledForm, forms.ModelForm):
         model = ReviewRound
         fields = ["title", "organisation", "year", "decision_number", "decision_date", "deadline", "note"]
         widgets = {"decision_date": DATE_WIDGET, "deadline": DATE_WIDGET, "note": TEXTAREA}
+        field_classes = {"organisation": UnitChoiceField}
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,7 +32,7 @@ class RoundForm(StyledForm, forms.ModelForm):
 
 class AddReviewForm(StyledForm, forms.Form):
     procedure = forms.ModelChoiceField(label="Thủ tục", queryset=None)
-    responsible = forms.ModelChoiceField(
+    responsible = UnitChoiceField(
         label="Đơn vị chủ trì (trống: cơ quan quản lý thủ tục)", queryset=None, required=False
     )
     deadline = forms.DateField(label="Thời hạn", required=False, widget=DATE_WIDGET)
@@ -39,7 +40,7 @@ class AddReviewForm(StyledForm, forms.Form):
     def __init__(self, *args, procedures=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = procedures
-        self.fields["procedure"].label_from_instance = lambda p: f"{p.code} · {p.owner.short_name or p.owner.name}"
+        self.fields["procedure"].label_from_instance = lambda p: f"{p.code} · {p.owner.name}"
         self.fields["responsible"].queryset = units
 
 
@@ -175,6 +176,7 @@ class ApprovalForm(StyledForm, forms.ModelForm):
         model = ApprovalDecision
         fields = ["number", "title", "issuer", "signed_on", "signer", "signer_title", "lead_unit"]
         widgets = {"signed_on": DATE_WIDGET, "title": TEXTAREA}
+        field_classes = {"issuer": UnitChoiceField, "lead_unit": UnitChoiceField}
 
     def __init__(self, *args, issuers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,6 +213,7 @@ class ParameterForm(StyledForm, forms.ModelForm):
     class Meta:
         model = CostParameterSet
         fields = ["name", "year", "monthly_income", "working_days_per_month", "hours_per_day", "source", "organisation"]
+        field_classes = {"organisation": UnitChoiceField}
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

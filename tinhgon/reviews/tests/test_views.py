@@ -524,3 +524,12 @@ def test_plans_are_filtered_by_year_on_the_page(world, review, login):
     client = login(world.focal_a)
     assert list(client.get(reverse("reviews:rounds") + "?year=2023").context["rounds"]) == []
     assert list(client.get(reverse("reviews:rounds") + "?year=2024").context["rounds"]) == [review.round]
+
+
+def test_the_review_pages_pick_units_by_name_with_their_parent(world, login):
+    client = login(world.focal_a)
+    department = world.units["P-A"]
+    label = f"{department.name} — {department.parent.name}"
+    for name in ("reviews:rounds", "reviews:approvals"):
+        page = client.get(reverse(name)).content.decode()
+        assert "data-unit-picker" in page and label in page, name
