@@ -132,9 +132,10 @@ def published(world, decision):
 # Data seeded by migrations (fields of the registry, the question bank and national milestones). A transactional
 # test (the browser tests) ends with a flush that empties every table, and the next tests on the same worker would
 # find them gone: put them back after each such test, in one place.
-SEEDING_MIGRATIONS = [
-    ("tinhgon.procedures.migrations.0002_seed_fields", "forward"),
-    ("tinhgon.reviews.migrations.0002_seed_question_bank_and_milestones", "seed"),
+SEEDING_MIGRATIONS = [  # module, function, the model it fills
+    ("tinhgon.procedures.migrations.0002_seed_fields", "forward", "procedures.Field"),
+    ("tinhgon.reviews.migrations.0002_seed_question_bank_and_milestones", "seed", "reviews.QuestionSet"),
+    ("tinhgon.plans.migrations.0008_seed_reform_areas", "forward", "plans.ReformArea"),
 ]
 
 
@@ -143,12 +144,8 @@ def reseed_migration_data() -> None:
 
     from django.apps import apps
 
-    from tinhgon.procedures.models import Field
-    from tinhgon.reviews.models import QuestionSet
-
-    present = {SEEDING_MIGRATIONS[0][0]: Field.objects.exists(), SEEDING_MIGRATIONS[1][0]: QuestionSet.objects.exists()}
-    for module, function in SEEDING_MIGRATIONS:
-        if not present[module]:
+    for module, function, model in SEEDING_MIGRATIONS:
+        if not apps.get_model(model).objects.exists():
             getattr(importlib.import_module(module), function)(apps, None)
 
 
