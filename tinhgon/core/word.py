@@ -6,6 +6,7 @@ import io
 import unicodedata
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -172,6 +173,32 @@ def heading(doc, text: str, *, italic: bool = False):
     paragraph.paragraph_format.space_before = Pt(6)
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
+
+
+def national_header(doc, issuer_lines: list[tuple[str, bool]], number_line: str, dated_line: str) -> None:
+    """The heading of every administrative document (NĐ 30/2020, Phụ lục I): on the left the issuing body (the body
+    above it, then its own name in bold) over a short rule and the number; on the right the national name, the motto
+    underlined and the place and date in italics."""
+    left, right = layout_table(doc, HEADER_WIDTHS)
+    for text, bold in issuer_lines:
+        centred(left, text, bold=bold, size=TABLE_PT)
+    rule(left, 2.5, HEADER_WIDTHS[0])
+    if number_line:
+        centred(left, number_line, size=TABLE_PT)
+    centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
+    centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
+    centred(right, "")
+    centred(right, dated_line, italic=True)
+
+
+def landscape_section(doc):
+    """A new landscape A4 page, same margins (an annex whose table is wide)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    return section
 
 
 def page_break(doc) -> None:

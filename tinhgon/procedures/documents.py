@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from types import SimpleNamespace
 
 from django.template.loader import render_to_string
 
@@ -157,6 +158,37 @@ class Issuer:
             place = word.nfc(organisation.short_name or organisation.name)
         role = _signer_role(decision.signer_title)
         return cls(name, header, place, f"{role.capitalize()} {name}", bool(match))
+
+
+def upper_name(name: str) -> str:
+    return word.nfc(re.sub(r"^(ủy|uỷ) ban nhân dân\b", "UBND", name.strip(), flags=re.IGNORECASE)).upper()
+
+
+def issuer_of(organisation) -> Issuer:
+    """How an organisation appears as the issuer of a document other than a decision (a report, a plan)."""
+    return Issuer.of(SimpleNamespace(issuer=organisation, signer_title=""))
+
+
+def header_lines(organisation) -> list[tuple[str, bool]]:
+    """The issuing body block (NĐ 30/2020): the body above it in capitals, then the reporting body in bold capitals;
+    a province prints as "ỦY BAN NHÂN DÂN / TỈNH ..."."""
+    own = issuer_of(organisation)
+    parent = organisation.parent
+    if own.is_province or parent is None:
+        return [(line, True) for line in own.header]
+    return [(upper_name(parent.name), False), *[(line, True) for line in own.header]]
+
+
+def place_of(organisation) -> str:
+    """The place in the date line: the province the organisation sits in (walking up), else its own short name."""
+    unit, seen = organisation, set()
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        issuer = issuer_of(unit)
+        if issuer.is_province:
+            return issuer.place
+        unit = unit.parent
+    return issuer_of(organisation).place
 
 
 def _signer_role(signer_title: str) -> str:

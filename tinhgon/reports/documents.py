@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from types import SimpleNamespace
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,11 +24,11 @@ from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
 from tinhgon.core.dates import today
-from tinhgon.core.word import BODY_PT, HEADER_WIDTHS, SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
+from tinhgon.core.word import SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
-from tinhgon.procedures.documents import Issuer, long_date
+from tinhgon.procedures.documents import header_lines, long_date, place_of
 from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
 from tinhgon.reports.models import Report, Status
@@ -145,36 +144,6 @@ class ReportContent:
     @property
     def closing(self) -> str:
         return f"Trên đây là báo cáo {self.subtitle[0].lower()}{self.subtitle[1:]} của {self.organisation}./."
-
-
-def _upper_name(name: str) -> str:
-    return word.nfc(re.sub(r"^(ủy|uỷ) ban nhân dân\b", "UBND", name.strip(), flags=re.IGNORECASE)).upper()
-
-
-def _issuer(organisation) -> Issuer:
-    return Issuer.of(SimpleNamespace(issuer=organisation, signer_title=""))
-
-
-def header_lines(organisation) -> list[tuple[str, bool]]:
-    """The issuing body block (NĐ 30/2020): the body above it in capitals, then the reporting body in bold capitals;
-    a province prints as "ỦY BAN NHÂN DÂN / TỈNH ..."."""
-    own = _issuer(organisation)
-    parent = organisation.parent
-    if own.is_province or parent is None:
-        return [(line, True) for line in own.header]
-    return [(_upper_name(parent.name), False), *[(line, True) for line in own.header]]
-
-
-def place_of(organisation) -> str:
-    """The place in the date line: the province the organisation sits in (walking up), else its own short name."""
-    unit, seen = organisation, set()
-    while unit is not None and unit.pk not in seen:
-        seen.add(unit.pk)
-        issuer = _issuer(unit)
-        if issuer.is_province:
-            return issuer.place
-        unit = unit.parent
-    return _issuer(organisation).place
 
 
 def _paragraphs(text: str, empty: str = "Không có.") -> list[str]:
@@ -582,15 +551,7 @@ def report_content(report: Report, policy) -> ReportContent:
 def report_docx(report: Report, policy) -> bytes:
     c = report_content(report, policy)
     doc = word.new_document()
-    left, right = word.layout_table(doc, HEADER_WIDTHS)
-    for text, bold in c.header_lines:
-        word.centred(left, text, bold=bold, size=TABLE_PT)
-    word.rule(left, 2.5, HEADER_WIDTHS[0])
-    word.centred(left, c.number_line, size=TABLE_PT)
-    word.centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
-    word.centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
-    word.centred(right, "")
-    word.centred(right, c.dated_line, italic=True)
+    word.national_header(doc, c.header_lines, c.number_line, c.dated_line)
 
     word.centred(doc, "").paragraph_format.space_after = Pt(6)
     word.centred(doc, c.title, bold=True)

@@ -18,14 +18,13 @@ from types import SimpleNamespace
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
 from tinhgon.core.dates import today
-from tinhgon.core.word import BODY_PT, HEADER_WIDTHS, SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
+from tinhgon.core.word import SMALL_PT, TEXT_WIDTH_CM
 from tinhgon.core.workbooks import format_number as _format_number
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.organisations.models import Organisation
@@ -123,19 +122,6 @@ def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) 
         for _ in range(3):
             word.centred(cell, "")
         word.centred(cell, name, bold=True)
-
-
-def _national_header(doc, left_lines: list[str], number_line: str, dated_line: str) -> None:
-    left, right = word.layout_table(doc, HEADER_WIDTHS)
-    for line in left_lines:
-        word.centred(left, line, bold=True, size=TABLE_PT)
-    word.rule(left, 2.5, HEADER_WIDTHS[0])
-    if number_line:
-        word.centred(left, number_line, size=TABLE_PT)
-    word.centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
-    word.centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
-    word.centred(right, "")
-    word.centred(right, dated_line, italic=True)
 
 
 # The review form ---------------------------------------------------------------------------------------------------
@@ -248,7 +234,7 @@ def review_docx(review: Review) -> bytes:
     review = _review_for_document(review)
     doc = word.new_document()
     place = review.responsible.name.upper()
-    _national_header(doc, [place], "", f"{long_date(review.checked_on or review.submitted_on or today())}")
+    word.national_header(doc, [(place, True)], "", f"{long_date(review.checked_on or review.submitted_on or today())}")
     word.centred(doc, "").paragraph_format.space_after = Pt(6)
     word.centred(doc, "PHIẾU RÀ SOÁT, ĐÁNH GIÁ THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
     word.centred(doc, review.version.name, bold=True)
@@ -526,7 +512,12 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     issuer = approval_issuer(decision)
     lines = proposal_lines(decision.reviews.all())
     doc = word.new_document()
-    _national_header(doc, issuer.header, f"Số: {decision.number}", f"{issuer.place}, {long_date(decision.signed_on)}")
+    word.national_header(
+        doc,
+        [(line, True) for line in issuer.header],
+        f"Số: {decision.number}",
+        f"{issuer.place}, {long_date(decision.signed_on)}",
+    )
     word.centred(doc, "").paragraph_format.space_after = Pt(6)
     word.centred(doc, "QUYẾT ĐỊNH", bold=True)
     word.centred(doc, _approval_title(decision, lines, issuer), bold=True)
@@ -551,7 +542,7 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
         word.centred(right, "")
     word.centred(right, decision.signer, bold=True)
 
-    _landscape(doc)
+    word.landscape_section(doc)
     word.centred(doc, "PHỤ LỤC", bold=True)
     word.centred(doc, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
     word.centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
@@ -560,15 +551,6 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     word.rule(doc, 4, 25.2)
     word.data_table(doc, ANNEX_HEADER, annex_rows(lines), ANNEX_WIDTHS, size=ANNEX_PT, bold_last=True)
     return word.save(doc)
-
-
-def _landscape(doc) -> None:
-    """A new landscape A4 section (the annex table is wide)."""
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
 
 
 # Workbooks ---------------------------------------------------------------------------------------------------------
