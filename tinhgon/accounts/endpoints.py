@@ -139,6 +139,8 @@ ENDPOINTS = [
     E("plans:plans", {"GET": "plans.view", "POST": "plans.manage"}),
     E("plans:plan", {"GET": "plans.view", "POST": "plans.manage"}, "plans.Plan"),
     E("plans:plan-edit", both("plans.manage"), "plans.Plan"),
+    E("plans:plan-docx", {"GET": "plans.view"}, "plans.Plan"),
+    E("plans:plan-xlsx", {"GET": "plans.view"}, "plans.Plan"),
     E("plans:plan-follow", {"POST": "plans.manage"}, "plans.Plan"),
     E("plans:task-add", both("plans.manage"), "plans.Plan"),
     E("plans:task-import", both("plans.manage"), "plans.Plan"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tinhgon.plans import indicator_views, views
+from tinhgon.plans import appendix_views, indicator_views, views
 from tinhgon.plans.feed_urls import urlpatterns as feed_urls
 from tinhgon.plans.import_urls import urlpatterns as import_urls
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.plan_list, name="plans"),
     path("<int:pk>/", views.plan_detail, name="plan"),
     path("<int:pk>/sua/", views.plan_edit, name="plan-edit"),
+    path("<int:pk>/ke-hoach-va-phu-luc.docx", appendix_views.plan_docx, name="plan-docx"),
+    path("<int:pk>/phu-luc-nhiem-vu.xlsx", appendix_views.plan_xlsx, name="plan-xlsx"),
     path("<int:pk>/theo-doi/", views.plan_follow, name="plan-follow"),
     path("<int:pk>/them-nhiem-vu/", views.task_add, name="task-add"),
     path("tai-lieu/<int:pk>/", views.attachment_file, name="attachment-file"),
