@@ -19,7 +19,18 @@ from openpyxl.styles import Alignment
 from tinhgon.core.text import fold_vn
 from tinhgon.core.uploads import UploadRefused, format_number, mb
 
-__all__ = ["FORMULA_TRIGGERS", "WRAP", "format_number", "key", "mb", "one_line", "open_workbook", "safe_cell", "text"]
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "WRAP",
+    "defused",
+    "format_number",
+    "key",
+    "mb",
+    "one_line",
+    "open_workbook",
+    "safe_cell",
+    "text",
+]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -57,11 +68,18 @@ def key(value) -> str:
     return re.sub(r"[^0-9a-z]+", " ", fold_vn(str(value or ""))).strip()
 
 
+def defused(value):
+    """Text a spreadsheet would read as a formula, kept as text behind a quote; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def safe_cell(ws, value, font=None) -> WriteOnlyCell:
     """A write-only cell; text that a spreadsheet would read as a formula is kept as text behind a quote."""
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.value = "'" + value
+    safe = defused(value)
+    cell = WriteOnlyCell(ws, value=safe)
+    if safe is not value:
         cell.data_type = "s"
     elif isinstance(value, date):
         cell.number_format = "DD/MM/YYYY"

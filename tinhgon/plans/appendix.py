@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
 from tinhgon.core.word import TEXT_WIDTH_CM
-from tinhgon.core.workbooks import FORMULA_TRIGGERS
+from tinhgon.core.workbooks import defused
 from tinhgon.plans.constants import Recurrence
 from tinhgon.plans.models import Plan, Task
 from tinhgon.procedures.documents import header_lines, long_date, place_of
@@ -171,7 +171,7 @@ def appendix_xlsx(plan: Plan) -> bytes:
     for n, line in enumerate(rows(plan), start=HEADER_ROW + 1):
         values = [line.number, line.content, line.lead, line.coordinating, line.executing, line.when, line.product]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(n, column, _safe(value))
+            cell = sheet.cell(n, column, defused(value))
             cell.alignment = wrap
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
@@ -188,10 +188,3 @@ def appendix_xlsx(plan: Plan) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _safe(value):
-    """Text a spreadsheet would read as a formula stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
