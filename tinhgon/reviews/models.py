@@ -244,17 +244,22 @@ class ReviewRound(Versioned, AuditedModel):
         if team is not None:
             members = team.members.select_related("unit").order_by("id")
             return {m.user_id: m.unit.name for m in members}
-        editors = self.eligible_people().filter(role__in=list(RULES["reviews.edit"][1])).select_related("organisation")
-        people = {}
-        for membership in editors.order_by("user__full_name", "user__username", "id"):
-            people.setdefault(membership.user_id, membership.organisation.name)
-        return people
+        editors = self.eligible_people().filter(role__in=list(RULES["reviews.edit"][1]))
+        return units_of_people(editors.order_by("user__full_name", "user__username", "id"))
 
     def team_or_none(self) -> "ReviewTeam | None":
         try:
             return self.team
         except ReviewTeam.DoesNotExist:
             return None
+
+
+def units_of_people(memberships) -> dict[int, str]:
+    """User id -> the name of the unit of their first membership in `memberships` (in its order)."""
+    people = {}
+    for membership in memberships.select_related("organisation"):
+        people.setdefault(membership.user_id, membership.organisation.name)
+    return people
 
 
 DEFAULT_TEAM_NAME = "Tổ thống kê, rà soát thủ tục hành chính nội bộ"

@@ -16,7 +16,7 @@ from tinhgon.reviews import services
 from tinhgon.reviews.constants import REVIEWED, TEAM_ROLE_ORDER
 from tinhgon.reviews.filters import MAX_ID
 from tinhgon.reviews.forms import AssignForm, MemberForm, TeamForm
-from tinhgon.reviews.models import Review, ReviewRound, ReviewTeamMember
+from tinhgon.reviews.models import Review, ReviewRound, ReviewTeamMember, units_of_people
 
 PLAN = "reviews.plan"
 
@@ -70,10 +70,8 @@ def assign_form(round_: ReviewRound, policy, data=None, reviews=None) -> AssignF
 
 
 def _member_form(round_, team, data=None) -> MemberForm:
-    eligible = round_.eligible_people().exclude(user__in=team.members.values("user_id")).select_related("organisation")
-    units = {}
-    for membership in eligible.order_by("id"):
-        units.setdefault(membership.user_id, membership.organisation.name)
+    eligible = round_.eligible_people().exclude(user__in=team.members.values("user_id"))
+    units = units_of_people(eligible.order_by("id"))
     people = get_user_model().objects.filter(pk__in=list(units)).order_by("full_name", "username")
     return MemberForm(data, people=people, units=units, prefix="member")
 
