@@ -20,7 +20,7 @@ from docx.shared import Pt
 
 from tinhgon.core import word
 from tinhgon.core.dates import today
-from tinhgon.core.word import BODY_PT, HEADER_WIDTHS, SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
+from tinhgon.core.word import SMALL_PT, TEXT_WIDTH_CM
 from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 
@@ -418,15 +418,10 @@ def decision_docx(decision: PublicationDecision) -> bytes:
 
 
 def _decision_header(doc, decision, issuer: Issuer) -> None:
-    left, right = word.layout_table(doc, HEADER_WIDTHS)
-    for line in issuer.header:
-        word.centred(left, line, bold=True, size=TABLE_PT)
-    word.rule(left, 2.5, HEADER_WIDTHS[0])
-    word.centred(left, f"Số: {decision.number}", size=TABLE_PT)
-    word.centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
-    word.centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
-    word.centred(right, "")
-    word.centred(right, f"{issuer.place}, {long_date(decision.signed_on)}", italic=True)
+    issuer_lines = [(line, True) for line in issuer.header]
+    word.national_header(
+        doc, issuer_lines, f"Số: {decision.number}", f"{issuer.place}, {long_date(decision.signed_on)}"
+    )
 
 
 def _decision_preamble(doc, decision, issuer: Issuer, sections) -> None:
