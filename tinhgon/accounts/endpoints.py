@@ -194,6 +194,10 @@ ENDPOINTS = [
     E("portal:procedure-pdf", {"GET": PUBLIC}, "portal.PublicProcedure", "code"),
     E("portal:decisions", {"GET": PUBLIC}),
     E("portal:decision", {"GET": PUBLIC}, "portal.PublicDecision"),
+    E("portal:agency", {"GET": PUBLIC}, extra={"code": "P"}),
+    E("portal:posting-list", {"GET": PUBLIC}, extra={"code": "P"}),
+    E("portal:posting-list-pdf", {"GET": PUBLIC}, extra={"code": "P"}),
+    E("portal:embed", {"GET": PUBLIC}, extra={"code": "P"}),
     # API: accounts, organisations
     E("api-root", {"GET": SIGNED_IN}),
     E("user-list", {"GET": "users.view", "POST": "users.add"}),

@@ -30,3 +30,30 @@ class PortalSearchForm(StyledForm, forms.Form):
         self.fields["co_quan"].choices = ALL + list(units)
         fields = Field.objects.filter(is_active=True).values_list("code", "name")
         self.fields["linh_vuc"].choices = ALL + list(fields)
+
+
+class PostingListForm(forms.Form):
+    """`?ngay=dd/mm/yyyy`: the list in force on an earlier day (the registry keeps each version's dates)."""
+
+    ngay = forms.DateField(
+        label="Tại ngày",
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        error_messages={"invalid": "Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 01/07/2025."},
+    )
+
+    def clean_ngay(self):
+        day = self.cleaned_data["ngay"]
+        if day and day > today():
+            raise forms.ValidationError(
+                "Chỉ xem được danh mục đến ngày hôm nay: thủ tục của quyết định chưa có hiệu lực chưa được áp dụng."
+            )
+        return day
+
+
+class EmbedSearchForm(StyledForm, forms.Form):
+    q = forms.CharField(label="Tìm thủ tục", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"placeholder": "Gõ có dấu hoặc không dấu", "type": "search"})

@@ -11,4 +11,9 @@ urlpatterns = [
     path("thu-tuc/<str:code>/tai-ve.pdf", views.procedure_pdf, name="procedure-pdf"),
     path("quyet-dinh/", views.decisions, name="decisions"),
     path("quyet-dinh/<int:pk>/", views.decision, name="decision"),
+    # an agency's posting list for its notice board, and the list its own website embeds
+    path("co-quan/<str:code>/", views.agency, name="agency"),
+    path("niem-yet/<str:code>/", views.posting_list, name="posting-list"),
+    path("niem-yet/<str:code>.pdf", views.posting_list_pdf, name="posting-list-pdf"),
+    path("nhung/<str:code>/", views.embed, name="embed"),
 ]

@@ -11,8 +11,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.clickjacking import xframe_options_exempt
 
-from tinhgon.portal.forms import PortalSearchForm
+from csp.decorators import csp_replace
+
+from tinhgon.core.dates import today
+from tinhgon.core.middleware import bad_request
+from tinhgon.portal import posting
+from tinhgon.portal.forms import EmbedSearchForm, PortalSearchForm, PostingListForm
 from tinhgon.portal.queries import (
     NAMEABLE_VERSION_STATES,
     PER_PAGE,
@@ -88,8 +96,14 @@ def search(request):
             "field_facets": field_facets,
             "group_facets": group_facets,
             "filtered": any(data.get(k) for k in ("co_quan", "linh_vuc", "nhom", "cap")),
+            "agency": _chosen_agency(form, data.get("co_quan")),
         },
     )
+
+
+def _chosen_agency(form, code: str) -> dict | None:
+    """The agency chosen in the filter, named from the form's choices (no query): its posting list is linked."""
+    return {"code": code, "name": dict(form.fields["co_quan"].choices)[code]} if code else None
 
 
 def _published_version(code: str) -> ProcedureVersion:
@@ -159,5 +173,84 @@ def decision(request, pk):
     return render(
         request,
         "portal/decision_detail.html",
-        {"decision": decision, "items": items, "pending": total - len(items)},
+        {
+            "decision": decision,
+            "items": items,
+            "pending": total - len(items),
+            "issuer_in_force": decision.issuer.is_valid_on(today()),
+        },
     )
+
+
+# The agency's posting list (niêm yết) and the page other websites embed (posting.py) -----------------------------
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _posting_list(request, code):
+    """The list and None, or None and the 400 answer for an invalid `ngay`."""
+    agency = posting.agency_or_404(code)
+    form = PostingListForm(request.GET)
+    if not form.is_valid():
+        return None, bad_request(request, " ".join(form.errors["ngay"]))
+    day = form.cleaned_data["ngay"] or today()
+    return posting.posting_list(agency, day=day, base_url=_base_url(request)), None
+
+
+def posting_list(request, code):
+    """Print-ready A4 page of the procedures in force of an agency, for its notice board (`?ngay=`: on that day)."""
+    listing, refused = _posting_list(request, code)
+    if refused:
+        return refused
+    context = {"listing": listing, "pdf": False, **posting.print_context(listing.agency)}
+    return render(request, "portal/posting_list.html", context)
+
+
+def posting_list_pdf(request, code):
+    listing, refused = _posting_list(request, code)
+    if refused:
+        return refused
+    response = HttpResponse(posting.posting_pdf(listing), content_type=PDF_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, posting.posting_filename(listing, "pdf"))
+    return response
+
+
+def agency(request, code):
+    """The agency's public page: how many of its procedures are in force, its posting list (print, PDF) and the
+    snippet that embeds its list in the agency's own website, with a preview."""
+    agency = posting.agency_or_404(code)
+    by_group = dict(posting.agency_versions(agency).values_list("group").annotate(n=Count("pk")).order_by())
+    embed_url = request.build_absolute_uri(reverse("portal:embed", args=[agency.code]))
+    context = {
+        "agency": agency,
+        "by_group": sorted(by_group.items()),
+        "total": sum(by_group.values()),
+        "embed_url": embed_url,
+        "snippet": posting.embed_snippet(agency, embed_url),
+    }
+    return render(request, "portal/agency.html", context)
+
+
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+def embed(request, code):
+    """The agency's list of procedures in force for its own website, in an iframe: the only page any site may frame
+    (no X-Frame-Options, CSP frame-ancestors *); its links open the portal in a new tab."""
+    agency = posting.agency_or_404(code)
+    form = EmbedSearchForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, " ".join(form.errors["q"]))
+    q = form.cleaned_data["q"].strip()
+    page = Paginator(posting.embed_versions(agency, q), posting.EMBED_PER_PAGE).get_page(request.GET.get("trang"))
+    context = {
+        "agency": agency,
+        "form": form,
+        "q": q,
+        "page": page,
+        "query": _query_string(request),
+        "portal": _base_url(request),
+        "today": today(),
+    }
+    return render(request, "portal/embed.html", context)
