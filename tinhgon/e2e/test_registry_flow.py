@@ -213,6 +213,8 @@ def test_draft_submit_check_publish_and_find_without_diacritics(browser_as, live
     expect(focal.get_by_role("heading", name=f"Ban hành quyết định số {DECISION}?")).to_be_visible()
     expect(focal.locator("#confirm-total")).to_have_text("1")
     expect(focal.locator("#confirm-effect")).to_contain_text("ngay khi ban hành")
+    problems = focal.locator("#issue-problems")  # named in the failure, if the page refuses the issue
+    assert problems.count() == 0, problems.inner_text()
     focal.get_by_role("button", name="Xác nhận ban hành").click()
     expect_message(focal, "Quyết định đã ban hành và có hiệu lực; danh mục đã được cập nhật.")
     expect(focal.locator("#decision-status")).to_have_text("Đã có hiệu lực")
