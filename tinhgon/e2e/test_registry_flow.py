@@ -196,6 +196,8 @@ def test_draft_submit_check_publish_and_find_without_diacritics(browser_as, live
     focal.get_by_role("button", name="Lưu", exact=True).click()
     expect_message(focal, f"Đã tạo dự thảo quyết định {DECISION}. Hãy thêm thủ tục.")
     expect(focal.locator("#decision-status")).to_have_text("Dự thảo")
+    expect(focal.locator("#signed-on")).to_have_text(day)  # what was typed after the issuer picker was kept
+    expect(focal.locator("#signer")).to_have_text("CHỦ TỊCH Trần Thị B")
     focal.get_by_label("Thủ tục", exact=True).select_option(label=f"{CODE} · {NAME} (Đã kiểm soát)")
     focal.get_by_label("Hình thức").select_option(label="Mới ban hành")
     focal.get_by_role("button", name="Thêm", exact=True).click()

@@ -17,3 +17,4 @@ def choose_unit(scope, name: str, typed: str, label: str) -> None:
     expect(option).to_be_visible()
     option.click()
     expect(scope.locator(f"select[name='{name}'] option:checked")).to_have_text(label)
+    expect(wrapper.locator(".ts-dropdown")).to_be_hidden()  # closed, and not reopened by a late refresh

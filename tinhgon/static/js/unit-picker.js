@@ -12,6 +12,10 @@
       maxOptions: null,
       searchField: ["text", "optgroup"],
       hidePlaceholder: true,
+      // Filter at each keystroke: the options are in the page, and with Tom Select's default 300 ms pause a unit
+      // clicked before the pause ends is chosen, then the late refresh reopens the list and takes the focus from
+      // the next field, so what is typed there is lost.
+      refreshThrottle: 0,
       render: { no_results: () => NONE },
     });
   }
