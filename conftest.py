@@ -129,13 +129,14 @@ def published(world, decision):
     return _published
 
 
-# Data seeded by migrations (fields of the registry, the question bank and national milestones). A transactional
-# test (the browser tests) ends with a flush that empties every table, and the next tests on the same worker would
-# find them gone: put them back after each such test, in one place.
+# Data seeded by migrations (fields of the registry, the question bank and national milestones, the reform areas,
+# the QĐ 766 component groups). A transactional test (the browser tests) ends with a flush that empties every
+# table, and the next tests on the same worker would find them gone: put them back after each such test, in one place.
 SEEDING_MIGRATIONS = [  # module, function, the model it fills
     ("tinhgon.procedures.migrations.0002_seed_fields", "forward", "procedures.Field"),
     ("tinhgon.reviews.migrations.0002_seed_question_bank_and_milestones", "seed", "reviews.QuestionSet"),
     ("tinhgon.plans.migrations.0008_seed_reform_areas", "forward", "plans.ReformArea"),
+    ("tinhgon.quality.migrations.0002_seed_service_index_components", "forward", "quality.ServiceIndexComponent"),
 ]
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tinhgon.reviews",
     "tinhgon.plans",
     "tinhgon.reports",
+    "tinhgon.quality",
     "tinhgon.notifications",
     "tinhgon.api",
     "tinhgon.demo",

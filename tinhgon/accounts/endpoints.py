@@ -24,6 +24,7 @@ VIEW_OF = {  # the rule that makes an object of each app visible (its model's vi
     "reviews": "reviews.view",
     "plans": "plans.view",
     "reports": "reports.view",
+    "quality": "quality.view",
 }
 
 
@@ -187,6 +188,26 @@ ENDPOINTS = [
     E("reports:file", {"GET": SIGNED_IN}, "reports.GeneratedFile"),
     E("reports:file-status", {"GET": SIGNED_IN}, "reports.GeneratedFile"),
     E("reports:file-download", {"GET": SIGNED_IN}, "reports.GeneratedFile"),
+    # quality management: ISO 9001 processes, announcements, internal audits and findings; the QĐ 766 index
+    E("quality:processes", {"GET": "quality.view"}),
+    E("quality:processes-xlsx", {"GET": "quality.view"}),
+    E("quality:process-create", both("quality.manage")),
+    E("quality:process", {"GET": "quality.view"}, "quality.QualityProcess"),
+    E("quality:process-edit", both("quality.manage"), "quality.QualityProcess"),
+    E("quality:process-new-edition", both("quality.manage"), "quality.QualityProcess"),
+    E("quality:process-abolish", {"POST": "quality.manage"}, "quality.QualityProcess"),
+    E("quality:announcements", {"GET": "quality.view", "POST": "quality.manage"}),
+    E("quality:announcement-edit", both("quality.manage"), "quality.ConformityAnnouncement"),
+    E("quality:audits", {"GET": "quality.view", "POST": "quality.manage"}),
+    E("quality:audit", {"GET": "quality.view", "POST": "quality.manage"}, "quality.InternalAudit"),
+    E("quality:audit-edit", both("quality.manage"), "quality.InternalAudit"),
+    E("quality:finding", {"GET": "quality.view", "POST": "quality.enter"}, "quality.AuditFinding"),
+    E("quality:scores", {"GET": "quality.view"}),
+    E("quality:score-enter", both("quality.enter")),
+    E("quality:score", {"GET": "quality.view", "POST": "quality.enter"}, "quality.ServiceIndexScore"),
+    E("quality:score-publish", {"POST": "quality.publish"}, "quality.ServiceIndexScore"),
+    E("quality:score-withdraw", {"POST": "quality.publish"}, "quality.ServiceIndexScore"),
+    E("quality:score-evidence", {"GET": "quality.view"}, "quality.ServiceIndexScore"),
     # the public portal
     E("portal:search", {"GET": PUBLIC}),
     E("portal:procedure", {"GET": PUBLIC}, "portal.PublicProcedure", "code"),
@@ -198,6 +219,7 @@ ENDPOINTS = [
     E("portal:posting-list", {"GET": PUBLIC}, extra={"code": "P"}),
     E("portal:posting-list-pdf", {"GET": PUBLIC}, extra={"code": "P"}),
     E("portal:embed", {"GET": PUBLIC}, extra={"code": "P"}),
+    E("service_index:index", {"GET": PUBLIC}),
     # API: accounts, organisations
     E("api-root", {"GET": SIGNED_IN}),
     E("user-list", {"GET": "users.view", "POST": "users.add"}),

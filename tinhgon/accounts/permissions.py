@@ -108,6 +108,20 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
         "Tiếp nhận hoặc trả lại (kèm lý do) báo cáo của đơn vị cấp dưới gửi lên",
         {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE},
     ),
+    # Quality management: the ISO 9001 processes of an agency and the QĐ 766 service-quality index (issue 13)
+    "quality.view": ("Xem sổ quy trình ISO 9001, đánh giá nội bộ và điểm Bộ chỉ số 766", EVERY_ROLE),
+    "quality.manage": (
+        "Lập, sửa quy trình ISO 9001, quyết định công bố, đợt đánh giá nội bộ và điểm không phù hợp",
+        {Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE, Role.ADMIN: SUBTREE},
+    ),
+    "quality.enter": (
+        "Nhập điểm Bộ chỉ số 766 hằng tháng; cập nhật khắc phục điểm không phù hợp của quy trình đơn vị chủ trì",
+        {Role.OFFICER: SUBTREE, Role.UNIT_HEAD: SUBTREE, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
+    ),
+    "quality.publish": (
+        "Công khai hoặc thu hồi điểm Bộ chỉ số 766 của tháng: trưởng phòng công khai điểm của phòng",
+        {Role.UNIT_HEAD: UNIT, Role.FOCAL_POINT: SUBTREE, Role.AGENCY_LEADER: SUBTREE},
+    ),
 }
 
 ROLE_PRIORITY = [

@@ -17,10 +17,16 @@ PAGES = {
         else reverse("plans:task", args=[c.task_id])
     ),
     "reports.report": lambda r: reverse("reports:detail", args=[r.pk]),
+    "quality.qualityprocess": lambda p: reverse("quality:process", args=[p.pk]),
+    "quality.serviceindexscore": lambda s: reverse("quality:score", args=[s.pk]),
 }
 
 # How a record is named in a sentence, where its verbose name says more than the reader needs.
-NOUNS = {"procedures.procedureversion": "thủ tục", "reviews.implementationitem": "việc thực thi phương án"}
+NOUNS = {
+    "procedures.procedureversion": "thủ tục",
+    "reviews.implementationitem": "việc thực thi phương án",
+    "quality.serviceindexscore": "điểm Bộ chỉ số 766",
+}
 
 
 # The records a move carries with it, whose people are told of it too: a publication decision's procedures, an

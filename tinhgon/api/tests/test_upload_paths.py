@@ -1,7 +1,8 @@
 """Every upload path of the application, fed the whole corpus of bad files (tinhgon/core/tests/bad_files): each one
 refused with its Vietnamese message, no record written and no file left in storage. Good files go through.
 
-Document uploads: a procedure's form, a plan's attachment, an assignment's evidence, an indicator value's evidence.
+Document uploads: a procedure's form, a plan's attachment, an assignment's evidence, an indicator value's evidence, a
+month's QĐ 766 scores' evidence.
 Workbook uploads: the registry's Excel import and a plan's task import (the staged file is removed on every path).
 """
 
@@ -18,6 +19,7 @@ from tinhgon.plans.models import Evidence, IndicatorValue, PlanAttachment
 from tinhgon.plans.tests import factories as plan_factories
 from tinhgon.procedures.models import ProcedureForm
 from tinhgon.procedures.tests.factories import make_procedure
+from tinhgon.quality.models import ServiceIndexScore
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,16 @@ def paths(world):
          "evidence-title": "Minh chứng", "evidence-file": f}, Evidence),
         ("indicator evidence", world.focal_a, f"/ke-hoach/chi-tieu/{indicator.pk}/", lambda f: {"section": "value",
          "value-period": period, "value-value": "95", "value-evidence": f}, IndicatorValue),
+        ("766 evidence", world.focal_a, "/chat-luong/chi-so-766/nhap/", lambda f: {**score_entry(world),
+         "evidence": f}, ServiceIndexScore),
     ]  # fmt: skip
+
+
+def score_entry(world) -> dict:
+    from tinhgon.quality.services import active_components
+
+    points = {f"c_{c.code}": "10" for c in active_components()}
+    return {"organisation": world.units["P-A"].pk, "month": "05/2026", **points}
 
 
 def indicator_period(indicator) -> str:

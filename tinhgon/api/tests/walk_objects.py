@@ -363,3 +363,98 @@ def notification(world, unit, place, objects):
     )
     objects.mark(walk.marker("notifications.Notification", place), "notifications.Notification", found)
     return found
+
+
+# Quality: each place's announcement, a process it owns, an internal audit of it with one finding past its due date,
+# and a month of QĐ 766 scores entered (not published) with its evidence.
+
+
+@builder("quality.ConformityAnnouncement")
+def announcement(world, unit, place, objects):
+    from tinhgon.quality.models import ConformityAnnouncement
+
+    found = ConformityAnnouncement.objects.create(
+        organisation=unit,
+        number=f"{place}/QĐ-ISO",
+        signed_on=today(),
+        signer="Giám đốc",
+        scope=named("quality.ConformityAnnouncement", place, "Phạm vi"),
+    )
+    objects.mark(walk.marker("quality.ConformityAnnouncement", place), "quality.ConformityAnnouncement", found)
+    return found
+
+
+@builder("quality.QualityProcess")
+def quality_process(world, unit, place, objects):
+    from tinhgon.quality import services
+    from tinhgon.quality.models import QualityProcess
+
+    found = services.process_save(
+        process=QualityProcess(
+            organisation=unit,
+            code="QT-01",
+            name=named("quality.QualityProcess", place, "Quy trình"),
+            effective_on=today(),
+            announcement=objects.by_model["quality.ConformityAnnouncement"][place],
+        )
+    )
+    objects.mark(walk.marker("quality.QualityProcess", place), "quality.QualityProcess", found)
+    return found
+
+
+@builder("quality.InternalAudit")
+def internal_audit(world, unit, place, objects):
+    from tinhgon.quality import services
+    from tinhgon.quality.models import InternalAudit
+
+    found = services.internal_audit_save(
+        internal_audit=InternalAudit(
+            organisation=unit,
+            title=named("quality.InternalAudit", place, "Đánh giá nội bộ"),
+            conducted_on=today(),
+            auditors="Trưởng đoàn",
+        ),
+        processes=[objects.by_model["quality.QualityProcess"][place]],
+    )
+    objects.mark(walk.marker("quality.InternalAudit", place), "quality.InternalAudit", found)
+    return found
+
+
+@builder("quality.AuditFinding")
+def audit_finding(world, unit, place, objects):
+    from datetime import timedelta
+
+    from tinhgon.quality import services
+    from tinhgon.quality.constants import FindingCategory
+    from tinhgon.quality.models import AuditFinding
+
+    found = services.finding_save(
+        finding=AuditFinding(
+            audit=objects.by_model["quality.InternalAudit"][place],
+            process=objects.by_model["quality.QualityProcess"][place],
+            category=FindingCategory.MINOR,
+            description=named("quality.AuditFinding", place, "Thiếu hồ sơ"),
+            due_on=today() - timedelta(days=1),
+        )
+    )
+    objects.mark(walk.marker("quality.AuditFinding", place), "quality.AuditFinding", found)
+    return found
+
+
+@builder("quality.ServiceIndexScore")
+def service_index_score(world, unit, place, objects):
+    from decimal import Decimal
+
+    from tinhgon.quality import services
+    from tinhgon.quality.models import ServiceIndexScore
+
+    components = services.active_components()
+    found = services.score_save(
+        score=ServiceIndexScore(
+            organisation=unit, month=today(), note=named("quality.ServiceIndexScore", place, "Giải trình")
+        ),
+        points={c: Decimal(10) for c in components},
+        evidence=ContentFile(PDF, name="minh-chung.pdf"),
+    )
+    objects.mark(walk.marker("quality.ServiceIndexScore", place), "quality.ServiceIndexScore", found)
+    return found

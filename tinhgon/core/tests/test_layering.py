@@ -20,6 +20,7 @@ LEVELS = {
     "reviews": 5,
     "plans": 6,
     "reports": 7,
+    "quality": 7,
 }
 ON_TOP = {"api", "demo", "e2e"}  # may import any app; nothing imports them
 

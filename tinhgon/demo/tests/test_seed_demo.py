@@ -168,3 +168,29 @@ def test_demo_quarterly_reports_are_sent_and_the_province_aggregates_them_with_o
     totals = services.aggregate(rows)
     assert totals["procedures"]["in_force"] > 0 and totals["reviews"]["published"] > 0
     assert AuditLogEntry.objects.filter(action="reports.report.submitted").count() == sent.count()
+
+
+def test_demo_quality_register_audit_and_service_index():
+    from tinhgon.accounts.models import User
+    from tinhgon.accounts.permissions import Policy
+    from tinhgon.core import inbox
+    from tinhgon.quality.constants import FindingCategory, ProcessStatus, ScoreStatus
+    from tinhgon.quality.models import ConformityAnnouncement, InternalAudit, QualityProcess, ServiceIndexScore
+
+    call_command("seed_demo", stdout=StringIO())
+    agency = Organisation.objects.get(code="VLG-SNV")
+    assert ConformityAnnouncement.objects.filter(organisation=agency).count() == 1
+    processes = QualityProcess.objects.filter(organisation__in=Organisation.objects.subtree(agency))
+    assert processes.filter(status=ProcessStatus.IN_FORCE).count() == 6
+    assert processes.filter(status=ProcessStatus.SUPERSEDED).count() == 1
+    assert processes.filter(status=ProcessStatus.ABOLISHED).count() == 1
+    assert processes.review_due().exists() and processes.filter(procedures__isnull=False).exists()
+    audit = InternalAudit.objects.get(organisation=agency)
+    assert {f.category for f in audit.findings.all()} == set(FindingCategory.values)
+    assert audit.findings.late().count() == 1 and audit.findings.filter(closed_on__isnull=False).count() == 1
+    scores = ServiceIndexScore.objects.all()
+    assert scores.count() == 15 and set(scores.values_list("status", flat=True)) == {ScoreStatus.PUBLISHED}
+    assert all(0 < s.total <= 100 for s in scores)
+    officer = User.objects.get(username="chuyenvien.tdkt")
+    policy = Policy(user=officer, memberships=list(officer.memberships_in_force()))
+    assert "quality.finding_late" in {item.kind for item in inbox.items_for(policy)}

@@ -1,12 +1,13 @@
 // Unit pickers (organisations/forms.py): every <select data-unit-picker> becomes a searchable list grouped by
-// parent, and every <select data-unit-search="URL"> a search of the units the user may see, answered by the server.
-// Both ignore diacritics (Tom Select folds "đ" to "d" as the server's fold_vn does). Without JavaScript they stay
-// plain selects that work.
+// parent, and every <select data-unit-search="URL"> a search of the units the user may see, answered by the server;
+// any other long list marked <select data-picker> (procedures, processes) is searched the same way. All ignore
+// diacritics (Tom Select folds "đ" to "d" as the server's fold_vn does). Without JavaScript they stay plain selects
+// that work.
 (function () {
   "use strict";
   const NONE = '<div class="no-results">Không tìm thấy đơn vị</div>';
 
-  function picker(select) {
+  function picker(select, none) {
     new TomSelect(select, {
       plugins: select.multiple ? ["remove_button"] : [],
       maxOptions: null,
@@ -16,7 +17,7 @@
       // clicked before the pause ends is chosen, then the late refresh reopens the list and takes the focus from
       // the next field, so what is typed there is lost.
       refreshThrottle: 0,
-      render: { no_results: () => NONE },
+      render: { no_results: () => none || NONE },
     });
   }
 
@@ -40,7 +41,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof TomSelect === "undefined") return;
-    document.querySelectorAll("select[data-unit-picker]").forEach(picker);
+    document.querySelectorAll("select[data-unit-picker]").forEach((select) => picker(select));
+    document.querySelectorAll("select[data-picker]").forEach((select) => picker(select, '<div class="no-results">Không tìm thấy</div>'));
     document.querySelectorAll("select[data-unit-search]").forEach(search);
   });
 })();

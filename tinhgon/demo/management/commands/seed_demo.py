@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tinhgon.audit import context as audit
-from tinhgon.demo import accounts, organisations, plans, procedures, reports, reviews
+from tinhgon.demo import accounts, organisations, plans, procedures, quality, reports, reviews
 
 
 class Command(BaseCommand):
@@ -17,6 +17,7 @@ class Command(BaseCommand):
             reviews.seed()
             plans.seed()
             reports.seed()
+            quality.seed()
         self.stdout.write("Dữ liệu trình diễn đã sẵn sàng. Tài khoản (chỉ dùng để trình diễn):")
         for username, roles in users:
             self.stdout.write(f"  {username:<22} mật khẩu {accounts.DEMO_PASSWORD:<14} {roles}")
