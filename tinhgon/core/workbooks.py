@@ -9,6 +9,7 @@ spreadsheets the documents write (reviews, reports).
 """
 
 import functools
+import io
 import re
 from datetime import date, datetime
 
@@ -88,3 +89,21 @@ def safe_cell(ws, value, font=None) -> WriteOnlyCell:
     if isinstance(value, str) and "\n" in value:
         cell.alignment = WRAP
     return cell
+
+
+def print_ready(sheet, *, header_row: int, columns: int, frozen_columns: int = 1) -> bytes:
+    """Finish a listing sheet as a clerk prints it: the header row and the first `frozen_columns` columns frozen, a
+    filter on the header, the header repeated on every page, A4 landscape fitted to the page width; the workbook's
+    bytes."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{max(sheet.max_row, header_row + 1)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    buffer = io.BytesIO()
+    sheet.parent.save(buffer)
+    return buffer.getvalue()

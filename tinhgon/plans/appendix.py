@@ -3,7 +3,6 @@ landscape page, "PHỤ LỤC - DANH MỤC NHIỆM VỤ (Kèm theo Kế hoạch s
 coordinating and executing agencies (by name, and the plan's rules as worded), deadline and product (.docx); and the
 same table as a workbook (.xlsx), with real dates, a filter and print settings."""
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
 from tinhgon.core.word import TEXT_WIDTH_CM
-from tinhgon.core.workbooks import defused
+from tinhgon.core.workbooks import defused, print_ready
 from tinhgon.plans.constants import Recurrence
 from tinhgon.plans.models import Plan, Task
 from tinhgon.procedures.documents import header_lines, long_date, place_of
@@ -177,14 +176,4 @@ def appendix_xlsx(plan: Plan) -> bytes:
                 cell.number_format = "DD/MM/YYYY"
             if line.is_group:
                 cell.font = Font(bold=True)
-    last = get_column_letter(len(COLUMNS))
-    sheet.freeze_panes = f"B{HEADER_ROW + 1}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW + 1)}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return print_ready(sheet, header_row=HEADER_ROW, columns=len(COLUMNS), frozen_columns=1)

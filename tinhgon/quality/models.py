@@ -46,12 +46,14 @@ def in_scope(policy):
     return policy.organisations(VIEW)
 
 
-# ISO 9001 ---------------------------------------------------------------------------------------------------------
+class UnitQuerySet(models.QuerySet):
+    """Records that belong to one unit (`organisation`): seen within the scope of `quality.view`."""
 
-
-class AnnouncementQuerySet(models.QuerySet):
     def visible_to(self, policy):
         return self.filter(organisation__in=in_scope(policy))
+
+
+# ISO 9001 ---------------------------------------------------------------------------------------------------------
 
 
 class ConformityAnnouncement(Versioned, AuditedModel):
@@ -72,7 +74,7 @@ class ConformityAnnouncement(Versioned, AuditedModel):
     audit_name = "announcement"
     audit_exclude = frozenset({"row_version"})
 
-    objects = AnnouncementQuerySet.as_manager()
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quyết định công bố hệ thống quản lý chất lượng"
@@ -96,10 +98,7 @@ class ConformityAnnouncement(Versioned, AuditedModel):
         return policy.allows(action, self.organisation)
 
 
-class ProcessQuerySet(models.QuerySet):
-    def visible_to(self, policy):
-        return self.filter(organisation__in=in_scope(policy))
-
+class ProcessQuerySet(UnitQuerySet):
     def in_force(self):
         return self.filter(status=ProcessStatus.IN_FORCE)
 
@@ -230,11 +229,6 @@ class QualityProcess(Transitions, Versioned, AuditedModel):
         self.ended_on = on
 
 
-class InternalAuditQuerySet(models.QuerySet):
-    def visible_to(self, policy):
-        return self.filter(organisation__in=in_scope(policy))
-
-
 class InternalAudit(Versioned, AuditedModel):
     """Đánh giá nội bộ: an audit of the agency's quality-management system, of some of its processes."""
 
@@ -262,7 +256,7 @@ class InternalAudit(Versioned, AuditedModel):
     audit_name = "internal_audit"
     audit_exclude = frozenset({"row_version", "created_at"})
 
-    objects = InternalAuditQuerySet.as_manager()
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = "đợt đánh giá nội bộ"
@@ -370,10 +364,7 @@ class ServiceIndexComponent(models.Model):
         return self.name
 
 
-class ScoreQuerySet(models.QuerySet):
-    def visible_to(self, policy):
-        return self.filter(organisation__in=in_scope(policy))
-
+class ScoreQuerySet(UnitQuerySet):
     def published(self):
         return self.filter(status=ScoreStatus.PUBLISHED)
 

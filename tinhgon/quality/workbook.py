@@ -1,7 +1,6 @@
 """The register of ISO 9001 processes as an Excel workbook (.xlsx): the rows of the register page as filtered, with
 real dates, a filter, a frozen header and A4 landscape print setup."""
 
-import io
 from datetime import date
 
 from openpyxl import Workbook
@@ -9,7 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
-from tinhgon.core.workbooks import FORMULA_TRIGGERS
+from tinhgon.core.workbooks import defused, print_ready
 
 HEADER_ROW = 3
 COLUMNS = [  # header, width
@@ -25,12 +24,6 @@ COLUMNS = [  # header, width
     ("Điểm chưa khắc phục", 12),
     ("Thủ tục hành chính nội bộ liên quan", 30),
 ]
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def register_xlsx(processes, on: date) -> bytes:
@@ -65,18 +58,8 @@ def register_xlsx(processes, on: date) -> bytes:
             "; ".join(p.code for p in process.shown_procedures),
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(HEADER_ROW + n, column, _safe(word.nfc(value) if isinstance(value, str) else value))
+            cell = sheet.cell(HEADER_ROW + n, column, defused(word.nfc(value) if isinstance(value, str) else value))
             cell.alignment = wrap
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
-    last = get_column_letter(len(COLUMNS))
-    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(sheet.max_row, HEADER_ROW + 1)}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return print_ready(sheet, header_row=HEADER_ROW, columns=len(COLUMNS), frozen_columns=2)
