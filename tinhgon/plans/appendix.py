@@ -95,9 +95,9 @@ def reference(plan: Plan) -> str:
     return f"(Kèm theo Kế hoạch {number}{long_date(plan.issued_on)} của {plan.issuer.name})"
 
 
-def file_stem(plan: Plan) -> str:
-    number = plan.number.replace("/", "-") if plan.number else f"{plan.pk}"
-    return f"Ke-hoach-{number}-phu-luc"
+def file_title(plan: Plan) -> str:
+    """'Kế hoạch 12/KH-SA' (the download name turns the slash into a dash), or the plan's title while unnumbered."""
+    return f"Kế hoạch {plan.number.strip()}" if plan.number.strip() else f"Kế hoạch {plan.title}"
 
 
 # Word -------------------------------------------------------------------------------------------------------------

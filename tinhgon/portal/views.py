@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from tinhgon.core.files import download
 from tinhgon.portal.forms import PortalSearchForm
 from tinhgon.portal.queries import (
     NAMEABLE_VERSION_STATES,
@@ -23,9 +23,6 @@ from tinhgon.portal.queries import (
 from tinhgon.procedures.constants import Change, Group
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.search import MODE_FUZZY
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_TYPE = "application/pdf"
 
 
 def _query_string(request, **changes) -> str:
@@ -106,24 +103,18 @@ def procedure(request, code):
     return render(request, "portal/procedure.html", {"version": version, "publications": publications})
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def procedure_docx(request, code):
-    from tinhgon.procedures.documents import procedure_docx as render_docx
+    from tinhgon.procedures import documents
 
     version = _published_version(code)
-    return _download(render_docx(version), f"{version.procedure.code}.docx", DOCX_TYPE)
+    return download(documents.procedure_docx(version), documents.procedure_file_title(version), "docx")
 
 
 def procedure_pdf(request, code):
-    from tinhgon.procedures.documents import procedure_pdf as render_pdf
+    from tinhgon.procedures import documents
 
     version = _published_version(code)
-    return _download(render_pdf(version), f"{version.procedure.code}.pdf", PDF_TYPE)
+    return download(documents.procedure_pdf(version), documents.procedure_file_title(version), "pdf")
 
 
 def _public_decisions():

@@ -212,6 +212,17 @@ def decision_reference(decision: PublicationDecision, *, by_whom: bool = True) -
     return f"Quyết định số {decision.number}{signed}" + (f" của {Issuer.of(decision).authority}" if by_whom else "")
 
 
+def decision_file_title(decision: PublicationDecision) -> str:
+    """'Quyết định 680/QĐ-UBND công bố TTHC nội bộ (dự thảo)': what the download of the decision is named."""
+    draft = " (dự thảo)" if decision.status == DecisionStatus.DRAFT else ""
+    return f"Quyết định {decision.number.strip()} công bố TTHC nội bộ{draft}"
+
+
+def procedure_file_title(version: ProcedureVersion) -> str:
+    """'Thủ tục 1.012345 - Thủ tục xét tặng Bằng khen …': the download of one procedure's content."""
+    return f"Thủ tục {version.procedure.code} - {version.name}"
+
+
 # The annex structure: sections by change type, groups, fields, levels -----------------------------------------------
 
 

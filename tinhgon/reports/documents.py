@@ -35,10 +35,6 @@ from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action
 from tinhgon.reviews.documents import DEFAULT_SIGNER, MONEY_FORMAT, PCT_FORMAT, money, number, pct
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
-CONTENT_TYPES = {"docx": DOCX, "xlsx": XLSX, "pdf": PDF}
 MANUAL = "(nhập tay)"
 NO_DATA = "Chưa có số liệu"
 CHANGES = [
@@ -669,7 +665,14 @@ def report_xlsx(report: Report, policy) -> bytes:
 RENDERERS = {"docx": report_docx, "xlsx": report_xlsx, "pdf": report_pdf}
 
 
-def filename(report: Report, fmt: str) -> str:
-    """An ASCII file name: 'bao-cao-P-A-quarterly-2026-2.docx'."""
+def file_title(report: Report) -> str:
+    """What a clerk files the report under, in every format: 'Báo cáo quý III/2026 - Sở Nội vụ' (the download
+    name turns the slash into a dash)."""
+    return f"Báo cáo {report.period.label} - {report.organisation.name}"
+
+
+def storage_name(report: Report, fmt: str) -> str:
+    """The name a generated file is stored under, ASCII so that every storage keeps it as it is; the user gets
+    `file_title` when downloading it: 'bao-cao-P-A-quarterly-2026-2.docx'."""
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", report.organisation.code or str(report.organisation_id)).strip("-")
     return f"bao-cao-{code}-{report.kind}-{report.year}-{report.number}.{fmt}"
