@@ -7,7 +7,6 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from docx.oxml import OxmlElement
 from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -136,17 +135,9 @@ def appendix(doc, plan: Plan, lines: list[Row]) -> None:
         size=TABLE_PT,
     )
     for row, line in zip(table.rows[1:], lines, strict=True):
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a task is never cut across two pages
         if line.is_group:
             for run in (run for cell in row.cells for paragraph in cell.paragraphs for run in paragraph.runs):
                 run.bold = True
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    _no_wrap(table.rows[0].cells[0])
-
-
-def _no_wrap(cell) -> None:
-    """'STT' on one line even when a viewer's font is a little wider."""
-    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
 # Excel ------------------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from docx.shared import Pt
 
 from tinhgon.core import word
 from tinhgon.core.dates import today
-from tinhgon.core.word import SMALL_PT, TEXT_WIDTH_CM
+from tinhgon.core.word import TEXT_WIDTH_CM
 from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 
@@ -455,15 +455,8 @@ def _decision_articles(doc, decision, issuer: Issuer, sections) -> None:
 
 
 def _decision_signature(doc, decision, issuer: Issuer) -> None:
-    left, right = word.layout_table(doc, [8.0, 8.5])
-    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
-    for line in _recipients(issuer):
-        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in word.lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]:
-        word.centred(right, line, bold=True)
-    for _ in range(4):
-        word.centred(right, "")
-    word.centred(right, decision.signer, bold=True)
+    titles = word.lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]
+    word.signature(doc, _recipients(issuer), titles, decision.signer)
 
 
 # The annex -------------------------------------------------------------------------------------------------------

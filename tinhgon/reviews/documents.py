@@ -137,7 +137,7 @@ def ledger_file_title(result: ledger_module.Ledger) -> str:
 
 
 def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) -> None:
-    """Two signature blocks side by side: (titles, name)."""
+    """Two signature blocks side by side: (titles, name), on the page of the paragraph before them."""
     cells = word.layout_table(doc, [8.0, 8.5])
     for cell, (titles, name) in zip(cells, [left, right], strict=True):
         for line in titles:
@@ -146,6 +146,7 @@ def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) 
         for _ in range(3):
             word.centred(cell, "")
         word.centred(cell, name, bold=True)
+    word.hold_together(cells[0])
 
 
 # The review form ---------------------------------------------------------------------------------------------------
@@ -336,7 +337,6 @@ def review_docx(review: Review) -> bytes:
     if review.assessment:
         word.heading(doc, "V. Ý KIẾN ĐÁNH GIÁ ĐỘC LẬP")
         word.body(doc, review.assessment)
-    word.para(doc, "")
     _signatures(doc, (["NGƯỜI RÀ SOÁT"], person(review.assignee or review.reviewer)), (["THỦ TRƯỞNG ĐƠN VỊ"], ""))
     return word.save(doc)
 
@@ -556,15 +556,8 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     for line in rest:
         word.body(doc, line)
     word.article(doc, 3, f"Quyết định này có hiệu lực kể từ ngày ký. {article3(issuer)}")
-    left, right = word.layout_table(doc, [8.0, 8.5])
-    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
-    for line in _approval_recipients(issuer):
-        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in word.lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]:
-        word.centred(right, line, bold=True)
-    for _ in range(4):
-        word.centred(right, "")
-    word.centred(right, decision.signer, bold=True)
+    titles = word.lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]
+    word.signature(doc, _approval_recipients(issuer), titles, decision.signer)
 
     word.landscape_section(doc)
     word.centred(doc, "PHỤ LỤC", bold=True)
