@@ -1,4 +1,4 @@
-"""Shared test support: the personas, and the helper for races.
+"""Shared test support: the personas, the helper for races, and the names a download is saved under.
 
 Personas: a small province P with two departments and a commune, and a second province Q whose
 people are outsiders to everything in P.
@@ -10,9 +10,11 @@ people are outsiders to everything in P.
     Q (province) ─ Q-A (department)
 """
 
+import re
 import threading
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
@@ -130,3 +132,13 @@ def at_once(*calls, slowed=None) -> list[str]:
     finally:
         pre_save.disconnect(slow_save)
     return sorted(outcomes)
+
+
+def download_names(response) -> tuple[str, str]:
+    """(the name a browser saves, the ASCII fallback) of a download, decoded by RFC 6266/5987 rather than by the
+    code that wrote them: `filename*=utf-8''<percent-encoded>` wins, `filename="…"` is what older clients read."""
+    header = response["Content-Disposition"]
+    fallback = re.search(r'filename="((?:[^"\\]|\\.)*)"', header)
+    encoded = re.search(r"filename\*=([\w-]+)'[\w-]*'([^;\s]+)", header)
+    name = unquote(encoded[2], encoding=encoded[1], errors="strict") if encoded else fallback[1]
+    return name, fallback[1] if fallback else ""

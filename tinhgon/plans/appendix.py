@@ -6,7 +6,6 @@ same table as a workbook (.xlsx), with real dates, a filter and print settings."
 from dataclasses import dataclass
 from datetime import date
 
-from docx.oxml import OxmlElement
 from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -94,9 +93,9 @@ def reference(plan: Plan) -> str:
     return f"(Kèm theo Kế hoạch {number}{long_date(plan.issued_on)} của {plan.issuer.name})"
 
 
-def file_stem(plan: Plan) -> str:
-    number = plan.number.replace("/", "-") if plan.number else f"{plan.pk}"
-    return f"Ke-hoach-{number}-phu-luc"
+def file_title(plan: Plan) -> str:
+    """'Kế hoạch 12/KH-SA' (the download name turns the slash into a dash), or the plan's title while unnumbered."""
+    return f"Kế hoạch {plan.number.strip()}" if plan.number.strip() else f"Kế hoạch {plan.title}"
 
 
 # Word -------------------------------------------------------------------------------------------------------------
@@ -135,17 +134,9 @@ def appendix(doc, plan: Plan, lines: list[Row]) -> None:
         size=TABLE_PT,
     )
     for row, line in zip(table.rows[1:], lines, strict=True):
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a task is never cut across two pages
         if line.is_group:
             for run in (run for cell in row.cells for paragraph in cell.paragraphs for run in paragraph.runs):
                 run.bold = True
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    _no_wrap(table.rows[0].cells[0])
-
-
-def _no_wrap(cell) -> None:
-    """'STT' on one line even when a viewer's font is a little wider."""
-    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
 # Excel ------------------------------------------------------------------------------------------------------------

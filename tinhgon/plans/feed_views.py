@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from tinhgon.accounts.permissions import Policy
+from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import reminders
@@ -59,9 +60,8 @@ def notifications(request):
 
 def _ics(request, assignments, name: str) -> HttpResponse:
     base = request.build_absolute_uri("/").rstrip("/")
-    response = HttpResponse(reminders.calendar(assignments, name=name, base=base), content_type="text/calendar")
-    response["Content-Type"] = "text/calendar; charset=utf-8"
-    response["Content-Disposition"] = 'inline; filename="nhiem-vu.ics"'
+    # inline: a calendar application subscribes to the address; a browser shows or saves it under the feed's name
+    response = download(reminders.calendar(assignments, name=name, base=base), name, "ics", attachment=False)
     response["Cache-Control"] = "private, max-age=900"
     return response
 

@@ -6,12 +6,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tinhgon.core.files import CONTENT_TYPES
+from tinhgon.core.files import CONTENT_TYPES, download
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
@@ -106,6 +105,4 @@ def task_import_confirm(request, pk):
 def task_import_template(request):
     if not request.policy.can_anywhere("plans.manage"):
         raise PermissionDenied
-    response = HttpResponse(excel_import.build_template(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhiem-vu.xlsx"'
-    return response
+    return download(excel_import.build_template(), "Mẫu nhập nhiệm vụ", "xlsx")

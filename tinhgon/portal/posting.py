@@ -190,10 +190,9 @@ def posting_pdf(listing: PostingList) -> bytes:
     return HTML(string=word.nfc(html)).write_pdf()
 
 
-def posting_filename(listing: PostingList, extension: str) -> str:
-    """'Danh mục niêm yết TTHC nội bộ - Sở Nội vụ - 04-12-2026.pdf' (sent RFC 5987-encoded)."""
-    name = listing.agency.name.replace("/", "-").replace("\\", "-")
-    return f"Danh mục niêm yết TTHC nội bộ - {name} - {listing.day:%d-%m-%Y}.{extension}"
+def posting_title(listing: PostingList) -> str:
+    """'Danh mục niêm yết TTHC nội bộ - Sở Nội vụ - 04-12-2026' (core.files makes it a file name)."""
+    return f"Danh mục niêm yết TTHC nội bộ - {listing.agency.name} - {listing.day:%d-%m-%Y}"
 
 
 def embed_snippet(agency: Organisation, embed_url: str) -> str:

@@ -9,15 +9,14 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from csp.decorators import csp_replace
 
 from tinhgon.core.dates import today
+from tinhgon.core.files import download
 from tinhgon.core.middleware import bad_request
 from tinhgon.portal import posting
 from tinhgon.portal.forms import EmbedSearchForm, PortalSearchForm, PostingListForm
@@ -31,9 +30,6 @@ from tinhgon.portal.queries import (
 from tinhgon.procedures.constants import Change, Group
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.search import MODE_FUZZY
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_TYPE = "application/pdf"
 
 
 def _query_string(request, **changes) -> str:
@@ -120,24 +116,18 @@ def procedure(request, code):
     return render(request, "portal/procedure.html", {"version": version, "publications": publications})
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def procedure_docx(request, code):
-    from tinhgon.procedures.documents import procedure_docx as render_docx
+    from tinhgon.procedures import documents
 
     version = _published_version(code)
-    return _download(render_docx(version), f"{version.procedure.code}.docx", DOCX_TYPE)
+    return download(documents.procedure_docx(version), documents.procedure_file_title(version), "docx")
 
 
 def procedure_pdf(request, code):
-    from tinhgon.procedures.documents import procedure_pdf as render_pdf
+    from tinhgon.procedures import documents
 
     version = _published_version(code)
-    return _download(render_pdf(version), f"{version.procedure.code}.pdf", PDF_TYPE)
+    return download(documents.procedure_pdf(version), documents.procedure_file_title(version), "pdf")
 
 
 def _public_decisions():
@@ -212,9 +202,7 @@ def posting_list_pdf(request, code):
     listing, refused = _posting_list(request, code)
     if refused:
         return refused
-    response = HttpResponse(posting.posting_pdf(listing), content_type=PDF_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, posting.posting_filename(listing, "pdf"))
-    return response
+    return download(posting.posting_pdf(listing), posting.posting_title(listing), "pdf")
 
 
 def agency(request, code):

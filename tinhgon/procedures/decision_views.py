@@ -5,19 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhgon.core.dates import today
+from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, DecisionStatus, Status
 from tinhgon.procedures.forms import DecisionForm, DecisionItemForm
 from tinhgon.procedures.models import Procedure, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _decision(request, pk, manage=False) -> PublicationDecision:
@@ -167,10 +165,7 @@ def decision_issue_view(request, pk):
 
 @login_required
 def decision_docx(request, pk):
-    from tinhgon.procedures.documents import decision_docx as build
+    from tinhgon.procedures import documents
 
     decision = get_visible(request.policy, PublicationDecision.objects, action="decisions.read", pk=pk)
-    response = HttpResponse(build(decision), content_type=DOCX)
-    safe_number = decision.number.replace("/", "-")
-    response["Content-Disposition"] = f'attachment; filename="QD-{safe_number}.docx"'
-    return response
+    return download(documents.decision_docx(decision), documents.decision_file_title(decision), "docx")

@@ -20,7 +20,7 @@ from docx.shared import Pt
 
 from tinhgon.core import word
 from tinhgon.core.dates import today
-from tinhgon.core.word import SMALL_PT, TEXT_WIDTH_CM
+from tinhgon.core.word import TEXT_WIDTH_CM
 from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 
@@ -210,6 +210,17 @@ def decision_reference(decision: PublicationDecision, *, by_whom: bool = True) -
     """'Quyết định số 680/QĐ-UBND ngày 28/07/2025 của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long'."""
     signed = f" ngày {decision.signed_on:%d/%m/%Y}" if decision.signed_on else ""
     return f"Quyết định số {decision.number}{signed}" + (f" của {Issuer.of(decision).authority}" if by_whom else "")
+
+
+def decision_file_title(decision: PublicationDecision) -> str:
+    """'Quyết định 680/QĐ-UBND công bố TTHC nội bộ (dự thảo)': what the download of the decision is named."""
+    draft = " (dự thảo)" if decision.status == DecisionStatus.DRAFT else ""
+    return f"Quyết định {decision.number.strip()} công bố TTHC nội bộ{draft}"
+
+
+def procedure_file_title(version: ProcedureVersion) -> str:
+    """'Thủ tục 1.012345 - Thủ tục xét tặng Bằng khen …': the download of one procedure's content."""
+    return f"Thủ tục {version.procedure.code} - {version.name}"
 
 
 # The annex structure: sections by change type, groups, fields, levels -----------------------------------------------
@@ -444,15 +455,8 @@ def _decision_articles(doc, decision, issuer: Issuer, sections) -> None:
 
 
 def _decision_signature(doc, decision, issuer: Issuer) -> None:
-    left, right = word.layout_table(doc, [8.0, 8.5])
-    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
-    for line in _recipients(issuer):
-        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in word.lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]:
-        word.centred(right, line, bold=True)
-    for _ in range(4):
-        word.centred(right, "")
-    word.centred(right, decision.signer, bold=True)
+    titles = word.lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]
+    word.signature(doc, _recipients(issuer), titles, decision.signer)
 
 
 # The annex -------------------------------------------------------------------------------------------------------

@@ -7,13 +7,12 @@
 - `parse_workbook()`: reads and validates every row without writing; `import_procedures()` writes the rows in one
   transaction, all or nothing. Rows are matched to existing procedures by code, so importing the same file twice
   changes nothing.
-- `export_rows()` / `export_response()`: the registry as an inventory spreadsheet, written in openpyxl's
+- `export_rows()` / `write_export()`: the registry as an inventory spreadsheet, written in openpyxl's
   write-only mode to a temporary file (memory stays flat), text cells neutralised against formula injection.
 """
 
 import difflib
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +23,6 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.http import FileResponse
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -1146,16 +1144,3 @@ def write_export(versions, target) -> None:
         font = BOLD if row.section else None
         ws.append([workbooks.safe_cell(ws, value, font) for value in row.values])
     wb.save(target)
-
-
-def export_response(queryset, filename: str) -> FileResponse:
-    """A download of the inventory of `queryset`, built in a temporary file (deleted when the response closes)."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it, which deletes it)
-    write_export(queryset, handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )

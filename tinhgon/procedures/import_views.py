@@ -5,12 +5,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tinhgon.core.dates import today
+from tinhgon.core.files import download, spooled_download
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
@@ -117,9 +117,7 @@ def import_confirm(request):
 def import_template(request):
     if not request.policy.can_anywhere("procedures.view"):
         raise PermissionDenied
-    response = HttpResponse(excel.build_template(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-thu-tuc.xlsx"'
-    return response
+    return download(excel.build_template(), "Mẫu nhập thủ tục hành chính nội bộ", "xlsx")
 
 
 @require_GET
@@ -131,4 +129,5 @@ def export(request):
     visible = ProcedureVersion.objects.registry(request.policy).select_related("procedure__owner", "field")
     filters = RegistryFilter(request.GET, queryset=visible)
     versions = filters.qs if filters.is_valid() else visible.none()
-    return excel.export_response(versions, f"danh-muc-thu-tuc-{today():%d-%m-%Y}.xlsx")
+    title = f"Danh mục thủ tục hành chính nội bộ ngày {today():%d-%m-%Y}"
+    return spooled_download(lambda target: excel.write_export(versions, target), title, "xlsx")

@@ -15,14 +15,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
+from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure
@@ -50,7 +49,6 @@ from tinhgon.quality.models import (
 )
 
 PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_somewhere(request, action: str = VIEW) -> None:
@@ -140,8 +138,9 @@ def process_export(request):
     _, found = _register(request)
     visible = Procedure.objects.visible_to(request.policy).order_by("code")
     processes = found.prefetch_related(Prefetch("procedures", queryset=visible, to_attr="shown_procedures"))
-    response = HttpResponse(workbook.register_xlsx(processes, today()), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"so-quy-trinh-iso-{today():%Y%m%d}.xlsx")
+    response = download(
+        workbook.register_xlsx(processes, today()), f"Sổ quy trình ISO 9001 ngày {today():%d-%m-%Y}", "xlsx"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from tinhgon.core.files import serve_file
+from tinhgon.core.files import download, download_name, serve_file
 from tinhgon.core.visibility import get_visible
 from tinhgon.reports.models import GeneratedFile, Report
 
@@ -23,11 +23,7 @@ def _download(request, pk, fmt: str) -> HttpResponse:
     from tinhgon.reports import documents  # imported here: the renderers load slowly
 
     report = get_visible(request.policy, Report.objects.select_related("organisation"), pk=pk)
-    content = documents.RENDERERS[fmt](report, request.policy)
-    response = HttpResponse(content, content_type=documents.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{documents.filename(report, fmt)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(documents.RENDERERS[fmt](report, request.policy), documents.file_title(report), fmt)
 
 
 @login_required
@@ -97,7 +93,7 @@ def file_download(request, pk):
     file = get_visible(request.policy, GeneratedFile.objects.select_related("report__organisation"), pk=pk)
     if not file.is_ready:
         raise Http404
-    name = documents.filename(file.report, file.format) if file.report else None
+    name = download_name(documents.file_title(file.report), file.format) if file.report else None
     return serve_file(file.file, filename=name)
 
 

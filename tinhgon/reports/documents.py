@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
 from tinhgon.core.dates import today
-from tinhgon.core.word import SMALL_PT, TABLE_PT, TEXT_WIDTH_CM
+from tinhgon.core.word import TABLE_PT, TEXT_WIDTH_CM
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
@@ -35,10 +35,6 @@ from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action
 from tinhgon.reviews.documents import DEFAULT_SIGNER, MONEY_FORMAT, PCT_FORMAT, money, number, pct
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
-CONTENT_TYPES = {"docx": DOCX, "xlsx": XLSX, "pdf": PDF}
 MANUAL = "(nhập tay)"
 NO_DATA = "Chưa có số liệu"
 CHANGES = [
@@ -109,8 +105,9 @@ class Table:
     title: str
     header: list[str]
     rows: list[list]
-    widths: list[float]  # cm, on the 16.5 cm text width
+    widths: list[float]  # cm, on the 16.5 cm text width (25.2 cm when wide)
     total: bool = False  # the last row is a totals row
+    wide: bool = False  # printed on landscape pages
 
     def display_rows(self) -> list[list[str]]:
         return [[display(v) for v in row] for row in self.rows]
@@ -494,8 +491,9 @@ def children_part(report: Report, policy) -> Part | None:
                 "Tổng hợp báo cáo của các đơn vị trực thuộc",
                 CHILD_HEADER,
                 _numbered(lines, total),
-                [0.9, 3.2, 2.2, 1.5, 1.3, 1.4, 2.1, 1.3, 1.4, 1.2],
+                [1.2, 5.4, 3.2, 2.3, 2.0, 2.2, 3.3, 2.1, 2.2, 1.3],
                 total=True,
+                wide=True,
             )
         ],
     )
@@ -563,13 +561,7 @@ def report_docx(report: Report, policy) -> bytes:
     for text in c.results:
         word.body(doc, text)
     for part in c.parts:
-        word.heading(doc, part.heading)
-        for text in part.paragraphs:
-            word.body(doc, text)
-        for table in part.tables:
-            word.heading(doc, table.title, italic=True)
-            word.data_table(doc, table.header, table.display_rows(), table.widths, bold_last=table.total)
-            word.para(doc, "").paragraph_format.space_after = Pt(0)
+        _write_part(doc, part)
     word.heading(doc, "II. TỒN TẠI, HẠN CHẾ")
     for text in c.difficulties:
         word.body(doc, text)
@@ -578,16 +570,24 @@ def report_docx(report: Report, policy) -> bytes:
         word.body(doc, text)
     word.body(doc, c.closing)
 
-    left, right = word.layout_table(doc, [8.0, 8.5])
-    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
-    for line in c.recipients:
-        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in c.signer_titles:
-        word.centred(right, line, bold=True)
-    for _ in range(4):
-        word.centred(right, "")
-    word.centred(right, c.signer, bold=True)
+    word.signature(doc, c.recipients, c.signer_titles, c.signer)
     return word.save(doc)
+
+
+def _write_part(doc, part: Part) -> None:
+    """A part of section I; one with a wide table (the units' reports, ten columns) on landscape pages of its own."""
+    wide = any(table.wide for table in part.tables)
+    if wide:
+        word.landscape_section(doc)
+    word.heading(doc, part.heading)
+    for text in part.paragraphs:
+        word.body(doc, text)
+    for table in part.tables:
+        word.heading(doc, table.title, italic=True)
+        word.data_table(doc, table.header, table.display_rows(), table.widths, bold_last=table.total)
+        word.para(doc, "").paragraph_format.space_after = Pt(0)
+    if wide:
+        word.portrait_section(doc)
 
 
 # PDF --------------------------------------------------------------------------------------------------------------
@@ -669,7 +669,14 @@ def report_xlsx(report: Report, policy) -> bytes:
 RENDERERS = {"docx": report_docx, "xlsx": report_xlsx, "pdf": report_pdf}
 
 
-def filename(report: Report, fmt: str) -> str:
-    """An ASCII file name: 'bao-cao-P-A-quarterly-2026-2.docx'."""
+def file_title(report: Report) -> str:
+    """What a clerk files the report under, in every format: 'Báo cáo quý III/2026 - Sở Nội vụ' (the download
+    name turns the slash into a dash)."""
+    return f"Báo cáo {report.period.label} - {report.organisation.name}"
+
+
+def storage_name(report: Report, fmt: str) -> str:
+    """The name a generated file is stored under, ASCII so that every storage keeps it as it is; the user gets
+    `file_title` when downloading it: 'bao-cao-P-A-quarterly-2026-2.docx'."""
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", report.organisation.code or str(report.organisation_id)).strip("-")
     return f"bao-cao-{code}-{report.kind}-{report.year}-{report.number}.{fmt}"

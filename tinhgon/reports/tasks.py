@@ -43,7 +43,7 @@ def generate_file(file_id: int) -> str:
             raise LookupError(f"Định dạng “{file.format}” không được hỗ trợ.")
         data = render(report, policy)
         _progress(file, progress=60)
-        file.file.save(documents.filename(report, file.format), ContentFile(data), save=False)
+        file.file.save(documents.storage_name(report, file.format), ContentFile(data), save=False)
         _progress(file, file=file.file.name, progress=100, status=FileStatus.DONE, finished_at=timezone.now())
     except LookupError as error:
         _progress(file, status=FileStatus.FAILED, message=str(error), finished_at=timezone.now())

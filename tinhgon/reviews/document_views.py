@@ -5,9 +5,10 @@ file shows every proposal in it, so it is for those who may view reviews of its 
 see the draft only through their own form). Included by tinhgon/reviews/urls.py under /ra-soat/."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.urls import path
 
+from tinhgon.core.files import download, spooled_download
 from tinhgon.core.visibility import get_visible
 from tinhgon.reviews import documents
 from tinhgon.reviews import ledger as ledger_module
@@ -17,27 +18,17 @@ from tinhgon.reviews.forms import LedgerFilterForm
 from tinhgon.reviews.models import WHOLE, ApprovalDecision, Proposal, Review, ReviewRound
 
 
-def _docx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=documents.DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _safe(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
-
-
 @login_required
 def review_docx(request, pk):
-    review = get_visible(request.policy, Review.objects.select_related("procedure"), pk=pk)
-    return _docx_response(documents.review_docx(review), f"phieu-ra-soat-{_safe(review.procedure.code)}.docx")
+    review = get_visible(request.policy, Review.objects.select_related("procedure", "version"), pk=pk)
+    return download(documents.review_docx(review), documents.review_file_title(review), "docx")
 
 
 @login_required
 def approval_docx(request, pk):
     decisions = ApprovalDecision.objects.select_related("issuer")
     decision = get_visible(request.policy, decisions, action=WHOLE, pk=pk)
-    return _docx_response(documents.approval_docx(decision), f"QD-phe-duyet-{_safe(decision.number)}.docx")
+    return download(documents.approval_docx(decision), documents.approval_file_title(decision), "docx")
 
 
 def _bad_request(errors) -> HttpResponseBadRequest:
@@ -54,13 +45,12 @@ def proposals_xlsx(request):
     filters = ProposalFilter(request.GET, queryset=Proposal.objects.visible_to(policy))
     if not filters.is_valid():
         return _bad_request(filters.errors)
-    filename = "phuong-an-don-gian-hoa.xlsx"
     plan = filters.form.cleaned_data.get("round")
     if plan is not None:
-        get_visible(policy, ReviewRound.objects, pk=plan)
-        filename = f"phuong-an-don-gian-hoa-ke-hoach-{plan}.xlsx"
+        plan = get_visible(policy, ReviewRound.objects, pk=plan)
     reviews = Review.objects.filter(pk__in=filters.qs.values("review_id"))
-    return documents.file_response(documents.write_proposals, reviews, filename=filename)
+    title = documents.proposals_file_title(plan)
+    return spooled_download(lambda target: documents.write_proposals(reviews, target), title, "xlsx")
 
 
 @login_required
@@ -74,8 +64,8 @@ def ledger_xlsx(request):
     filters = ledger_module.filters_for(request.policy, request.acting_membership, **form.cleaned_data)
     result = ledger_module.ledger(filters)
     rows = documents.ledger_rows(result)
-    filename = f"so-theo-doi-{_safe(filters.roots[0].code)}-{filters.as_of:%Y%m%d}.xlsx"
-    return documents.file_response(documents.write_ledger, result, rows, filename=filename)
+    title = documents.ledger_file_title(result)
+    return spooled_download(lambda target: documents.write_ledger(result, rows, target), title, "xlsx")
 
 
 urlpatterns = [

@@ -8,7 +8,6 @@ written the Vietnamese way ("88.800.000 đồng"), percentages with a decimal co
 """
 
 import io
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse
 
 from docx.shared import Pt
 from openpyxl import Workbook
@@ -33,9 +31,9 @@ from tinhgon.procedures.excel import BOLD
 from tinhgon.procedures.models import ProcedureVersion
 from tinhgon.reviews import costs
 from tinhgon.reviews import ledger as ledger_module
-from tinhgon.reviews.constants import Action, Criterion, Metric, Scenario
+from tinhgon.reviews.constants import Action, ApprovalStatus, Criterion, Metric, Scenario
 from tinhgon.reviews.hints import HINT_CODES
-from tinhgon.reviews.models import ApprovalDecision, CostSheet, Review
+from tinhgon.reviews.models import ApprovalDecision, CostSheet, Review, ReviewRound
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,11 +107,37 @@ def _implementation_lines(proposal) -> list[str]:
     return lines
 
 
+# Download names ----------------------------------------------------------------------------------------------------
+
+
+def review_file_title(review: Review) -> str:
+    return f"Phiếu rà soát TTHC nội bộ {review.procedure.code} - {review.version.name}"
+
+
+def approval_file_title(decision: ApprovalDecision) -> str:
+    """'Quyết định 12/QĐ-UBND phê duyệt phương án đơn giản hóa TTHC nội bộ (dự thảo)'."""
+    draft = " (dự thảo)" if decision.status == ApprovalStatus.DRAFT else ""
+    return f"Quyết định {decision.number.strip()} phê duyệt phương án đơn giản hóa TTHC nội bộ{draft}"
+
+
+def proposals_file_title(plan: ReviewRound | None) -> str:
+    return "Phương án đơn giản hóa TTHC nội bộ" + (f" - {plan.title}" if plan else "")
+
+
+def ledger_file_title(result: ledger_module.Ledger) -> str:
+    """'Sổ theo dõi rà soát, đơn giản hóa TTHC nội bộ - Sở Nội vụ - đến ngày 30/09/2026' (slashes become dashes)."""
+    root = result.filters.roots[0]
+    return (
+        f"Sổ theo dõi rà soát, đơn giản hóa TTHC nội bộ - {getattr(root, 'name', root)} - "
+        f"đến ngày {day(result.filters.as_of)}"
+    )
+
+
 # Word helpers ------------------------------------------------------------------------------------------------------
 
 
 def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) -> None:
-    """Two signature blocks side by side: (titles, name)."""
+    """Two signature blocks side by side: (titles, name), on the page of the paragraph before them."""
     cells = word.layout_table(doc, [8.0, 8.5])
     for cell, (titles, name) in zip(cells, [left, right], strict=True):
         for line in titles:
@@ -122,6 +146,7 @@ def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) 
         for _ in range(3):
             word.centred(cell, "")
         word.centred(cell, name, bold=True)
+    word.hold_together(cells[0])
 
 
 # The review form ---------------------------------------------------------------------------------------------------
@@ -312,7 +337,6 @@ def review_docx(review: Review) -> bytes:
     if review.assessment:
         word.heading(doc, "V. Ý KIẾN ĐÁNH GIÁ ĐỘC LẬP")
         word.body(doc, review.assessment)
-    word.para(doc, "")
     _signatures(doc, (["NGƯỜI RÀ SOÁT"], person(review.assignee or review.reviewer)), (["THỦ TRƯỞNG ĐƠN VỊ"], ""))
     return word.save(doc)
 
@@ -532,15 +556,8 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     for line in rest:
         word.body(doc, line)
     word.article(doc, 3, f"Quyết định này có hiệu lực kể từ ngày ký. {article3(issuer)}")
-    left, right = word.layout_table(doc, [8.0, 8.5])
-    word.para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
-    for line in _approval_recipients(issuer):
-        word.para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in word.lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]:
-        word.centred(right, line, bold=True)
-    for _ in range(4):
-        word.centred(right, "")
-    word.centred(right, decision.signer, bold=True)
+    titles = word.lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]
+    word.signature(doc, _approval_recipients(issuer), titles, decision.signer)
 
     word.landscape_section(doc)
     word.centred(doc, "PHỤ LỤC", bold=True)
@@ -791,11 +808,3 @@ def ledger_xlsx(result: ledger_module.Ledger, rows: list[LedgerRow]) -> bytes:
     buffer = io.BytesIO()
     write_ledger(result, rows, buffer)
     return buffer.getvalue()
-
-
-def file_response(write, *args, filename: str) -> FileResponse:
-    """A download built in a temporary file by `write(*args, target)`, deleted when the response closes."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it, which deletes it)
-    write(*args, handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

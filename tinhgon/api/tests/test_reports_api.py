@@ -13,6 +13,7 @@ from tinhgon.reports.models import Report
 from tinhgon.reports.periods import Kind, current, period
 from tinhgon.reports.tests.factories import grow_departments
 from tinhgon.reviews.tests import factories as rf
+from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -321,8 +322,8 @@ def test_documents_are_files_of_the_right_type(api, world, ext, content_type, ma
     response = api(world.focal_a).get(url(report, f"{ext}/"))
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
-    disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment;") and "P-A" in disposition and disposition.endswith(f'.{ext}"')
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert download_names(response)[0] == f"Báo cáo {report.period.label.replace('/', '-')} - Đơn vị P-A.{ext}"
     assert response.content.startswith(magic)
     assert api(world.officer_a1).get(url(report, f"{ext}/")).status_code == 404  # wrong scope
     assert api(world.outsider).get(url(report, f"{ext}/")).status_code == 404

@@ -1,7 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +11,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from tinhgon.api.base import CONFLICT, PolicyMixin, as_drf_error
+from tinhgon.core.files import download
 from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, Channel, TimeUnit
@@ -391,12 +391,7 @@ class DecisionViewSet(
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes})
     @action(detail=True, methods=["get"])
     def docx(self, request, pk=None):
-        from tinhgon.procedures.documents import decision_docx
+        from tinhgon.procedures import documents
 
         decision = self.get_object("decisions.read")  # a draft: only whoever may read every procedure in it
-        response = HttpResponse(
-            decision_docx(decision),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        response["Content-Disposition"] = f'attachment; filename="QD-{decision.number.replace("/", "-")}.docx"'
-        return response
+        return download(documents.decision_docx(decision), documents.decision_file_title(decision), "docx")

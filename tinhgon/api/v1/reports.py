@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin, PreconditionRequired
 from tinhgon.core.dates import today
+from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.reports import services
@@ -411,11 +412,7 @@ class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         from tinhgon.reports import documents
 
         report = self.get_object()
-        content = documents.RENDERERS[ext](report, self.policy)
-        response = HttpResponse(content, content_type=MIME[ext])
-        response["Content-Disposition"] = f'attachment; filename="{documents.filename(report, ext)}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download(documents.RENDERERS[ext](report, self.policy), documents.file_title(report), ext)
 
     @extend_schema(responses={(200, MIME["docx"]): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from tinhgon.plans.constants import ExecutingRule, Recurrence
 from tinhgon.plans.tests import factories as f
+from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +105,24 @@ def test_deadlines_are_real_dates_shown_dd_mm_yyyy_and_formulas_stay_text(world,
     assert cells["13"][1].value == "'=HYPERLINK(1)"
 
 
-def test_the_files_are_named_after_the_plan(world, plan, login):
+def test_the_workbook_is_named_as_the_appendix_of_the_numbered_plan(world, plan, login):
     response = login(world.officer_a1).get(reverse("plans:plan-xlsx", args=[plan.pk]))
-    assert "Ke-hoach-12-KH-SA-phu-luc.xlsx" in response["Content-Disposition"]
+    assert download_names(response) == (
+        "Phụ lục nhiệm vụ Kế hoạch 12-KH-SA.xlsx",
+        "Phu luc nhiem vu Ke hoach 12-KH-SA.xlsx",
+    )
+
+
+def test_the_word_file_is_named_as_the_plan_and_its_appendix(world, plan, login):
+    response = login(world.officer_a1).get(reverse("plans:plan-docx", args=[plan.pk]))
+    assert download_names(response)[0] == "Kế hoạch 12-KH-SA và phụ lục nhiệm vụ.docx"
+
+
+def test_an_unnumbered_plan_is_named_by_its_title(world, plan, login):
+    plan.number = ""
+    plan.save()
+    response = login(world.officer_a1).get(reverse("plans:plan-docx", args=[plan.pk]))
+    assert download_names(response)[0] == "Kế hoạch Kế hoạch cải cách hành chính năm 2026 và phụ lục nhiệm vụ.docx"
 
 
 def test_an_outsider_gets_404_and_an_anonymous_visitor_the_login_page(world, plan, login):

@@ -19,6 +19,7 @@ from tinhgon.plans.excel_import import build_template, import_tasks, parse_time,
 from tinhgon.plans.models import Assignment, Task
 from tinhgon.plans.tests import factories
 from tinhgon.procedures.tests.excel_fixtures import encrypted_ole2, upload, zip_bomb
+from tinhgon.test import download_names
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tinhgon.plans.tests.urls_import")]
 
@@ -460,7 +461,7 @@ def test_login_required_and_template_download(client, login, world):
     assert client.get(url).status_code == 302
     response = login(world.focal_a).get(url)
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="mau-nhiem-vu.xlsx"'
+    assert download_names(response) == ("Mẫu nhập nhiệm vụ.xlsx", "Mau nhap nhiem vu.xlsx")
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Nhiệm vụ", "Hướng dẫn"]
 
 

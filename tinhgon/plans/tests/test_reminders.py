@@ -17,6 +17,7 @@ from tinhgon.core.dates import today
 from tinhgon.plans import feed_urls, reminders, services
 from tinhgon.plans.models import Assignment
 from tinhgon.plans.tests import factories as f
+from tinhgon.test import download_names
 
 # Until tinhgon/plans/urls.py (which includes feed_urls) is wired into the root URLconf, mount feed_urls here.
 urlpatterns = list(root_urls.urlpatterns)
@@ -231,3 +232,10 @@ def test_an_org_feed_lists_only_what_its_user_may_see(world, work, client):
 def test_the_notifications_page_draws_from_what_the_user_may_see(world, work, login):
     html = login(world.officer_a1).get(reverse("plans:notifications")).content.decode()
     assert "Số hóa hồ sơ lưu trữ" in html and "Tập huấn nghiệp vụ" not in html
+
+
+def test_a_feed_is_shown_inline_under_the_name_of_its_unit(world, work, client):
+    token = reminders.ical_token_for_org(world.units["P-A"], world.leader_a)
+    response = client.get(reverse("plans:ical-org", args=["P-A", token]))
+    assert response["Content-Disposition"].startswith("inline;")
+    assert download_names(response) == ("Nhiệm vụ · Đơn vị P-A.ics", "Nhiem vu Don vi P-A.ics")

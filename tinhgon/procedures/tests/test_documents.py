@@ -7,6 +7,8 @@ import subprocess
 import unicodedata
 from datetime import date
 
+from django.urls import reverse
+
 import pytest
 from docx import Document
 from docx.shared import Pt
@@ -18,6 +20,7 @@ from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.documents import decision_docx, procedure_docx, procedure_pdf, version_content
 from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
+from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -531,3 +534,25 @@ def test_control_characters_from_imported_text_do_not_break_the_files(world, tmp
     version = make_procedure(world.units["P-A"], components=components).latest_version()
     assert "Thủ tục có ký tự lạ" in lines(procedure_docx(version))
     assert "Quyết định tặng Bằng khen" in pdf_texts(procedure_pdf(version), tmp_path)["pypdf"]
+
+
+# Download names ---------------------------------------------------------------------------------------------------
+
+DRAFT_680 = "Quyết định 680-QĐ-UBND công bố TTHC nội bộ (dự thảo).docx"
+
+
+def test_a_draft_decision_downloads_under_its_number_as_a_draft(amending, vinh_long, login):
+    response = login(vinh_long.focal_p).get(reverse("procedures:decision-docx", args=[amending.pk]))
+    assert response.status_code == 200
+    assert download_names(response) == (DRAFT_680, "Quyet dinh 680-QD-UBND cong bo TTHC noi bo (du thao).docx")
+
+
+def test_the_api_names_a_decision_as_the_page_does(amending, vinh_long, api):
+    response = api(vinh_long.focal_p).get(f"/api/v1/decisions/{amending.pk}/docx/")
+    assert response.status_code == 200 and download_names(response)[0] == DRAFT_680
+
+
+def test_an_issued_decision_is_no_longer_named_a_draft(amending, vinh_long, login):
+    decision_issue(decision=amending)
+    response = login(vinh_long.focal_p).get(reverse("procedures:decision-docx", args=[amending.pk]))
+    assert download_names(response)[0] == "Quyết định 680-QĐ-UBND công bố TTHC nội bộ.docx"

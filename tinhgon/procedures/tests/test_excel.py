@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core import uploads, workbooks
+from tinhgon.core.dates import today
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.core.tests.corpus import entries
 from tinhgon.core.uploads import UploadRefused, check_workbook
@@ -32,6 +33,7 @@ from tinhgon.procedures.tests.excel_fixtures import (
     zip_bomb,
 )
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
+from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -606,7 +608,10 @@ def test_template_download(login, world):
     response = login(world.officer_a1).get(TEMPLATE)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert "mau-nhap-thu-tuc.xlsx" in response["Content-Disposition"]
+    assert download_names(response) == (
+        "Mẫu nhập thủ tục hành chính nội bộ.xlsx",
+        "Mau nhap thu tuc hanh chinh noi bo.xlsx",
+    )
     assert load_workbook(io.BytesIO(response.content)).sheetnames[:2] == ["Thủ tục", "Hướng dẫn"]
 
 
@@ -690,3 +695,8 @@ def test_confirm_refuses_a_token_of_another_session_or_owner(login, world, clien
     client.force_login(world.outsider)
     assert client.post(CONFIRM, {"token": token, "owner": world.units["P-A"].pk}).status_code == 403
     assert Procedure.objects.count() == 0
+
+
+def test_the_export_is_named_after_the_registry_and_the_day(login, world):
+    response = login(world.officer_a1).get(EXPORT)
+    assert download_names(response)[0] == f"Danh mục thủ tục hành chính nội bộ ngày {today():%d-%m-%Y}.xlsx"

@@ -19,6 +19,7 @@ from tinhgon.procedures.tests.factories import complete_components, make_procedu
 from tinhgon.quality.constants import FindingCategory, ProcessStatus
 from tinhgon.quality.models import AuditFinding, InternalAudit, QualityProcess
 from tinhgon.quality.tests import factories as f
+from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +208,10 @@ def test_abolishing_needs_a_reason_and_a_manager(world, setup, login):
 def test_the_register_workbook_has_the_filtered_rows_with_real_dates(world, setup, login):
     response = login(world.focal_a).get(reverse("quality:processes-xlsx"), {"org": "P-A-1"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert download_names(response) == (
+        f"Sổ quy trình ISO 9001 ngày {today():%d-%m-%Y}.xlsx",
+        f"So quy trinh ISO 9001 ngay {today():%d-%m-%Y}.xlsx",
+    )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]]
     assert len(rows) == 1 and rows[0][1] == "QT-05" and rows[0][9] == 1

@@ -27,6 +27,7 @@ from tinhgon.reports.tasks import generate_file
 from tinhgon.reviews import services as review_services
 from tinhgon.reviews.constants import Action, ReviewStatus
 from tinhgon.reviews.tests import factories as rf
+from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -316,7 +317,7 @@ def test_downloads_for_members_and_parent_members_404_for_outsiders(report, clie
         assert response.status_code == 200, username
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert body.startswith(magic)
-        assert "attachment" in response["Content-Disposition"]
+        assert download_names(response)[0] == f"Báo cáo {report.period.label.replace('/', '-')} - {ORG_NAME}.{name[8:]}"
     client.force_login(User.objects.get(username="outsider"))
     assert client.get(url).status_code == 404
 
@@ -449,3 +450,19 @@ def test_outsiders_cannot_generate_or_reach_anyone_elses_file(report, named, cli
     for name in ("reports:file", "reports:file-status", "reports:file-download"):
         assert client.get(reverse(name, args=[mine.pk])).status_code == 404, name
     assert GeneratedFile.objects.count() == 1
+
+
+def test_a_report_downloads_under_its_period_and_unit_with_an_ascii_fallback(report, named, client):
+    client.force_login(named.leader_a)
+    name, fallback = download_names(client.get(reverse("reports:docx", args=[report.pk])))
+    label = report.period.label.replace("/", "-")  # "quý III-2026"
+    assert name == f"Báo cáo {label} - Sở Nội vụ tỉnh Vĩnh Long.docx"
+    assert fallback == f"Bao cao {label.replace('ý', 'y')} - So Noi vu tinh Vinh Long.docx"
+
+
+def test_a_generated_file_downloads_under_the_name_of_its_report(report, named, client):
+    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="xlsx", title="Tệp")
+    generate_file.enqueue(file.pk)
+    client.force_login(named.leader_a)
+    response = client.get(reverse("reports:file-download", args=[file.pk]))
+    assert download_names(response)[0] == f"Báo cáo {report.period.label.replace('/', '-')} - {ORG_NAME}.xlsx"

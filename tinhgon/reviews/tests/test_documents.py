@@ -30,6 +30,7 @@ from tinhgon.reviews.documents import (
 from tinhgon.reviews.ledger import ledger_for
 from tinhgon.reviews.models import Review
 from tinhgon.reviews.tests import factories as f
+from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -429,7 +430,6 @@ def content(response) -> bytes:
 def test_review_form_download(world, worked, login, client):
     response = login(world.focal_a).get(f"/ra-soat/phieu/{worked.pk}/docx/")
     assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE
-    assert f"phieu-ra-soat-{worked.procedure.code}" in response["Content-Disposition"]
     assert any("88.800.000 đồng" in t for t in lines(response.content))
     assert login(world.outsider).get(f"/ra-soat/phieu/{worked.pk}/docx/").status_code == 404
     assert login(world.outsider_admin).get(f"/ra-soat/phieu/{worked.pk}/docx/").status_code == 404
@@ -511,3 +511,30 @@ def test_downloads_do_not_grow_queries_with_the_data(world, login):
     Review.objects.filter(pk__in=[r.pk for r in [*small, *more]]).update(round=plan)
     second = [count(u) for u in urls(large_decision, plan.pk)]
     assert second == first
+
+
+# Download names ---------------------------------------------------------------------------------------------------
+
+
+def test_a_review_form_downloads_under_the_code_and_name_of_its_procedure(world, worked, login):
+    name, fallback = download_names(login(world.focal_a).get(f"/ra-soat/phieu/{worked.pk}/docx/"))
+    assert name == f"Phiếu rà soát TTHC nội bộ {worked.procedure.code} - {worked.version.name}.docx"
+    assert fallback.startswith(f"Phieu ra soat TTHC noi bo {worked.procedure.code} - Thu tuc xet tang Bang khen")
+
+
+def test_an_approval_decision_downloads_under_its_number(world, approved, login):
+    response = login(world.officer_a1).get(f"/ra-soat/phe-duyet/{approved.pk}/docx/")
+    number = approved.number.replace("/", "-")
+    assert download_names(response)[0] == f"Quyết định {number} phê duyệt phương án đơn giản hóa TTHC nội bộ.docx"
+    assert download_names(response)[1].startswith(f"Quyet dinh {number.replace('Đ', 'D')} phe duyet phuong an")
+
+
+def test_the_proposals_workbook_of_a_plan_is_named_after_the_plan(world, worked, login):
+    response = login(world.focal_a).get(f"/ra-soat/phuong-an.xlsx?round={worked.round_id}")
+    assert download_names(response)[0] == f"Phương án đơn giản hóa TTHC nội bộ - {worked.round.title}.xlsx"
+
+
+def test_the_ledger_is_named_after_its_unit_and_day(world, ledger_world, login):
+    response = login(world.focal_a).get("/ra-soat/so-theo-doi.xlsx?org=P-A-1")
+    expected = f"Sổ theo dõi rà soát, đơn giản hóa TTHC nội bộ - Đơn vị P-A-1 - đến ngày {today():%d-%m-%Y}.xlsx"
+    assert download_names(response)[0] == expected
