@@ -37,6 +37,7 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 # a snapshot of its columns.
 LISTED_COLUMNS = (
     *("name", "group", "level", "effective_from", "processing_time_value", "processing_time_unit", "search_text"),
+    *("processing_time_text", "processing_time_min", "processing_time_variants"),
     *("procedure", "procedure__code", "field", "field__code", "field__name"),
 )
 

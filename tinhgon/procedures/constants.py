@@ -23,6 +23,9 @@ class TimeUnit(models.TextChoices):
     WORKING_DAYS = "working_days", "ngày làm việc"
     DAYS = "days", "ngày"
     HOURS = "hours", "giờ làm việc"
+    CLOCK_HOURS = "clock_hours", "giờ"
+    WITHIN_DAY = "within_day", "trong ngày"
+    MONTHS = "months", "tháng"
 
 
 class Status(models.TextChoices):

@@ -34,6 +34,7 @@ from tinhgon.core.dates import today
 from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.core.workbooks import WRAP
 from tinhgon.organisations.models import Organisation
+from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import EDITABLE, Channel, Group, Level, Status, TimeUnit
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion
 from tinhgon.procedures.services import (
@@ -154,14 +155,17 @@ COLUMNS = [
         "processing_time_value",
         "Thời hạn giải quyết",
         12,
-        help="Số, từ 0 đến 3650, tối đa một chữ số thập phân (ví dụ 20 hoặc 7,5).",
+        help="Ghi như quyết định công bố (ví dụ “10 - 20 ngày”, “Trong ngày”, “20 ngày; trường hợp phải xác minh: "
+        "55 ngày”), hoặc một số từ 0 đến 3650, tối đa một chữ số thập phân, kèm cột đơn vị.",
         example="20",
     ),
     Column(
         "processing_time_unit",
         "Đơn vị thời hạn",
         16,
-        help="Chọn trong danh sách: " + "; ".join(TimeUnit.labels) + ". Để trống là “ngày làm việc”.",
+        help="Khi cột thời hạn là một số: chọn trong danh sách: "
+        + "; ".join(TimeUnit.labels)
+        + ". Để trống là “ngày làm việc”.",
         example="ngày làm việc",
     ),
     Column("performers", "Đối tượng thực hiện", 30, help="Văn bản tự do.", example="Các sở, ban, ngành; UBND cấp xã"),
@@ -627,9 +631,7 @@ class _Parser:
             "field": self.field(r),
             "channels": self.channels(r),
             "dossier_sets": r.integer("dossier_sets"),
-            "processing_time_value": self.processing_time(r),
-            "processing_time_unit": r.choice("processing_time_unit", UNIT_KEYS, TimeUnit.labels)
-            or TimeUnit.WORKING_DAYS,
+            **self.processing_time(r),
         }
         for key in ("performers", "authority", "performing_body", "coordinating_bodies", "result", "fees"):
             fields[key] = r.text(key)
@@ -687,22 +689,24 @@ class _Parser:
             )
         return [c for c in Channel.values if c in found]
 
-    def processing_time(self, r: _Reader) -> Decimal | None:
+    def processing_time(self, r: _Reader) -> dict:
+        """A number with the unit column (20 | ngày làm việc), or the text as the decision words it ("10 - 20
+        ngày", "Trong ngày"…), kept as written with what processing_time.parse understood of it."""
+        unit = r.choice("processing_time_unit", UNIT_KEYS, TimeUnit.labels) or TimeUnit.WORKING_DAYS
         raw = r.raw("processing_time_value")
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
+            return {**processing_time.fields_for(""), "processing_time_unit": unit}
         try:
             number = _decimal(raw)
         except ValueError:
-            r.error("processing_time_value", f"“{workbooks.text(raw)}” không phải là số (ví dụ đúng: 20 hoặc 7,5).")
-            return None
+            return processing_time.fields_for(workbooks.text(raw))
         if not 0 <= number <= PROCESSING_TIME_MAX:
             r.error("processing_time_value", f"Phải từ 0 đến {PROCESSING_TIME_MAX} (đang là {workbooks.text(raw)}).")
-            return None
+            return {}
         if number != number.quantize(Decimal("0.1")):
             r.error("processing_time_value", f"Chỉ được một chữ số thập phân (đang là {workbooks.text(raw)}).")
-            return None
-        return number.quantize(Decimal("0.1"))
+            return {}
+        return processing_time.fields_for_value(number.quantize(Decimal("0.1")), unit)
 
     def steps(self, r: _Reader) -> list[dict]:
         steps = []
@@ -916,8 +920,9 @@ def same_content(a: Components, b: Components) -> bool:
         fields["channels"] = sorted(fields.get("channels") or [])
         f = fields.get("field")
         fields["field"] = getattr(f, "pk", f)
-        value = fields.get("processing_time_value")
-        fields["processing_time_value"] = None if value is None else Decimal(value).normalize()
+        for name in ("processing_time_min", "processing_time_value"):
+            value = fields.get(name)
+            fields[name] = None if value is None else Decimal(value).normalize()
         parts = {
             name: [{k: v for k, v in row.items() if k != "order"} for row in getattr(c, name)] for name in PART_MODELS
         }

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from tinhgon.core.forms import DocumentField, StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
+from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import Change, Channel
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
 from tinhgon.procedures.services import VERSION_FIELDS, Components
@@ -11,13 +12,22 @@ TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
 # The id of the note on the edit form explaining the mark of the components mandatory for the check.
 MANDATORY_NOTE_ID = "mandatory-note"
-# The form field that holds a component, where its name differs (the unit of the time limit always has a value).
-COMPONENT_FIELDS = {"processing_time": "processing_time_value"}
+# The form field that holds a component, where its name differs.
+COMPONENT_FIELDS = {"processing_time": "processing_time_text"}
+# The structured part of the time limit: read from the text unless the user corrected one of these.
+STRUCTURED_TIME = ["processing_time_min", "processing_time_value", "processing_time_unit", "processing_time_variants"]
+VARIANT_FORMAT = "điều kiện: thời hạn, ví dụ “Trường hợp phải xác minh: 55 ngày”"
 
 
 class VersionForm(StyledForm, forms.ModelForm):
     channels = forms.MultipleChoiceField(
         label="Cách thức thực hiện", choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    processing_time_variants = forms.CharField(
+        label="Thời hạn theo trường hợp khác",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f"Mỗi trường hợp một dòng, dạng “{VARIANT_FORMAT}”. Để trống thì hệ thống đọc từ nội dung trên.",
     )
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -43,6 +53,10 @@ class VersionForm(StyledForm, forms.ModelForm):
         self.fields["field"].queryset = Field.objects.filter(is_active=True)
         if self.instance.pk:
             self.fields["row_version"].initial = self.instance.row_version
+            structured = self.instance.processing_time()
+            self._show_understood(structured)
+            variants = structured.variants if structured else ()
+            self.initial["processing_time_variants"] = "\n".join(v.text() for v in variants)
         # Marked, not required: a draft saves without them; only the focal point's check refuses them.
         self.mandatory_components = set(required_components())
         for component in self.mandatory_components:
@@ -50,6 +64,35 @@ class VersionForm(StyledForm, forms.ModelForm):
             if field is not None:
                 field.mandatory = True
                 field.widget.attrs["aria-describedby"] = MANDATORY_NOTE_ID
+
+    def clean_processing_time_variants(self) -> list[dict]:
+        lines = [line.strip() for line in self.cleaned_data["processing_time_variants"].splitlines() if line.strip()]
+        variants = [processing_time.parse_variant(line) for line in lines]
+        wrong = [f"“{line}”" for line, variant in zip(lines, variants, strict=True) if variant is None]
+        if wrong:
+            raise ValidationError(f"Chưa hiểu được trường hợp {', '.join(wrong)}; hãy ghi dạng “{VARIANT_FORMAT}”.")
+        return [variant.as_dict() for variant in variants]
+
+    def clean(self):
+        """A new text is read into the structured part, unless the user corrected the structured part too."""
+        data = super().clean()
+        text_changed = "processing_time_text" in self.changed_data
+        if text_changed and not set(STRUCTURED_TIME) & set(self.changed_data) and not self.errors:
+            data.update(processing_time.fields_for(data.get("processing_time_text", "")))
+        if not self.errors:
+            self._show_understood(self._structured(data))
+        return data
+
+    def _structured(self, data: dict):
+        return processing_time.from_fields(
+            data.get("processing_time_min"),
+            data.get("processing_time_value"),
+            data.get("processing_time_unit"),
+            data.get("processing_time_variants"),
+        )
+
+    def _show_understood(self, structured) -> None:
+        self.fields["processing_time_text"].help_text = processing_time.understood(structured)
 
 
 class StepForm(StyledForm, forms.Form):

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
+from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import (
     EDITABLE,
     REQUIRED_COMPONENTS,
@@ -23,6 +25,7 @@ from tinhgon.procedures.constants import (
     Status,
     TimeUnit,
 )
+from tinhgon.procedures.processing_time import ProcessingTime
 
 
 class Field(models.Model):
@@ -159,11 +162,25 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
     field = models.ForeignKey(Field, verbose_name="lĩnh vực", on_delete=models.PROTECT, related_name="+")
     channels = models.JSONField("cách thức thực hiện", default=list, blank=True)
     dossier_sets = models.PositiveSmallIntegerField("số lượng bộ hồ sơ", default=1)
+    # Thời hạn giải quyết: the text as the decision words it (published as written), and the structured part read
+    # from it (procedures.processing_time): the main case's value or range and unit, then the other cases.
+    processing_time_text = models.CharField(
+        "thời hạn giải quyết", max_length=500, blank=True, help_text="Ghi như quyết định công bố, ví dụ: 10 - 20 ngày"
+    )
+    processing_time_min = models.DecimalField(
+        "thời hạn tối thiểu (khi là khoảng)", max_digits=6, decimal_places=1, null=True, blank=True
+    )
     processing_time_value = models.DecimalField(
-        "thời hạn giải quyết", max_digits=6, decimal_places=1, null=True, blank=True
+        "thời hạn tối đa", max_digits=6, decimal_places=1, null=True, blank=True
     )
     processing_time_unit = models.CharField(
         "đơn vị thời hạn", max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    processing_time_variants = models.JSONField(
+        "thời hạn theo trường hợp",
+        default=list,
+        blank=True,
+        help_text="Các trường hợp khác: [{condition, min, max, unit}]",
     )
     performers = models.TextField("đối tượng thực hiện", blank=True)
     authority = models.TextField("cơ quan có thẩm quyền quyết định", blank=True)
@@ -294,6 +311,7 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
     def prepare_save(self) -> None:
         """The derived columns save() writes: bulk paths (bulk_create does not call save()) call this themselves."""
         self.search_text = self.folded_text()
+        self.processing_time_text = processing_time.worded(self.processing_time_text, self.processing_time())
         self.is_public = self.status == Status.PUBLISHED and not self.procedure.is_template
 
     def folded_text(self) -> str:
@@ -304,11 +322,25 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
         )
 
     def processing_time_display(self) -> str:
-        if self.processing_time_value is None:
-            return ""
-        value = self.processing_time_value.normalize()
-        text = f"{value:f}".replace(".", ",")
-        return f"{text.zfill(2) if value == value.to_integral() else text} {self.get_processing_time_unit_display()}"
+        """The time limit as published: the decision's own words, or the wording of the structured part."""
+        if self.processing_time_text:
+            return self.processing_time_text
+        structured = self.processing_time()
+        return structured.text() if structured else ""
+
+    def processing_time(self) -> ProcessingTime | None:
+        """The structured part (None when nothing was understood or entered)."""
+        return processing_time.from_fields(
+            self.processing_time_min,
+            self.processing_time_value,
+            self.processing_time_unit,
+            self.processing_time_variants,
+        )
+
+    def processing_working_days(self) -> Decimal | None:
+        """What the cost model compares: the maximum of the main case in working days (docs/glossary.md)."""
+        structured = self.processing_time()
+        return structured.main.in_working_days() if structured else None
 
     def channel_labels(self) -> list[str]:
         return [Channel(c).label for c in self.channels if c in Channel.values]
@@ -321,7 +353,7 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
         if component in {"steps", "dossier_items", "legal_bases", "forms"}:
             return getattr(self, component).exists()
         if component == "processing_time":
-            return self.processing_time_value is not None
+            return bool(self.processing_time_text) or self.processing_time_value is not None
         if component == "field":
             return self.field_id is not None
         return bool(getattr(self, component))
@@ -330,6 +362,11 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
         unknown = set(self.channels or []) - set(Channel.values)
         if unknown:
             raise ValidationError({"channels": f"Cách thức không hợp lệ: {', '.join(sorted(unknown))}."})
+        errors = processing_time.problems(
+            self.processing_time_min, self.processing_time_value, self.processing_time_variants
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class SearchEntryQuerySet(models.QuerySet):

@@ -31,6 +31,7 @@ from django.db.models.functions import Length
 from tinhgon.core.text import fold_vn
 from tinhgon.procedures.constants import Channel, TimeUnit
 from tinhgon.procedures.models import DossierItem, ProcedureVersion
+from tinhgon.procedures.processing_time import Span
 from tinhgon.reviews.constants import ChangeKind
 
 HINT_CODES = {
@@ -138,13 +139,9 @@ class HintContext:
 
 
 def working_days(value, unit: str) -> Decimal:
-    """A processing time in working days: calendar days count 5/7, working hours 1/8."""
-    value = Decimal(value)
-    if unit == TimeUnit.DAYS:
-        return value * 5 / 7
-    if unit == TimeUnit.HOURS:
-        return value / 8
-    return value
+    """A processing time in working days (procedures.processing_time.Span.in_working_days). The cost model reads
+    the structured part's maximum of the main case: a range "10 - 20 ngày" counts 20, other cases do not count."""
+    return Span(high=Decimal(value), unit=unit).in_working_days()
 
 
 def _days(value: Decimal) -> str:

@@ -415,7 +415,10 @@ def apply_changes(components: Components, changes: list[dict]) -> None:
         elif kind == ChangeKind.ADD_ONLINE and Channel.ONLINE not in components.fields["channels"]:
             components.fields["channels"] = [*components.fields["channels"], Channel.ONLINE]
         elif kind == ChangeKind.CUT_TIME and _number(after) is not None:
-            components.fields["processing_time_value"] = _number(after)
+            # The cut is the new maximum of the main case; the decision's old words no longer hold, so the text is
+            # worded again from the structure when the version is saved (ProcedureVersion.prepare_save).
+            components.fields.update(processing_time_value=_number(after), processing_time_min=None)
+            components.fields["processing_time_text"] = ""
         elif kind == ChangeKind.REDUCE_DOSSIER_SETS and _number(after) is not None:
             components.fields["dossier_sets"] = int(_number(after))
         elif kind == ChangeKind.REMOVE_STEP and target:

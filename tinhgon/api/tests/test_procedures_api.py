@@ -46,7 +46,45 @@ def test_officer_creates_a_complete_procedure(api, world):
     assert body["code"] == "P-A-1-001" and body["status"] == "draft" and body["version"] == 1
     assert body["field"] == "Thi đua - Khen thưởng" and body["steps"][0]["duration"] == "05 ngày làm việc"
     assert body["legal_bases"][0]["date"] == "2022-06-15"
-    assert body["processing_time"] == {"value": "20.0", "unit": "working_days"}
+    assert body["processing_time"] == {
+        "text": "20 ngày làm việc",
+        "min": None,
+        "value": "20.0",
+        "unit": "working_days",
+        "variants": [],
+        "understood": True,
+    }
+
+
+def test_a_time_limit_sent_as_the_decision_words_it_is_read_into_its_structure(api, world):
+    text = "20 ngày; trường hợp phải xác minh: 55 ngày"
+    response = api(world.officer_a1).post(URL, {**BODY, "processing_time": {"text": text}}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["processing_time"] == {
+        "text": text,
+        "min": None,
+        "value": "20.0",
+        "unit": "days",
+        "variants": [{"condition": "trường hợp phải xác minh", "min": None, "max": "55", "unit": "days"}],
+        "understood": True,
+    }
+
+
+def test_a_time_limit_that_cannot_be_read_is_kept_as_written_without_structure(api, world):
+    response = api(world.officer_a1).post(
+        URL, {**BODY, "processing_time": {"text": "Theo quy định của pháp luật"}}, format="json"
+    )
+    assert response.status_code == 201
+    time = response.json()["processing_time"]
+    assert time["text"] == "Theo quy định của pháp luật" and time["value"] is None and not time["understood"]
+
+
+def test_a_range_whose_minimum_is_not_below_its_maximum_is_refused_in_vietnamese(api, world):
+    response = api(world.officer_a1).post(
+        URL, {**BODY, "processing_time": {"text": "10 - 20 ngày", "min": "20", "value": "10"}}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["processing_time"]["min"] == ["Thời hạn tối thiểu phải nhỏ hơn thời hạn tối đa."]
 
 
 def test_field_can_be_given_by_code_and_unknown_values_are_field_errors(api, world):

@@ -14,6 +14,7 @@ from tinhgon.api.base import CONFLICT, PolicyMixin, as_drf_error
 from tinhgon.core.files import download
 from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
+from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import Change, Channel, TimeUnit
 from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.models import DecisionItem, Field, Procedure, ProcedureVersion, PublicationDecision
@@ -66,9 +67,69 @@ class LegalBasisSerializer(serializers.Serializer):
     article = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class ProcessingTimeSerializer(serializers.Serializer):
-    value = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0, allow_null=True)
+class ProcessingTimeVariantSerializer(serializers.Serializer):
+    condition = serializers.CharField(max_length=300)
+    min = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0, allow_null=True, default=None)
+    max = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0, max_value=3650)
     unit = serializers.ChoiceField(choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+
+
+class ProcessingTimeSerializer(serializers.Serializer):
+    """The time limit as the decision words it (`text`) and its structured part: the main case's maximum (`value`)
+    or range (`min` to `value`) in `unit`, and the other cases. Send the text alone and the structured part is read
+    from it; send `value` and the structured part is taken as given (the text, if absent, is worded from it)."""
+
+    text = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    min = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0, allow_null=True, default=None)
+    value = serializers.DecimalField(
+        max_digits=6, decimal_places=1, min_value=0, max_value=3650, allow_null=True, default=None
+    )
+    unit = serializers.ChoiceField(choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    variants = ProcessingTimeVariantSerializer(many=True, required=False, default=list)
+    understood = serializers.BooleanField(read_only=True, help_text="Whether the structured part is filled.")
+
+    def validate(self, data):
+        errors = processing_time.problems(data["min"], data["value"], [_variant(v) for v in data["variants"]])
+        if errors:
+            raise serializers.ValidationError(
+                {key.removeprefix("processing_time_"): message for key, message in errors.items()}
+            )
+        return data
+
+    def columns(self, data: dict) -> dict:
+        if data["value"] is None:
+            return processing_time.fields_for(data["text"])
+        return {
+            "processing_time_text": data["text"].strip(),
+            "processing_time_min": data["min"],
+            "processing_time_value": data["value"],
+            "processing_time_unit": data["unit"],
+            "processing_time_variants": [_variant(v) for v in data["variants"]],
+        }
+
+    @staticmethod
+    def of(version) -> dict:
+        def number(value):
+            return None if value is None else str(value)
+
+        return {
+            "text": version.processing_time_display(),
+            "min": number(version.processing_time_min),
+            "value": number(version.processing_time_value),
+            "unit": version.processing_time_unit,
+            "variants": version.processing_time_variants,
+            "understood": version.processing_time_value is not None,
+        }
+
+
+def _variant(data: dict) -> dict:
+    low = data.get("min")
+    return {
+        "condition": data["condition"].strip(),
+        "min": None if low is None else str(low),
+        "max": str(data["max"]),
+        "unit": data["unit"],
+    }
 
 
 TEXTS = ["performers", "authority", "performing_body", "coordinating_bodies", "result", "fees", "conditions"]
@@ -116,10 +177,7 @@ class ProcedureSerializer(serializers.Serializer):
             "steps": [{k: s[k] for k in ("order", "actor", "action", "duration")} for s in data.steps],
             "dossier_items": [{k: d[k] for k in DossierItemSerializer().fields} for d in data.dossier_items],
             "dossier_sets": version.dossier_sets,
-            "processing_time": {
-                "value": None if version.processing_time_value is None else str(version.processing_time_value),
-                "unit": version.processing_time_unit,
-            },
+            "processing_time": ProcessingTimeSerializer.of(version),
             **{name: getattr(version, name) for name in TEXTS},
             "legal_bases": [
                 {k: (b[k].isoformat() if k == "date" and b[k] else b[k]) for k in LegalBasisSerializer().fields}
@@ -140,8 +198,7 @@ class ProcedureSerializer(serializers.Serializer):
             if name in data:
                 fields[name] = data[name]
         if "processing_time" in data:
-            fields["processing_time_value"] = data["processing_time"]["value"]
-            fields["processing_time_unit"] = data["processing_time"]["unit"]
+            fields.update(ProcessingTimeSerializer().columns(data["processing_time"]))
         parts = {
             name: (data[name] if name in data else (getattr(base, name) if base else []))
             for name in ("steps", "dossier_items", "legal_bases")
@@ -154,8 +211,7 @@ def _defaults() -> dict:
     return {
         "channels": [],
         "dossier_sets": 1,
-        "processing_time_value": None,
-        "processing_time_unit": "working_days",
+        **processing_time.fields_for(""),
         **dict.fromkeys(TEXTS, ""),
         "executions_per_year": None,
         "subjects_per_year": None,

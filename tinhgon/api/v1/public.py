@@ -53,11 +53,26 @@ class PublicFormSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class PublicProcessingTimeVariantSerializer(serializers.Serializer):
+    condition = serializers.CharField()
+    min = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False, allow_null=True)
+    max = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
+    unit = serializers.CharField()
+
+
 class PublicProcessingTimeSerializer(serializers.Serializer):
+    """The time limit as published (`text`) and its structured part (main case `min`–`value` in `unit`, and the
+    other cases); the structured part is null when the text could not be read."""
+
+    text = serializers.CharField(source="processing_time_display")
+    min = serializers.DecimalField(
+        source="processing_time_min", max_digits=6, decimal_places=1, coerce_to_string=False, allow_null=True
+    )
     value = serializers.DecimalField(
         source="processing_time_value", max_digits=6, decimal_places=1, coerce_to_string=False, allow_null=True
     )
     unit = serializers.CharField(source="processing_time_unit")
+    variants = PublicProcessingTimeVariantSerializer(source="processing_time_variants", many=True)
 
 
 class PublicProcedureSummarySerializer(serializers.ModelSerializer):

@@ -207,7 +207,13 @@ def test_a_procedure_in_force_gives_every_component(anonymous, hidden):
     assert body["field"] == "Thi đua - Khen thưởng" and body["version"] == 1
     assert body["effective_from"] == today().isoformat()
     assert body["channels"] == ["in_person", "post"] and body["dossier_sets"] == 1
-    assert body["processing_time"] == {"value": 20, "unit": "working_days"}
+    assert body["processing_time"] == {
+        "text": "20 ngày làm việc",
+        "min": None,
+        "value": 20,
+        "unit": "working_days",
+        "variants": [],
+    }
     assert body["authority"] == "Chủ tịch UBND tỉnh" and body["fees"] == "Không"
     assert [set(step) for step in body["steps"]] == [{"order", "actor", "action", "duration"}] * 3
     assert body["dossier_items"][0] == {
@@ -242,7 +248,8 @@ def test_steps_come_in_their_order_and_processing_time_keeps_its_decimal(anonymo
     body = anonymous.get(detail_url(procedure.code)).json()
     assert [step["order"] for step in body["steps"]] == [1, 2, 3]
     assert [step["actor"] for step in body["steps"]] == [steps[1].actor, steps[2].actor, steps[0].actor]
-    assert body["processing_time"] == {"value": 7.5, "unit": "hours"}
+    assert body["processing_time"]["value"] == 7.5 and body["processing_time"]["unit"] == "hours"
+    assert body["processing_time"]["text"] == "7,5 giờ làm việc"
 
 
 # Search ----------------------------------------------------------------------------------------------------------

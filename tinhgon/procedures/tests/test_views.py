@@ -164,7 +164,7 @@ def test_mandatory_components_are_marked_from_the_list_but_not_required(login, w
     html = client.get(url("edit", procedure.pk)).content.decode()
     assert 'id="mandatory-note"' in html and "thành phần bắt buộc khi trình kiểm soát" in html
     single = [COMPONENT_FIELDS.get(c, c) for c in REQUIRED_COMPONENTS if c not in PART_FORMS and c != "channels"]
-    assert "performers" in single and "processing_time_value" in single
+    assert "performers" in single and "processing_time_text" in single
     for name in single:
         assert "required" in label_classes(html, name).split()
         assert re.search(rf'<[^>]*aria-describedby="mandatory-note"[^>]*id="id_{name}"', html)
