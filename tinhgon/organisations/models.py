@@ -56,6 +56,19 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(every_word | Q(code__iexact=text.strip()))
 
 
+# The head of each kind of unit and the deputy who signs for them (NĐ 30/2020/NĐ-CP, thẩm quyền ký "KT."). The titles
+# of a department's divisions vary (Chi cục trưởng, Trưởng phòng, Giám đốc trung tâm): the generic one is used.
+UNIT_HEAD = ("THỦ TRƯỞNG CƠ QUAN", "PHÓ THỦ TRƯỞNG CƠ QUAN")
+SIGNER_TITLES = {
+    "ministry": ("BỘ TRƯỞNG", "THỨ TRƯỞNG"),
+    "province": ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    "district": ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    "commune": ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    "department": ("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+    "provincial_office": ("CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"),
+}
+
+
 class Organisation(Versioned, AuditedModel):
     """A unit of the state administration (Bộ, UBND tỉnh, Sở, phòng, xã...), valid for a period of time.
 
@@ -120,6 +133,12 @@ class Organisation(Versioned, AuditedModel):
 
     def __str__(self):
         return self.name
+
+    def signer_titles(self) -> tuple[str, str]:
+        """The titles a decision of this unit is signed under: its head's, and a deputy's signing on the head's
+        behalf ("KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH"). A ministry is never given a UBND title."""
+        head, deputy = SIGNER_TITLES.get(self.kind, UNIT_HEAD)
+        return head, f"KT. {head}\n{deputy}"
 
     def clean(self):
         if self.valid_to and self.valid_to < self.valid_from:

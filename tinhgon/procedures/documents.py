@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from types import SimpleNamespace
 
 from django.template.loader import render_to_string
 
@@ -147,7 +146,11 @@ class Issuer:
 
     @classmethod
     def of(cls, decision: PublicationDecision) -> "Issuer":
-        organisation = decision.issuer
+        return cls.signing(decision.issuer, decision.signing_title())
+
+    @classmethod
+    def signing(cls, organisation, signer_title: str) -> "Issuer":
+        """The organisation as the issuer of a document signed under `signer_title`."""
         name = word.nfc(re.sub(r"^UBND\b", "Ủy ban nhân dân", organisation.name.strip()))
         match = PROVINCE_NAME.match(name)
         if match:
@@ -156,7 +159,7 @@ class Issuer:
         else:
             header = [name.upper()]
             place = word.nfc(organisation.short_name or organisation.name)
-        role = _signer_role(decision.signer_title)
+        role = _signer_role(signer_title)
         return cls(name, header, place, f"{role.capitalize()} {name}", bool(match))
 
 
@@ -166,7 +169,7 @@ def upper_name(name: str) -> str:
 
 def issuer_of(organisation) -> Issuer:
     """How an organisation appears as the issuer of a document other than a decision (a report, a plan)."""
-    return Issuer.of(SimpleNamespace(issuer=organisation, signer_title=""))
+    return Issuer.signing(organisation, organisation.signer_titles()[0])
 
 
 def header_lines(organisation) -> list[tuple[str, bool]]:
@@ -193,7 +196,7 @@ def place_of(organisation) -> str:
 
 def _signer_role(signer_title: str) -> str:
     """The role whose authority the decision is issued in: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" → "CHỦ TỊCH"."""
-    first = word.lines(word.nfc(signer_title))[:1] or ["CHỦ TỊCH"]
+    first = word.lines(word.nfc(signer_title))[:1] or [""]
     return re.sub(r"^(KT|TM|TL|TUQ)\.\s*", "", first[0], flags=re.IGNORECASE).upper()
 
 
@@ -455,7 +458,7 @@ def _decision_articles(doc, decision, issuer: Issuer, sections) -> None:
 
 
 def _decision_signature(doc, decision, issuer: Issuer) -> None:
-    titles = word.lines(decision.signer_title.upper()) or ["CHỦ TỊCH"]
+    titles = word.lines(decision.signing_title().upper())
     word.signature(doc, _recipients(issuer), titles, decision.signer)
 
 

@@ -193,6 +193,7 @@ class DecisionForm(StyledForm, forms.ModelForm):
             "effective_on": DATE_WIDGET,
             "legal_bases": forms.Textarea(attrs={"rows": 4}),
             "title": forms.Textarea(attrs={"rows": 2}),
+            "signer_title": forms.Textarea(attrs={"rows": 2}),
         }
         field_classes = {"issuer": UnitChoiceField}
 
@@ -206,6 +207,8 @@ class DecisionForm(StyledForm, forms.ModelForm):
         clash = PublicationDecision.objects.filter(issuer=issuer, number=number).exclude(pk=self.instance.pk)
         if issuer and number and clash.exists():
             self.add_error("number", "Cơ quan này đã có quyết định mang số, ký hiệu này.")
+        if issuer and not (data.get("signer_title") or "").strip():
+            data["signer_title"] = issuer.signer_titles()[0]  # never another kind's title (issue 12)
         return data
 
 

@@ -625,7 +625,13 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
     )
     signed_on = models.DateField("ngày ký", null=True, blank=True)
     signer = models.CharField("người ký", max_length=150, blank=True)
-    signer_title = models.CharField("chức vụ người ký", max_length=150, blank=True, default="CHỦ TỊCH")
+    signer_title = models.CharField(
+        "chức vụ người ký",
+        max_length=150,
+        blank=True,
+        help_text="Để trống là chức vụ người đứng đầu cơ quan ban hành (CHỦ TỊCH, GIÁM ĐỐC, BỘ TRƯỞNG…); ký thay "
+        "ghi hai dòng, ví dụ “KT. CHỦ TỊCH” rồi “PHÓ CHỦ TỊCH”.",
+    )
     effective_on = models.DateField("ngày có hiệu lực")
     legal_bases = models.TextField("căn cứ ban hành", blank=True, help_text="Mỗi căn cứ một dòng.")
     proposal = models.CharField(
@@ -665,6 +671,10 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
 
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+
+    def signing_title(self) -> str:
+        """The title printed over the signature: as entered, else the head of the issuer's kind of unit."""
+        return self.signer_title.strip() or self.issuer.signer_titles()[0]
 
     def whole_visible_to(self, policy) -> bool:
         """May the user read the whole decision, every procedure in it? Always once issued (it is public record);

@@ -33,7 +33,7 @@ from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action
-from tinhgon.reviews.documents import DEFAULT_SIGNER, MONEY_FORMAT, PCT_FORMAT, money, number, pct
+from tinhgon.reviews.documents import MONEY_FORMAT, PCT_FORMAT, money, number, pct
 
 MANUAL = "(nhập tay)"
 NO_DATA = "Chưa có số liệu"
@@ -519,9 +519,7 @@ def report_content(report: Report, policy) -> ReportContent:
     children = children_part(report, policy)
     parts += [manual_part(report), *([children] if children else [])]
     signed = timezone.localdate(report.submitted_at) if report.submitted_at else None
-    title_lines = word.lines(word.nfc(report.signer_title).upper()) or [
-        DEFAULT_SIGNER.get(organisation.kind, "THỦ TRƯỞNG CƠ QUAN")
-    ]
+    title_lines = word.lines(word.nfc(report.signer_title).upper()) or [organisation.signer_titles()[0]]
     return ReportContent(
         header_lines=header_lines(organisation),
         number_line=f"Số: {word.nfc(report.document_number)}" if report.document_number else "Số:        /BC-",

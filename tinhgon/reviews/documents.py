@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from types import SimpleNamespace
 
 from django.db.models import Prefetch, QuerySet
 
@@ -343,14 +342,6 @@ def review_docx(review: Review) -> bytes:
 
 # The approval decision ---------------------------------------------------------------------------------------------
 
-DEFAULT_SIGNER = {
-    Organisation.Kind.PROVINCE: "CHỦ TỊCH",
-    Organisation.Kind.COMMUNE: "CHỦ TỊCH",
-    Organisation.Kind.DISTRICT: "CHỦ TỊCH",
-    Organisation.Kind.MINISTRY: "BỘ TRƯỞNG",
-    Organisation.Kind.DEPARTMENT: "GIÁM ĐỐC",
-    Organisation.Kind.PROVINCIAL_OFFICE: "CHÁNH VĂN PHÒNG",
-}
 ANNEX_HEADER = [
     "STT",
     "Tên thủ tục hành chính nội bộ",
@@ -422,8 +413,8 @@ def totals(lines: list[ProposalLine]) -> costs.Benefit:
 def approval_issuer(decision: ApprovalDecision) -> Issuer:
     """The issuer as the registry's decisions show it; a blank signer title defaults to the head of that kind of
     unit (Chủ tịch for a province, Giám đốc for a department...)."""
-    title = decision.signer_title or DEFAULT_SIGNER.get(decision.issuer.kind, "THỦ TRƯỞNG CƠ QUAN")
-    return Issuer.of(SimpleNamespace(issuer=decision.issuer, signer_title=title))
+    title = decision.signer_title or decision.issuer.signer_titles()[0]
+    return Issuer.signing(decision.issuer, title)
 
 
 def _approval_title(decision: ApprovalDecision, lines: list[ProposalLine], issuer: Issuer) -> str:
@@ -556,7 +547,7 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     for line in rest:
         word.body(doc, line)
     word.article(doc, 3, f"Quyết định này có hiệu lực kể từ ngày ký. {article3(issuer)}")
-    titles = word.lines((decision.signer_title or "").upper()) or [DEFAULT_SIGNER.get(decision.issuer.kind, "")]
+    titles = word.lines((decision.signer_title or "").upper()) or [decision.issuer.signer_titles()[0]]
     word.signature(doc, _approval_recipients(issuer), titles, decision.signer)
 
     word.landscape_section(doc)

@@ -385,6 +385,12 @@ class DecisionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status"]
 
+    def validate(self, data):
+        """A decision sent without a signer title is signed under the head of its issuer's kind of unit."""
+        if data.get("issuer") and not (data.get("signer_title") or "").strip():
+            data["signer_title"] = data["issuer"].signer_titles()[0]
+        return data
+
     def get_item_list(self, decision) -> list[dict]:
         return [
             {
