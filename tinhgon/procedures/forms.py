@@ -77,7 +77,11 @@ class VersionForm(StyledForm, forms.ModelForm):
         """A new text is read into the structured part, unless the user corrected the structured part too."""
         data = super().clean()
         text_changed = "processing_time_text" in self.changed_data
-        if text_changed and not set(STRUCTURED_TIME) & set(self.changed_data) and not self.errors:
+        number = processing_time.bare_number(data.get("processing_time_text", ""))
+        if number is not None and number <= processing_time.MAX_VALUE and not self.errors:
+            # A number alone is a value in the unit chosen beside it, worded as decisions print it.
+            data.update(processing_time.fields_for_value(number, data.get("processing_time_unit")))
+        elif text_changed and not set(STRUCTURED_TIME) & set(self.changed_data) and not self.errors:
             data.update(processing_time.fields_for(data.get("processing_time_text", "")))
         if not self.errors:
             self._show_understood(self._structured(data))

@@ -179,6 +179,13 @@ def worded(text: str, structured: ProcessingTime | None) -> str:
     return text
 
 
+def bare_number(text: str) -> Decimal | None:
+    """The number when the text is nothing else ("10", "7,5"): the unit is then given apart (a form's or a
+    spreadsheet's unit column)."""
+    cleaned = normalise(text)
+    return _decimal(cleaned) if re.fullmatch(NUMBER, cleaned) else None
+
+
 def fields_for_value(value: Decimal, unit: str) -> dict:
     """The columns for a bare value and unit (a number in a spreadsheet, an older API client): worded as decisions
     print them ("20 ngày làm việc")."""

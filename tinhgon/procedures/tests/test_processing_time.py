@@ -199,3 +199,9 @@ def test_the_import_keeps_a_time_limit_it_cannot_read_as_written(world):
     assert import_procedures(xlsx([row]), owner=world.units["P-A"]).ok
     version = Procedure.objects.get(code="TT-0001").latest_version()
     assert version.processing_time_text == "Theo quy định của pháp luật" and version.processing_time_value is None
+
+
+def test_a_number_alone_in_the_form_is_a_value_in_the_unit_chosen_beside_it(login, world):
+    _, procedure = _draft(login, world, processing_time_text="10", processing_time_unit="working_days")
+    version = procedure.latest_version()
+    assert version.processing_time_text == "10 ngày làm việc" and version.processing_time_value == Decimal(10)
