@@ -176,7 +176,7 @@ def test_docx_has_the_administrative_layout_sections_and_figures(report, leader)
         "3. Thực thi phương án đơn giản hóa",
         "4. Thực hiện nhiệm vụ được giao",
         "5. Kết quả thực hiện các chỉ tiêu",
-        "Số liệu bổ sung (nhập tay)",
+        "Số liệu bổ sung",
         "II. TỒN TẠI, HẠN CHẾ",
         "Một số đơn vị cập nhật dữ liệu chậm.",
         "III. ĐỀ XUẤT, KIẾN NGHỊ",
@@ -200,9 +200,9 @@ def test_docx_has_the_administrative_layout_sections_and_figures(report, leader)
     assert row_of(rows, "Tỷ lệ hoàn thành đúng hạn")[-1] == "50,00%"
     assert row_of(rows, "Thủ tục đã rà soát, đánh giá")[-1] == "1"
     assert row_of(rows, "Sửa đổi, bổ sung")[2:] == ["1", "1"]
-    manual = row_of(rows, "Số cuộc kiểm tra (nhập tay)")
-    assert manual[1:] == ["Kiểm tra", "Số cuộc kiểm tra (nhập tay)", "3", "Theo kế hoạch"]
-    assert row_of(rows, "Hội nghị tập huấn (nhập tay)")[3] == "=SUM(A1)"
+    manual = row_of(rows, "Số cuộc kiểm tra")
+    assert manual[1:] == ["Kiểm tra", "Số cuộc kiểm tra", "3", "Theo kế hoạch"]
+    assert row_of(rows, "Hội nghị tập huấn")[3] == "=SUM(A1)"
     assert "Tổng hợp báo cáo của các đơn vị trực thuộc" in text  # P-A has one unit, P-A-1, which has not reported
     assert row_of(rows, "Đơn vị P-A-1")[2] == "Chưa gửi báo cáo"
 
@@ -243,7 +243,7 @@ def test_parent_report_lists_children_submitted_or_missing_with_totals(named):
 
 def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(report, leader):
     wb = load_workbook(io.BytesIO(report_xlsx(report, leader)))
-    assert wb.sheetnames[:5] == ["Công bố", "Rà soát", "Nhiệm vụ", "Chỉ tiêu", "Nhập tay"]
+    assert wb.sheetnames[:5] == ["Công bố", "Rà soát", "Nhiệm vụ", "Chỉ tiêu", "Số liệu bổ sung"]
     ws = wb["Công bố"]
     rows = sheet_rows(ws)
     header = next(r for r in ws.iter_rows() if r[0].value == "STT")
@@ -259,18 +259,18 @@ def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(re
     cost = row_of(review, "Chi phí tuân thủ trước đơn giản hóa (đồng/năm)")[2]
     assert isinstance(cost, int) and cost == report.figures["reviews"]["cost_before"]
     assert row_of(review, "Tỷ lệ cắt giảm chi phí")[2] == pytest.approx(
-        float(report.figures["reviews"]["cost_saving_pct"])
+        float(report.figures["reviews"]["cost_saving_pct"]) / 100
     )
     assert "3. Thực thi phương án đơn giản hóa" in [r[0] for r in review]
 
     tasks = sheet_rows(wb["Nhiệm vụ"])
     assert row_of(tasks, "Nhiệm vụ đến hạn trong kỳ")[2] == 2
-    assert row_of(tasks, "Tỷ lệ hoàn thành đúng hạn")[2] == 50.0
+    assert row_of(tasks, "Tỷ lệ hoàn thành đúng hạn")[2] == 0.5
     assert row_of(sheet_rows(wb["Chỉ tiêu"]), "Tỷ lệ hài lòng")[3] == "≥ 85"
 
-    manual = sheet_rows(wb["Nhập tay"])
-    assert row_of(manual, "Số cuộc kiểm tra (nhập tay)")[3] == 3
-    assert row_of(manual, "Hội nghị tập huấn (nhập tay)")[3] == "'=SUM(A1)"  # kept as text, never a formula
+    manual = sheet_rows(wb["Số liệu bổ sung"])
+    assert row_of(manual, "Số cuộc kiểm tra")[3] == 3
+    assert row_of(manual, "Hội nghị tập huấn")[3] == "=SUM(A1)"  # kept as text, never a formula
 
 
 def test_pdf_keeps_vietnamese_diacritics(report, leader, tmp_path):
@@ -284,7 +284,7 @@ def test_pdf_keeps_vietnamese_diacritics(report, leader, tmp_path):
             "TỒN TẠI, HẠN CHẾ",
             "ĐỀ XUẤT, KIẾN NGHỊ",
             ORG_NAME,
-            "Số liệu bổ sung (nhập tay)",
+            "Số liệu bổ sung",
             "Trần Thị Bình",
             "Hoàn thành đúng hạn",
             "Trang 1/",
