@@ -667,7 +667,7 @@ RENDERERS = {"docx": report_docx, "xlsx": report_xlsx, "pdf": report_pdf}
 def file_title(report: Report) -> str:
     """What a clerk files the report under, in every format: 'Báo cáo quý III/2026 - Sở Nội vụ' (the download
     name turns the slash into a dash)."""
-    return f"Báo cáo {report.period.label} - {report.organisation.name}"
+    return f"{report.period.title} - {report.organisation.name}"
 
 
 def storage_name(report: Report, fmt: str) -> str:
