@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import number
 from tinhgon.core.visibility import get_visible
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
@@ -30,7 +31,6 @@ from tinhgon.reports.forms import (
 )
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action, MilestoneStatus
-from tinhgon.reviews.documents import number
 
 VIEW, WRITE = "reports.view", "reports.write"
 
