@@ -113,6 +113,7 @@ def _dashboard_charts(figures: dict) -> dict:
                 {"name": "Tỷ lệ đã rà soát (%)", "data": [float(p["reviewed_pct"]) for p in figures["progress"]]}
             ],
             "unit": "%",
+            "format": "percent",
         },
         "ranking": {
             "type": "bar",
@@ -123,6 +124,7 @@ def _dashboard_charts(figures: dict) -> dict:
                 {"name": "Chi phí cắt giảm (%)", "data": [float(r["cost_saving_pct"]) for r in ranking]},
             ],
             "unit": "%",
+            "format": "percent",
         },
         "heatmap": {
             "type": "heatmap",
@@ -130,6 +132,7 @@ def _dashboard_charts(figures: dict) -> dict:
             "y": heat["units"],
             "data": heat["data"],
             "max": heat["max"],
+            "format": "number",
         },
     }
 
@@ -288,6 +291,8 @@ def _children_context(report: Report, policy) -> dict:
             {"name": "Chi phí cắt giảm (đồng/năm)", "data": [r["cost_saving"] or 0 for r in table], "axis": 1},
         ],
         "axes": ["thủ tục", "đồng/năm"],
+        # charts.js writes the second axis as money: 10.000.000 on the axis, "10.000.000 đồng" in the tooltip.
+        "formats": ["number", "money"],
     }
     missing = sum(1 for r in rows if r.report is None or not r.report.is_locked)
     waiting = sum(1 for r in rows if r.report is not None and r.report.status == Status.SUBMITTED)

@@ -2,6 +2,7 @@
 generated file back (python-docx, openpyxl, pypdf / pdftotext) rather than trusting the builder."""
 
 import io
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 
 from tinhgon.accounts.permissions import Policy
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import money, number, percent
 from tinhgon.plans import services as plan_services
 from tinhgon.plans.models import Indicator
 from tinhgon.plans.tests import factories as pf
@@ -466,3 +468,65 @@ def test_a_generated_file_downloads_under_the_name_of_its_report(report, named, 
     client.force_login(named.leader_a)
     response = client.get(reverse("reports:file-download", args=[file.pk]))
     assert download_names(response)[0] == f"Báo cáo {report.period.label.replace('/', '-')} - {ORG_NAME}.xlsx"
+
+
+# One figure, one formatter: the page, the Word file and the workbook of one report read alike -----------------------
+
+
+def _page_row(page: str, key: str) -> str:
+    """The text of the report page's figure row `fig-<key>`, tags removed."""
+    row = page.split(f'id="fig-{key}"')[1].split("</tr>")[0]
+    return flat(re.sub(r"<[^>]+>", " ", row))
+
+
+def _page(report, user, client) -> str:
+    client.force_login(user)
+    return client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+
+
+def test_a_share_reads_the_same_on_the_page_in_word_and_in_excel(report, leader, named, client):
+    share = percent(report.figures["reviews"]["reviewed_pct"])  # one of three procedures: 33,33%
+    assert share == "33,33%"
+    assert f"({share})" in _page_row(_page(report, named.focal_a, client), "reviewed")
+    assert row_of(docx_rows(report_docx(report, leader)), "Tỷ lệ thủ tục đã rà soát")[-1] == share
+    cell = next(
+        r[2]
+        for r in load_workbook(io.BytesIO(report_xlsx(report, leader)))["Rà soát"].iter_rows()
+        if r[1].value == "Tỷ lệ thủ tục đã rà soát"
+    )
+    assert cell.number_format == "0.00%" and percent(cell.value * 100) == share
+
+
+def test_an_amount_reads_the_same_on_the_page_in_word_and_in_excel(report, leader, named, client):
+    amount = report.figures["reviews"]["cost_before"]
+    label = "Chi phí tuân thủ trước đơn giản hóa (đồng/năm)"
+    assert number(amount) in _page_row(_page(report, named.focal_a, client), "cost_before")
+    assert row_of(docx_rows(report_docx(report, leader)), label)[-1] == money(amount)  # the number, then "đồng"
+    cell = next(
+        r[2]
+        for r in load_workbook(io.BytesIO(report_xlsx(report, leader)))["Rà soát"].iter_rows()
+        if r[1].value == label
+    )
+    assert cell.value == amount and cell.number_format == "#,##0" and number(cell.value) == number(amount)
+
+
+def test_the_report_is_titled_by_its_period_without_repeating_quy(report, leader, named, client):
+    page = _page(report, named.focal_a, client)
+    title = f"Báo cáo {report.period.label}"
+    assert title in page and "quý quý" not in page.lower()
+    assert "quý quý" not in docx_text(report_docx(report, leader)).lower()
+
+
+def test_no_document_prints_the_words_nhap_tay(report, leader, tmp_path):
+    assert "nhập tay" not in docx_text(report_docx(report, leader)).lower()
+    assert "nhập tay" not in pdf_texts(report_pdf(report, leader), tmp_path)["pypdf"].lower()
+    wb = load_workbook(io.BytesIO(report_xlsx(report, leader)))
+    cells = [str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert not [c for c in cells + wb.sheetnames if "nhập tay" in c.lower()]
+
+
+def test_a_report_cell_holding_formula_like_text_shows_no_apostrophe_and_is_no_formula(report, leader):
+    ws = load_workbook(io.BytesIO(report_xlsx(report, leader)))["Số liệu bổ sung"]
+    cell = next(r[3] for r in ws.iter_rows() if r[2].value == "Hội nghị tập huấn")
+    assert cell.value == "=SUM(A1)" and cell.data_type == "s" and cell.quotePrefix
+    assert not [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("'")]
