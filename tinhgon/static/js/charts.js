@@ -58,7 +58,10 @@
       legend: { top: 0 },
       grid: { left: 60, right: axes.length > 1 ? 80 : 20, top: 40, bottom: 80, containLabel: false },
       xAxis: { type: "category", data: spec.categories, axisLabel: { rotate: spec.categories.length > 4 ? 30 : 0, interval: 0 } },
-      yAxis: axes.map((name, i) => ({ type: "value", name: name, axisLabel: { formatter: formats[i].axis } })),
+      // An axis of shares already writes "%" on every label; its name "%" would say it twice.
+      yAxis: axes.map((name, i) => ({
+        type: "value", name: formats[i] === FORMATS.percent && name === "%" ? "" : name, axisLabel: { formatter: formats[i].axis },
+      })),
       series: spec.series.map((s) => ({
         name: s.name, type: spec.type || "bar", data: s.data, yAxisIndex: s.axis || 0,
         tooltip: { valueFormatter: formats[s.axis || 0].value },
