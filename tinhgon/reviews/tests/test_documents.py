@@ -320,8 +320,9 @@ def test_proposals_workbook_has_one_row_per_proposal_and_totals(world, worked):
         48_300_000,
         pytest.approx(0.5439),
     ]
-    assert row_with(ws, "Bãi bỏ")[7:] == [12_000_000, 0, 12_000_000, 100.0]
-    assert rows[-1][1] == "Tổng cộng" and rows[-1][7:] == [100_800_000, 40_500_000, 60_300_000, 59.82]
+    assert row_with(ws, "Bãi bỏ")[7:] == [12_000_000, 0, 12_000_000, 1]  # 100,00% as a share
+    total = rows[-1]
+    assert total[1] == "Tổng cộng" and total[7:] == [100_800_000, 40_500_000, 60_300_000, pytest.approx(0.5982)]
     assert [r[0] for r in rows[3:-1]] == [1, 2]
 
 
