@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from tinhgon.core import formatting
+
 # What an entry's verb means; a transition's own label is used for the verbs not listed (audit.transitions).
 VERBS = {
     "created": "tạo",
@@ -141,7 +143,7 @@ def shown(field, value, found) -> str:
             number = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return f"{number.normalize():f}".replace(".", ",")
+        return formatting.number(number)
     if isinstance(field, models.JSONField):
         return f"{len(value)} mục" if isinstance(value, list | dict) else "đã cập nhật"
     if isinstance(field, models.DateTimeField) and isinstance(value, str):

@@ -197,8 +197,10 @@ def import_max_rows() -> int:
 
 
 def format_number(n) -> str:
-    """12345 → “12.345”, the Vietnamese way."""
-    return f"{n:,}".replace(",", ".")
+    """12345 → “12.345”, the Vietnamese way (core.formatting.number)."""
+    from tinhgon.core.formatting import number
+
+    return number(n)
 
 
 def mb(n: int) -> str:

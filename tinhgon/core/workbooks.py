@@ -5,30 +5,35 @@ spreadsheets the documents write (reviews, reports).
   `core.uploads.check_workbook` (size, content, zip bombs, row bombs, entity declarations).
 - `text(value)`, `one_line(value)`: a cell as the text a person typed; `key(value)`: the comparison key of a label
   (folded, punctuation ignored); `format_number(n)`, `mb(n)`: numbers in messages, the Vietnamese way.
-- `safe_cell(ws, value, font)`: a write-only cell that a spreadsheet will not run as a formula.
+- `safe_cell(ws, value, font)`: a write-only cell that a spreadsheet will not run as a formula, numbers and dates
+  with their number format; `percent_cell` for shares; `defuse(cell)` for cells of ordinary worksheets.
 """
 
 import functools
 import io
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 
+from tinhgon.core.formatting import EXCEL_DATE, EXCEL_DECIMAL, EXCEL_NUMBER, EXCEL_PERCENT, as_decimal
 from tinhgon.core.text import fold_vn
 from tinhgon.core.uploads import UploadRefused, format_number, mb
 
 __all__ = [
     "FORMULA_TRIGGERS",
     "WRAP",
-    "defused",
+    "defuse",
     "format_number",
     "key",
     "mb",
     "one_line",
+    "is_formula_like",
     "open_workbook",
+    "percent_cell",
     "safe_cell",
     "text",
 ]
@@ -69,25 +74,43 @@ def key(value) -> str:
     return re.sub(r"[^0-9a-z]+", " ", fold_vn(str(value or ""))).strip()
 
 
-def defused(value):
-    """Text a spreadsheet would read as a formula, kept as text behind a quote; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+def is_formula_like(value) -> bool:
+    """Text a spreadsheet would run as a formula if typed into a cell ("=…", "+…", "-…", "@…")."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def defuse(cell):
+    """Keep a cell's formula-like text as text: a string cell with Excel's quote-prefix style, which is what Excel
+    itself stores when a person types '=… . The apostrophe is a style, not part of the value, so the cell reads
+    and prints as typed and is never run. Anything else is left as it is. The cell, for chaining."""
+    if is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def safe_cell(ws, value, font=None) -> WriteOnlyCell:
-    """A write-only cell; text that a spreadsheet would read as a formula is kept as text behind a quote."""
-    safe = defused(value)
-    cell = WriteOnlyCell(ws, value=safe)
-    if safe is not value:
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = "DD/MM/YYYY"
+    """A write-only cell: formula-like text kept as text (`defuse`), dates dd/mm/yyyy, whole numbers #,##0,
+    other numbers #,##0.00 (use `percent_cell` for shares)."""
+    cell = defuse(WriteOnlyCell(ws, value=value))
+    if isinstance(value, date):
+        cell.number_format = EXCEL_DATE
+    elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        cell.number_format = EXCEL_NUMBER if value == int(value) else EXCEL_DECIMAL
     if font is not None:
         cell.font = font
     if isinstance(value, str) and "\n" in value:
         cell.alignment = WRAP
+    return cell
+
+
+def percent_cell(ws, value, font=None) -> WriteOnlyCell:
+    """A share given in percent (Decimal('18.97'), '18.97') as the number 0.1897 formatted 0.00%: the workbook
+    shows 18,97% like the page and the Word file, and the cell still sums and sorts."""
+    cell = WriteOnlyCell(ws, value=float(as_decimal(value) / 100))
+    cell.number_format = EXCEL_PERCENT
+    if font is not None:
+        cell.font = font
     return cell
 
 

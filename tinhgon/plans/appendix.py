@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
 from tinhgon.core.word import TEXT_WIDTH_CM
-from tinhgon.core.workbooks import defused, print_ready
+from tinhgon.core.workbooks import defuse, print_ready
 from tinhgon.plans.constants import Recurrence
 from tinhgon.plans.models import Plan, Task
 from tinhgon.procedures.documents import header_lines, long_date, place_of
@@ -161,7 +161,7 @@ def appendix_xlsx(plan: Plan) -> bytes:
     for n, line in enumerate(rows(plan), start=HEADER_ROW + 1):
         values = [line.number, line.content, line.lead, line.coordinating, line.executing, line.when, line.product]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(n, column, defused(value))
+            cell = defuse(sheet.cell(n, column, value))
             cell.alignment = wrap
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"

@@ -4,6 +4,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from tinhgon.core.formatting import period_name
 from tinhgon.plans.constants import Period, Recurrence
 
 MONTHS = {
@@ -26,13 +27,9 @@ class Span:
 
 
 def _label(kind: str, start: date) -> str:
-    if MONTHS[kind] == 1:
-        return f"Tháng {start:%m/%Y}"
-    if MONTHS[kind] == 3:
-        return f"Quý {(start.month - 1) // 3 + 1}/{start.year}"
-    if MONTHS[kind] == 6:
-        return f"6 tháng {'đầu' if start.month == 1 else 'cuối'} năm {start.year}"
-    return f"Năm {start.year}"
+    """The period's own name (core.formatting.period_name), the same words a report uses: 'quý III/2026'."""
+    months = MONTHS[kind]
+    return period_name(months, start.year, (start.month - 1) // months + 1)
 
 
 def _month_end(year: int, month: int) -> date:

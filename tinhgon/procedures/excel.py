@@ -31,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tinhgon.core import workbooks
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import number
 from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.core.workbooks import WRAP
 from tinhgon.organisations.models import Organisation
@@ -431,7 +432,7 @@ def _help_sheet(ws, fields: list[str]) -> None:
         f"Mỗi dòng của sheet “{SHEET}” là một thủ tục, bắt đầu từ dòng 2. Không đổi tên, thứ tự hoặc tiêu đề cột "
         "ở dòng 1. Cột có dấu * là bắt buộc.",
         f"Tệp phải là .xlsx, không đặt mật khẩu, dung lượng không quá {workbooks.mb(max_upload_bytes())}, "
-        f"tối đa {MAX_ROWS:,} dòng.".replace(",", "."),
+        f"tối đa {number(MAX_ROWS)} dòng.",
         "Nhập theo nguyên tắc “tất cả hoặc không”: hệ thống kiểm tra toàn bộ tệp trước; chỉ cần một lỗi thì không "
         "dòng nào được ghi. Danh sách lỗi ghi rõ dòng, cột và cách sửa.",
         "Nhập lại tệp sẽ cập nhật theo Mã thủ tục: mã đã có của cơ quan thì cập nhật (nếu phiên bản mới nhất đã "

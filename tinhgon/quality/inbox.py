@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from tinhgon.core import inbox
+from tinhgon.core.formatting import number
 from tinhgon.quality.constants import ScoreStatus
 from tinhgon.quality.models import ENTER, MANAGE, PUBLISH, AuditFinding, QualityProcess, ServiceIndexScore
 
@@ -83,7 +84,7 @@ def scores_to_publish(policy, on):
         yield inbox.Item(
             kind="quality.score_to_publish",
             label="Điểm Bộ chỉ số 766 đã nhập, chờ công khai",
-            title=f"Bộ chỉ số 766 tháng {score.month_label}: {score.total:.2f} điểm".replace(".", ","),
+            title=f"Bộ chỉ số 766 tháng {score.month_label}: {number(score.total, 2)} điểm",
             url=reverse("quality:score", args=[score.pk]),
             organisation=score.organisation.name,
             since=inbox.day_of(score.entered_at),

@@ -86,6 +86,7 @@ def index(request):
                     {"name": f"Tổng điểm tháng {month:%m/%Y}", "data": [_number(r["score"].total) for r in rows]}
                 ],
                 "unit": "điểm",
+                "format": "number",
                 "max": _number(context["max_total"]),
             },
             "trend_chart": {
@@ -93,6 +94,7 @@ def index(request):
                 "categories": [f"T{m}" for m in MONTHS],
                 "series": [{"name": f"Điểm bình quân các đơn vị năm {month.year}", "data": averages}],
                 "unit": "điểm",
+                "format": "number",
             },
         }
     )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tinhgon.audit import context as audit
+from tinhgon.core.formatting import number
 from tinhgon.core.locking import refuse_stale
 from tinhgon.core.uploads import checked
 from tinhgon.organisations.models import Organisation
@@ -30,7 +31,7 @@ GONE = "Bản ghi này vừa bị xóa hoặc thay đổi (có thể do người
 
 def points_text(value) -> str:
     """18, 12,5: points as Vietnamese write them."""
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
+    return number(value)
 
 
 # ISO 9001 ---------------------------------------------------------------------------------------------------------

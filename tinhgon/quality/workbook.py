@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
-from tinhgon.core.workbooks import defused, print_ready
+from tinhgon.core.workbooks import defuse, print_ready
 
 HEADER_ROW = 3
 COLUMNS = [  # header, width
@@ -58,7 +58,7 @@ def register_xlsx(processes, on: date) -> bytes:
             "; ".join(p.code for p in process.shown_procedures),
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(HEADER_ROW + n, column, defused(word.nfc(value) if isinstance(value, str) else value))
+            cell = defuse(sheet.cell(HEADER_ROW + n, column, word.nfc(value) if isinstance(value, str) else value))
             cell.alignment = wrap
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"

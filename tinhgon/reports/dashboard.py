@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from tinhgon.accounts.models import Role
 from tinhgon.accounts.permissions import ROLE_PRIORITY
+from tinhgon.core import formatting
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.plans.constants import ExtensionStatus
@@ -73,7 +74,7 @@ def _d(day: date | None) -> str | None:
 
 
 def _vn(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formatting.day(day)
 
 
 def _url(path: str, **params) -> str:

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from tinhgon.core import word
 from tinhgon.core.dates import today
 from tinhgon.core.word import TABLE_PT, TEXT_WIDTH_CM
+from tinhgon.core.workbooks import percent_cell
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
@@ -33,9 +34,8 @@ from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action
-from tinhgon.reviews.documents import MONEY_FORMAT, PCT_FORMAT, money, number, pct
+from tinhgon.reviews.documents import money, number, pct
 
-MANUAL = "(nhập tay)"
 NO_DATA = "Chưa có số liệu"
 CHANGES = [
     ("new", "Thủ tục mới ban hành"),
@@ -393,21 +393,23 @@ def manual_part(report: Report) -> Part:
     rows = [
         [
             word.nfc(row.get("section")),
-            f"{word.nfc(row.get('label'))} {MANUAL}",
+            word.nfc(row.get("label")),
             _manual_value(word.nfc(row.get("value"))),
             word.nfc(row.get("note")),
         ]
         for row in report.manual_rows or []
     ]
+    # The clerk signs what the unit reports, so the heading says where these figures come from ("do đơn vị cung
+    # cấp") in the words of a report, not the app's "nhập tay" (how they were typed in).
     return Part(
-        "Số liệu bổ sung (nhập tay)",
-        "Nhập tay",
-        ["Các số liệu dưới đây do đơn vị nhập tay, không tính từ dữ liệu của hệ thống."]
+        "Số liệu bổ sung",
+        "Số liệu bổ sung",
+        ["Các số liệu dưới đây do đơn vị cung cấp, không tính từ cơ sở dữ liệu thủ tục hành chính nội bộ."]
         if rows
-        else ["Không có số liệu nhập tay."],
+        else ["Không có số liệu bổ sung."],
         [
             Table(
-                "Số liệu bổ sung (nhập tay)",
+                "Số liệu bổ sung",
                 ["STT", "Mục", "Nội dung", "Giá trị", "Ghi chú"],
                 _numbered(rows),
                 [1.0, 3.0, 6.0, 2.5, 4.0],
@@ -605,17 +607,10 @@ def report_pdf(report: Report, policy) -> bytes:
 
 
 def _xlsx_cell(ws, value, font=None):
-    if isinstance(value, Money):
-        cell = _cell(ws, int(value), font)
-        cell.number_format = MONEY_FORMAT
-        return cell
+    """Amounts and counts as numbers #,##0, shares as 0.00% (the same figure the Word file prints), text as text."""
     if isinstance(value, Pct):
-        cell = _cell(ws, float(value), font)
-        cell.number_format = PCT_FORMAT
-        return cell
-    if isinstance(value, Decimal):
-        return _cell(ws, float(value), font)
-    if isinstance(value, date | int | float):
+        return percent_cell(ws, value, font)
+    if isinstance(value, date | int | float | Decimal):
         return _cell(ws, value, font)
     return _cell(ws, word.nfc(value) if value is not None else None, font)
 
@@ -670,7 +665,7 @@ RENDERERS = {"docx": report_docx, "xlsx": report_xlsx, "pdf": report_pdf}
 def file_title(report: Report) -> str:
     """What a clerk files the report under, in every format: 'Báo cáo quý III/2026 - Sở Nội vụ' (the download
     name turns the slash into a dash)."""
-    return f"Báo cáo {report.period.label} - {report.organisation.name}"
+    return f"{report.period.title} - {report.organisation.name}"
 
 
 def storage_name(report: Report, fmt: str) -> str:

@@ -101,7 +101,7 @@ class Report(Transitions, Versioned, AuditedModel):
         indexes = [models.Index(fields=["kind", "year", "number", "status"], name="report_period_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.period.label} · {self.organisation}"
+        return f"{self.period.title} · {self.organisation}"
 
     def audit_scope_organisation_id(self):
         return self.organisation_id

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 
+from tinhgon.core.formatting import period_name, span_name
+
 
 class Kind(models.TextChoices):
     MONTHLY = "monthly", "Báo cáo tháng"
@@ -35,15 +37,18 @@ class ReportPeriod:
 
     @property
     def label(self) -> str:
-        if self.kind == Kind.MONTHLY:
-            return f"tháng {self.number:02d}/{self.year}"
-        if self.kind == Kind.QUARTERLY:
-            return f"quý {['I', 'II', 'III', 'IV'][self.number - 1]}/{self.year}"
-        if self.kind == Kind.HALF_YEAR:
-            return f"6 tháng {'đầu' if self.number == 1 else 'cuối'} năm {self.year}"
-        if self.kind == Kind.ANNUAL:
-            return f"năm {self.year}"
-        return f"từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"
+        """The period's own name: 'quý III/2026', '6 tháng đầu năm 2026', 'từ 01/10/2026 đến 15/11/2026'."""
+        if self.kind in SHAPE:
+            return period_name(SHAPE[self.kind][0], self.year, self.number)
+        return span_name(self.start, self.end)
+
+    @property
+    def title(self) -> str:
+        """What the report is called, built from the period's name so no word repeats: 'Báo cáo quý IV/2026',
+        'Báo cáo năm 2026', 'Báo cáo đột xuất từ 01/10/2026 đến 15/11/2026'."""
+        if self.kind == Kind.AD_HOC:
+            return f"Báo cáo đột xuất {self.label}"
+        return f"Báo cáo {self.label}"
 
 
 def cutoff_day() -> int:

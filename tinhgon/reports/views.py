@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import number
 from tinhgon.core.visibility import get_visible
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
@@ -30,7 +31,6 @@ from tinhgon.reports.forms import (
 )
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action, MilestoneStatus
-from tinhgon.reviews.documents import number
 
 VIEW, WRITE = "reports.view", "reports.write"
 
@@ -113,6 +113,7 @@ def _dashboard_charts(figures: dict) -> dict:
                 {"name": "Tỷ lệ đã rà soát (%)", "data": [float(p["reviewed_pct"]) for p in figures["progress"]]}
             ],
             "unit": "%",
+            "format": "percent",
         },
         "ranking": {
             "type": "bar",
@@ -123,6 +124,7 @@ def _dashboard_charts(figures: dict) -> dict:
                 {"name": "Chi phí cắt giảm (%)", "data": [float(r["cost_saving_pct"]) for r in ranking]},
             ],
             "unit": "%",
+            "format": "percent",
         },
         "heatmap": {
             "type": "heatmap",
@@ -130,6 +132,7 @@ def _dashboard_charts(figures: dict) -> dict:
             "y": heat["units"],
             "data": heat["data"],
             "max": heat["max"],
+            "format": "number",
         },
     }
 
@@ -288,6 +291,8 @@ def _children_context(report: Report, policy) -> dict:
             {"name": "Chi phí cắt giảm (đồng/năm)", "data": [r["cost_saving"] or 0 for r in table], "axis": 1},
         ],
         "axes": ["thủ tục", "đồng/năm"],
+        # charts.js writes the second axis as money: 10.000.000 on the axis, "10.000.000 đồng" in the tooltip.
+        "formats": ["number", "money"],
     }
     missing = sum(1 for r in rows if r.report is None or not r.report.is_locked)
     waiting = sum(1 for r in rows if r.report is not None and r.report.status == Status.SUBMITTED)

@@ -11,7 +11,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
@@ -21,8 +21,9 @@ from openpyxl.utils import get_column_letter
 
 from tinhgon.core import word
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import day, money, number, percent
 from tinhgon.core.word import SMALL_PT, TEXT_WIDTH_CM
-from tinhgon.core.workbooks import format_number as _format_number
+from tinhgon.core.workbooks import percent_cell
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.documents import Issuer, article3, long_date
@@ -37,36 +38,9 @@ from tinhgon.reviews.models import ApprovalDecision, CostSheet, Review, ReviewRo
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANNEX_PT = 11
-MONEY_FORMAT = "#,##0"
-PCT_FORMAT = "0.00"
 
-# Formatting --------------------------------------------------------------------------------------------------------
-
-
-def number(value, places: int | None = None) -> str:
-    """1234567.5 → '1.234.567,5'; `places` fixes the decimals (half up), else trailing zeros are dropped."""
-    value = Decimal(value or 0)
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    whole, _, fraction = f"{abs(value):f}".partition(".")
-    if places is None:
-        fraction = fraction.rstrip("0")
-    sign = "-" if value < 0 else ""
-    return sign + _format_number(int(whole)) + (f",{fraction}" if fraction else "")
-
-
-def money(value) -> str:
-    """88800000 → '88.800.000 đồng'."""
-    return f"{number(costs.vnd(Decimal(value or 0)))} đồng"
-
-
-def pct(value) -> str:
-    """Decimal('54.39') → '54,39%'."""
-    return f"{number(value, 2)}%"
-
-
-def day(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
+# Formatting: the one formatter (core/formatting.py), under the names the documents have always used.
+pct = percent
 
 
 def person(user) -> str:
@@ -579,16 +553,11 @@ PROPOSAL_COLUMNS = [
 
 
 def _value_cell(ws, value, font=None):
-    """A write-only cell: text neutralised as in the registry export, money as whole numbers with thousands
-    separators, percentages with two decimals."""
+    """A write-only cell: text neutralised as in the registry export, amounts as numbers #,##0, and the
+    percentages (the Decimals of the ledger and the benefits) as shares 0.00%."""
     if isinstance(value, Decimal):
-        cell = _cell(ws, float(value), font)
-        cell.number_format = PCT_FORMAT
-        return cell
-    cell = _cell(ws, value, font)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
-        cell.number_format = MONEY_FORMAT
-    return cell
+        return percent_cell(ws, value, font)
+    return _cell(ws, value, font)
 
 
 def _columns(ws, columns) -> None:
@@ -755,11 +724,8 @@ def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) ->
         checks[check.milestone.metric].append(check)
     for label, value, metric in ledger_metrics(result):
         for check in checks.get(metric) or [None]:
-            extra = [float(check.milestone.target), check.milestone.due_on, check.status_label] if check else []
-            cells = [_value_cell(ws, label), _value_cell(ws, value), *[_value_cell(ws, v) for v in extra]]
-            if check:
-                cells[2].number_format = PCT_FORMAT
-            ws.append(cells)
+            extra = [Decimal(check.milestone.target), check.milestone.due_on, check.status_label] if check else []
+            ws.append([_value_cell(ws, label), _value_cell(ws, value), *[_value_cell(ws, v) for v in extra]])
     ws.append([])
     ws.append([_cell(ws, "Cách tính", BOLD)])
     for line in ledger_definitions():

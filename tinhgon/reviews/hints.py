@@ -28,6 +28,7 @@ from functools import cached_property, reduce
 from django.db.models import Case, ExpressionWrapper, IntegerField, Q, Value, When, prefetch_related_objects
 from django.db.models.functions import Length
 
+from tinhgon.core.formatting import number
 from tinhgon.core.text import fold_vn
 from tinhgon.procedures.constants import Channel, TimeUnit
 from tinhgon.procedures.models import DossierItem, ProcedureVersion
@@ -146,8 +147,7 @@ def working_days(value, unit: str) -> Decimal:
 
 def _days(value: Decimal) -> str:
     """01,5 → "1,5"; 12 → "12": Vietnamese decimal comma, one decimal at most."""
-    text = f"{value.quantize(Decimal('0.1')).normalize():f}"
-    return text.replace(".", ",")
+    return number(value.quantize(Decimal("0.1")))
 
 
 def _quote(text: str, limit: int = 80) -> str:

@@ -20,6 +20,7 @@ from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import day, percent
 from tinhgon.core.locking import Versioned
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.procedures.constants import Group
@@ -85,7 +86,7 @@ class Milestone(models.Model):
         ordering = ["metric", "due_on"]
 
     def __str__(self):
-        return f"{self.get_metric_display()} ≥ {self.target}% trước {self.due_on:%d/%m/%Y}"
+        return f"{self.get_metric_display()} ≥ {percent(self.target)} trước {day(self.due_on)}"
 
 
 class QuestionSet(models.Model):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import number
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Status
@@ -799,4 +800,4 @@ def parameter_list(request):
 
 
 def _vnd(value) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    return number(value, 0)

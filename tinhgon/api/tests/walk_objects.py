@@ -328,7 +328,7 @@ def indicator_value(world, unit, place, objects):
         indicator=objects.by_model["plans.Indicator"][place],
         period_start=date(2026, 1, 1),
         period_end=date(2026, 12, 31),
-        period_label="Năm 2026",
+        period_label="năm 2026",
         value=90,
     )
     found.evidence.save("so-lieu.pdf", ContentFile(PDF), save=False)

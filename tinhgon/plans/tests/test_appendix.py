@@ -102,7 +102,7 @@ def test_deadlines_are_real_dates_shown_dd_mm_yyyy_and_formulas_stay_text(world,
     cells = {row[0].value: row for row in sheet.iter_rows(min_row=5)}
     deadline = cells["1"][5]
     assert deadline.is_date and deadline.number_format == "DD/MM/YYYY" and deadline.value.date() == date(2026, 6, 30)
-    assert cells["13"][1].value == "'=HYPERLINK(1)"
+    assert cells["13"][1].value == "=HYPERLINK(1)" and cells["13"][1].data_type == "s" and cells["13"][1].quotePrefix
 
 
 def test_the_workbook_is_named_as_the_appendix_of_the_numbered_plan(world, plan, login):

@@ -34,7 +34,7 @@ def test_status_classes_at_the_boundaries():
 
 def test_recurrence_instances():
     monthly = instance_due_dates(Recurrence.MONTHLY, date(2026, 1, 1), date(2026, 12, 31), day=15)
-    assert len(monthly) == 12 and monthly[0].end == date(2026, 1, 15) and monthly[1].label == "Tháng 02/2026"
+    assert len(monthly) == 12 and monthly[0].end == date(2026, 1, 15) and monthly[1].label == "tháng 02/2026"
     quarters = instance_due_dates(Recurrence.QUARTERLY, date(2026, 2, 10), date(2026, 12, 20))
     assert [q.end for q in quarters] == [date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 20)]
     assert [s.label for s in spans(Period.HALF_YEARLY, date(2026, 1, 1), date(2026, 12, 31))] == [

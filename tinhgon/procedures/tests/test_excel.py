@@ -565,8 +565,8 @@ def test_export_neutralises_formulas(login, world):
     response = client.get(EXPORT)
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Danh mục"]
     row = next(r for r in ws.iter_rows() if r[1].value == "TT-F")
-    assert row[3].value == "'=SUM(A1)" and row[3].data_type == "s"
-    assert row[8].value == "'@cmd"
+    assert row[3].value == "=SUM(A1)" and row[3].data_type == "s" and row[3].quotePrefix
+    assert row[8].value == "@cmd" and row[8].data_type == "s"
 
 
 def test_export_outsider_sees_only_their_province(login, world):

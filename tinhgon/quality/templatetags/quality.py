@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from tinhgon.core import formatting
+
 register = template.Library()
 
 
@@ -14,5 +16,4 @@ def points(value) -> str:
         number = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         return str(value)
-    text = f"{number.normalize():f}"
-    return text.replace(".", ",")
+    return formatting.number(number)

@@ -2,6 +2,7 @@
 generated file back (python-docx, openpyxl, pypdf / pdftotext) rather than trusting the builder."""
 
 import io
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 
 from tinhgon.accounts.permissions import Policy
 from tinhgon.core.dates import today
+from tinhgon.core.formatting import money, number, percent
 from tinhgon.plans import services as plan_services
 from tinhgon.plans.models import Indicator
 from tinhgon.plans.tests import factories as pf
@@ -176,7 +178,7 @@ def test_docx_has_the_administrative_layout_sections_and_figures(report, leader)
         "3. Thực thi phương án đơn giản hóa",
         "4. Thực hiện nhiệm vụ được giao",
         "5. Kết quả thực hiện các chỉ tiêu",
-        "Số liệu bổ sung (nhập tay)",
+        "Số liệu bổ sung",
         "II. TỒN TẠI, HẠN CHẾ",
         "Một số đơn vị cập nhật dữ liệu chậm.",
         "III. ĐỀ XUẤT, KIẾN NGHỊ",
@@ -200,9 +202,9 @@ def test_docx_has_the_administrative_layout_sections_and_figures(report, leader)
     assert row_of(rows, "Tỷ lệ hoàn thành đúng hạn")[-1] == "50,00%"
     assert row_of(rows, "Thủ tục đã rà soát, đánh giá")[-1] == "1"
     assert row_of(rows, "Sửa đổi, bổ sung")[2:] == ["1", "1"]
-    manual = row_of(rows, "Số cuộc kiểm tra (nhập tay)")
-    assert manual[1:] == ["Kiểm tra", "Số cuộc kiểm tra (nhập tay)", "3", "Theo kế hoạch"]
-    assert row_of(rows, "Hội nghị tập huấn (nhập tay)")[3] == "=SUM(A1)"
+    manual = row_of(rows, "Số cuộc kiểm tra")
+    assert manual[1:] == ["Kiểm tra", "Số cuộc kiểm tra", "3", "Theo kế hoạch"]
+    assert row_of(rows, "Hội nghị tập huấn")[3] == "=SUM(A1)"
     assert "Tổng hợp báo cáo của các đơn vị trực thuộc" in text  # P-A has one unit, P-A-1, which has not reported
     assert row_of(rows, "Đơn vị P-A-1")[2] == "Chưa gửi báo cáo"
 
@@ -243,7 +245,7 @@ def test_parent_report_lists_children_submitted_or_missing_with_totals(named):
 
 def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(report, leader):
     wb = load_workbook(io.BytesIO(report_xlsx(report, leader)))
-    assert wb.sheetnames[:5] == ["Công bố", "Rà soát", "Nhiệm vụ", "Chỉ tiêu", "Nhập tay"]
+    assert wb.sheetnames[:5] == ["Công bố", "Rà soát", "Nhiệm vụ", "Chỉ tiêu", "Số liệu bổ sung"]
     ws = wb["Công bố"]
     rows = sheet_rows(ws)
     header = next(r for r in ws.iter_rows() if r[0].value == "STT")
@@ -259,18 +261,18 @@ def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(re
     cost = row_of(review, "Chi phí tuân thủ trước đơn giản hóa (đồng/năm)")[2]
     assert isinstance(cost, int) and cost == report.figures["reviews"]["cost_before"]
     assert row_of(review, "Tỷ lệ cắt giảm chi phí")[2] == pytest.approx(
-        float(report.figures["reviews"]["cost_saving_pct"])
+        float(report.figures["reviews"]["cost_saving_pct"]) / 100
     )
     assert "3. Thực thi phương án đơn giản hóa" in [r[0] for r in review]
 
     tasks = sheet_rows(wb["Nhiệm vụ"])
     assert row_of(tasks, "Nhiệm vụ đến hạn trong kỳ")[2] == 2
-    assert row_of(tasks, "Tỷ lệ hoàn thành đúng hạn")[2] == 50.0
+    assert row_of(tasks, "Tỷ lệ hoàn thành đúng hạn")[2] == 0.5
     assert row_of(sheet_rows(wb["Chỉ tiêu"]), "Tỷ lệ hài lòng")[3] == "≥ 85"
 
-    manual = sheet_rows(wb["Nhập tay"])
-    assert row_of(manual, "Số cuộc kiểm tra (nhập tay)")[3] == 3
-    assert row_of(manual, "Hội nghị tập huấn (nhập tay)")[3] == "'=SUM(A1)"  # kept as text, never a formula
+    manual = sheet_rows(wb["Số liệu bổ sung"])
+    assert row_of(manual, "Số cuộc kiểm tra")[3] == 3
+    assert row_of(manual, "Hội nghị tập huấn")[3] == "=SUM(A1)"  # kept as text, never a formula
 
 
 def test_pdf_keeps_vietnamese_diacritics(report, leader, tmp_path):
@@ -284,7 +286,7 @@ def test_pdf_keeps_vietnamese_diacritics(report, leader, tmp_path):
             "TỒN TẠI, HẠN CHẾ",
             "ĐỀ XUẤT, KIẾN NGHỊ",
             ORG_NAME,
-            "Số liệu bổ sung (nhập tay)",
+            "Số liệu bổ sung",
             "Trần Thị Bình",
             "Hoàn thành đúng hạn",
             "Trang 1/",
@@ -466,3 +468,65 @@ def test_a_generated_file_downloads_under_the_name_of_its_report(report, named, 
     client.force_login(named.leader_a)
     response = client.get(reverse("reports:file-download", args=[file.pk]))
     assert download_names(response)[0] == f"Báo cáo {report.period.label.replace('/', '-')} - {ORG_NAME}.xlsx"
+
+
+# One figure, one formatter: the page, the Word file and the workbook of one report read alike -----------------------
+
+
+def _page_row(page: str, key: str) -> str:
+    """The text of the report page's figure row `fig-<key>`, tags removed."""
+    row = page.split(f'id="fig-{key}"')[1].split("</tr>")[0]
+    return flat(re.sub(r"<[^>]+>", " ", row))
+
+
+def _page(report, user, client) -> str:
+    client.force_login(user)
+    return client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+
+
+def test_a_share_reads_the_same_on_the_page_in_word_and_in_excel(report, leader, named, client):
+    share = percent(report.figures["reviews"]["reviewed_pct"])  # one of three procedures: 33,33%
+    assert share == "33,33%"
+    assert f"({share})" in _page_row(_page(report, named.focal_a, client), "reviewed")
+    assert row_of(docx_rows(report_docx(report, leader)), "Tỷ lệ thủ tục đã rà soát")[-1] == share
+    cell = next(
+        r[2]
+        for r in load_workbook(io.BytesIO(report_xlsx(report, leader)))["Rà soát"].iter_rows()
+        if r[1].value == "Tỷ lệ thủ tục đã rà soát"
+    )
+    assert cell.number_format == "0.00%" and percent(cell.value * 100) == share
+
+
+def test_an_amount_reads_the_same_on_the_page_in_word_and_in_excel(report, leader, named, client):
+    amount = report.figures["reviews"]["cost_before"]
+    label = "Chi phí tuân thủ trước đơn giản hóa (đồng/năm)"
+    assert number(amount) in _page_row(_page(report, named.focal_a, client), "cost_before")
+    assert row_of(docx_rows(report_docx(report, leader)), label)[-1] == money(amount)  # the number, then "đồng"
+    cell = next(
+        r[2]
+        for r in load_workbook(io.BytesIO(report_xlsx(report, leader)))["Rà soát"].iter_rows()
+        if r[1].value == label
+    )
+    assert cell.value == amount and cell.number_format == "#,##0" and number(cell.value) == number(amount)
+
+
+def test_the_report_is_titled_by_its_period_without_repeating_quy(report, leader, named, client):
+    page = _page(report, named.focal_a, client)
+    title = f"Báo cáo {report.period.label}"
+    assert title in page and "quý quý" not in page.lower()
+    assert "quý quý" not in docx_text(report_docx(report, leader)).lower()
+
+
+def test_no_document_prints_the_words_nhap_tay(report, leader, tmp_path):
+    assert "nhập tay" not in docx_text(report_docx(report, leader)).lower()
+    assert "nhập tay" not in pdf_texts(report_pdf(report, leader), tmp_path)["pypdf"].lower()
+    wb = load_workbook(io.BytesIO(report_xlsx(report, leader)))
+    cells = [str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert not [c for c in cells + wb.sheetnames if "nhập tay" in c.lower()]
+
+
+def test_a_report_cell_holding_formula_like_text_shows_no_apostrophe_and_is_no_formula(report, leader):
+    ws = load_workbook(io.BytesIO(report_xlsx(report, leader)))["Số liệu bổ sung"]
+    cell = next(r[3] for r in ws.iter_rows() if r[2].value == "Hội nghị tập huấn")
+    assert cell.value == "=SUM(A1)" and cell.data_type == "s" and cell.quotePrefix
+    assert not [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("'")]

@@ -47,3 +47,21 @@ def test_labels_current_and_bad_input():
         period(Kind.QUARTERLY, 2026, 5)
     with pytest.raises(ValueError):
         period(Kind.AD_HOC, 2026, start=date(2026, 5, 31), end=date(2026, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "title"),
+    [
+        (Kind.MONTHLY, 11, "Báo cáo tháng 11/2026"),
+        (Kind.QUARTERLY, 4, "Báo cáo quý IV/2026"),
+        (Kind.HALF_YEAR, 1, "Báo cáo 6 tháng đầu năm 2026"),
+        (Kind.ANNUAL, 1, "Báo cáo năm 2026"),
+    ],
+)
+def test_a_report_title_is_built_from_the_period_name_without_repeated_words(kind, number, title):
+    assert period(kind, 2026, number).title == title
+
+
+def test_an_ad_hoc_report_title_names_its_dates():
+    p = period(Kind.AD_HOC, 2026, start=date(2026, 10, 1), end=date(2026, 11, 15))
+    assert p.title == "Báo cáo đột xuất từ 01/10/2026 đến 15/11/2026"

@@ -17,6 +17,8 @@ from tinhgon.organisations.tests.factories import OrganisationFactory
 from tinhgon.reports import services
 from tinhgon.reports.models import Report, Status
 from tinhgon.reports.periods import Kind, current
+from tinhgon.reviews import services as review_services
+from tinhgon.reviews.constants import Action, ReviewStatus
 from tinhgon.reviews.tests import factories as rf
 from tinhgon.test import SINCE
 
@@ -350,3 +352,33 @@ def test_a_stale_refresh_is_refused_and_changes_nothing(world, login):
 @pytest.mark.parametrize("url", ["/bao-cao/", DASHBOARD])
 def test_a_nul_character_in_a_parameter_is_a_400(world, login, url):
     assert login(world.focal_a).get(url, {"org": "P-A\x00"}).status_code == 400
+
+
+def _share(page: str, element_id: str) -> str:
+    return page.split(f'id="{element_id}">')[1].split("<")[0]
+
+
+def test_the_dashboard_writes_a_share_as_the_ledger_does(world, login):
+    reviewed = rf.publish(world, world.units["P-A"], "Đã rà soát")
+    rf.publish(world, world.units["P-A"], "Chưa rà soát một")
+    rf.publish(world, world.units["P-A"], "Chưa rà soát hai")
+    review = review_services.round_add_procedure(round=rf.round_for(world), procedure=reviewed)
+    rf.filled(review, Action.AMEND, after=rf.WORKED_AFTER)
+    rf.advance(review, ReviewStatus.CHECKED)
+    client = login(world.focal_a)
+    dashboard = text(client.get(DASHBOARD))
+    ledger = text(client.get(reverse("reviews:ledger"), {"org": "P-A"}))
+    assert _share(dashboard, "reviewed-pct") == _share(ledger, "reviewed-pct") == "(33,33%)"
+    assert "33.33" not in dashboard
+
+
+def test_the_report_aggregate_chart_says_its_second_axis_is_money(world, login):
+    province = quarterly(world, "P")
+    response = login(world.focal_p).get(reverse("reports:detail", args=[province.pk]))
+    chart = response.context["children_chart"]
+    assert chart["formats"] == ["number", "money"] and chart["axes"] == ["thủ tục", "đồng/năm"]
+
+
+def test_the_oversight_charts_say_their_values_are_shares(world, login):
+    charts = login(world.oversight).get(DASHBOARD).context["charts"]
+    assert charts["progress"]["format"] == charts["ranking"]["format"] == "percent"

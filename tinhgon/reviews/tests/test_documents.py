@@ -314,9 +314,15 @@ def test_proposals_workbook_has_one_row_per_proposal_and_totals(world, worked):
     assert rows[0][0] == "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ"
     assert rows[2][:4] == ["STT", "Tên thủ tục hành chính nội bộ", "Mã thủ tục", "Phương án"]
     amended = row_with(ws, worked.procedure.code)
-    assert amended[3] == "Sửa đổi, bổ sung" and amended[7:] == [88_800_000, 40_500_000, 48_300_000, 54.39]
-    assert row_with(ws, "Bãi bỏ")[7:] == [12_000_000, 0, 12_000_000, 100.0]
-    assert rows[-1][1] == "Tổng cộng" and rows[-1][7:] == [100_800_000, 40_500_000, 60_300_000, 59.82]
+    assert amended[3] == "Sửa đổi, bổ sung" and amended[7:] == [
+        88_800_000,
+        40_500_000,
+        48_300_000,
+        pytest.approx(0.5439),
+    ]
+    assert row_with(ws, "Bãi bỏ")[7:] == [12_000_000, 0, 12_000_000, 1]  # 100,00% as a share
+    total = rows[-1]
+    assert total[1] == "Tổng cộng" and total[7:] == [100_800_000, 40_500_000, 60_300_000, pytest.approx(0.5982)]
     assert [r[0] for r in rows[3:-1]] == [1, 2]
 
 
@@ -340,9 +346,9 @@ def test_proposals_workbook_neutralises_formulas(world):
     cells = [c for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
     texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert '\'=HYPERLINK("http://evil.example","bấm")' in texts
-    assert not any(t.startswith(("=", "+", "@")) for t in texts)
-    assert "'-2+3" in texts and "'@SUM(1+1)" not in texts and "Nội dung khác: +cmd|' /C calc'!A0" in texts
+    assert '=HYPERLINK("http://evil.example","bấm")' in texts  # as typed, no visible quote
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@")))
+    assert "-2+3" in texts and "@SUM(1+1)" not in texts and "Nội dung khác: +cmd|' /C calc'!A0" in texts
 
 
 @pytest.fixture
@@ -365,10 +371,10 @@ def test_ledger_workbook_summary_has_metrics_milestones_and_definitions(ledger_w
     assert row_with(ws, "Chi phí tuân thủ trước đơn giản hóa (đồng/năm)")[1] == 88_800_000 + 6_000_000
     assert row_with(ws, "Chi phí tuân thủ sau đơn giản hóa (đồng/năm)")[1] == 40_500_000 + 6_000_000
     reviewed = [r for r in values(ws) if r[0] == "Tỷ lệ thủ tục đã rà soát (%)"]
-    assert reviewed and all(r[1] == pytest.approx(66.67) for r in reviewed)
+    assert reviewed and all(r[1] == pytest.approx(0.6667) for r in reviewed)  # 66,67% as a share, 0.00%
     for check in result.milestones:
         assert any(
-            r[2] == pytest.approx(float(check.milestone.target))
+            r[2] == pytest.approx(float(check.milestone.target) / 100)
             and r[3] is not None
             and r[3].date() == check.milestone.due_on
             and r[4] == check.status_label
