@@ -21,6 +21,11 @@ class AuditLogEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
+    def for_objects(self, model, ids):
+        """The entries about the records `ids` of `model` (a record's several editions, say)."""
+        kind = ContentType.objects.get_for_model(model)
+        return self.filter(content_type=kind, object_id__in=[str(pk) for pk in ids])
+
     def since_version(self, obj, version: int):
         """The entries about `obj` written after it reached row_version `version`, oldest first."""
         return self.for_object(obj).filter(object_version__gt=version).order_by("created_at", "id")

@@ -18,3 +18,9 @@ def get_visible(policy, queryset, *, action: str | None = None, **lookup):
     if action is not None and not obj.permits(policy, action):
         raise PermissionDenied
     return obj
+
+
+def require_somewhere(policy, action: str) -> None:
+    """A list or a form about no particular object: 403 unless the user's roles allow `action` somewhere."""
+    if not policy.can_anywhere(action):
+        raise PermissionDenied

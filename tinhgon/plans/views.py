@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from tinhgon.accounts.models import Role
 from tinhgon.core.dates import today
 from tinhgon.core.files import serve_file
-from tinhgon.core.visibility import get_visible
+from tinhgon.core.visibility import get_visible, require_somewhere
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import progress, services
 from tinhgon.plans.constants import StatusClass
@@ -71,12 +71,6 @@ OVERDUE_FIELDS = [
     "task__title",
     "task__plan__title",
 ]
-
-
-def _require_somewhere(request, action: str = VIEW) -> None:
-    """A list or a form about no particular object: 403 unless the user's roles allow `action` somewhere."""
-    if not request.policy.can_anywhere(action):
-        raise PermissionDenied
 
 
 def _visible_plan_ids(policy, ids) -> set[int]:
@@ -138,7 +132,7 @@ def _new_plan_form(request, filters):
 
 @login_required
 def plan_list(request):
-    _require_somewhere(request)
+    require_somewhere(request.policy, VIEW)
     plans = Plan.objects.visible_to(request.policy).select_related("issuer", "parent_plan", "parent_task")
     filters = PlanFilter(request.GET, queryset=plans)
     found = filters.qs if filters.is_valid() else plans.none()
@@ -514,7 +508,7 @@ def evidence_file(request, pk):
 
 @login_required
 def my_assignments(request):
-    _require_somewhere(request)
+    require_somewhere(request.policy, VIEW)
     membership = request.acting_membership
     org = membership.organisation if membership else None
     if membership is None:
@@ -561,7 +555,7 @@ def overdue(request):
     """Overdue assignments of the whole subtree, grouped by unit, in two queries whatever the size: the count per
     unit (grouped in SQL, paginated), then the rows of the units on this page only, read as plain values. `?org=`
     names a unit the user may see (404 otherwise)."""
-    _require_somewhere(request)
+    require_somewhere(request.policy, VIEW)
     data = request.GET.copy()
     data["org"] = data.get("org") or default_unit_code(request)
     org = get_visible(request.policy, Organisation.objects, code=data["org"])

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.core.files import serve_file
-from tinhgon.core.visibility import get_visible
+from tinhgon.core.visibility import get_visible, require_somewhere
 from tinhgon.organisations.models import Organisation
 from tinhgon.quality import services
 from tinhgon.quality.constants import ScoreStatus
@@ -30,11 +29,6 @@ from tinhgon.quality.ranking import ranked
 MONTHS = range(1, 13)
 
 
-def _require_somewhere(request, action: str) -> None:
-    if not request.policy.can_anywhere(action):
-        raise PermissionDenied
-
-
 def previous_month(day):
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
@@ -42,7 +36,7 @@ def previous_month(day):
 @login_required
 def score_table(request):
     """Units × months of a year: each month's total and the unit's rank among the units shown that month."""
-    _require_somewhere(request, VIEW)
+    require_somewhere(request.policy, VIEW)
     policy = request.policy
     form = ScoreTableForm(request.GET or None, initial={"nam": today().year})
     data = form.cleaned_data if form.is_valid() else {}
@@ -99,7 +93,7 @@ def _recent(policy):
 @login_required
 def score_enter(request):
     """A new month of scores for a unit (the acting unit by default), the month before the current one first."""
-    _require_somewhere(request, ENTER)
+    require_somewhere(request.policy, ENTER)
     policy = request.policy
     components = services.active_components()
     organisations = policy.organisations(ENTER).current().order_by("name")
@@ -189,10 +183,8 @@ def score_detail(request, pk):
                 return redirect("quality:score", pk=pk)
     history = None
     if policy.allows("audit.view", score.organisation):
-        entries = AuditLogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(ServiceIndexScore), object_id=str(score.pk)
-        )
-        history = describe(entries.select_related("organisation", "content_type")[:100])
+        entries = AuditLogEntry.objects.for_object(score).select_related("organisation", "content_type")
+        history = describe(entries[:100])
     rows = [{"component": c, "part": parts.get(c.pk)} for c in components]
     rows += [{"component": p.component, "part": p} for p in parts.values() if not p.component.is_active]
     context = {

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -22,7 +21,7 @@ from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
-from tinhgon.core.visibility import get_visible
+from tinhgon.core.visibility import get_visible, require_somewhere
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure
 from tinhgon.quality import services, workbook
@@ -51,12 +50,6 @@ from tinhgon.quality.models import (
 PER_PAGE = 50
 
 
-def _require_somewhere(request, action: str = VIEW) -> None:
-    """A list or a form about no particular object: 403 unless the user's roles allow `action` somewhere."""
-    if not request.policy.can_anywhere(action):
-        raise PermissionDenied
-
-
 def _query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -71,12 +64,11 @@ def _acting_unit(request, allowed):
     return None
 
 
-def _history(request, unit, model, ids) -> list | None:
+def history_of(request, unit, model, ids) -> list | None:
     """The audit trail of the records `ids` of `model`, for who may read the trail of `unit` (None otherwise)."""
     if not request.policy.allows("audit.view", unit):
         return None
-    kind = ContentType.objects.get_for_model(model)
-    entries = AuditLogEntry.objects.filter(content_type=kind, object_id__in=[str(pk) for pk in ids])
+    entries = AuditLogEntry.objects.for_objects(model, ids)
     return describe(entries.select_related("organisation", "content_type")[:100])
 
 
@@ -114,7 +106,7 @@ def _summary(policy, day) -> dict:
 
 @login_required
 def process_list(request):
-    _require_somewhere(request)
+    require_somewhere(request.policy, VIEW)
     day = today()
     filters, found = _register(request)
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
@@ -134,7 +126,7 @@ def process_list(request):
 @login_required
 def process_export(request):
     """The register as filtered on the page, as an Excel workbook."""
-    _require_somewhere(request)
+    require_somewhere(request.policy, VIEW)
     _, found = _register(request)
     visible = Procedure.objects.visible_to(request.policy).order_by("code")
     processes = found.prefetch_related(Prefetch("procedures", queryset=visible, to_attr="shown_procedures"))
@@ -187,7 +179,7 @@ def _save_process(request, form, *, previous=None, started_from=None):
 
 @login_required
 def process_create(request):
-    _require_somewhere(request, MANAGE)
+    require_somewhere(request.policy, MANAGE)
     day = today()
     initial = {"effective_on": day, "next_review_on": day + timedelta(days=365), "edition": 1}
     form = _process_form(request, request.POST or None, initial=initial)
@@ -223,7 +215,7 @@ def process_detail(request, pk):
         "can_manage": process.permits(policy, MANAGE),
         "moves": process.available_transitions(policy),
         "abolish_form": AbolishForm(prefix="abolish"),
-        "history": _history(request, process.organisation, QualityProcess, [e.pk for e in editions]),
+        "history": history_of(request, process.organisation, QualityProcess, [e.pk for e in editions]),
         "today": today(),
     }
     return render(request, "quality/process_detail.html", context)
@@ -311,7 +303,7 @@ def _save_announcement(request, form, started_from=None):
 
 @login_required
 def announcement_list(request):
-    _require_somewhere(request)
+    require_somewhere(request.policy, VIEW)
     policy = request.policy
     form = _announcement_form(request, request.POST or None) if policy.can_anywhere(MANAGE) else None
     if request.method == "POST":
@@ -376,7 +368,7 @@ def _save_audit(request, form, started_from=None):
 
 @login_required
 def audit_list(request):
-    _require_somewhere(request)
+    require_somewhere(request.policy, VIEW)
     policy = request.policy
     form = _audit_form(request, request.POST or None) if policy.can_anywhere(MANAGE) else None
     if request.method == "POST":
@@ -444,7 +436,7 @@ def audit_detail(request, pk):
         "findings": [{"finding": f, "late": f.is_late(day)} for f in findings],
         "form": form,
         "can_manage": can_manage,
-        "history": _history(request, internal_audit.organisation, InternalAudit, [internal_audit.pk]),
+        "history": history_of(request, internal_audit.organisation, InternalAudit, [internal_audit.pk]),
     }
     return render(request, "quality/audit_detail.html", context)
 
@@ -491,6 +483,6 @@ def finding_detail(request, pk):
         "form": form,
         "late": finding.is_late(today()),
         "audit_shown": finding.audit.permits(policy, VIEW),
-        "history": _history(request, finding.audit.organisation, AuditFinding, [finding.pk]),
+        "history": history_of(request, finding.audit.organisation, AuditFinding, [finding.pk]),
     }
     return render(request, "quality/finding_detail.html", context)
