@@ -13,7 +13,7 @@ from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.search import forget_trigram_samples
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.procedures.tests.factories import make_procedure
-from tinhgon.test import build_world
+from tinhgon.test import DECISION_GROUNDS, build_world
 
 # Sync Playwright runs an event loop in the test thread; the ORM calls made by tests around it are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -106,7 +106,7 @@ def api():
 @pytest.fixture
 def decision(world):
     def _decision(issuer=None, effective_on=None, number="1/QĐ-UBND", **extra):
-        fields = {"signed_on": today(), "signer": "Nguyễn Văn A", **extra}
+        fields = {"signed_on": today(), "signer": "Nguyễn Văn A", **DECISION_GROUNDS, **extra}
         return PublicationDecision.objects.create(
             number=number, issuer=issuer or world.units["P"], effective_on=effective_on or today(), **fields
         )

@@ -43,6 +43,14 @@ class World:
         raise AttributeError(name)
 
 
+# What every decision needs before it is issued (căn cứ and the tờ trình, issue 14): tests that are not about them
+# spread these into the decisions they create.
+DECISION_GROUNDS = {
+    "legal_bases": "Căn cứ Quyết định số 1085/QĐ-TTg ngày 15 tháng 9 năm 2022 của Thủ tướng Chính phủ",
+    "proposal": "Tờ trình số 01/TTr-VP ngày 02/01/2025",
+}
+
+
 def build_world() -> World:
     def org(code, kind, parent=None, **extra):
         return OrganisationFactory(

@@ -122,6 +122,7 @@ ENDPOINTS = [
     E("reviews:review-docx", {"GET": "reviews.view"}, "reviews.Review"),
     E("reviews:approvals", {"GET": "reviews.view", "POST": "reviews.approve"}),
     E("reviews:approval", {"GET": "reviews.view", "POST": "reviews.approve"}, "reviews.ApprovalDecision"),
+    E("reviews:approval-edit", both("reviews.approve"), "reviews.ApprovalDecision"),
     E("reviews:approval-issue", both("reviews.approve"), "reviews.ApprovalDecision"),
     E("reviews:approval-docx", {"GET": "approvals.read"}, "reviews.ApprovalDecision"),
     E("reviews:implementation", {"GET": "reviews.view"}),

@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from tinhgon.core.locking import Stale, refuse_stale
 from tinhgon.core.uploads import DOCUMENT_KINDS, KINDS, UploadRefused, check_document, max_upload_bytes
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -54,3 +56,30 @@ class DocumentField(forms.FileField):
                 raise ValidationError(refused.messages) from None
             upload.name, upload.content_type = checked.name, checked.content_type
         return upload
+
+
+class GuardedModelForm(forms.ModelForm):
+    """A ModelForm over a Versioned record carrying the version the page was opened on: a save after someone
+    else's is refused with `core.locking.Stale` (the view shows it on the form, which keeps what was typed) instead of
+    silently overwriting their change."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["row_version"].initial = self.instance.row_version
+
+    def save(self, commit=True):
+        with transaction.atomic():
+            refuse_stale(self.instance, self.cleaned_data.get("row_version"))
+            return super().save(commit)
+
+    def save_or_show_stale(self) -> bool:
+        """Save, or put the refusal on the form; True when saved."""
+        try:
+            self.save()
+        except Stale as error:
+            self.add_error(None, error)
+            return False
+        return True

@@ -651,7 +651,7 @@ def _decisions(created: list[Procedure], adopted: list[Procedure]) -> None:
         {Change.NEW: first_batch},
         title="Về việc công bố Danh mục thủ tục hành chính nội bộ trong hệ thống hành chính nhà nước "
         "thuộc phạm vi quản lý của Ủy ban nhân dân tỉnh Vĩnh Long",
-        proposal="Tờ trình số 12/TTr-VPUBND ngày 08/7/2025 của Văn phòng Ủy ban nhân dân tỉnh",
+        proposal="Tờ trình số 12/TTr-VPUBND ngày 08/7/2025 của Chánh Văn phòng Ủy ban nhân dân tỉnh",
     )
     decision_issue(decision=d1)
     # QĐ 680 (domain.md §10.1): six new and three amended procedures of the provincial office.
@@ -669,7 +669,7 @@ def _decisions(created: list[Procedure], adopted: list[Procedure]) -> None:
         title="Về việc công bố Danh mục thủ tục hành chính nội bộ được ban hành mới, sửa đổi, bổ sung "
         "trong lĩnh vực Công tác văn phòng; Văn thư và lưu trữ nhà nước; Kiểm soát thủ tục hành "
         "chính thuộc phạm vi chức năng quản lý của Văn phòng Ủy ban nhân dân tỉnh",
-        proposal="Tờ trình số 04/TTr-VPUBND ngày 25/7/2025 của Văn phòng Ủy ban nhân dân tỉnh",
+        proposal="Tờ trình số 04/TTr-VPUBND ngày 25/7/2025 của Chánh Văn phòng Ủy ban nhân dân tỉnh",
     )
     decision_issue(decision=d2)
     # A later decision amends the flagship award procedure (online submission, shorter time) and abolishes two.
@@ -681,7 +681,7 @@ def _decisions(created: list[Procedure], adopted: list[Procedure]) -> None:
         {Change.AMENDED: [flagship], Change.ABOLISHED: [created[6], created[10]]},
         title="Về việc công bố Danh mục thủ tục hành chính nội bộ được sửa đổi, bổ sung và bị bãi bỏ "
         "trong lĩnh vực Thi đua - Khen thưởng; Văn thư và lưu trữ nhà nước",
-        proposal="Tờ trình số 85/TTr-SNV ngày 08/10/2025 của Sở Nội vụ",
+        proposal="Tờ trình số 85/TTr-SNV ngày 08/10/2025 của Giám đốc Sở Nội vụ",
     )
     decision_issue(decision=d3)
     _remaining_statuses(created[46:], adopted[12:])
@@ -698,6 +698,7 @@ def _remaining_statuses(created, adopted) -> None:
         today() + timedelta(days=20),
         {Change.NEW: scheduled},
         title="Về việc công bố Danh mục thủ tục hành chính nội bộ cấp xã áp dụng tại xã, phường",
+        proposal=f"Tờ trình số 131/TTr-SNV ngày {today():%d/%m/%Y} của Giám đốc Sở Nội vụ",
     )
     decision_issue(decision=d4)
     for procedure in [created[2], *adopted[3:5]]:

@@ -12,7 +12,7 @@ from tinhgon.accounts.models import User
 from tinhgon.audit import context as audit
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import Change, Channel
+from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Change, Channel
 from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.reviews import services
@@ -436,6 +436,8 @@ def _approve(province, reviews) -> ApprovalDecision:
             signed_on=today(),
             signer=CHAIRMAN,
             signer_title="Chủ tịch",
+            legal_bases="\n".join(STANDARD_LEGAL_BASES),
+            proposal="Tờ trình số 112/TTr-VPUBND ngày 05/11/2026 của Chánh Văn phòng Ủy ban nhân dân tỉnh",
         )
     for review in reviews:
         services.approval_add(decision=decision, review=review)
@@ -456,6 +458,8 @@ def _implement(decision) -> None:
         effective_on=today(),
         signer=CHAIRMAN,
         signer_title="CHỦ TỊCH",
+        legal_bases="\n".join(STANDARD_LEGAL_BASES),
+        proposal="Tờ trình số 120/TTr-SNV ngày 20/11/2026 của Giám đốc Sở Nội vụ",
         title="Về việc công bố thủ tục hành chính nội bộ được sửa đổi, bổ sung trong lĩnh vực Thi đua - Khen thưởng "
         f"theo phương án đơn giản hóa đã phê duyệt tại Quyết định số {decision.number}",
     )

@@ -194,6 +194,7 @@ def test_draft_submit_check_publish_and_find_without_diacritics(browser_as, live
     # Left blank, the title is the head of the issuer's kind of unit: CHỦ TỊCH for a province (issue 12).
     expect(focal.get_by_label("Chức vụ người ký")).to_have_value("")
     focal.get_by_label("Ngày có hiệu lực").fill(day)
+    focal.get_by_label("Tờ trình đề nghị").fill("Tờ trình số 15/TTr-SNV ngày 02/12/2026")  # căn cứ come prefilled
     focal.get_by_role("button", name="Lưu", exact=True).click()
     expect_message(focal, f"Đã tạo dự thảo quyết định {DECISION}. Hãy thêm thủ tục.")
     expect(focal.locator("#decision-status")).to_have_text("Dự thảo")

@@ -79,6 +79,7 @@ def test_review_answer_cost_propose_submit_check_approve_and_ledger(offline_page
     choose_unit(form, "issuer", "don vi p", world.units["P"].name)
     form.get_by_label("Ngày ký").fill(today().strftime("%d/%m/%Y"))
     form.get_by_label("Người ký", exact=True).fill("Nguyễn Văn A")
+    form.get_by_label("Tờ trình đề nghị").fill("Tờ trình số 6692/TTr-SNV ngày 25/10/2026")
     form.get_by_role("button", name="Tạo dự thảo").click()
     page.locator(f"#add-reviews input[value='{review.pk}']").check()
     page.get_by_role("button", name="Thêm vào quyết định").click()

@@ -67,6 +67,16 @@ SIGNER_TITLES = {
     "department": ("GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     "provincial_office": ("CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"),
 }
+# The head as the text of a decision names them before the unit's name ("Theo đề nghị của Giám đốc Sở Nội vụ", "của
+# Chánh Văn phòng UBND tỉnh"); a division's head is its "Thủ trưởng".
+HEAD_IN_PROSE = {
+    "ministry": "Bộ trưởng",
+    "province": "Chủ tịch",
+    "district": "Chủ tịch",
+    "commune": "Chủ tịch",
+    "department": "Giám đốc",
+    "provincial_office": "Chánh",
+}
 
 
 class Organisation(Versioned, AuditedModel):
@@ -139,6 +149,18 @@ class Organisation(Versioned, AuditedModel):
         behalf ("KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH"). A ministry is never given a UBND title."""
         head, deputy = SIGNER_TITLES.get(self.kind, UNIT_HEAD)
         return head, f"KT. {head}\n{deputy}"
+
+    def head_in_prose(self) -> str:
+        """'Giám đốc Sở Nội vụ', 'Chánh Văn phòng UBND tỉnh', 'Thủ trưởng Phòng Tổ chức cán bộ'."""
+        return f"{HEAD_IN_PROSE.get(self.kind, 'Thủ trưởng')} {self.name}"
+
+    def agency(self) -> "Organisation":
+        """The agency a unit belongs to: itself, or for a division (phòng, chi cục) the department above it. Decisions
+        assign work to and take proposals from agencies, never from their divisions."""
+        unit = self
+        while unit.kind == self.Kind.DEPARTMENT_UNIT and unit.parent_id:
+            unit = unit.parent
+        return unit
 
     def clean(self):
         if self.valid_to and self.valid_to < self.valid_from:

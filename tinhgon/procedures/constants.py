@@ -73,3 +73,12 @@ REQUIRED_COMPONENTS = [
     "result",
     "legal_bases",
 ]
+
+
+# The căn cứ every publication decision of internal procedures cites (domain.md §8, QĐ 680/QĐ-UBND of Vĩnh Long,
+# 28/7/2025), offered in a new draft for the clerk to complete with the issuer's own (its functions, the plan).
+STANDARD_LEGAL_BASES = [
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+    "Căn cứ Quyết định số 1085/QĐ-TTg ngày 15 tháng 9 năm 2022 của Thủ tướng Chính phủ ban hành Kế hoạch rà soát, "
+    "đơn giản hóa thủ tục hành chính nội bộ trong hệ thống hành chính nhà nước giai đoạn 2022 - 2025;",
+]

@@ -14,6 +14,7 @@ from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, DecisionStatus, Status
 from tinhgon.procedures.forms import DecisionForm, DecisionItemForm
+from tinhgon.procedures.models import VIEW as VIEW_PROCEDURES
 from tinhgon.procedures.models import Procedure, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
 
@@ -42,12 +43,18 @@ def _issuers(request):
     return units.exclude(kind=Organisation.Kind.DEPARTMENT_UNIT).order_by("name")
 
 
+def _proposers(request):
+    """Agencies whose head may propose a decision: those the user sees, not divisions (their head proposes)."""
+    units = request.policy.organisations(VIEW_PROCEDURES).current()
+    return units.exclude(kind=Organisation.Kind.DEPARTMENT_UNIT).order_by("name")
+
+
 @login_required
 def decision_create(request):
     issuers = _issuers(request)
     if not issuers.exists():
         raise PermissionDenied
-    form = DecisionForm(request.POST or None, issuers=issuers)
+    form = DecisionForm(request.POST or None, issuers=issuers, proposers=_proposers(request))
     if request.method == "POST" and form.is_valid():
         decision = form.save()
         messages.success(request, f"Đã tạo dự thảo quyết định {decision.number}. Hãy thêm thủ tục.")
@@ -62,9 +69,8 @@ def decision_edit(request, pk):
         messages.error(request, "Quyết định đã ban hành không sửa được.")
         return redirect("procedures:decision", pk=pk)
     issuers = _issuers(request)
-    form = DecisionForm(request.POST or None, instance=decision, issuers=issuers)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    form = DecisionForm(request.POST or None, instance=decision, issuers=issuers, proposers=_proposers(request))
+    if request.method == "POST" and form.is_valid() and form.save_or_show_stale():
         messages.success(request, "Đã lưu quyết định.")
         return redirect("procedures:decision", pk=pk)
     return render(request, "procedures/decision_form.html", {"form": form, "decision": decision})
@@ -148,6 +154,7 @@ def decision_issue_view(request, pk):
             "total": sum(counts.values()),
             "applies_now": decision.effective_on <= today(),
             "problems": decision.issue_problems(),
+            "warnings": decision.issue_warnings(),
         }
         return render(request, "procedures/decision_issue.html", context)
     try:

@@ -380,27 +380,6 @@ def _recipients(issuer: Issuer) -> list[str]:
     return ["- Như Điều 3;", "- Văn phòng Chính phủ (Cục Kiểm soát TTHC);", leaders, "- Lưu: VT, KSTT."]
 
 
-def _basis_lines(decision: PublicationDecision) -> list[str]:
-    lines = [word.nfc(line).rstrip(".;, ") for line in decision.legal_basis_lines()]
-    lines = [line if line.lower().startswith("căn cứ") else f"Căn cứ {line}" for line in lines]
-    proposal = _proposal(word.nfc(decision.proposal).strip().rstrip("."))
-    ends = [";"] * len(lines)
-    if lines and not proposal:
-        ends[-1] = "."
-    return [line + end for line, end in zip(lines, ends, strict=True)] + ([proposal] if proposal else [])
-
-
-def _proposal(text: str) -> str:
-    """'Tờ trình số 04/TTr-VPUBND ngày 25/7/2025 của Văn phòng UBND tỉnh' →
-    'Theo đề nghị của Văn phòng UBND tỉnh tại Tờ trình số 04/TTr-VPUBND ngày 25/7/2025.'"""
-    if not text:
-        return ""
-    if text.lower().startswith("theo đề nghị"):
-        return f"{text}."
-    document, sep, proposer = text.rpartition(" của ")
-    return f"Theo đề nghị của {proposer} tại {document}." if sep else f"Theo đề nghị tại {text}."
-
-
 # Word building blocks --------------------------------------------------------------------------------------------
 
 
@@ -444,7 +423,7 @@ def _decision_preamble(doc, decision, issuer: Issuer, sections) -> None:
     word.centred(doc, _title(decision, sections, issuer), bold=True)
     word.rule(doc, 4, TEXT_WIDTH_CM)
     word.centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
-    for line in _basis_lines(decision):
+    for line in decision.preamble():
         word.body(doc, line, italic=True)
     word.centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
 

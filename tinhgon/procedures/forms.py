@@ -1,10 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import DocumentField, StyledForm
+from tinhgon.core.forms import DocumentField, GuardedModelForm, StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
 from tinhgon.procedures import processing_time
-from tinhgon.procedures.constants import Change, Channel
+from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Change, Channel
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
 from tinhgon.procedures.services import VERSION_FIELDS, Components
 
@@ -178,7 +178,7 @@ class FormUploadForm(StyledForm, forms.Form):
     file = DocumentField(label="Tệp")
 
 
-class DecisionForm(StyledForm, forms.ModelForm):
+class DecisionForm(StyledForm, GuardedModelForm):
     class Meta:
         model = PublicationDecision
         fields = [
@@ -191,6 +191,7 @@ class DecisionForm(StyledForm, forms.ModelForm):
             "effective_on",
             "legal_bases",
             "proposal",
+            "proposer",
         ]
         widgets = {
             "signed_on": DATE_WIDGET,
@@ -199,11 +200,14 @@ class DecisionForm(StyledForm, forms.ModelForm):
             "title": forms.Textarea(attrs={"rows": 2}),
             "signer_title": forms.Textarea(attrs={"rows": 2}),
         }
-        field_classes = {"issuer": UnitChoiceField}
+        field_classes = {"issuer": UnitChoiceField, "proposer": UnitChoiceField}
 
-    def __init__(self, *args, issuers=None, **kwargs):
+    def __init__(self, *args, issuers=None, proposers=None, **kwargs):
+        if not kwargs.get("instance"):
+            kwargs.setdefault("initial", {}).setdefault("legal_bases", "\n".join(STANDARD_LEGAL_BASES))
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuers
+        self.fields["proposer"].queryset = proposers
 
     def clean(self):
         data = super().clean()

@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -328,6 +329,13 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
         structured = self.processing_time()
         return structured.text() if structured else ""
 
+    def time_warnings(self) -> list[str]:
+        """A time limit that disagrees with the sum of its steps' times, for the decision's confirmation page."""
+        disagreement = processing_time.steps_disagreement(
+            self.processing_time(), [step.duration for step in self.steps.all()]
+        )
+        return [f"“{self.name}”: {disagreement}"] if disagreement else []
+
     def processing_time(self) -> ProcessingTime | None:
         """The structured part (None when nothing was understood or entered)."""
         return processing_time.from_fields(
@@ -615,7 +623,90 @@ class PublicationDecisionQuerySet(models.QuerySet):
         return self.filter(Q(issuer__in=scope) | Q(pk__in=theirs))
 
 
-class PublicationDecision(Transitions, Versioned, AuditedModel):
+class DecisionGrounds(models.Model):
+    """What a decision rests on (NĐ 30/2020/NĐ-CP, Phụ lục I): its căn cứ, and the tờ trình of the agency whose
+    head proposed it. Publication decisions and approval decisions are refused without them."""
+
+    legal_bases = models.TextField("căn cứ ban hành", blank=True, help_text="Mỗi căn cứ một dòng.")
+    proposal = models.CharField(
+        "tờ trình đề nghị",
+        max_length=300,
+        blank=True,
+        help_text="Ví dụ: Tờ trình số 04/TTr-VPUBND ngày 25/7/2025",
+    )
+    proposer = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="cơ quan trình",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Cơ quan có thủ trưởng ký tờ trình; để trống là cơ quan quản lý các thủ tục trong quyết định.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def owning_agencies(self) -> set:
+        """The agencies owning the procedures the decision is about."""
+        raise NotImplementedError
+
+    def legal_basis_lines(self) -> list[str]:
+        return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+
+    def proposing_agency(self):
+        """The agency whose head proposed the decision: as chosen, else the one agency owning every procedure in it
+        (the department whose division drafted them), else the issuer's TTHC control focal unit, which gathers the
+        agencies' lists into one tờ trình (QĐ 680/QĐ-UBND Vĩnh Long: "Theo đề nghị của Chánh Văn phòng UBND tỉnh"),
+        else None."""
+        if self.proposer_id:
+            return self.proposer
+        owners = self.owning_agencies()
+        if len(owners) == 1:
+            return owners.pop()
+        focal = Organisation.objects.subtree(self.issuer).filter(is_tthc_focal_unit=True).order_by("pk").first()
+        return focal.agency() if focal else None
+
+    def proposal_clause(self) -> str:
+        """'Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 85/TTr-SNV ngày 08/10/2025.' (NĐ 30/2020: the head
+        of the proposing agency and their tờ trình). A tờ trình typed with its proposer ('… của Giám đốc Sở Nội vụ')
+        is taken as typed unless an agency was chosen."""
+        text = " ".join(self.proposal.split()).rstrip(".")
+        if not text:
+            return ""
+        if text.lower().startswith("theo đề nghị"):
+            return f"{text}."
+        document, sep, named = text.rpartition(" của ")
+        if sep and not self.proposer_id:
+            return f"Theo đề nghị của {named} tại {document}."
+        agency = self.proposing_agency()
+        if agency is None:
+            return f"Theo đề nghị tại {text}."
+        return f"Theo đề nghị của {agency.head_in_prose()} tại {document if sep else text}."
+
+    def preamble(self) -> list[str]:
+        """The căn cứ lines and the proposal as the decision prints them: 'Căn cứ …;' each, the last before the
+        proposal ending the sentence when there is none."""
+        lines = [unicodedata.normalize("NFC", line).rstrip(".;, ") for line in self.legal_basis_lines()]
+        lines = [line if line.lower().startswith("căn cứ") else f"Căn cứ {line}" for line in lines]
+        proposal = unicodedata.normalize("NFC", self.proposal_clause())
+        ends = [";"] * len(lines)
+        if lines and not proposal:
+            ends[-1] = "."
+        return [line + end for line, end in zip(lines, ends, strict=True)] + ([proposal] if proposal else [])
+
+    def grounds_problems(self) -> list[str]:
+        problems = []
+        if not self.legal_basis_lines():
+            problems.append("Cần nhập căn cứ ban hành (mỗi căn cứ một dòng).")
+        if not self.proposal.strip():
+            problems.append("Cần nhập tờ trình đề nghị (số, ngày của tờ trình).")
+        elif " của " not in self.proposal and self.owning_agencies() and self.proposing_agency() is None:
+            problems.append("Cần chọn cơ quan trình: các thủ tục thuộc nhiều cơ quan khác nhau.")
+        return problems
+
+
+class PublicationDecision(DecisionGrounds, Transitions, Versioned, AuditedModel):
     """Quyết định công bố: publishes, amends, replaces or abolishes procedures from its effective date."""
 
     number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 680/QĐ-UBND")
@@ -633,13 +724,6 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
         "ghi hai dòng, ví dụ “KT. CHỦ TỊCH” rồi “PHÓ CHỦ TỊCH”.",
     )
     effective_on = models.DateField("ngày có hiệu lực")
-    legal_bases = models.TextField("căn cứ ban hành", blank=True, help_text="Mỗi căn cứ một dòng.")
-    proposal = models.CharField(
-        "tờ trình đề nghị",
-        max_length=300,
-        blank=True,
-        help_text="Ví dụ: Tờ trình số 04/TTr-VPUBND ngày 25/7/2025 của Văn phòng UBND tỉnh",
-    )
     status = models.CharField("trạng thái", max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
     issued_at = models.DateTimeField("thời điểm ban hành trên hệ thống", null=True, blank=True)
     applied_at = models.DateTimeField("thời điểm áp dụng vào danh mục", null=True, blank=True)
@@ -669,8 +753,11 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
             return self.whole_visible_to(policy)
         return policy.allows(action, self.issuer)
 
-    def legal_basis_lines(self) -> list[str]:
-        return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+    def owning_agencies(self) -> set:
+        return {
+            item.version.procedure.owner.agency()
+            for item in self.items.select_related("version__procedure__owner__parent")
+        }
 
     def signing_title(self) -> str:
         """The title printed over the signature: as entered, else the head of the issuer's kind of unit."""
@@ -691,7 +778,13 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
         problems = [] if items else ["Quyết định chưa có thủ tục nào."]
         if not self.signed_on or not self.signer:
             problems.append("Cần nhập ngày ký và người ký trước khi ban hành.")
+        problems += self.grounds_problems()
         return problems + [problem for item in items for problem in item.problems()]
+
+    def issue_warnings(self) -> list[str]:
+        """What the confirmation page points out without refusing: a time limit that disagrees with its steps."""
+        items = self.items.select_related("version").prefetch_related("version__steps")
+        return [warning for item in items for warning in item.version.time_warnings()]
 
     @transition(
         source={DecisionStatus.DRAFT}, target=DecisionStatus.ISSUED, permission="decisions.manage", label="ban hành"

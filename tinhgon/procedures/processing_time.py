@@ -259,3 +259,29 @@ def understood(structured: ProcessingTime | None) -> str:
     words = f"tối đa {main.text()}" if main.low is None and main.unit != TimeUnit.WITHIN_DAY else main.text()
     cases = "".join(f"; {v.text()}" for v in structured.variants)
     return f"Hệ thống hiểu là: {words}{cases}."
+
+
+# The time limit against its steps -----------------------------------------------------------------------------------
+
+
+def steps_disagreement(structured: ProcessingTime | None, durations: list[str]) -> str:
+    """Why the steps' durations ("Thời gian" of each bước) disagree with the time limit, or "" when they agree or
+    cannot be compared. Compared only when every timed step is one value in the time limit's own unit: converting
+    calendar to working days would be a guess. Steps without a time may take what the timed ones leave, so only a
+    sum over the limit is then reported."""
+    if structured is None:
+        return ""
+    timed = [_span(normalise(text)) for text in durations if text.strip()]
+    unit = structured.main.unit
+    if not timed or any(found is None or found[0].unit != unit or found[0].low is not None for found in timed):
+        return ""
+    total = sum(found[0].high for found in timed)
+    cases = [structured.main, *(v.span for v in structured.variants if v.span.unit == unit)]
+    if any((case.low if case.low is not None else case.high) <= total <= case.high for case in cases):
+        return ""
+    if total < max(case.high for case in cases) and len(timed) < len(durations):
+        return ""
+    return (
+        f"tổng thời gian các bước là {Span(high=total, unit=unit).text()}, "
+        f"khác thời hạn giải quyết “{structured.text()}”."
+    )

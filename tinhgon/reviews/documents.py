@@ -330,12 +330,6 @@ ANNEX_HEADER = [
     "Tỷ lệ (%)",
 ]
 ANNEX_WIDTHS = [1.0, 3.8, 2.0, 2.0, 3.8, 2.8, 2.8, 1.9, 1.9, 1.9, 1.3]
-BASES = [
-    "Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ về kiểm soát thủ tục hành chính;",
-    "Căn cứ Quyết định số 1085/QĐ-TTg ngày 15 tháng 9 năm 2022 của Thủ tướng Chính phủ ban hành Kế hoạch rà soát, "
-    "đơn giản hóa thủ tục hành chính nội bộ trong hệ thống hành chính nhà nước giai đoạn 2022 - 2025;",
-]
-PROVINCE_BASIS = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
 
 
 @dataclass
@@ -372,7 +366,7 @@ def proposal_lines(reviews) -> list[ProposalLine]:
     group, field and code."""
     if isinstance(reviews, QuerySet):
         reviews = reviews.filter(proposal__isnull=False).select_related(
-            "procedure__owner", "version__field", "proposal", "responsible"
+            "procedure__owner__parent", "version__field", "proposal", "responsible"
         )
         reviews = reviews.prefetch_related("cost_sheets", "proposal__implementation_items__owner")
     chosen = [r for r in reviews if getattr(r, "proposal", None) is not None]
@@ -399,16 +393,6 @@ def _approval_title(decision: ApprovalDecision, lines: list[ProposalLine], issue
     return f"Phê duyệt phương án đơn giản hóa thủ tục hành chính nội bộ{scope} thuộc phạm vi quản lý của {issuer.name}"
 
 
-def _approval_bases(issuer: Issuer, lines: list[ProposalLine]) -> list[str]:
-    bases = ([PROVINCE_BASIS] if issuer.is_province else []) + BASES
-    proposers = sorted({x.review.responsible.name for x in lines})
-    if proposers:
-        bases.append(f"Theo đề nghị của Thủ trưởng {', '.join(proposers)}.")
-    else:
-        bases[-1] = bases[-1].rstrip(";") + "."
-    return bases
-
-
 def _article1_text(lines: list[ProposalLine], issuer: Issuer) -> str:
     by_action = defaultdict(int)
     for x in lines:
@@ -424,13 +408,14 @@ def _article1_text(lines: list[ProposalLine], issuer: Issuer) -> str:
 
 
 def _article2_lines(decision: ApprovalDecision, lines: list[ProposalLine]) -> list[str]:
-    """Who carries out which proposals and by when: the lead unit of the decision, else each procedure's owner."""
+    """Who carries out which proposals and by when: the lead unit of the decision, else the agency owning each
+    procedure."""
     changing = [x for x in lines if x.proposal.action != Action.KEEP]
     if not changing:
         return ["Các cơ quan, đơn vị có liên quan tiếp tục thực hiện thủ tục theo quy định hiện hành."]
     by_unit = defaultdict(list)
-    for x in changing:
-        unit = decision.lead_unit or x.review.procedure.owner
+    for x in changing:  # work is assigned to agencies, never to a department's divisions
+        unit = decision.lead_unit or x.review.procedure.owner.agency()
         by_unit[unit.name].append(x)
     text = []
     lead = decision.lead_unit.name if decision.lead_unit else ", ".join(sorted(by_unit))
@@ -512,7 +497,7 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     word.centred(doc, _approval_title(decision, lines, issuer), bold=True)
     word.rule(doc, 4, TEXT_WIDTH_CM)
     word.centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
-    for line in _approval_bases(issuer, lines):
+    for line in decision.preamble():
         word.body(doc, line, italic=True)
     word.centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
     word.article(doc, 1, _article1_text(lines, issuer))

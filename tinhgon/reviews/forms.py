@@ -2,9 +2,9 @@
 
 from django import forms
 
-from tinhgon.core.forms import StyledForm
+from tinhgon.core.forms import GuardedModelForm, StyledForm
 from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
-from tinhgon.procedures.constants import Group, Level
+from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Group, Level
 from tinhgon.procedures.models import Field
 from tinhgon.reviews.constants import Action, ChangeKind, TeamRole
 from tinhgon.reviews.ledger import METRIC_LABELS
@@ -171,17 +171,31 @@ class AddToApprovalForm(forms.Form):
         self.fields["reviews"].queryset = candidates
 
 
-class ApprovalForm(StyledForm, forms.ModelForm):
+class ApprovalForm(StyledForm, GuardedModelForm):
     class Meta:
         model = ApprovalDecision
-        fields = ["number", "title", "issuer", "signed_on", "signer", "signer_title", "lead_unit"]
-        widgets = {"signed_on": DATE_WIDGET, "title": TEXTAREA}
-        field_classes = {"issuer": UnitChoiceField, "lead_unit": UnitChoiceField}
+        fields = [
+            "number",
+            "title",
+            "issuer",
+            "signed_on",
+            "signer",
+            "signer_title",
+            "legal_bases",
+            "proposal",
+            "proposer",
+            "lead_unit",
+        ]
+        widgets = {"signed_on": DATE_WIDGET, "title": TEXTAREA, "legal_bases": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"issuer": UnitChoiceField, "lead_unit": UnitChoiceField, "proposer": UnitChoiceField}
 
-    def __init__(self, *args, issuers=None, **kwargs):
+    def __init__(self, *args, issuers=None, proposers=None, **kwargs):
+        if not kwargs.get("instance"):
+            kwargs.setdefault("initial", {}).setdefault("legal_bases", "\n".join(STANDARD_LEGAL_BASES))
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuers
         self.fields["lead_unit"].queryset = issuers
+        self.fields["proposer"].queryset = proposers.order_by("name")
 
 
 class ImplementationForm(StyledForm, forms.Form):

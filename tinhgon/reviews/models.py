@@ -25,6 +25,7 @@ from tinhgon.core.locking import Versioned
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.procedures.constants import Group
 from tinhgon.procedures.constants import Status as VersionStatus
+from tinhgon.procedures.models import DecisionGrounds
 from tinhgon.reviews import costs
 from tinhgon.reviews.constants import (
     CHANGING,
@@ -731,7 +732,7 @@ class ApprovalDecisionQuerySet(models.QuerySet):
         return self.filter(Q(issuer__in=policy.organisations(VIEW)) | Q(pk__in=holding))
 
 
-class ApprovalDecision(Transitions, Versioned, AuditedModel):
+class ApprovalDecision(DecisionGrounds, Transitions, Versioned, AuditedModel):
     """Quyết định phê duyệt phương án đơn giản hóa (domain.md §3.7): approves the proposals of its reviews. Group B
     proposals are approved by the leader of the agency; group A ones by a decision of the province (its chairman)."""
 
@@ -808,7 +809,11 @@ class ApprovalDecision(Transitions, Versioned, AuditedModel):
         problems = [] if reviews else ["Quyết định chưa phê duyệt phương án nào."]
         if not (self.number and self.signed_on and self.signer):
             problems.append("Cần ghi số, ký hiệu, ngày ký và người ký trước khi ban hành.")
+        problems += self.grounds_problems()
         return problems + [e for r in reviews for e in self.problems_with(r)]
+
+    def owning_agencies(self) -> set:
+        return {r.procedure.owner.agency() for r in self.reviews.select_related("procedure__owner__parent")}
 
     @transition(
         source={ApprovalStatus.DRAFT}, target=ApprovalStatus.ISSUED, permission="reviews.approve", label="ban hành"

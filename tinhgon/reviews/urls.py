@@ -20,6 +20,7 @@ urlpatterns = [
     path("phieu/<int:pk>/danh-gia/", views.assess, name="assess"),
     path("phe-duyet/", views.approval_list, name="approvals"),
     path("phe-duyet/<int:pk>/", views.approval_detail, name="approval"),
+    path("phe-duyet/<int:pk>/sua/", views.approval_edit, name="approval-edit"),
     path("phe-duyet/<int:pk>/ban-hanh/", views.approval_issue, name="approval-issue"),
     path("thuc-thi/", views.implementation_list, name="implementation"),
     path("thuc-thi/<int:pk>/", views.implementation_list, name="implementation-update"),

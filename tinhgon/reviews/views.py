@@ -529,7 +529,8 @@ def approval_list(request):
         issuers = policy.organisations("reviews.approve").current().order_by("name")
         membership = request.acting_membership
         initial = {"issuer": membership.organisation} if membership else {}
-        form = ApprovalForm(request.POST or None, issuers=issuers, initial=initial)
+        proposers = policy.organisations("reviews.view").current().exclude(kind=Organisation.Kind.DEPARTMENT_UNIT)
+        form = ApprovalForm(request.POST or None, issuers=issuers, proposers=proposers, initial=initial)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -595,6 +596,24 @@ def approval_detail(request, pk):
         "whole_visible": decision.whole_visible_to(policy),
     }
     return render(request, "reviews/approval_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def approval_edit(request, pk):
+    """A draft's number, signature, căn cứ and tờ trình; an issued decision is a record and is not edited."""
+    policy = request.policy
+    decision = get_visible(policy, ApprovalDecision.objects.select_related("issuer"), action="reviews.approve", pk=pk)
+    if decision.status != ApprovalStatus.DRAFT:
+        messages.error(request, "Quyết định đã ban hành không sửa được.")
+        return redirect("reviews:approval", pk=pk)
+    issuers = policy.organisations("reviews.approve").current().order_by("name")
+    proposers = policy.organisations("reviews.view").current().exclude(kind=Organisation.Kind.DEPARTMENT_UNIT)
+    form = ApprovalForm(request.POST or None, instance=decision, issuers=issuers, proposers=proposers)
+    if request.method == "POST" and form.is_valid() and form.save_or_show_stale():
+        messages.success(request, "Đã lưu quyết định.")
+        return redirect("reviews:approval", pk=pk)
+    return render(request, "reviews/approval_form.html", {"form": form, "decision": decision})
 
 
 @require_http_methods(["GET", "POST"])

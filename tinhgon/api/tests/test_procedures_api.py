@@ -2,7 +2,7 @@ import pytest
 
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
-from tinhgon.procedures.constants import Status
+from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Status
 from tinhgon.procedures.models import Procedure
 from tinhgon.procedures.tests.factories import make_procedure
 
@@ -168,8 +168,15 @@ def test_decision_api_publishes(api, world):
     client = api(world.oversight, acting="P")
     created = client.post("/api/v1/decisions/", body, format="json")
     assert created.status_code == 201, created.json()
+    refused = client.post(f"/api/v1/decisions/{created.json()['id']}/issue/")
+    assert refused.status_code == 400 and "Cần nhập căn cứ ban hành" in str(refused.json())
+    grounds = {"legal_bases": STANDARD_LEGAL_BASES[1], "proposal": "Tờ trình số 85/TTr-SNV ngày 08/10/2025"}
+    created = client.post("/api/v1/decisions/", {**body, "number": "681/QĐ-UBND", **grounds}, format="json")
     issued = client.post(f"/api/v1/decisions/{created.json()['id']}/issue/")
     assert issued.json()["status"] == "applied"
+    assert issued.json()["proposal_clause"] == (
+        "Theo đề nghị của Giám đốc Đơn vị P-A tại Tờ trình số 85/TTr-SNV ngày 08/10/2025."
+    )
     assert procedure.latest_version().status == Status.PUBLISHED
     assert AuditLogEntry.objects.filter(action="procedures.decision.issued").exists()
 

@@ -192,6 +192,7 @@ def approval_body(issuer="P", **extra):
         "signed_on": today().isoformat(),
         "signer": "Nguyễn Văn A",
         "issuer": issuer,
+        "proposal": "Tờ trình số 6692/TTr-SGTVT ngày 25/10/2024",
         **extra,
     }
 

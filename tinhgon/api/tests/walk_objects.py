@@ -11,6 +11,7 @@ from tinhgon.procedures.constants import Change, DecisionStatus, Status
 from tinhgon.procedures.models import ProcedureForm, PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
+from tinhgon.test import DECISION_GROUNDS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -60,7 +61,12 @@ def draft_decision(world, unit, place, objects):
     """A draft decision of the place holding its own checked procedure; the parent's also holds the sibling's,
     which a P-A persona who sees the decision through their own procedure must not read."""
     decision = PublicationDecision.objects.create(
-        number=f"1/QĐ-WALK-{place}", issuer=unit, signed_on=today(), signer="Nguyễn Văn A", effective_on=today()
+        number=f"1/QĐ-WALK-{place}",
+        issuer=unit,
+        signed_on=today(),
+        signer="Nguyễn Văn A",
+        effective_on=today(),
+        **DECISION_GROUNDS,
     )
     holders = [unit] if place != "parent" else [world.units["P-A"], world.units["P-B"]]
     for n, holder in enumerate(holders):
@@ -85,7 +91,12 @@ def public_procedure(world, unit, place, objects):
         components=complete_components(f"Thủ tục công khai {place}"),
     )
     decision = PublicationDecision.objects.create(
-        number=f"2/QĐ-WALK-{place}", issuer=unit, signed_on=today(), signer="Nguyễn Văn A", effective_on=today()
+        number=f"2/QĐ-WALK-{place}",
+        issuer=unit,
+        signed_on=today(),
+        signer="Nguyễn Văn A",
+        effective_on=today(),
+        **DECISION_GROUNDS,
     )
     decision_add_item(decision=decision, version=published.latest_version(), change=Change.NEW)
     decision_issue(decision=decision)

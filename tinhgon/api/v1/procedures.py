@@ -363,6 +363,14 @@ class DecisionItemSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     issuer = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    proposer = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Mã cơ quan trình; để trống là cơ quan quản lý các thủ tục (hoặc đầu mối kiểm soát TTHC)",
+    )
+    proposal_clause = serializers.CharField(read_only=True, help_text="“Theo đề nghị của … tại Tờ trình số …”")
     items = DecisionItemSerializer(many=True, required=False, write_only=True)
     item_list = serializers.SerializerMethodField()
 
@@ -379,6 +387,8 @@ class DecisionSerializer(serializers.ModelSerializer):
             "effective_on",
             "legal_bases",
             "proposal",
+            "proposer",
+            "proposal_clause",
             "status",
             "items",
             "item_list",

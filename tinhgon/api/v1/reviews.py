@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
+from tinhgon.procedures.constants import STANDARD_LEGAL_BASES
 from tinhgon.procedures.models import Procedure
 from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ChangeKind, Scenario
@@ -146,6 +147,22 @@ class ReviewApprovalSerializer(serializers.Serializer):
     signer_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     issuer = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    legal_bases = serializers.CharField(
+        required=False,
+        default="\n".join(STANDARD_LEGAL_BASES),
+        help_text="Căn cứ ban hành, mỗi căn cứ một dòng (mặc định: Luật Tổ chức chính quyền địa phương, QĐ 1085)",
+    )
+    proposal = serializers.CharField(
+        max_length=300, help_text="Tờ trình đề nghị, ví dụ “Tờ trình số 6692/TTr-SGTVT ngày 25/10/2024”"
+    )
+    proposer = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Mã cơ quan trình; mặc định: cơ quan quản lý thủ tục",
+    )
 
 
 class ReviewHintDecisionSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.procedures.tests.factories import complete_components, make_procedure
 from tinhgon.reports import services as report_services
 from tinhgon.reports.periods import Kind, current
+from tinhgon.test import DECISION_GROUNDS
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,12 @@ def test_a_decision_publishing_many_procedures_tells_each_author_once(world):
             for n in range(3)
         ]
     decision = PublicationDecision.objects.create(
-        number="15/QĐ-SNV", issuer=world.units["P-A"], signed_on=today(), signer="Nguyễn Văn A", effective_on=today()
+        number="15/QĐ-SNV",
+        issuer=world.units["P-A"],
+        signed_on=today(),
+        signer="Nguyễn Văn A",
+        effective_on=today(),
+        **DECISION_GROUNDS,
     )
     for procedure in procedures:
         decision_add_item(decision=decision, version=procedure.latest_version(), change=Change.NEW)

@@ -14,6 +14,7 @@ from tinhgon.procedures.models import PublicationDecision
 from tinhgon.procedures.search import forget_trigram_samples
 from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
+from tinhgon.test import DECISION_GROUNDS
 
 _numbers = iter(range(5000, 99999))
 
@@ -37,6 +38,7 @@ def issue(world, versions_changes, effective_on=None, issuer=None, **extra) -> P
         signer="Nguyễn Văn A",
         effective_on=effective_on or today(),
         **extra,
+        **DECISION_GROUNDS,
     )
     for version, change in versions_changes:
         decision_add_item(decision=d, version=version, change=change)

@@ -252,6 +252,7 @@ def test_decision_pages(login, world):
             "signer_title": "CHỦ TỊCH",
             "effective_on": today().strftime("%d/%m/%Y"),
             "legal_bases": "Căn cứ Luật Tổ chức chính quyền địa phương",
+            "proposal": "Tờ trình số 04/TTr-VPUBND ngày 25/7/2025",
         },
     )
     decision = PublicationDecision.objects.get()

@@ -11,6 +11,7 @@ from tinhgon.procedures.tests.factories import complete_components, make_procedu
 from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ReviewStatus, Scenario
 from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, Review, ReviewRound
+from tinhgon.test import DECISION_GROUNDS
 
 _numbers = iter(range(7000, 99999))
 
@@ -50,6 +51,7 @@ def publish(world, owner, name="Thủ tục xét tặng Bằng khen của Chủ 
         signed_on=today(),
         signer="Nguyễn Văn A",
         effective_on=today(),
+        **DECISION_GROUNDS,
     )
     decision_add_item(decision=decision, version=procedure.latest_version(), change=Change.NEW)
     decision_issue(decision=decision)
@@ -113,7 +115,7 @@ def advance(review: Review, to: str) -> Review:
 
 
 def approve(world, reviews, issuer=None, signed_on: date | None = None, **fields) -> ApprovalDecision:
-    fields = {"signer": "Nguyễn Văn A", "signer_title": "Chủ tịch", **fields}
+    fields = {"signer": "Nguyễn Văn A", "signer_title": "Chủ tịch", **DECISION_GROUNDS, **fields}
     decision = ApprovalDecision.objects.create(
         number=f"{next(_numbers)}/QĐ-UBND", issuer=issuer or world.units["P"], signed_on=signed_on or today(), **fields
     )

@@ -14,6 +14,7 @@ from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
 from tinhgon.core.dates import today
+from tinhgon.procedures.constants import STANDARD_LEGAL_BASES
 from tinhgon.procedures.tests.test_documents import blocks, effective_font, in_order, lines, open_docx, paragraphs
 from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ChangeKind, ReviewStatus
@@ -208,7 +209,14 @@ def approved(world, worked):
     province.name = "Ủy ban nhân dân tỉnh Vĩnh Long"
     province.save()
     abolished = simple_review(world, "Thủ tục đăng ký lịch làm việc của lãnh đạo UBND tỉnh", Action.ABOLISH)
-    return f.approve(world, [worked, abolished], lead_unit=world.units["P-A"])
+    bases = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025\n" + STANDARD_LEGAL_BASES[1]
+    return f.approve(
+        world,
+        [worked, abolished],
+        lead_unit=world.units["P-A"],
+        legal_bases=bases,
+        proposal="Tờ trình số 6692/TTr-SGTVT ngày 25/10/2024",
+    )
 
 
 def test_approval_decision_has_the_administrative_header_and_preamble(approved):
@@ -229,9 +237,10 @@ def test_approval_decision_has_the_administrative_header_and_preamble(approved):
         "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH VĨNH LONG",
         "Căn cứ Luật Tổ chức chính quyền địa phương",
         "Căn cứ Quyết định số 1085/QĐ-TTg",
-        "Theo đề nghị của Thủ trưởng Đơn vị P-A-1.",
+        "Theo đề nghị của Giám đốc Đơn vị P-A tại Tờ trình số 6692/TTr-SGTVT ngày 25/10/2024.",
         "QUYẾT ĐỊNH:",
     )
+    assert not any("63/2010" in block for block in text)  # NĐ 63/2010 does not govern internal procedures
 
 
 def test_approval_decision_articles_name_the_lead_unit_and_deadlines(approved, worked):

@@ -19,7 +19,7 @@ from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ApprovalStatus, ImplementationStatus, ReviewStatus
 from tinhgon.reviews.models import ApprovalDecision, ImplementationItem, Review
 from tinhgon.reviews.tests import factories as f
-from tinhgon.test import at_once, race
+from tinhgon.test import DECISION_GROUNDS, at_once, race
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def checked(world, name="Thủ tục xét tặng Bằng khen", legal_acts="Quy�
 
 def draft_with(world, *reviews, **fields) -> ApprovalDecision:
     fields = {"number": "9/QĐ-UBND", "issuer": world.units["P"], "signed_on": today(), "signer": "A", **fields}
-    decision = ApprovalDecision.objects.create(**fields)
+    decision = ApprovalDecision.objects.create(**{**DECISION_GROUNDS, **fields})
     for review in reviews:
         services.approval_add(decision=decision, review=review)
     return decision
@@ -117,7 +117,12 @@ def test_publication_marks_the_proposal_implemented_once_under_its_code(world):
     draft.submit()
     draft.control()
     publication = PublicationDecision.objects.create(
-        number="500/QĐ-UBND", issuer=world.units["P"], signed_on=today(), signer="A", effective_on=today()
+        number="500/QĐ-UBND",
+        issuer=world.units["P"],
+        signed_on=today(),
+        signer="A",
+        effective_on=today(),
+        **DECISION_GROUNDS,
     )
     decision_add_item(decision=publication, version=draft, change=Change.AMENDED)
     decision_issue(decision=publication)

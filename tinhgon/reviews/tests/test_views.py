@@ -14,6 +14,7 @@ from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ApprovalStatus, ImplementationStatus, ReviewStatus, Scenario
 from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, ImplementationItem, Review, ReviewRound
 from tinhgon.reviews.tests import factories as f
+from tinhgon.test import DECISION_GROUNDS
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_nav_entry_and_every_page_for_the_focal_point(world, review, login):
     client = login(world.focal_a)
     home = client.get("/")
     assert 'href="/ra-soat/"' in text(home) and "Rà soát, đơn giản hóa" in text(home)
-    decision = ApprovalDecision.objects.create(number="1/QĐ-SNV", issuer=world.units["P-A"])
+    decision = ApprovalDecision.objects.create(number="1/QĐ-SNV", issuer=world.units["P-A"], **DECISION_GROUNDS)
     urls = [
         reverse("reviews:rounds"),
         reverse("reviews:round", args=[review.round_id]),
@@ -56,7 +57,7 @@ def test_nav_entry_and_every_page_for_the_focal_point(world, review, login):
 
 
 def test_outsider_gets_404_on_everything_of_p(world, review, login):
-    decision = ApprovalDecision.objects.create(number="1/QĐ-SNV", issuer=world.units["P-A"])
+    decision = ApprovalDecision.objects.create(number="1/QĐ-SNV", issuer=world.units["P-A"], **DECISION_GROUNDS)
     client = login(world.outsider)
     for url in [
         reverse("reviews:round", args=[review.round_id]),
@@ -293,7 +294,13 @@ def test_approval_flow_and_group_a_needs_the_province(world, review, login):
     assert chair.post(reverse("reviews:approval", args=[own.pk]), {"reviews": [review.pk]}).status_code == 302
     chair.post(
         reverse("reviews:approvals"),
-        {"number": "9/QĐ-UBND", "issuer": world.units["P"].pk, "signed_on": "01/02/2025", "signer": "Nguyễn Văn A"},
+        {
+            "number": "9/QĐ-UBND",
+            "issuer": world.units["P"].pk,
+            "signed_on": "01/02/2025",
+            "signer": "Nguyễn Văn A",
+            **DECISION_GROUNDS,
+        },
     )
     decision = ApprovalDecision.objects.get(number="9/QĐ-UBND")
     page = chair.get(reverse("reviews:approval", args=[decision.pk]))
@@ -318,7 +325,10 @@ def test_issuing_an_approval_asks_for_confirmation_and_lists_what_stops_it(world
     assert "ngày ký và người ký" in page and 'id="confirm-issue"' not in page
 
     chair.post(reverse("reviews:approval", args=[decision.pk]), {"reviews": [review.pk]})
-    ApprovalDecision.objects.filter(pk=decision.pk).update(signed_on=date(2025, 2, 1), signer="Nguyễn Văn A")
+    assert "Cần nhập căn cứ ban hành" in page and "Cần nhập tờ trình đề nghị" in page
+    ApprovalDecision.objects.filter(pk=decision.pk).update(
+        signed_on=date(2025, 2, 1), signer="Nguyễn Văn A", **DECISION_GROUNDS
+    )
     response = chair.get(url)
     page = text(response)
     assert response.status_code == 200 and 'id="confirm-issue"' in page and "Chưa thể ban hành" not in page
@@ -485,7 +495,7 @@ def test_bad_proposal_workbook_filters_are_400(world, login):
 
 
 def test_adding_unknown_forms_to_a_decision_is_a_message(world, login):
-    decision = ApprovalDecision.objects.create(number="7/QĐ-UBND", issuer=world.units["P"])
+    decision = ApprovalDecision.objects.create(number="7/QĐ-UBND", issuer=world.units["P"], **DECISION_GROUNDS)
     url = reverse("reviews:approval", args=[decision.pk])
     response = login(world.chair_p).post(url, {"reviews": ["abc", "99999999999999999999"]}, follow=True)
     assert response.status_code == 200 and not decision.reviews.exists()

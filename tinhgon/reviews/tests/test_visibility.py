@@ -24,6 +24,7 @@ from tinhgon.reviews.models import (
     ReviewRound,
 )
 from tinhgon.reviews.tests import factories as f
+from tinhgon.test import DECISION_GROUNDS
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +206,7 @@ def test_the_plans_page_counts_only_the_forms_its_reader_may_see(world, review, 
 def test_a_draft_decision_shows_someone_who_sees_it_through_their_form_that_form_only(world, login):
     mine = _checked(world, world.units["P-A-1"], "Thủ tục của phòng")
     theirs = _checked(world, world.units["P-B"], "Thủ tục của sở B")
-    decision = ApprovalDecision.objects.create(number="3/QĐ-UBND", issuer=world.units["P"])
+    decision = ApprovalDecision.objects.create(number="3/QĐ-UBND", issuer=world.units["P"], **DECISION_GROUNDS)
     for review in (mine, theirs):
         services.approval_add(decision=decision, review=review)
     page = text(login(world.officer_a1).get(reverse("reviews:approval", args=[decision.pk])))
@@ -215,7 +216,7 @@ def test_a_draft_decision_shows_someone_who_sees_it_through_their_form_that_form
 
 def test_the_word_file_of_a_draft_decision_is_for_readers_of_its_issuer(world, login):
     mine = _checked(world, world.units["P-A-1"], "Thủ tục của phòng")
-    decision = ApprovalDecision.objects.create(number="4/QĐ-UBND", issuer=world.units["P"])
+    decision = ApprovalDecision.objects.create(number="4/QĐ-UBND", issuer=world.units["P"], **DECISION_GROUNDS)
     services.approval_add(decision=decision, review=mine)
     url = reverse("reviews:approval-docx", args=[decision.pk])
     assert login(world.officer_a1).get(url).status_code == 403
@@ -229,7 +230,7 @@ def test_the_word_file_of_an_issued_decision_is_for_everyone_who_sees_it(world, 
 def test_the_approval_list_counts_only_the_forms_its_reader_may_see(world, login):
     mine = _checked(world, world.units["P-A-1"], "Thủ tục của phòng")
     theirs = _checked(world, world.units["P-B"], "Thủ tục của sở B")
-    decision = ApprovalDecision.objects.create(number="5/QĐ-UBND", issuer=world.units["P"])
+    decision = ApprovalDecision.objects.create(number="5/QĐ-UBND", issuer=world.units["P"], **DECISION_GROUNDS)
     for review in (mine, theirs):
         services.approval_add(decision=decision, review=review)
     (row,) = login(world.officer_a1).get(reverse("reviews:approvals")).context["decisions"]

@@ -15,6 +15,7 @@ from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ReviewStatus, Scenario
 from tinhgon.reviews.models import ApprovalDecision, Review
 from tinhgon.reviews.tests import factories as f
+from tinhgon.test import DECISION_GROUNDS
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +186,9 @@ def _checked(world, owner, action=Action.AMEND, group="A", **kw):
 def test_group_a_is_approved_by_the_province_group_b_by_the_agency(world):
     group_a = _checked(world, world.units["P-A"], group="A")
     group_b = _checked(world, world.units["P-A"], group="B")
-    agency = ApprovalDecision.objects.create(number="1/QĐ-SA", issuer=world.units["P-A"], signed_on=today(), signer="B")
+    agency = ApprovalDecision.objects.create(
+        number="1/QĐ-SA", issuer=world.units["P-A"], signed_on=today(), signer="B", **DECISION_GROUNDS
+    )
     with pytest.raises(ValidationError, match="nhóm A"):
         services.approval_add(decision=agency, review=group_a)
     services.approval_add(decision=agency, review=group_b)
@@ -223,7 +226,12 @@ def test_approval_yields_implementation_items_and_publication_implements(world):
     draft.submit()
     draft.control()
     decision = PublicationDecision.objects.create(
-        number="500/QĐ-UBND", issuer=world.units["P"], signed_on=today(), signer="A", effective_on=today()
+        number="500/QĐ-UBND",
+        issuer=world.units["P"],
+        signed_on=today(),
+        signer="A",
+        effective_on=today(),
+        **DECISION_GROUNDS,
     )
     decision_add_item(decision=decision, version=draft, change=Change.AMENDED)
     decision_issue(decision=decision)
@@ -235,7 +243,12 @@ def test_abolition_is_implemented_when_the_abolishing_decision_applies(world):
     review = _checked(world, world.units["P-A"], action=Action.ABOLISH)
     f.approve(world, [review])
     decision = PublicationDecision.objects.create(
-        number="501/QĐ-UBND", issuer=world.units["P"], signed_on=today(), signer="A", effective_on=today()
+        number="501/QĐ-UBND",
+        issuer=world.units["P"],
+        signed_on=today(),
+        signer="A",
+        effective_on=today(),
+        **DECISION_GROUNDS,
     )
     decision_add_item(decision=decision, version=review.version, change=Change.ABOLISHED)
     decision_issue(decision=decision)
