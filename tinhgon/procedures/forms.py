@@ -206,6 +206,8 @@ class DecisionForm(StyledForm, GuardedModelForm):
         if not kwargs.get("instance"):
             kwargs.setdefault("initial", {}).setdefault("legal_bases", "\n".join(STANDARD_LEGAL_BASES))
         super().__init__(*args, **kwargs)
+        for name in self._meta.model.issue_needs:  # a draft saves without them; issuing refuses it
+            self.fields[name].mandatory = True
         self.fields["issuer"].queryset = issuers
         self.fields["proposer"].queryset = proposers
 

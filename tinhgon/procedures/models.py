@@ -644,6 +644,9 @@ class DecisionGrounds(models.Model):
         help_text="Cơ quan có thủ trưởng ký tờ trình; để trống là cơ quan quản lý các thủ tục trong quyết định.",
     )
 
+    # What a draft may lack but issuing needs: forms mark them like required fields.
+    issue_needs = ("signed_on", "signer", "legal_bases", "proposal")
+
     class Meta:
         abstract = True
 
