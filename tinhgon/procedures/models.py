@@ -11,6 +11,7 @@ from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
+from tinhgon.core.originals import SignedOriginal
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures import processing_time
@@ -615,7 +616,7 @@ class PublicationDecisionQuerySet(models.QuerySet):
         return self.filter(Q(issuer__in=scope) | Q(pk__in=theirs))
 
 
-class PublicationDecision(Transitions, Versioned, AuditedModel):
+class PublicationDecision(Transitions, Versioned, AuditedModel, SignedOriginal):
     """Quyết định công bố: publishes, amends, replaces or abolishes procedures from its effective date."""
 
     number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 680/QĐ-UBND")
@@ -647,6 +648,8 @@ class PublicationDecision(Transitions, Versioned, AuditedModel):
 
     audit_name = "decision"
     audit_exclude = frozenset({"created_at", "row_version"})
+    original_states = frozenset({DecisionStatus.ISSUED, DecisionStatus.APPLIED})
+    original_permission = "decisions.manage"
 
     objects = PublicationDecisionQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.locking import Versioned
+from tinhgon.core.originals import SignedOriginal
 from tinhgon.reports import figures
 from tinhgon.reports.periods import Kind, ReportPeriod
 
@@ -31,7 +32,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(organisation__in=policy.organisations(VIEW))
 
 
-class Report(Transitions, Versioned, AuditedModel):
+class Report(Transitions, Versioned, AuditedModel, SignedOriginal):
     """A periodic report of an organisation: figures computed from the data as of the cut-off, the narrative the
     author writes, and rows added by hand. Submitting it to the parent freezes everything as it was."""
 
@@ -84,6 +85,9 @@ class Report(Transitions, Versioned, AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_exclude = frozenset({"created_at", "row_version", "figures", "computed_at"})
+    original_states = LOCKED_STATES  # sent up (and not sent back): the signed report is what was sent
+    original_permission = "reports.submit"
+    original_refusal = "Chỉ báo cáo đã gửi mới đính kèm được bản gốc đã ký."
 
     objects = ReportQuerySet.as_manager()
 
