@@ -595,12 +595,12 @@ def _write_part(doc, part: Part) -> None:
 
 def report_pdf(report: Report, policy) -> bytes:
     """The same content as report_docx, rendered by WeasyPrint (A4, Times New Roman → Tinos, "Trang x/y")."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
+    from tinhgon.core.pdf import write_pdf
 
     html = render_to_string(
         "reports/documents/report_pdf.html", {"c": report_content(report, policy), "printed_on": today()}
     )
-    return HTML(string=word.nfc(html)).write_pdf()
+    return write_pdf(html)
 
 
 # Workbook ---------------------------------------------------------------------------------------------------------
