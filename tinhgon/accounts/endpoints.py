@@ -190,11 +190,6 @@ ENDPOINTS = [
     E("reports:xlsx", {"GET": "reports.view"}, "reports.Report"),
     E("reports:pdf", {"GET": "reports.view"}, "reports.Report"),
     E("reports:original", {"GET": "reports.view", "POST": "reports.submit"}, "reports.Report"),
-    E("reports:generate", {"POST": "reports.view"}, "reports.Report", extra={"fmt": "pdf"}),
-    E("reports:files", {"GET": SIGNED_IN}),
-    E("reports:file", {"GET": SIGNED_IN}, "reports.GeneratedFile"),
-    E("reports:file-status", {"GET": SIGNED_IN}, "reports.GeneratedFile"),
-    E("reports:file-download", {"GET": SIGNED_IN}, "reports.GeneratedFile"),
     # quality management: ISO 9001 processes, announcements, internal audits and findings; the QĐ 766 index
     E("quality:processes", {"GET": "quality.view"}),
     E("quality:processes-xlsx", {"GET": "quality.view"}),

@@ -666,10 +666,3 @@ def file_title(report: Report) -> str:
     """What a clerk files the report under, in every format: 'Báo cáo quý III/2026 - Sở Nội vụ' (the download
     name turns the slash into a dash)."""
     return f"{report.period.title} - {report.organisation.name}"
-
-
-def storage_name(report: Report, fmt: str) -> str:
-    """The name a generated file is stored under, ASCII so that every storage keeps it as it is; the user gets
-    `file_title` when downloading it: 'bao-cao-P-A-quarterly-2026-2.docx'."""
-    code = re.sub(r"[^A-Za-z0-9_-]+", "-", report.organisation.code or str(report.organisation_id)).strip("-")
-    return f"bao-cao-{code}-{report.kind}-{report.year}-{report.number}.{fmt}"

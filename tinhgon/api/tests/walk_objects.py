@@ -232,21 +232,6 @@ def report(world, unit, place, objects):
     return found
 
 
-@builder("reports.GeneratedFile")
-def generated_file(world, unit, place, objects):
-    """The persona acting as focal point of P-A made the file of its own place; the others belong to someone else."""
-    from tinhgon.reports.models import GeneratedFile
-
-    own = User.objects.filter(username="walk-focal_point").first() or world.focal_a
-    owner = own if place == "own" else User.objects.get(username=f"walk-person-{place}")
-    found = GeneratedFile(
-        user=owner, report=objects.by_model["reports.Report"][place], format="pdf", title="Tệp", status="done"
-    )
-    found.file.save("bao-cao.pdf", ContentFile(PDF), save=False)
-    found.save()
-    return found
-
-
 # Plans: a plan of each place with a task led by the place. In the parent's plan the task is executed by the
 # sibling P-B, and its assignment is P-B's part of P's plan: a P-A persona sees the plan, not P-B's report.
 
