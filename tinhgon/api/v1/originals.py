@@ -62,6 +62,10 @@ def original_action(serializer_class, title):
     )
     @action(detail=True, methods=["get", "post"])
     def original(self, request, pk=None):
+        """The signed original (bản gốc đã ký) of an issued decision or a submitted report. GET: the PDF (404 while
+        none is attached). POST (multipart `file`, the issuer's managers): attach or replace it; the file is checked
+        by content (a PDF only, no JavaScript, within the size limit), its SHA-256 recorded and its digital
+        signatures read; the answer is the record with `original`."""
         if request.method == "GET":
             record = self.get_object()
             if not record.original:
