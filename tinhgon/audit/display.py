@@ -29,6 +29,8 @@ VERBS = {
     "replaced": "thay thế",
     "abolished": "bãi bỏ",
     "issued": "ban hành",
+    "original_attached": "đính kèm bản gốc đã ký của",
+    "original_replaced": "thay bản gốc đã ký của",
     "applied": "áp dụng",
     "merged": "hợp nhất",
     "moved": "chuyển đơn vị cấp trên của",

@@ -5,6 +5,9 @@ spreadsheets the documents write (reviews, reports).
   `core.uploads.check_workbook` (size, content, zip bombs, row bombs, entity declarations).
 - `text(value)`, `one_line(value)`: a cell as the text a person typed; `key(value)`: the comparison key of a label
   (folded, punctuation ignored); `format_number(n)`, `mb(n)`: numbers in messages, the Vietnamese way.
+- `print_setup(sheet, …)`, `print_ready`, `page_setup`: frozen header, filter, header repeated on printed pages, A4
+  landscape fitted to the width; every workbook the application writes goes through them
+  (tinhgon/core/tests/test_every_workbook.py).
 - `safe_cell(ws, value, font)`: a write-only cell that a spreadsheet will not run as a formula, numbers and dates
   with their number format; `percent_cell` for shares; `defuse(cell)` for cells of ordinary worksheets.
 """
@@ -18,6 +21,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tinhgon.core.formatting import EXCEL_DATE, EXCEL_DECIMAL, EXCEL_NUMBER, EXCEL_PERCENT, as_decimal
 from tinhgon.core.text import fold_vn
@@ -33,9 +37,13 @@ __all__ = [
     "one_line",
     "is_formula_like",
     "open_workbook",
+    "page_setup",
     "percent_cell",
+    "print_ready",
+    "print_setup",
     "safe_cell",
     "text",
+    "wrapped",
 ]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -104,6 +112,15 @@ def safe_cell(ws, value, font=None) -> WriteOnlyCell:
     return cell
 
 
+def wrapped(cells: list) -> list:
+    """The cells of a listing row, their text wrapped in its column and aligned to the top (a long name reads
+    within its column instead of running over the next ones). The list, for `ws.append`."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.alignment = WRAP
+    return cells
+
+
 def percent_cell(ws, value, font=None) -> WriteOnlyCell:
     """A share given in percent (Decimal('18.97'), '18.97') as the number 0.1897 formatted 0.00%: the workbook
     shows 18,97% like the page and the Word file, and the cell still sums and sorts."""
@@ -114,19 +131,33 @@ def percent_cell(ws, value, font=None) -> WriteOnlyCell:
     return cell
 
 
-def print_ready(sheet, *, header_row: int, columns: int, frozen_columns: int = 1) -> bytes:
-    """Finish a listing sheet as a clerk prints it: the header row and the first `frozen_columns` columns frozen, a
-    filter on the header, the header repeated on every page, A4 landscape fitted to the page width; the workbook's
-    bytes."""
+def print_setup(sheet, *, header_row: int, columns: int, frozen_columns: int = 1, last_row: int | None = None) -> None:
+    """Make a listing sheet read and print as a clerk expects: the rows down to the header and the first
+    `frozen_columns` columns frozen, a filter on the header (down to `last_row`, default the sheet's last row; a
+    write-only sheet must say it), the header repeated on every printed page, A4 landscape fitted to the page width.
+    On a write-only sheet, call it before the first row: the frozen panes and the fit to page are written at the
+    start of the sheet."""
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{max(sheet.max_row, header_row + 1)}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    last = max(last_row if last_row is not None else sheet.max_row, header_row + 1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last}"
+    page_setup(sheet, title_rows=f"{header_row}:{header_row}")
+
+
+def page_setup(sheet, *, title_rows: str | None = None) -> None:
+    """A4 landscape fitted to the page width, `title_rows` ("1:3") repeated on every printed page."""
+    if title_rows:
+        sheet.print_title_rows = title_rows
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def print_ready(sheet, *, header_row: int, columns: int, frozen_columns: int = 1) -> bytes:
+    """`print_setup` of a listing sheet, then the workbook's bytes."""
+    print_setup(sheet, header_row=header_row, columns=columns, frozen_columns=frozen_columns)
     buffer = io.BytesIO()
     sheet.parent.save(buffer)
     return buffer.getvalue()

@@ -255,7 +255,7 @@ def build_template() -> bytes:
     for cell in ws[2]:
         cell.alignment = WRAP
         cell.font = Font(italic=True, color="595959")
-    ws.freeze_panes = "A2"
+    workbooks.print_setup(ws, header_row=1, columns=len(COLUMNS), frozen_columns=0)
 
     help_ws = wb.create_sheet(HELP_SHEET)
     for letter, width in zip("ABCDE", (8, 16, 10, 80, 40), strict=True):

@@ -181,14 +181,12 @@ def print_context(agency: Organisation) -> dict:
 
 def posting_pdf(listing: PostingList) -> bytes:
     """The print page rendered by WeasyPrint: the same template, without the screen toolbar."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
-
-    from tinhgon.core import word
+    from tinhgon.core.pdf import write_pdf
 
     html = render_to_string(
         "portal/posting_list.html", {"listing": listing, "pdf": True, **print_context(listing.agency)}
     )
-    return HTML(string=word.nfc(html)).write_pdf()
+    return write_pdf(html)
 
 
 def posting_title(listing: PostingList) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/tai-ve.pdf", views.procedure_pdf, name="procedure-pdf"),
     path("quyet-dinh/", views.decisions, name="decisions"),
     path("quyet-dinh/<int:pk>/", views.decision, name="decision"),
+    path("quyet-dinh/<int:pk>/ban-goc.pdf", views.decision_original, name="decision-original"),
     # an agency's posting list for its notice board, and the list its own website embeds
     path("co-quan/<str:code>/", views.agency, name="agency"),
     path("niem-yet/<str:code>/", views.posting_list, name="posting-list"),

@@ -9,12 +9,14 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from csp.decorators import csp_replace
 
+from tinhgon.core import originals
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
 from tinhgon.core.middleware import bad_request
@@ -168,8 +170,20 @@ def decision(request, pk):
             "items": items,
             "pending": total - len(items),
             "issuer_in_force": decision.issuer.is_valid_on(today()),
+            "original": originals.card(decision, reverse("portal:decision-original", args=[pk]))
+            if decision.original
+            else None,
         },
     )
+
+
+def decision_original(request, pk):
+    """The signed original of an issued decision: public record, like the decision (404 for a draft, or when none
+    is attached)."""
+    decision = get_object_or_404(PublicationDecision.objects.filter(status__in=PUBLIC_DECISION_STATES), pk=pk)
+    if not decision.original:
+        raise Http404
+    return originals.serve_original(decision, f"Quyết định {decision.number}")
 
 
 # The agency's posting list (niêm yết) and the page other websites embed (posting.py) -----------------------------

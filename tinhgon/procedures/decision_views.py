@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tinhgon.core import originals
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible
@@ -111,8 +113,25 @@ def decision_detail(request, pk):
         "form": form,
         "can_manage": can_manage,
         "whole_visible": decision.whole_visible_to(request.policy),
+        "original": _original_card(request, decision),
     }
     return render(request, "procedures/decision_detail.html", context)
+
+
+def _original_card(request, decision):
+    if decision.status == DecisionStatus.DRAFT:
+        return None
+    return originals.card(decision, reverse("procedures:decision-original", args=[decision.pk]), request.policy)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_original(request, pk):
+    """The signed original of an issued decision: GET reads it, POST attaches or replaces it (its issuer's
+    managers)."""
+    decision = _decision(request, pk)
+    back = reverse("procedures:decision", args=[pk])
+    return originals.original_view(request, decision, title=f"Quyết định {decision.number}", back=back)
 
 
 @require_POST

@@ -527,7 +527,7 @@ def procedure_docx(version: ProcedureVersion) -> bytes:
 
 def procedure_pdf(version: ProcedureVersion) -> bytes:
     """The same content as procedure_docx, rendered by WeasyPrint (A4, Times New Roman, "Trang x/y")."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
+    from tinhgon.core.pdf import write_pdf
 
     html = render_to_string(
         "procedures/documents/procedure_pdf.html",
@@ -538,4 +538,4 @@ def procedure_pdf(version: ProcedureVersion) -> bytes:
             "printed_on": today(),
         },
     )
-    return HTML(string=word.nfc(html)).write_pdf()
+    return write_pdf(html)

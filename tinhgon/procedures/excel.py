@@ -367,7 +367,7 @@ def build_template() -> bytes:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(i)].width = column.width
-    ws.freeze_panes = "A2"
+    workbooks.print_setup(ws, header_row=1, columns=len(COLUMNS), frozen_columns=0)
     ws.row_dimensions[1].height = 32
 
     fields = list(Field.objects.filter(is_active=True).order_by("name").values_list("name", flat=True))
@@ -1142,11 +1142,14 @@ def write_export(versions, target) -> None:
     ws = wb.create_sheet("Danh mục")
     for i, (_, width) in enumerate(EXPORT_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A4"
+    workbooks.print_setup(ws, header_row=3, columns=len(EXPORT_COLUMNS), frozen_columns=0, last_row=4)
     ws.append([workbooks.safe_cell(ws, EXPORT_TITLE, Font(bold=True, size=14))])
     ws.append([workbooks.safe_cell(ws, f"(Xuất từ hệ thống ngày {today():%d/%m/%Y})", Font(italic=True))])
-    ws.append([workbooks.safe_cell(ws, label, BOLD) for label, _ in EXPORT_COLUMNS])
+    ws.append(workbooks.wrapped([workbooks.safe_cell(ws, label, BOLD) for label, _ in EXPORT_COLUMNS]))
+    rows = 3
     for row in export_rows(versions):
         font = BOLD if row.section else None
-        ws.append([workbooks.safe_cell(ws, value, font) for value in row.values])
+        ws.append(workbooks.wrapped([workbooks.safe_cell(ws, value, font) for value in row.values]))
+        rows += 1
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(EXPORT_COLUMNS))}{max(rows, 4)}"  # now that the rows are counted
     wb.save(target)

@@ -12,6 +12,7 @@ from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
+from tinhgon.core.originals import SignedOriginal
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures import processing_time
@@ -709,7 +710,7 @@ class DecisionGrounds(models.Model):
         return problems
 
 
-class PublicationDecision(DecisionGrounds, Transitions, Versioned, AuditedModel):
+class PublicationDecision(DecisionGrounds, Transitions, Versioned, AuditedModel, SignedOriginal):
     """Quyết định công bố: publishes, amends, replaces or abolishes procedures from its effective date."""
 
     number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 680/QĐ-UBND")
@@ -734,6 +735,8 @@ class PublicationDecision(DecisionGrounds, Transitions, Versioned, AuditedModel)
 
     audit_name = "decision"
     audit_exclude = frozenset({"created_at", "row_version"})
+    original_states = frozenset({DecisionStatus.ISSUED, DecisionStatus.APPLIED})
+    original_permission = "decisions.manage"
 
     objects = PublicationDecisionQuerySet.as_manager()
 

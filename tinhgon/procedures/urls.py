@@ -26,6 +26,7 @@ urlpatterns = [
     path("quyet-dinh/<int:pk>/sua/", decision_views.decision_edit, name="decision-edit"),
     path("quyet-dinh/<int:pk>/ban-hanh/", decision_views.decision_issue_view, name="decision-issue"),
     path("quyet-dinh/<int:pk>/du-thao.docx", decision_views.decision_docx, name="decision-docx"),
+    path("quyet-dinh/<int:pk>/ban-goc.pdf", decision_views.decision_original, name="decision-original"),
     path("quyet-dinh/<int:pk>/bo/<int:item_pk>/", decision_views.decision_item_remove, name="decision-item-remove"),
     # Excel import/export
     path("nhap-excel/", import_views.import_upload, name="import"),

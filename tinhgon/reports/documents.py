@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from tinhgon.core import word
 from tinhgon.core.dates import today
 from tinhgon.core.word import TABLE_PT, TEXT_WIDTH_CM
-from tinhgon.core.workbooks import percent_cell
+from tinhgon.core.workbooks import page_setup, percent_cell, wrapped
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
@@ -595,12 +595,12 @@ def _write_part(doc, part: Part) -> None:
 
 def report_pdf(report: Report, policy) -> bytes:
     """The same content as report_docx, rendered by WeasyPrint (A4, Times New Roman → Tinos, "Trang x/y")."""
-    from weasyprint import HTML  # imported here: loading Pango is slow and most requests never need it
+    from tinhgon.core.pdf import write_pdf
 
     html = render_to_string(
         "reports/documents/report_pdf.html", {"c": report_content(report, policy), "printed_on": today()}
     )
-    return HTML(string=word.nfc(html)).write_pdf()
+    return write_pdf(html)
 
 
 # Workbook ---------------------------------------------------------------------------------------------------------
@@ -630,6 +630,10 @@ def write_xlsx(report: Report, policy, target) -> None:
         sheets.setdefault(part.sheet, []).append(part)
     for name, parts in sheets.items():
         ws = wb.create_sheet(name)
+        # A section of several tables, each with its header: the title rows stay in view and head every printed
+        # page; a sheet holds one filter only, so none is set (the tables are short).
+        ws.freeze_panes = "A4"
+        page_setup(ws, title_rows="1:2")
         widest = max((len(t.widths) for p in parts for t in p.tables), default=3)
         widths = [6, 50] + [18] * max(widest - 2, 1)
         for i, width in enumerate(widths, start=1):
@@ -643,10 +647,10 @@ def write_xlsx(report: Report, policy, target) -> None:
                 ws.append([_cell(ws, text)])
             for table in part.tables:
                 ws.append([_cell(ws, table.title, BOLD)])
-                ws.append([_cell(ws, label, BOLD) for label in table.header])
+                ws.append(wrapped([_cell(ws, label, BOLD) for label in table.header]))
                 for n, row in enumerate(table.rows, start=1):
                     font = BOLD if table.total and n == len(table.rows) else None
-                    ws.append([_xlsx_cell(ws, _xlsx_value(v), font) for v in row])
+                    ws.append(wrapped([_xlsx_cell(ws, _xlsx_value(v), font) for v in row]))
                 ws.append([])
     wb.save(target)
 
@@ -666,10 +670,3 @@ def file_title(report: Report) -> str:
     """What a clerk files the report under, in every format: 'Báo cáo quý III/2026 - Sở Nội vụ' (the download
     name turns the slash into a dash)."""
     return f"{report.period.title} - {report.organisation.name}"
-
-
-def storage_name(report: Report, fmt: str) -> str:
-    """The name a generated file is stored under, ASCII so that every storage keeps it as it is; the user gets
-    `file_title` when downloading it: 'bao-cao-P-A-quarterly-2026-2.docx'."""
-    code = re.sub(r"[^A-Za-z0-9_-]+", "-", report.organisation.code or str(report.organisation_id)).strip("-")
-    return f"bao-cao-{code}-{report.kind}-{report.year}-{report.number}.{fmt}"

@@ -6,6 +6,7 @@ from django.utils import timezone
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.locking import Versioned
+from tinhgon.core.originals import SignedOriginal
 from tinhgon.reports import figures
 from tinhgon.reports.periods import Kind, ReportPeriod
 
@@ -31,7 +32,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(organisation__in=policy.organisations(VIEW))
 
 
-class Report(Transitions, Versioned, AuditedModel):
+class Report(Transitions, Versioned, AuditedModel, SignedOriginal):
     """A periodic report of an organisation: figures computed from the data as of the cut-off, the narrative the
     author writes, and rows added by hand. Submitting it to the parent freezes everything as it was."""
 
@@ -84,6 +85,9 @@ class Report(Transitions, Versioned, AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_exclude = frozenset({"created_at", "row_version", "figures", "computed_at"})
+    original_states = LOCKED_STATES  # sent up (and not sent back): the signed report is what was sent
+    original_permission = "reports.submit"
+    original_refusal = "Chỉ báo cáo đã gửi mới đính kèm được bản gốc đã ký."
 
     objects = ReportQuerySet.as_manager()
 
@@ -163,56 +167,10 @@ class Report(Transitions, Versioned, AuditedModel):
         self.received_by, self.received_at = by, timezone.now()
 
 
-class FileStatus(models.TextChoices):
-    PENDING = "pending", "Đang chờ"
-    RUNNING = "running", "Đang tạo"
-    DONE = "done", "Đã xong"
-    FAILED = "failed", "Lỗi"
-
-
 def generated_path(instance, filename):
+    """Where the background worker stored report files (model removed, docs/decisions/0008); kept for the
+    migrations that created it."""
     return f"generated/{instance.user_id}/{filename}"
-
-
-class GeneratedFileQuerySet(models.QuerySet):
-    def visible_to(self, policy):
-        """A user's own files, and only while they still see the report a file was made from (a file outlives a
-        role taken away)."""
-        reports = Report.objects.visible_to(policy)
-        return self.filter(user=policy.user).filter(models.Q(report__isnull=True) | models.Q(report__in=reports))
-
-
-class GeneratedFile(models.Model):
-    """A document made in the background worker (a long report, a national export) for one user: the page shows
-    its progress, and it stays downloadable from the user's list of generated files."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="files")
-    title = models.CharField("tên tệp", max_length=300)
-    format = models.CharField("định dạng", max_length=10)  # docx, xlsx, pdf
-    status = models.CharField("trạng thái", max_length=10, choices=FileStatus.choices, default=FileStatus.PENDING)
-    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
-    message = models.TextField("thông báo", blank=True)
-    file = models.FileField("tệp", upload_to=generated_path, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = GeneratedFileQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "tệp đã tạo"
-        verbose_name_plural = "tệp đã tạo"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.title
-
-    def permits(self, policy, action: str) -> bool:
-        return self.user_id == getattr(policy.user, "pk", None)
-
-    @property
-    def is_ready(self) -> bool:
-        return self.status == FileStatus.DONE and bool(self.file)
 
 
 class DashboardSnapshotQuerySet(models.QuerySet):

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/gui/", views.report_submit, name="submit"),
     path("<int:pk>/tra-lai/", views.report_return, name="return"),
     path("<int:pk>/tiep-nhan/", views.report_accept, name="accept"),
+    path("<int:pk>/ban-goc.pdf", views.report_original, name="original"),
     *document_urls,
 ]

@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tinhgon.core import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
 from tinhgon.core.visibility import get_visible
@@ -312,9 +314,21 @@ def _detail(request, report: Report, form=None, formset=None, status=200):
         "formset": formset if editable else None,
         "actions": report.available_transitions(policy),
         "can_edit": editable,
+        "original": originals.card(report, reverse("reports:original", args=[report.pk]), policy)
+        if report.takes_original or report.original
+        else None,
         **_children_context(report, policy),
     }
     return render(request, "reports/report_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_original(request, pk):
+    """The signed original of a report sent up: GET reads it, POST attaches or replaces it (who may send it)."""
+    report = get_visible(request.policy, Report.objects.select_related("organisation"), pk=pk)
+    back = reverse("reports:detail", args=[pk])
+    return originals.original_view(request, report, title=str(report.period.title), back=back)
 
 
 @login_required

@@ -23,7 +23,7 @@ from tinhgon.core import word
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import day, money, number, percent
 from tinhgon.core.word import SMALL_PT, TEXT_WIDTH_CM
-from tinhgon.core.workbooks import percent_cell
+from tinhgon.core.workbooks import page_setup, percent_cell, print_setup, wrapped
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.documents import Issuer, article3, long_date
@@ -554,13 +554,13 @@ def write_proposals(reviews, target) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Phương án")
     _columns(ws, PROPOSAL_COLUMNS)
-    ws.freeze_panes = "A4"
+    lines = proposal_lines(reviews)
+    print_setup(ws, header_row=3, columns=len(PROPOSAL_COLUMNS), frozen_columns=0, last_row=3 + len(lines))
     ws.append([_cell(ws, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", BOLD)])
     ws.append([_cell(ws, f"(Xuất từ hệ thống ngày {today():%d/%m/%Y})")])
-    ws.append([_cell(ws, label, BOLD) for label, _ in PROPOSAL_COLUMNS])
-    lines = proposal_lines(reviews)
+    ws.append(wrapped([_cell(ws, label, BOLD) for label, _ in PROPOSAL_COLUMNS]))
     for x in lines:
-        ws.append([_value_cell(ws, v) for v in x.cells()])
+        ws.append(wrapped([_value_cell(ws, v) for v in x.cells()]))
     total = totals(lines)
     ws.append(
         [
@@ -701,16 +701,18 @@ def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) ->
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Tổng hợp")
     _columns(ws, LEDGER_SUMMARY_COLUMNS)
+    ws.freeze_panes = "A4"  # no filter: the sheet ends with the definitions, below the figures
+    page_setup(ws, title_rows="3:3")
     ws.append([_cell(ws, "SỔ THEO DÕI CHỈ TIÊU RÀ SOÁT, ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", BOLD)])
     ws.append([_cell(ws, _scope_line(result))])
-    ws.append([_cell(ws, label, BOLD) for label, _ in LEDGER_SUMMARY_COLUMNS])
+    ws.append(wrapped([_cell(ws, label, BOLD) for label, _ in LEDGER_SUMMARY_COLUMNS]))
     checks = defaultdict(list)
     for check in result.milestones:
         checks[check.milestone.metric].append(check)
     for label, value, metric in ledger_metrics(result):
         for check in checks.get(metric) or [None]:
             extra = [Decimal(check.milestone.target), check.milestone.due_on, check.status_label] if check else []
-            ws.append([_value_cell(ws, label), _value_cell(ws, value), *[_value_cell(ws, v) for v in extra]])
+            ws.append(wrapped([_value_cell(ws, label), _value_cell(ws, value), *[_value_cell(ws, v) for v in extra]]))
     ws.append([])
     ws.append([_cell(ws, "Cách tính", BOLD)])
     for line in ledger_definitions():
@@ -718,8 +720,8 @@ def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) ->
 
     ws = wb.create_sheet("Chi tiết")
     _columns(ws, LEDGER_DETAIL_COLUMNS)
-    ws.freeze_panes = "A2"
-    ws.append([_cell(ws, label, BOLD) for label, _ in LEDGER_DETAIL_COLUMNS])
+    print_setup(ws, header_row=1, columns=len(LEDGER_DETAIL_COLUMNS), frozen_columns=0, last_row=1 + len(rows))
+    ws.append(wrapped([_cell(ws, label, BOLD) for label, _ in LEDGER_DETAIL_COLUMNS]))
     for n, row in enumerate(rows, start=1):
         values = [
             n,
@@ -735,7 +737,7 @@ def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) ->
             row.after,
             row.saving,
         ]
-        ws.append([_value_cell(ws, v) for v in values])
+        ws.append(wrapped([_value_cell(ws, v) for v in values]))
     before = sum(r.before or 0 for r in rows)
     after = sum(r.after or 0 for r in rows if r.reviewed)
     ws.append(

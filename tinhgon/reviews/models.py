@@ -22,6 +22,7 @@ from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import day, percent
 from tinhgon.core.locking import Versioned
+from tinhgon.core.originals import SignedOriginal
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.procedures.constants import Group
 from tinhgon.procedures.constants import Status as VersionStatus
@@ -732,7 +733,7 @@ class ApprovalDecisionQuerySet(models.QuerySet):
         return self.filter(Q(issuer__in=policy.organisations(VIEW)) | Q(pk__in=holding))
 
 
-class ApprovalDecision(DecisionGrounds, Transitions, Versioned, AuditedModel):
+class ApprovalDecision(DecisionGrounds, Transitions, Versioned, AuditedModel, SignedOriginal):
     """Quyết định phê duyệt phương án đơn giản hóa (domain.md §3.7): approves the proposals of its reviews. Group B
     proposals are approved by the leader of the agency; group A ones by a decision of the province (its chairman)."""
 
@@ -757,6 +758,8 @@ class ApprovalDecision(DecisionGrounds, Transitions, Versioned, AuditedModel):
 
     audit_name = "approval"
     audit_exclude = frozenset({"created_at", "row_version"})
+    original_states = frozenset({ApprovalStatus.ISSUED})
+    original_permission = "reviews.approve"
 
     objects = ApprovalDecisionQuerySet.as_manager()
 

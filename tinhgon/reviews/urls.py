@@ -22,6 +22,7 @@ urlpatterns = [
     path("phe-duyet/<int:pk>/", views.approval_detail, name="approval"),
     path("phe-duyet/<int:pk>/sua/", views.approval_edit, name="approval-edit"),
     path("phe-duyet/<int:pk>/ban-hanh/", views.approval_issue, name="approval-issue"),
+    path("phe-duyet/<int:pk>/ban-goc.pdf", views.approval_original, name="approval-original"),
     path("thuc-thi/", views.implementation_list, name="implementation"),
     path("thuc-thi/<int:pk>/", views.implementation_list, name="implementation-update"),
     path("so-theo-doi/", views.ledger_page, name="ledger"),

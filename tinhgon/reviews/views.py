@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tinhgon.core import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
 from tinhgon.core.visibility import get_visible
@@ -594,6 +595,9 @@ def approval_detail(request, pk):
         "candidates": _candidates(policy, decision) if can_manage else [],
         "can_manage": can_manage,
         "whole_visible": decision.whole_visible_to(policy),
+        "original": None
+        if decision.status == ApprovalStatus.DRAFT
+        else originals.card(decision, reverse("reviews:approval-original", args=[pk]), policy),
     }
     return render(request, "reviews/approval_detail.html", context)
 
@@ -614,6 +618,16 @@ def approval_edit(request, pk):
         messages.success(request, "Đã lưu quyết định.")
         return redirect("reviews:approval", pk=pk)
     return render(request, "reviews/approval_form.html", {"form": form, "decision": decision})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def approval_original(request, pk):
+    """The signed original of an issued approval decision: GET reads it, POST attaches or replaces it (its
+    issuer's approvers)."""
+    decision = get_visible(request.policy, ApprovalDecision.objects.select_related("issuer"), pk=pk)
+    back = reverse("reviews:approval", args=[pk])
+    return originals.original_view(request, decision, title=f"Quyết định {decision.number}", back=back)
 
 
 @require_http_methods(["GET", "POST"])

@@ -105,7 +105,13 @@ def public_procedure(world, unit, place, objects):
 
 @builder("portal.PublicDecision")
 def applied_decision(world, unit, place, objects):
-    return PublicationDecision.objects.get(number=f"2/QĐ-WALK-{place}")
+    """The issued decision of public_procedure, with its signed original (public record, like the decision)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tinhgon.core.originals import attach_original
+
+    decision = PublicationDecision.objects.get(number=f"2/QĐ-WALK-{place}")
+    return attach_original(decision, SimpleUploadedFile("ban-goc.pdf", PDF, content_type="application/pdf"))
 
 
 def procedure_of(place: str):
@@ -234,21 +240,6 @@ def report(world, unit, place, objects):
     found = services.report_create(organisation=unit, kind=Kind.ANNUAL, year=2026)
     found = services.report_write(report=found, results=named("reports.Report", place, "Kết quả"))
     objects.mark(walk.marker("reports.Report", place), "reports.Report", found)
-    return found
-
-
-@builder("reports.GeneratedFile")
-def generated_file(world, unit, place, objects):
-    """The persona acting as focal point of P-A made the file of its own place; the others belong to someone else."""
-    from tinhgon.reports.models import GeneratedFile
-
-    own = User.objects.filter(username="walk-focal_point").first() or world.focal_a
-    owner = own if place == "own" else User.objects.get(username=f"walk-person-{place}")
-    found = GeneratedFile(
-        user=owner, report=objects.by_model["reports.Report"][place], format="pdf", title="Tệp", status="done"
-    )
-    found.file.save("bao-cao.pdf", ContentFile(PDF), save=False)
-    found.save()
     return found
 
 

@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from tinhgon.api.base import CONFLICT, PolicyMixin, as_drf_error
+from tinhgon.api.v1.originals import OriginalSerializer, original_action, original_data
 from tinhgon.core.files import download
 from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
@@ -373,6 +374,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     proposal_clause = serializers.CharField(read_only=True, help_text="“Theo đề nghị của … tại Tờ trình số …”")
     items = DecisionItemSerializer(many=True, required=False, write_only=True)
     item_list = serializers.SerializerMethodField()
+    original = serializers.SerializerMethodField(help_text="Bản gốc đã ký (khi đã đính kèm)")
 
     class Meta:
         model = PublicationDecision
@@ -392,6 +394,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "status",
             "items",
             "item_list",
+            "original",
         ]
         read_only_fields = ["status"]
 
@@ -400,6 +403,10 @@ class DecisionSerializer(serializers.ModelSerializer):
         if data.get("issuer") and not (data.get("signer_title") or "").strip():
             data["signer_title"] = data["issuer"].signer_titles()[0]
         return data
+
+    @extend_schema_field(OriginalSerializer(allow_null=True))
+    def get_original(self, decision):
+        return original_data(decision, "decision-original")
 
     def get_item_list(self, decision) -> list[dict]:
         return [
@@ -467,3 +474,5 @@ class DecisionViewSet(
 
         decision = self.get_object("decisions.read")  # a draft: only whoever may read every procedure in it
         return download(documents.decision_docx(decision), documents.decision_file_title(decision), "docx")
+
+    original = original_action(DecisionSerializer, lambda decision: f"Quyết định {decision.number}")

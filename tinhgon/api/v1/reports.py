@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin, PreconditionRequired
+from tinhgon.api.v1.originals import OriginalSerializer, original_action, original_data
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible
@@ -157,6 +158,7 @@ class ReportSerializer(serializers.ModelSerializer):
         help_text="Người của đơn vị cấp trên đã tiếp nhận hoặc trả lại báo cáo",
     )
     row_version = serializers.IntegerField(read_only=True)
+    original = serializers.SerializerMethodField(help_text="Bản gốc đã ký (khi đã đính kèm)")
 
     class Meta:
         model = Report
@@ -188,8 +190,13 @@ class ReportSerializer(serializers.ModelSerializer):
             "return_reason",
             "created_at",
             "row_version",
+            "original",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OriginalSerializer(allow_null=True))
+    def get_original(self, report):
+        return original_data(report, "report-original")
 
     def get_label(self, report) -> str:
         """Kỳ báo cáo, ví dụ "quý III/2026"."""
@@ -363,6 +370,8 @@ class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         """Accept a report sent up into the parent unit's aggregate (the office of the parent unit). Refused (409)
         unless it waits to be received."""
         return self._transition("accept", RECEIVE, ReportVersionSerializer)
+
+    original = original_action(ReportSerializer, lambda report: str(report.period.title))
 
     def _transition(self, name: str, rule: str, body_class) -> Response:
         report = self.get_object()

@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 
 from tinhgon.accounts.permissions import Policy
 from tinhgon.core.dates import today
+from tinhgon.core.pdf import fontconfig_env
 from tinhgon.plans.appendix import plan_docx
 from tinhgon.plans.tests import factories as pf
 from tinhgon.procedures.documents import decision_docx, procedure_docx
@@ -208,7 +209,11 @@ def pdf_texts(documents: dict[str, bytes], folder) -> dict[str, str]:
     profile = f"-env:UserInstallation=file://{folder}/profile"
     command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
     subprocess.run(
-        [*command, *(f"{path}.docx" for path in names.values())], check=True, capture_output=True, timeout=300
+        [*command, *(f"{path}.docx" for path in names.values())],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env=fontconfig_env(),  # Times New Roman is the shipped Tinos, as in the PDFs of WeasyPrint
     )
     texts = {}
     for kind, path in names.items():

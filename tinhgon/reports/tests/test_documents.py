@@ -23,9 +23,7 @@ from tinhgon.plans.models import Indicator
 from tinhgon.plans.tests import factories as pf
 from tinhgon.reports import services
 from tinhgon.reports.documents import report_docx, report_pdf, report_xlsx
-from tinhgon.reports.models import FileStatus, GeneratedFile
 from tinhgon.reports.periods import Kind, current
-from tinhgon.reports.tasks import generate_file
 from tinhgon.reviews import services as review_services
 from tinhgon.reviews.constants import Action, ReviewStatus
 from tinhgon.reviews.tests import factories as rf
@@ -33,7 +31,6 @@ from tinhgon.test import download_names
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ORG_NAME = "Sở Nội vụ tỉnh Vĩnh Long"
 
 
@@ -92,7 +89,6 @@ def policy_of(user) -> Policy:
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = IMMEDIATE
 
 
 @pytest.fixture
@@ -324,150 +320,12 @@ def test_downloads_for_members_and_parent_members_404_for_outsiders(report, clie
     assert client.get(url).status_code == 404
 
 
-def test_background_generation_end_to_end(report, named, client, tmp_path):
-    client.force_login(named.leader_a)
-    response = client.post(reverse("reports:generate", args=[report.pk, "pdf"]))
-    file = GeneratedFile.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("reports:file", args=[file.pk])
-    assert (file.user, file.report, file.format, file.status, file.progress) == (
-        named.leader_a,
-        report,
-        "pdf",
-        FileStatus.DONE,
-        100,
-    )
-    assert file.finished_at is not None and file.file.name.endswith(".pdf")
-
-    page = client.get(response["Location"])
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert reverse("reports:file-status", args=[file.pk]) in html and 'role="progressbar"' in html
-    assert reverse("reports:file-download", args=[file.pk]) in html
-
-    status = client.get(reverse("reports:file-status", args=[file.pk])).json()
-    assert status == {
-        "status": "done",
-        "status_label": "Đã xong",
-        "progress": 100,
-        "message": "",
-        "download_url": reverse("reports:file-download", args=[file.pk]),
-    }
-    download = client.get(status["download_url"])
-    assert download.status_code == 200
-    data = b"".join(download.streaming_content)
-    assert ORG_NAME in pdf_texts(data, tmp_path)["pypdf"]
-
-    for fmt, check in [("docx", lambda d: "II. TỒN TẠI, HẠN CHẾ" in docx_text(d)), ("xlsx", lambda d: d[:2] == b"PK")]:
-        client.post(reverse("reports:generate", args=[report.pk, fmt]))
-        made = GeneratedFile.objects.get(format=fmt)
-        assert made.status == FileStatus.DONE
-        assert check(b"".join(client.get(reverse("reports:file-download", args=[made.pk])).streaming_content))
-
-
-def test_generate_rejects_get_unknown_format_and_outsiders(report, named, client):
-    client.force_login(named.leader_a)
-    assert client.get(reverse("reports:generate", args=[report.pk, "pdf"])).status_code == 405
-    assert client.post(reverse("reports:generate", args=[report.pk, "exe"])).status_code == 404
-    client.force_login(named.users["outsider"])
-    assert client.post(reverse("reports:generate", args=[report.pk, "pdf"])).status_code == 404
-    assert not GeneratedFile.objects.exists()
-
-
-def test_failure_is_recorded_with_a_vietnamese_message(report, named, monkeypatch):
-    from tinhgon.reports import documents
-
-    def broken(_report):
-        raise RuntimeError("boom")
-
-    monkeypatch.setitem(documents.RENDERERS, "docx", broken)
-    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Báo cáo")
-    generate_file.enqueue(file.pk)
-    file.refresh_from_db()
-    assert file.status == FileStatus.FAILED and "Không tạo được tệp" in file.message and not file.file
-    unknown = GeneratedFile.objects.create(user=named.leader_a, report=report, format="odt", title="Báo cáo")
-    generate_file.enqueue(unknown.pk)
-    unknown.refresh_from_db()
-    assert unknown.status == FileStatus.FAILED and "không được hỗ trợ" in unknown.message
-
-
-def test_files_are_private_to_their_owner(report, named, client):
-    mine = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Tệp của tôi")
-    theirs = GeneratedFile.objects.create(user=named.users["chair_p"], report=report, format="pdf", title="Tệp khác")
-    generate_file.enqueue(mine.pk)
-    generate_file.enqueue(theirs.pk)
-
-    client.force_login(named.leader_a)
-    listing = client.get(reverse("reports:files")).content.decode()
-    assert "Tệp của tôi" in listing and "Tệp khác" not in listing
-    for name in ("reports:file", "reports:file-status", "reports:file-download"):
-        assert client.get(reverse(name, args=[mine.pk])).status_code == 200, name
-        assert client.get(reverse(name, args=[theirs.pk])).status_code == 404, name
-
-
-def test_pending_file_has_no_download_yet(report, named, client):
-    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Đang chờ")
-    client.force_login(named.leader_a)
-    status = client.get(reverse("reports:file-status", args=[file.pk])).json()
-    assert status["status"] == "pending" and status["progress"] == 0 and status["download_url"] is None
-    assert client.get(reverse("reports:file-download", args=[file.pk])).status_code == 404
-    page = client.get(reverse("reports:file", args=[file.pk])).content.decode()
-    assert "js/generated_file.js" in page and 'data-status="pending"' in page
-
-
-def test_a_generated_file_is_served_privately_never_by_its_url(report, named, client):
-    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Tệp của tôi")
-    generate_file.enqueue(file.pk)
-    client.force_login(named.leader_a)
-    response = client.get(reverse("reports:file-download", args=[file.pk]))
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;") and response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "private, no-store"
-    page = client.get(reverse("reports:files")).content.decode()
-    assert GeneratedFile.objects.get().file.name not in page  # the stored path never reaches a page
-
-
-def test_a_file_is_gone_for_its_owner_once_they_no_longer_see_its_report(report, named, client):
-    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Tệp của tôi")
-    generate_file.enqueue(file.pk)
-    named.leader_a.memberships.update(is_active=False)
-    client.force_login(named.leader_a)
-    for name in ("reports:file", "reports:file-status", "reports:file-download"):
-        assert client.get(reverse(name, args=[file.pk])).status_code == 404, name
-    assert "Tệp của tôi" not in client.get(reverse("reports:files")).content.decode()
-
-
-def test_a_file_requested_by_someone_who_lost_the_report_fails_with_a_message(report, named):
-    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="docx", title="Báo cáo")
-    named.leader_a.memberships.update(is_active=False)
-    generate_file.enqueue(file.pk)
-    file.refresh_from_db()
-    assert file.status == FileStatus.FAILED and "không còn quyền xem" in file.message and not file.file
-
-
-@pytest.mark.parametrize("username", ["outsider", "outsider_admin"])
-def test_outsiders_cannot_generate_or_reach_anyone_elses_file(report, named, client, username):
-    mine = GeneratedFile.objects.create(user=named.leader_a, report=report, format="pdf", title="Tệp của tôi")
-    client.force_login(named.users[username])
-    assert client.post(reverse("reports:generate", args=[report.pk, "docx"])).status_code == 404
-    for name in ("reports:file", "reports:file-status", "reports:file-download"):
-        assert client.get(reverse(name, args=[mine.pk])).status_code == 404, name
-    assert GeneratedFile.objects.count() == 1
-
-
 def test_a_report_downloads_under_its_period_and_unit_with_an_ascii_fallback(report, named, client):
     client.force_login(named.leader_a)
     name, fallback = download_names(client.get(reverse("reports:docx", args=[report.pk])))
     label = report.period.label.replace("/", "-")  # "quý III-2026"
     assert name == f"Báo cáo {label} - Sở Nội vụ tỉnh Vĩnh Long.docx"
     assert fallback == f"Bao cao {label.replace('ý', 'y')} - So Noi vu tinh Vinh Long.docx"
-
-
-def test_a_generated_file_downloads_under_the_name_of_its_report(report, named, client):
-    file = GeneratedFile.objects.create(user=named.leader_a, report=report, format="xlsx", title="Tệp")
-    generate_file.enqueue(file.pk)
-    client.force_login(named.leader_a)
-    response = client.get(reverse("reports:file-download", args=[file.pk]))
-    assert download_names(response)[0] == f"Báo cáo {report.period.label.replace('/', '-')} - {ORG_NAME}.xlsx"
 
 
 # One figure, one formatter: the page, the Word file and the workbook of one report read alike -----------------------
