@@ -136,6 +136,7 @@ def rule(container, width_cm: float, available_cm: float) -> None:
     paragraph = para(container, align=WD_ALIGN_PARAGRAPH.CENTER)
     side = Cm(max((available_cm - width_cm) / 2, 0))
     paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
+    paragraph.paragraph_format.space_before = Pt(4)  # clear of the descenders of the line above
     paragraph.paragraph_format.space_after = Pt(6)
     paragraph.paragraph_format.line_spacing = Pt(2)
     borders = OxmlElement("w:pBdr")
