@@ -96,19 +96,23 @@ def _clean(value):
 
 
 SYNTAX = [
-    (re.compile(r"unexpected end of template.*'(end\w+)'"), r"thiếu thẻ đóng {% \1 %}"),
-    (re.compile(r"unexpected end of template"), "thiếu thẻ đóng (endfor, endif)"),
+    (re.compile(r"unexpected end of template.*?'(end\w+)'", re.I | re.S), r"thiếu thẻ đóng {% \1 %}"),
+    (re.compile(r"unexpected end of template", re.I), "thiếu thẻ đóng (endfor, endif)"),
+    (re.compile(r"Encountered unknown tag '(end\w+)'"), r"thẻ đóng {% \1 %} thừa hoặc không khớp thẻ mở"),
     (re.compile(r"Encountered unknown tag '(\w+)'"), r"thẻ không có: {% \1 %}"),
+    (re.compile(r"unexpected 'end of print statement'"), "biểu thức trong {{ … }} chưa đủ"),
     (re.compile(r"unexpected '(.+)'"), r"ký tự không đúng chỗ: \1"),
     (re.compile(r"expected token '(.+)', got '(.+)'"), r"cần '\1' nhưng gặp '\2'"),
 ]
 
 
 def _syntax(message: str) -> str:
-    first = message.splitlines()[0] if message else ""
+    """The Jinja error in Vietnamese, where it is one of the usual ones."""
     for pattern, text in SYNTAX:
-        if pattern.search(first):
-            return pattern.sub(text, first) if "\\" in text else text
+        match = pattern.search(message)
+        if match:
+            return match.expand(text)
+    first = message.splitlines()[0] if message else ""
     return f"{first} (kiểm tra các dấu {{{{ }}}} và {{% %}})"
 
 
