@@ -23,6 +23,8 @@ from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from tinhgon.core import word
 
@@ -56,7 +58,9 @@ SIGNING = ("noi_nhan", "chuc_vu_ky", "nguoi_ky")
 
 
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    """Uploaded templates are code an administrator wrote: a sandbox (no attribute starting with "_", no unsafe
+    calls) and every unknown name an error."""
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def render(template: bytes, context: dict, blocks: dict[str, Block]) -> bytes:
@@ -68,14 +72,15 @@ def render(template: bytes, context: dict, blocks: dict[str, Block]) -> bytes:
         tpl.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise TemplateError("Tệp không phải văn bản Word (.docx) hoặc đã hỏng.") from error
-    values = {**{key: word.nfc(value) if isinstance(value, str) else value for key, value in context.items()}}
-    values.update({name: MARKER.format(name) for name in blocks})
+    values = {**_clean(context), **{name: MARKER.format(name) for name in blocks}}
     try:
-        tpl.render(_clean(values), jinja_env=_env(), autoescape=True)
+        tpl.render(values, jinja_env=_env(), autoescape=True)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(f"Mẫu sai cú pháp: {_syntax(error.message or '')}") from error
     except jinja2.UndefinedError as error:
         raise TemplateError(_undefined(str(error))) from error
+    except SecurityError as error:
+        raise TemplateError("Mẫu dùng thao tác không được phép (chỉ dùng các biến trong hướng dẫn).") from error
     except jinja2.TemplateError as error:
         raise TemplateError(f"Mẫu không dựng được: {error}") from error
     doc = tpl.docx
@@ -448,8 +453,14 @@ SAMPLE_TABLES: dict[str, Block] = {
 
 
 def check(kind: Kind, template: bytes) -> None:
-    """Refuse (TemplateError) a template of `kind` that does not render against its sample data."""
-    render(template, kind.sample, sample_blocks(kind))
+    """Refuse (TemplateError) a template of `kind` that does not render against its sample data, or whose result
+    python-docx cannot read back (a template Word can open but docxtpl turns into broken XML)."""
+    try:
+        Document(io.BytesIO(render(template, kind.sample, sample_blocks(kind))))
+    except TemplateError:
+        raise
+    except Exception as error:  # anything else a hand-edited file can make the renderer or the reader raise
+        raise TemplateError(f"Mẫu không dựng được: {error}") from error
 
 
 def sample_docx(kind: Kind) -> bytes:

@@ -8,11 +8,13 @@ import io
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 import pytest
 
 from tinhgon.core import doctemplates
+from tinhgon.core.tests.corpus import bad_files
 from tinhgon.organisations.models import DocumentTemplate, template_bytes
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +138,22 @@ def test_an_outsider_cannot_upload_or_revert(world, login):
 def test_a_loop_left_open_is_refused_naming_the_closing_tag(world, login):
     response = upload(login(world.admin), edited("{{ trich_yeu }}", "{%p if trich_yeu %}"))
     assert "thiếu thẻ đóng {% endif %}" in refusal(response)
+
+
+def test_a_template_reaching_into_python_is_refused(world, login):
+    """Templates run in Jinja's sandbox: an administrator's template cannot reach Python's internals."""
+    response = upload(login(world.admin), edited("{{ trich_yeu }}", "{{ trich_yeu.__class__.__mro__ }}"))
+    assert "Mẫu" in refusal(response)
+    assert not DocumentTemplate.objects.exists()
+
+
+@pytest.mark.parametrize("item", bad_files("document"), ids=lambda i: i.id)
+def test_every_bad_file_of_the_corpus_is_refused_and_nothing_is_kept(world, login, settings, tmp_path, item):
+    """The hostile files of core/tests/bad_files (polyglots, macros, XXE, ZIP bombs, traversal…) through the
+    template upload: core/uploads.py refuses them before docxtpl opens anything."""
+    settings.MEDIA_ROOT = tmp_path
+    with override_settings(**item.settings):
+        response = login(world.admin).post(url("upload"), {"file": item.upload()})
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert not DocumentTemplate.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
