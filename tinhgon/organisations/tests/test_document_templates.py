@@ -73,6 +73,9 @@ def test_an_uploaded_template_is_used_by_the_unit_and_the_units_under_it_only(wo
         io.BytesIO(template_bytes(world.units["P-A-1"], KIND))
     ).read("word/document.xml")
     assert template_bytes(world.units["P-B"], KIND) == doctemplates.KINDS[KIND].default_bytes()
+    client = login(world.admin)
+    assert "Mẫu riêng của đơn vị, tải lên ngày" in client.get(url("templates")).content.decode()
+    assert "Mẫu của Đơn vị P-A" in client.get(url("templates", code="P-A-1")).content.decode()
 
 
 def test_a_nearer_units_template_wins_over_its_parents(world, login):
