@@ -74,6 +74,7 @@ def articles(doc) -> None:
     word.article(doc, 2, "{{ dieu_2 }}")
     loop(doc, "dieu_2_them", word.body)
     word.article(doc, 3, "{{ dieu_3 }}")
+    doc.paragraphs[-1].paragraph_format.space_after = Pt(12)  # a line's room above nơi nhận and the signature
 
 
 def signature(doc) -> None:
@@ -158,7 +159,7 @@ def periodic_report():
     loop(doc, "ton_tai", word.body)
     word.heading(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ")
     loop(doc, "de_xuat", word.body)
-    word.body(doc, "{{ loi_ket }}")
+    word.body(doc, "{{ loi_ket }}").paragraph_format.space_after = Pt(12)
     signature(doc)
     return doc
 
