@@ -9,7 +9,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-test migrate seed lint check-migrations pytest bench schema clean
+.PHONY: run test install install-test migrate seed lint check-migrations pytest bench schema templates documents clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)): apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -55,6 +55,17 @@ bench: install-test
 # Integer bounds in the schema depend on the database backend: describe production (PostgreSQL; no connection made).
 schema: install-test
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/tinhgon $(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+# The default Word templates (tinhgon/core/docx_templates/*.docx) from build.py beside them; skip this if you edited a
+# default in Word directly, or it is overwritten.
+templates: install
+	$(PY) -m tinhgon.core.docx_templates.build templates
+
+# A printed sample of each default document in docs/documents/ (PDF and its text), with LibreOffice and pdftotext;
+# tinhgon/core/tests/test_document_samples.py fails until the committed text matches the templates.
+documents: install
+	@command -v soffice >/dev/null || { echo "Cần LibreOffice (soffice) và poppler-utils (pdftotext)"; exit 1; }
+	$(PY) -m tinhgon.core.docx_templates.build samples
 
 clean:
 	rm -rf $(VENV) var

@@ -78,6 +78,16 @@ ENDPOINTS = [
     E("organisations:detail", {"GET": "organisations.view"}, "organisations.Organisation", "code"),
     E("organisations:edit", both("organisations.change"), "organisations.Organisation", "code"),
     E("organisations:create", both("organisations.add"), "organisations.Organisation", "code"),
+    E("organisations:templates", {"GET": "organisations.change"}, "organisations.Organisation", "code"),
+    *(
+        E(f"organisations:template-{name}", methods, "organisations.Organisation", "code", {"kind": "ke-hoach"})
+        for name, methods in [
+            ("default", {"GET": "organisations.change"}),
+            ("current", {"GET": "organisations.change"}),
+            ("upload", both("organisations.change")),
+            ("revert", {"POST": "organisations.change"}),
+        ]
+    ),
     E("audit:entries", {"GET": "audit.view"}),
     # procedures
     E("procedures:list", {"GET": "procedures.view"}),

@@ -1,6 +1,8 @@
 """Word building blocks in the layout of Nghị định 30/2020/NĐ-CP (A4; margins 20/20/30/15 mm; Times New Roman,
 which fontconfig maps to Tinos; page numbers from page 2), shared by every .docx the application writes. All text
-is normalised to NFC so every diacritic renders from one font.
+is normalised to NFC so every diacritic renders from one font. The fixed frame of each official document (issuer
+block, quốc hiệu, căn cứ, nơi nhận, signature) is a Word template (core/doctemplates.py, core/docx_templates/,
+written with these helpers by build.py); in a document these helpers write what is generated: tables, annexes.
 
 Tables are built so that a clerk can sign what comes out: the header row repeats on every page and no row is cut
 across two; "STT" and every number ("549.915.000", "100,00") fit their column on one line, because a column is
@@ -136,6 +138,7 @@ def rule(container, width_cm: float, available_cm: float) -> None:
     paragraph = para(container, align=WD_ALIGN_PARAGRAPH.CENTER)
     side = Cm(max((available_cm - width_cm) / 2, 0))
     paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
+    paragraph.paragraph_format.space_before = Pt(4)  # clear of the descenders of the line above
     paragraph.paragraph_format.space_after = Pt(6)
     paragraph.paragraph_format.line_spacing = Pt(2)
     borders = OxmlElement("w:pBdr")
@@ -152,22 +155,6 @@ def layout_table(doc, widths_cm: list[float]):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(table, widths_cm)
     return table.rows[0].cells
-
-
-def signature(doc, recipients: list[str], titles: list[str], signer: str) -> None:
-    """Nơi nhận on the left; on the right the signing authority and position (in capitals, bold), room for the
-    signature and the signer's name. Kept on one page with the paragraph before it (the last article or the
-    closing sentence): a signature alone on a page is not accepted."""
-    left, right = layout_table(doc, [8.0, 8.5])
-    para(left, "Nơi nhận:", bold=True, italic=True, size=12).paragraph_format.space_after = Pt(0)
-    for line in recipients:
-        para(left, line, size=SMALL_PT).paragraph_format.space_after = Pt(0)
-    for line in titles:
-        centred(right, line, bold=True)
-    for _ in range(4):
-        centred(right, "")
-    centred(right, signer, bold=True)
-    hold_together(left)
 
 
 def hold_together(cell) -> None:
@@ -359,22 +346,6 @@ def heading(doc, text: str, *, italic: bool = False):
     paragraph.paragraph_format.space_before = Pt(6)
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
-
-
-def national_header(doc, issuer_lines: list[tuple[str, bool]], number_line: str, dated_line: str) -> None:
-    """The heading of every administrative document (NĐ 30/2020, Phụ lục I): on the left the issuing body (the body
-    above it, then its own name in bold) over a short rule and the number; on the right the national name, the motto
-    underlined and the place and date in italics."""
-    left, right = layout_table(doc, HEADER_WIDTHS)
-    for text, bold in issuer_lines:
-        centred(left, text, bold=bold, size=TABLE_PT)
-    rule(left, 2.5, HEADER_WIDTHS[0])
-    if number_line:
-        centred(left, number_line, size=TABLE_PT)
-    centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=TABLE_PT)
-    centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=BODY_PT)
-    centred(right, "")
-    centred(right, dated_line, italic=True)
 
 
 def landscape_section(doc):

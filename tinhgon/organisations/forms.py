@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 
+from tinhgon.core import doctemplates
 from tinhgon.core.forms import DATE_WIDGET, StyledForm
+from tinhgon.core.uploads import UploadRefused, check_document
 from tinhgon.organisations.models import Organisation
 
 TOP = "Cấp cao nhất"
@@ -143,3 +145,34 @@ class MergeForm(StyledForm, forms.Form):
         if not data.get("target") and not (data.get("target_code") and data.get("target_name")):
             raise ValidationError("Chọn đơn vị tiếp nhận có sẵn, hoặc nhập mã và tên đơn vị mới.")
         return data
+
+
+class TemplateUploadForm(StyledForm, forms.Form):
+    """An organisation's own Word template of one kind of document: a .docx (checked by content, core/uploads.py)
+    that renders against the kind's sample data (core/doctemplates.py); either refusal is the field's error."""
+
+    file = forms.FileField(
+        label="Tệp mẫu (.docx)",
+        allow_empty_file=True,  # refused by check_document, with its own message
+        help_text="Tải mẫu mặc định về, sửa trong Word hoặc LibreOffice, giữ nguyên các thẻ {{ … }} và {% … %}.",
+    )
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["file"].widget.attrs["accept"] = ".docx"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            result = check_document(upload, allowed=("docx",))
+        except UploadRefused as refused:
+            raise ValidationError(refused.messages) from None
+        upload.name = result.name
+        upload.seek(0)
+        try:
+            doctemplates.check(self.kind, upload.read())
+        except doctemplates.TemplateError as error:
+            raise ValidationError(f"Mẫu không dùng được: {error}") from None
+        upload.seek(0)
+        return upload

@@ -1,11 +1,13 @@
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from tinhgon.audit.models import AuditedModel
 from tinhgon.core.dates import today
+from tinhgon.core.doctemplates import KINDS
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
 
@@ -265,3 +267,64 @@ class OrganisationLink(models.Model):
 
     def __str__(self):
         return f"{self.ancestor_id} > {self.descendant_id} ({self.depth})"
+
+
+def template_path(instance, filename):
+    return f"organisations/templates/{instance.organisation.code}/{instance.kind}/{today():%Y%m%d}-{filename}"
+
+
+class DocumentTemplateQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        return self.filter(organisation__in=Organisation.objects.visible_to(policy))
+
+    def nearest(self, organisation, kind: str):
+        """The template of `kind` that `organisation` prints with: its own, else its nearest ancestor's (today's
+        tree), else None (the default in core/docx_templates/). One query."""
+        if organisation is None:
+            return None
+        links = OrganisationLink.objects.filter(valid_on(today()), descendant=organisation)
+        depth = models.Subquery(links.filter(ancestor=models.OuterRef("organisation_id")).values("depth")[:1])
+        ids = links.values("ancestor_id")
+        return self.filter(kind=kind, organisation_id__in=ids).annotate(distance=depth).order_by("distance").first()
+
+
+class DocumentTemplate(AuditedModel):
+    """An organisation's own version of the Word template of one kind of document (core.doctemplates.KINDS): its
+    logo line, signer titles, standard căn cứ. It is used for the documents the organisation and the units under
+    it issue, unless a nearer unit has its own. Checked against sample data when uploaded, so it always renders."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="document_templates"
+    )
+    kind = models.CharField("loại văn bản", max_length=40, choices=[(k.code, k.label) for k in KINDS.values()])
+    file = models.FileField("tệp mẫu", upload_to=template_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người tải lên", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("ngày tải lên", auto_now=True)
+
+    audit_name = "template"
+    audit_exclude = frozenset({"uploaded_at"})
+
+    objects = DocumentTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mẫu văn bản của đơn vị"
+        verbose_name_plural = "mẫu văn bản của đơn vị"
+        constraints = [models.UniqueConstraint(fields=["organisation", "kind"], name="one_template_per_kind")]
+
+    def __str__(self):
+        return f"{self.kind} – {self.organisation}"
+
+    def permits(self, policy, action: str) -> bool:
+        return policy.allows(action, self.organisation)
+
+
+def template_bytes(organisation, kind: str) -> bytes:
+    """The template `organisation` prints documents of `kind` with: its own or its nearest ancestor's, else the
+    default."""
+    own = DocumentTemplate.objects.nearest(organisation, kind)
+    if own is not None:
+        with own.file.open("rb") as handle:
+            return handle.read()
+    return KINDS[kind].default_bytes()

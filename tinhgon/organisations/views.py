@@ -3,15 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core import doctemplates
 from tinhgon.core.dates import today
+from tinhgon.core.files import CONTENT_TYPES, disposition, serve_file
 from tinhgon.core.visibility import get_visible
-from tinhgon.organisations.forms import AsOfForm, MergeForm, OrganisationForm, unit_label
-from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.forms import AsOfForm, MergeForm, OrganisationForm, TemplateUploadForm, unit_label
+from tinhgon.organisations.models import DocumentTemplate, Organisation
 from tinhgon.organisations.services import units_merge
 from tinhgon.organisations.tree import build_tree, paths_for
 
@@ -140,3 +143,75 @@ def lookup(request):
 
 def unit_choice(unit: Organisation) -> dict:
     return {"value": unit.code, "text": unit_label(unit), "parent": unit.parent.name if unit.parent_id else ""}
+
+
+# Word templates of the unit's documents (issue 14) ---------------------------------------------------------------
+
+
+def _template_kind(kind: str) -> doctemplates.Kind:
+    if kind not in doctemplates.KINDS:
+        raise Http404
+    return doctemplates.KINDS[kind]
+
+
+def _docx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[".docx"])
+    response["Content-Disposition"] = disposition(f"{name}.docx", attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def templates(request, code):
+    """Each kind of document with the template the unit prints it with (its own, a parent's or the default), the
+    download of the default and of that one, upload and revert."""
+    unit = _unit(request, code, "organisations.change")
+    rows = []
+    for kind in doctemplates.KINDS.values():
+        used = DocumentTemplate.objects.nearest(unit, kind.code)
+        rows.append({"kind": kind, "used": used, "own": used is not None and used.organisation_id == unit.pk})
+    return render(request, "organisations/templates.html", {"unit": unit, "rows": rows})
+
+
+@login_required
+def template_default(request, code, kind):
+    _unit(request, code, "organisations.change")
+    chosen = _template_kind(kind)
+    return _docx(chosen.default_bytes(), f"Mẫu mặc định - {chosen.label}")
+
+
+@login_required
+def template_current(request, code, kind):
+    unit = _unit(request, code, "organisations.change")
+    chosen = _template_kind(kind)
+    used = DocumentTemplate.objects.nearest(unit, chosen.code)
+    if used is None:
+        return _docx(chosen.default_bytes(), f"Mẫu mặc định - {chosen.label}")
+    return serve_file(used.file, f"Mẫu của {used.organisation.name} - {chosen.label}.docx")
+
+
+@login_required
+@transaction.atomic
+def template_upload(request, code, kind):
+    unit = _unit(request, code, "organisations.change")
+    chosen = _template_kind(kind)
+    form = TemplateUploadForm(request.POST or None, request.FILES or None, kind=chosen)
+    if request.method == "POST" and form.is_valid():
+        own = DocumentTemplate.objects.select_for_update().filter(organisation=unit, kind=chosen.code).first()
+        own = own or DocumentTemplate(organisation=unit, kind=chosen.code)
+        own.file, own.uploaded_by = form.cleaned_data["file"], request.user
+        own.save()
+        messages.success(request, f"Đã dùng mẫu mới cho “{chosen.label}”.")
+        return redirect("organisations:templates", code=unit.code)
+    return render(request, "organisations/template_upload.html", {"unit": unit, "kind": chosen, "form": form})
+
+
+@login_required
+@require_POST
+def template_revert(request, code, kind):
+    unit = _unit(request, code, "organisations.change")
+    chosen = _template_kind(kind)
+    deleted, _ = DocumentTemplate.objects.filter(organisation=unit, kind=chosen.code).delete()
+    if deleted:
+        messages.success(request, f"Đã trở lại mẫu mặc định (hoặc của đơn vị cấp trên) cho “{chosen.label}”.")
+    return redirect("organisations:templates", code=unit.code)

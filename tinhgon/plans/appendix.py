@@ -6,17 +6,16 @@ same table as a workbook (.xlsx), with real dates, a filter and print settings."
 from dataclasses import dataclass
 from datetime import date
 
-from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tinhgon.core import word
-from tinhgon.core.word import TEXT_WIDTH_CM
+from tinhgon.core import doctemplates, word
 from tinhgon.core.workbooks import defuse, print_ready
+from tinhgon.organisations.models import template_bytes
 from tinhgon.plans.constants import Recurrence
 from tinhgon.plans.models import Plan, Task
-from tinhgon.procedures.documents import header_lines, long_date, place_of
+from tinhgon.procedures.documents import issuer_block, long_date, place_of
 
 # (header, width in the landscape Word page in cm (25.2 in all), width of the Excel column in characters)
 COLUMNS = [
@@ -102,27 +101,27 @@ def file_title(plan: Plan) -> str:
 
 
 def plan_docx(plan: Plan) -> bytes:
-    doc = word.new_document()
-    number_line = f"Số: {plan.number}" if plan.number else "Số:        /KH-"
-    dated_line = f"{place_of(plan.issuer)}, {long_date(plan.issued_on)}"
-    word.national_header(doc, header_lines(plan.issuer), number_line, dated_line)
-    word.centred(doc, "")
-    word.centred(doc, "KẾ HOẠCH", bold=True)
-    word.centred(doc, plan.title, bold=True)
-    word.rule(doc, 4, TEXT_WIDTH_CM)
-    for text in word.lines(plan.objectives):
-        word.body(doc, text)
+    """The plan's heading and objectives, then its appendix of tasks on landscape pages, in the issuer's template
+    (its own, its nearest parent's or the default); the task table goes where it has `{{ bang_nhiem_vu }}`."""
     lines = rows(plan)
-    word.body(doc, f"Các nhiệm vụ cụ thể tại Phụ lục kèm theo Kế hoạch này ({len(lines)} nhiệm vụ).")
-    appendix(doc, plan, lines)
-    return word.save(doc)
+    context = {
+        **issuer_block(plan.issuer),
+        "so": plan.number or "       /KH-",
+        "dia_danh_ngay": f"{place_of(plan.issuer)}, {long_date(plan.issued_on)}",
+        "trich_yeu": plan.title,
+        "muc_tieu": [
+            *word.lines(plan.objectives),
+            f"Các nhiệm vụ cụ thể tại Phụ lục kèm theo Kế hoạch này ({len(lines)} nhiệm vụ).",
+        ],
+        "phu_luc_kem_theo": reference(plan),
+    }
+    return doctemplates.render(
+        template_bytes(plan.issuer, "ke-hoach"), context, {"bang_nhiem_vu": lambda doc: appendix(doc, lines)}
+    )
 
 
-def appendix(doc, plan: Plan, lines: list[Row]) -> None:
-    word.landscape_section(doc)
-    word.centred(doc, "Phụ lục", bold=True)
-    word.centred(doc, "DANH MỤC NHIỆM VỤ", bold=True)
-    word.centred(doc, reference(plan), italic=True, size=TABLE_PT + 1).paragraph_format.space_after = Pt(6)
+def appendix(doc, lines: list[Row]) -> None:
+    """The table of tasks, a task with tasks under it in bold."""
     table = word.data_table(
         doc,
         [header for header, _, _ in COLUMNS],

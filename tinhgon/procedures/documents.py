@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 
 from docx.shared import Pt
 
-from tinhgon.core import word
+from tinhgon.core import doctemplates, word
 from tinhgon.core.dates import today
-from tinhgon.core.word import TEXT_WIDTH_CM
+from tinhgon.organisations.models import template_bytes
 from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 
@@ -180,6 +180,16 @@ def header_lines(organisation) -> list[tuple[str, bool]]:
     if own.is_province or parent is None:
         return [(line, True) for line in own.header]
     return [(upper_name(parent.name), False), *[(line, True) for line in own.header]]
+
+
+def issuer_block(organisation) -> dict:
+    """The template variables of the issuing body: `co_quan_chu_quan`, the body above it ("" for a province or a
+    root), and `co_quan`, the lines of its own name (bold in the default templates)."""
+    lines = header_lines(organisation)
+    return {
+        "co_quan_chu_quan": next((line for line, bold in lines if not bold), ""),
+        "co_quan": [line for line, bold in lines if bold],
+    }
 
 
 def place_of(organisation) -> str:
@@ -395,61 +405,47 @@ def _write_content(doc, version: ProcedureVersion) -> None:
 
 
 def decision_docx(decision: PublicationDecision) -> bytes:
-    """The Word draft of a publication decision: the decision itself, then its annex (Phần I, Phần II)."""
+    """The Word draft of a publication decision: the decision itself, then its annex (Phần I, Phần II), in the
+    issuer's template (its own, its nearest parent's or the default, core/docx_templates/)."""
     issuer = Issuer.of(decision)
     sections = annex(decision)
-    doc = word.new_document()
-    _decision_header(doc, decision, issuer)
-    _decision_preamble(doc, decision, issuer, sections)
-    _decision_articles(doc, decision, issuer, sections)
-    _decision_signature(doc, decision, issuer)
-    word.page_break(doc)
-    _annex_heading(doc, decision, issuer, sections)
-    _annex_list(doc, sections)
-    _annex_content(doc, sections)
-    return word.save(doc)
-
-
-def _decision_header(doc, decision, issuer: Issuer) -> None:
-    issuer_lines = [(line, True) for line in issuer.header]
-    word.national_header(
-        doc, issuer_lines, f"Số: {decision.number}", f"{issuer.place}, {long_date(decision.signed_on)}"
+    return doctemplates.render(
+        template_bytes(decision.issuer, "quyet-dinh-cong-bo"),
+        decision_context(decision, issuer, sections),
+        {
+            "bang_danh_muc": lambda doc: _annex_list(doc, sections),
+            "bang_noi_dung": lambda doc: _annex_content(doc, sections),
+        },
     )
 
 
-def _decision_preamble(doc, decision, issuer: Issuer, sections) -> None:
-    word.centred(doc, "").paragraph_format.space_after = Pt(6)
-    word.centred(doc, "QUYẾT ĐỊNH", bold=True)
-    word.centred(doc, _title(decision, sections, issuer), bold=True)
-    word.rule(doc, 4, TEXT_WIDTH_CM)
-    word.centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
-    for line in decision.preamble():
-        word.body(doc, line, italic=True)
-    word.centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
-
-
-def _decision_articles(doc, decision, issuer: Issuer, sections) -> None:
-    word.article(doc, 1, _article1(sections, issuer))
-    word.article(doc, 2, f"Quyết định này có hiệu lực kể từ ngày {decision.effective_on:%d/%m/%Y}.")
-    for sentence in _supersessions(sections):
-        word.body(doc, sentence)
-    word.article(doc, 3, article3(issuer))
-
-
-def _decision_signature(doc, decision, issuer: Issuer) -> None:
-    titles = word.lines(decision.signing_title().upper())
-    word.signature(doc, _recipients(issuer), titles, decision.signer)
+def decision_context(decision, issuer: Issuer, sections) -> dict:
+    """The template variables of a publication decision (docs/documents/README.md)."""
+    return {
+        **issuer_block(decision.issuer),
+        "so": decision.number,
+        "dia_danh_ngay": f"{place_of(decision.issuer)}, {long_date(decision.signed_on)}",
+        "trich_yeu": _title(decision, sections, issuer),
+        "tham_quyen": issuer.authority.upper(),
+        "can_cu": decision.preamble(),
+        "dieu_1": _article1(sections, issuer),
+        "dieu_2": f"Quyết định này có hiệu lực kể từ ngày {decision.effective_on:%d/%m/%Y}.",
+        "dieu_2_them": _supersessions(sections),
+        "dieu_3": article3(issuer),
+        "noi_nhan": _recipients(issuer),
+        "chuc_vu_ky": word.lines(decision.signing_title().upper()),
+        "nguoi_ky": decision.signer,
+        "phu_luc_tieu_de": [
+            f"DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ {_scope(sections)}".upper(),
+            f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}",
+        ],
+        "phu_luc_kem_theo": (
+            f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
+        ),
+    }
 
 
 # The annex -------------------------------------------------------------------------------------------------------
-
-
-def _annex_heading(doc, decision, issuer: Issuer, sections) -> None:
-    word.centred(doc, f"DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ {_scope(sections)}".upper(), bold=True)
-    word.centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
-    reference = f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
-    word.centred(doc, reference, italic=True)
-    word.rule(doc, 4, TEXT_WIDTH_CM)
 
 
 LIST_HEADER = ["STT", "Tên thủ tục hành chính", "Lĩnh vực", "Cơ quan thực hiện"]
@@ -479,7 +475,7 @@ def _list_row(entry: Listed) -> list[str]:
 
 
 def _annex_list(doc, sections: list[AnnexSection]) -> None:
-    word.centred(doc, "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True).paragraph_format.space_after = Pt(6)
+    """Phần I: the list of each section by group, field and level (the template holds its heading)."""
     for section in sections:
         word.heading(doc, section.title)
         header, widths = LIST_HEADER, LIST_WIDTHS
@@ -497,9 +493,7 @@ def _annex_list(doc, sections: list[AnnexSection]) -> None:
 
 
 def _annex_content(doc, sections: list[AnnexSection]) -> None:
-    word.page_break(doc)
-    word.centred(doc, "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
-    word.para(doc, "")
+    """Phần II: the full content of each procedure published or changed (the template holds its heading)."""
     for section in sections:
         if section.change == Change.ABOLISHED:
             continue

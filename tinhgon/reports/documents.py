@@ -22,11 +22,11 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from tinhgon.core import word
+from tinhgon.core import doctemplates, word
 from tinhgon.core.dates import today
-from tinhgon.core.word import TABLE_PT, TEXT_WIDTH_CM
 from tinhgon.core.workbooks import page_setup, percent_cell, wrapped
 from tinhgon.core.workbooks import safe_cell as _cell
+from tinhgon.organisations.models import template_bytes
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.documents import header_lines, long_date, place_of
@@ -547,31 +547,30 @@ def report_content(report: Report, policy) -> ReportContent:
 
 
 def report_docx(report: Report, policy) -> bytes:
+    """The report in its organisation's template (its own, its nearest parent's or the default); the figures of
+    section I, with their tables, are written where the template has `{{ bang_so_lieu }}`."""
     c = report_content(report, policy)
-    doc = word.new_document()
-    word.national_header(doc, c.header_lines, c.number_line, c.dated_line)
-
-    word.centred(doc, "").paragraph_format.space_after = Pt(6)
-    word.centred(doc, c.title, bold=True)
-    word.centred(doc, c.subtitle, bold=True)
-    word.centred(doc, c.scope_line, italic=True, size=TABLE_PT)
-    word.rule(doc, 4, TEXT_WIDTH_CM)
-
-    word.heading(doc, "I. KẾT QUẢ ĐẠT ĐƯỢC")
-    for text in c.results:
-        word.body(doc, text)
-    for part in c.parts:
-        _write_part(doc, part)
-    word.heading(doc, "II. TỒN TẠI, HẠN CHẾ")
-    for text in c.difficulties:
-        word.body(doc, text)
-    word.heading(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ")
-    for text in c.proposals:
-        word.body(doc, text)
-    word.body(doc, c.closing)
-
-    word.signature(doc, c.recipients, c.signer_titles, c.signer)
-    return word.save(doc)
+    lines = c.header_lines
+    context = {
+        "co_quan_chu_quan": next((line for line, bold in lines if not bold), ""),
+        "co_quan": [line for line, bold in lines if bold],
+        "so": c.number_line.removeprefix("Số: "),
+        "dia_danh_ngay": c.dated_line,
+        "trich_yeu": c.subtitle,
+        "ky_bao_cao": c.scope_line,
+        "ket_qua": c.results,
+        "ton_tai": c.difficulties,
+        "de_xuat": c.proposals,
+        "loi_ket": c.closing,
+        "noi_nhan": c.recipients,
+        "chuc_vu_ky": c.signer_titles,
+        "nguoi_ky": c.signer,
+    }
+    return doctemplates.render(
+        template_bytes(report.organisation, "bao-cao-dinh-ky"),
+        context,
+        {"bang_so_lieu": lambda doc: [_write_part(doc, part) for part in c.parts]},
+    )
 
 
 def _write_part(doc, part: Part) -> None:

@@ -15,18 +15,17 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from tinhgon.core import word
+from tinhgon.core import doctemplates, word
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import day, money, number, percent
-from tinhgon.core.word import SMALL_PT, TEXT_WIDTH_CM
+from tinhgon.core.word import SMALL_PT
 from tinhgon.core.workbooks import page_setup, percent_cell, print_setup, wrapped
 from tinhgon.core.workbooks import safe_cell as _cell
-from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.documents import Issuer, article3, long_date
+from tinhgon.organisations.models import Organisation, template_bytes
+from tinhgon.procedures.documents import Issuer, article3, issuer_block, long_date, place_of
 from tinhgon.procedures.excel import BOLD
 from tinhgon.procedures.models import ProcedureVersion
 from tinhgon.reviews import costs
@@ -107,19 +106,6 @@ def ledger_file_title(result: ledger_module.Ledger) -> str:
 
 
 # Word helpers ------------------------------------------------------------------------------------------------------
-
-
-def _signatures(doc, left: tuple[list[str], str], right: tuple[list[str], str]) -> None:
-    """Two signature blocks side by side: (titles, name), on the page of the paragraph before them."""
-    cells = word.layout_table(doc, [8.0, 8.5])
-    for cell, (titles, name) in zip(cells, [left, right], strict=True):
-        for line in titles:
-            word.centred(cell, line, bold=True)
-        word.centred(cell, "(Ký, ghi rõ họ tên)", italic=True, size=SMALL_PT + 1)
-        for _ in range(3):
-            word.centred(cell, "")
-        word.centred(cell, name, bold=True)
-    word.hold_together(cells[0])
 
 
 # The review form ---------------------------------------------------------------------------------------------------
@@ -230,15 +216,30 @@ def review_docx(review: Review) -> bytes:
     """The review form of one procedure: identification, questions by criterion, accepted hints, the two cost
     sheets, the proposal and its benefit."""
     review = _review_for_document(review)
-    doc = word.new_document()
-    place = review.responsible.name.upper()
-    word.national_header(doc, [(place, True)], "", f"{long_date(review.checked_on or review.submitted_on or today())}")
-    word.centred(doc, "").paragraph_format.space_after = Pt(6)
-    word.centred(doc, "PHIẾU RÀ SOÁT, ĐÁNH GIÁ THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
-    word.centred(doc, review.version.name, bold=True)
-    word.rule(doc, 4, TEXT_WIDTH_CM)
-    word.info_table(doc, review_heading(review))
+    unit = review.responsible
+    context = {
+        **issuer_block(unit),
+        "so": "",
+        "dia_danh_ngay": f"{place_of(unit)}, {long_date(review.checked_on or review.submitted_on or today())}",
+        "ten_thu_tuc": review.version.name,
+        "ky_ben_trai": ["NGƯỜI RÀ SOÁT"],
+        "nguoi_ky_ben_trai": person(review.assignee or review.reviewer),
+        "ky_ben_phai": ["THỦ TRƯỞNG ĐƠN VỊ"],
+        "nguoi_ky_ben_phai": "",
+    }
+    return doctemplates.render(
+        template_bytes(unit, "phieu-ra-soat"),
+        context,
+        {
+            "bang_thong_tin": lambda doc: word.info_table(doc, review_heading(review)),
+            "bang_ra_soat": lambda doc: _review_body(doc, review),
+        },
+    )
 
+
+def _review_body(doc, review: Review) -> None:
+    """Sections I to V of the form: questions by criterion, accepted hints, the cost sheets, the proposal and its
+    benefit, the independent assessment."""
     word.heading(doc, "I. RÀ SOÁT, ĐÁNH GIÁ THEO TIÊU CHÍ")
     answers = list(review.answers.all())
     for n, (criterion, label) in enumerate(Criterion.choices, start=1):
@@ -310,8 +311,6 @@ def review_docx(review: Review) -> bytes:
     if review.assessment:
         word.heading(doc, "V. Ý KIẾN ĐÁNH GIÁ ĐỘC LẬP")
         word.body(doc, review.assessment)
-    _signatures(doc, (["NGƯỜI RÀ SOÁT"], person(review.assignee or review.reviewer)), (["THỦ TRƯỞNG ĐƠN VỊ"], ""))
-    return word.save(doc)
 
 
 # The approval decision ---------------------------------------------------------------------------------------------
@@ -485,39 +484,41 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
     decision = ApprovalDecision.objects.select_related("issuer", "lead_unit").get(pk=decision.pk)
     issuer = approval_issuer(decision)
     lines = proposal_lines(decision.reviews.all())
-    doc = word.new_document()
-    word.national_header(
-        doc,
-        [(line, True) for line in issuer.header],
-        f"Số: {decision.number}",
-        f"{issuer.place}, {long_date(decision.signed_on)}",
-    )
-    word.centred(doc, "").paragraph_format.space_after = Pt(6)
-    word.centred(doc, "QUYẾT ĐỊNH", bold=True)
-    word.centred(doc, _approval_title(decision, lines, issuer), bold=True)
-    word.rule(doc, 4, TEXT_WIDTH_CM)
-    word.centred(doc, issuer.authority.upper(), bold=True).paragraph_format.space_after = Pt(12)
-    for line in decision.preamble():
-        word.body(doc, line, italic=True)
-    word.centred(doc, "QUYẾT ĐỊNH:", bold=True).paragraph_format.space_after = Pt(12)
-    word.article(doc, 1, _article1_text(lines, issuer))
-    first, *rest = _article2_lines(decision, lines)
-    word.article(doc, 2, first)
-    for line in rest:
-        word.body(doc, line)
-    word.article(doc, 3, f"Quyết định này có hiệu lực kể từ ngày ký. {article3(issuer)}")
     titles = word.lines((decision.signer_title or "").upper()) or [decision.issuer.signer_titles()[0]]
-    word.signature(doc, _approval_recipients(issuer), titles, decision.signer)
-
-    word.landscape_section(doc)
-    word.centred(doc, "PHỤ LỤC", bold=True)
-    word.centred(doc, "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ", bold=True)
-    word.centred(doc, f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}", bold=True)
-    reference = f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
-    word.centred(doc, reference, italic=True)
-    word.rule(doc, 4, 25.2)
-    word.data_table(doc, ANNEX_HEADER, annex_rows(lines), ANNEX_WIDTHS, size=ANNEX_PT, bold_last=True)
-    return word.save(doc)
+    first, *rest = _article2_lines(decision, lines)
+    context = {
+        **issuer_block(decision.issuer),
+        "so": decision.number,
+        "dia_danh_ngay": f"{place_of(decision.issuer)}, {long_date(decision.signed_on)}",
+        "trich_yeu": _approval_title(decision, lines, issuer),
+        "tham_quyen": issuer.authority.upper(),
+        "can_cu": decision.preamble(),
+        "dieu_1": _article1_text(lines, issuer),
+        "dieu_2": first,
+        "dieu_2_them": rest,
+        "dieu_3": f"Quyết định này có hiệu lực kể từ ngày ký. {article3(issuer)}",
+        "noi_nhan": _approval_recipients(issuer),
+        "chuc_vu_ky": titles,
+        "nguoi_ky": decision.signer,
+        "phu_luc_tieu_de": [
+            "PHỤ LỤC",
+            "PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH NỘI BỘ",
+            f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}",
+        ],
+        "phu_luc_kem_theo": (
+            f"(Kèm theo Quyết định số {decision.number} {long_date(decision.signed_on)} của {issuer.authority})"
+        ),
+    }
+    rows = annex_rows(lines)
+    return doctemplates.render(
+        template_bytes(decision.issuer, "quyet-dinh-phe-duyet"),
+        context,
+        {
+            "bang_phuong_an": lambda doc: word.data_table(
+                doc, ANNEX_HEADER, rows, ANNEX_WIDTHS, size=ANNEX_PT, bold_last=True
+            )
+        },
+    )
 
 
 # Workbooks ---------------------------------------------------------------------------------------------------------

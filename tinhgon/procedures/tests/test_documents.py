@@ -5,8 +5,10 @@ import io
 import shutil
 import subprocess
 import unicodedata
+import zipfile
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
@@ -15,7 +17,9 @@ from docx.shared import Pt
 from docx.table import Table
 from pypdf import PdfReader
 
+from tinhgon.core import doctemplates
 from tinhgon.core.dates import today
+from tinhgon.organisations.models import DocumentTemplate
 from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.documents import decision_docx, procedure_docx, procedure_pdf, version_content
 from tinhgon.procedures.services import decision_add_item, decision_issue, version_start_next, version_update
@@ -412,6 +416,34 @@ def test_an_issuer_that_is_not_a_province_is_named_as_it_is(world, decision):
     text = lines(decision_docx(d))
     assert {"BỘ NỘI VỤ", "Số: 101/QĐ-BNV", "Hà Nội, ngày 05 tháng 01 năm 2026", "BỘ TRƯỞNG BỘ NỘI VỤ"} <= set(text)
     assert {"KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"} <= set(text)
+
+
+def test_a_departments_decision_is_headed_by_its_province_and_dated_in_its_place(vinh_long, decision):
+    """NĐ 30/2020, Phụ lục I, ô 1: the body above the issuer ("UBND TỈNH VĨNH LONG", not bold) over the issuer's
+    own name in bold; the date line names the province's place, not the department's short name."""
+    d = decision(issuer=vinh_long.units["P-A"], number="12/QĐ-SNV", signed_on=date(2026, 3, 2))
+    left, right = open_docx(decision_docx(d)).tables[0].rows[0].cells
+    issuer = [p for p in left.paragraphs if p.text]
+    assert [p.text for p in issuer] == ["UBND TỈNH VĨNH LONG", "SỞ NỘI VỤ", "Số: 12/QĐ-SNV"]
+    assert not any(r.bold for r in issuer[0].runs) and all(r.bold for r in issuer[1].runs)
+    assert "Vĩnh Long, ngày 02 tháng 3 năm 2026" in right.text
+
+
+def test_a_decision_is_printed_in_the_template_of_its_issuers_parent(vinh_long, decision):
+    default = doctemplates.KINDS["quyet-dinh-cong-bo"].default_bytes()
+    source = zipfile.ZipFile(io.BytesIO(default))
+    own = io.BytesIO()
+    with zipfile.ZipFile(own, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace("Nơi nhận:".encode(), "Nơi nhận văn bản:".encode())
+            target.writestr(item, data)
+    DocumentTemplate.objects.create(
+        organisation=vinh_long.units["P"], kind="quyet-dinh-cong-bo", file=SimpleUploadedFile("m.docx", own.getvalue())
+    )
+    text = lines(decision_docx(decision(issuer=vinh_long.units["P-A"], number="12/QĐ-SNV")))
+    assert "Nơi nhận văn bản:" in text and "Nơi nhận:" not in text
 
 
 # One procedure ---------------------------------------------------------------------------------------------------
