@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from csp.decorators import csp_replace
 
-from tinhgon.core import originals
+from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
 from tinhgon.core.middleware import bad_request

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tinhgon.core import originals
+from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible

@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
-from tinhgon.core.originals import SignedOriginal
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures import processing_time

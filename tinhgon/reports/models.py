@@ -4,9 +4,9 @@ from django.db import models
 from django.utils import timezone
 
 from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.locking import Versioned
-from tinhgon.core.originals import SignedOriginal
 from tinhgon.reports import figures
 from tinhgon.reports.periods import Kind, ReportPeriod
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tinhgon.core import originals
+from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
 from tinhgon.core.visibility import get_visible

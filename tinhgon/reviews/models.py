@@ -18,11 +18,11 @@ from tinhgon.accounts.models import Membership
 from tinhgon.accounts.permissions import RULES, Policy
 from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
+from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import day, percent
 from tinhgon.core.locking import Versioned
-from tinhgon.core.originals import SignedOriginal
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.procedures.constants import Group
 from tinhgon.procedures.constants import Status as VersionStatus

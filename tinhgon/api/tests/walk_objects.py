@@ -108,7 +108,7 @@ def applied_decision(world, unit, place, objects):
     """The issued decision of public_procedure, with its signed original (public record, like the decision)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tinhgon.core.originals import attach_original
+    from tinhgon.audit.originals import attach_original
 
     decision = PublicationDecision.objects.get(number=f"2/QĐ-WALK-{place}")
     return attach_original(decision, SimpleUploadedFile("ban-goc.pdf", PDF, content_type="application/pdf"))

@@ -1,4 +1,4 @@
-"""The signed original of a decision or report in the API (core/originals.py): what its serializer shows, and the
+"""The signed original of a decision or report in the API (audit/originals.py): what its serializer shows, and the
 `original` action of its viewset (GET reads the PDF, POST attaches or replaces it as multipart `file`)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from tinhgon.core.originals import STATE_LABELS, attach_original, serve_original
+from tinhgon.audit.originals import STATE_LABELS, attach_original, serve_original
 
 
 class SignatureSerializer(serializers.Serializer):

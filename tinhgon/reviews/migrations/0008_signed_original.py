@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import tinhgon.core.originals
+import tinhgon.audit.originals
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             model_name="approvaldecision",
             name="original",
             field=models.FileField(
-                blank=True, upload_to=tinhgon.core.originals.original_path, verbose_name="bản gốc đã ký (PDF)"
+                blank=True, upload_to=tinhgon.audit.originals.original_path, verbose_name="bản gốc đã ký (PDF)"
             ),
         ),
         migrations.AddField(

@@ -23,7 +23,7 @@ from pyhanko.sign import signers
 from pypdf import PdfWriter
 
 from tinhgon.audit.models import AuditLogEntry
-from tinhgon.core.originals import ALTERED, INTACT, attach_original, read_signatures
+from tinhgon.audit.originals import ALTERED, INTACT, attach_original, read_signatures
 from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.procedures.tests.factories import make_procedure
@@ -32,7 +32,7 @@ from tinhgon.reviews.models import ApprovalDecision
 
 pytestmark = pytest.mark.django_db
 
-BAD = Path(__file__).parent / "bad_files"
+BAD = Path(__file__).parents[2] / "core" / "tests" / "bad_files"  # the shared corpus of hostile uploads
 SIGNER, AGENCY = "Nguyễn Văn An", "Ủy ban nhân dân tỉnh P"
 
 
