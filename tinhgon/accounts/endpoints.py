@@ -108,6 +108,7 @@ ENDPOINTS = [
     E("procedures:import-confirm", {"POST": "procedures.edit"}),
     E("procedures:import-template", {"GET": "procedures.view"}),
     E("procedures:export", {"GET": "procedures.view"}),
+    E("procedures:export-import-layout", {"GET": "procedures.view"}),
     # reviews
     E("reviews:rounds", {"GET": "reviews.view", "POST": "reviews.plan"}),
     E("reviews:round", {"GET": "reviews.view", "POST": "reviews.plan"}, "reviews.ReviewRound"),
