@@ -147,6 +147,7 @@ ENDPOINTS = [
     E("plans:task-add", both("plans.manage"), "plans.Plan"),
     E("plans:task-import", both("plans.manage"), "plans.Plan"),
     E("plans:task-import-confirm", {"POST": "plans.manage"}, "plans.Plan"),
+    E("plans:task-table", {"GET": "plans.manage"}, "plans.Plan"),
     E("plans:task-import-template", {"GET": "plans.manage"}),
     E("plans:attachment-file", {"GET": "plans.view"}, "plans.PlanAttachment"),
     E("plans:task", {"GET": "plans.view", "POST": "plans.view"}, "plans.Task"),
