@@ -284,16 +284,17 @@ def executing_label(units, rule: str) -> str:
 
 
 def _shown(code, values, lead, coordinating, executing, time, area) -> dict[str, str]:
-    header = {c.key: c.header for c in COLUMNS}
-    return {
-        header["code"]: code,
-        **{c.header: c.show(values.get(c.attr)) for c in PLAIN},
-        header["lead"]: lead.name if lead else "",
-        header["coordinating"]: "; ".join(sorted(u.name for u in coordinating)),
-        header["executing"]: executing,
-        header["time"]: time,
-        "Lĩnh vực cải cách hành chính": area.name if area else "",
+    """Column header → text, in the file's order of columns (the key left out: it never changes)."""
+    texts = {
+        "code": code,
+        "lead": lead.name if lead else "",
+        "coordinating": "; ".join(sorted(u.name for u in coordinating)),
+        "executing": executing,
+        "time": time,
+        **{c.key: c.show(values.get(c.attr)) for c in PLAIN},
     }
+    shown = {c.header: texts[c.key] for c in COLUMNS if c.key in texts}
+    return {**shown, "Lĩnh vực cải cách hành chính": area.name if area else ""}
 
 
 def task_shown(task: Task) -> dict[str, str]:
@@ -811,6 +812,8 @@ class _Parser:
 
     def time(self, row_no: int, values: tuple, row: TaskRow) -> None:
         raw = self.raw(values, "time")
+        if _blank(raw) and row.key is not None:
+            return  # a task kept without a deadline (entered in the app) stays without one
         if _blank(raw):
             self.error(row_no, f"ô bắt buộc, chưa nhập; {TIME_HINT}", "time")
             return
