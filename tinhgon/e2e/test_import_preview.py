@@ -45,3 +45,32 @@ def test_the_task_import_preview_shows_before_and_after(offline_page, live_serve
     expect(page.locator(".alert-success")).to_contain_text("tạo mới 1, cập nhật 1, không thay đổi 1 nhiệm vụ")
     first.refresh_from_db()
     assert (first.code, plan.tasks.count()) == ("3", 3)
+
+
+def test_the_registry_import_preview_shows_before_and_after(offline_page, live_server, screenshot, tmp_path, settings):
+    from tinhgon.procedures.excel import SHEET, write_import_layout
+    from tinhgon.procedures.models import ProcedureVersion
+    from tinhgon.procedures.tests.test_excel_round_trip import make
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = build_world()
+    owner = world.units["P-A"]
+    make(owner, "TT-001")
+    make(owner, "TT-002")
+    path = tmp_path / "thu-tuc.xlsx"
+    write_import_layout(ProcedureVersion.objects.filter(procedure__owner=owner), path)
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    ws["C2"] = "Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh"
+    ws["K2"] = "15 ngày làm việc; trường hợp phải xác minh thực tế: 30 ngày làm việc"
+    wb.save(path)
+
+    page = offline_page
+    log_in(page, live_server, world.focal_a.username)
+    page.goto(f"{live_server.url}/thu-tuc/nhap-excel/")
+    page.get_by_label("Tệp Excel (.xlsx) theo mẫu").set_input_files(str(path))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    rows = page.locator("#import-rows")
+    expect(rows.locator("ins").first).to_have_text("Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh")
+    expect(rows).to_contain_text("không thay đổi")
+    screenshot(page, "registry-import-preview")
