@@ -24,6 +24,9 @@ from django.contrib import messages
 from django.db import transaction
 from django.dispatch import Signal
 
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
 from tinhgon.core import workbooks
 from tinhgon.core.forms import StyledForm
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
@@ -185,6 +188,49 @@ def run(importer: Importer, file, *, by=None, dry_run: bool = False) -> ImportRe
         except RowFailed as failed:
             result.errors.append(RowError(failed.row, " ".join(failed.messages)))
     return result
+
+
+# The template's sheets --------------------------------------------------------------------------------------------
+
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def header_row(ws, columns) -> None:
+    """Row 1 of an import sheet: each column's `header` in bold on the fill, its `width`, frozen below."""
+    ws.append([c.header for c in columns])
+    for i, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 32
+
+
+def help_sheet(ws, title: str, rules: list[str], columns, header_width: int = 34) -> None:
+    """The “Hướng dẫn” sheet: the title, the numbered general rules, then one line per column (letter, header,
+    required, how to fill it in, an example). The caller may append more below."""
+    for letter, width in zip("ABCDE", (8, header_width, 10, 80, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    ws.append(["Quy định chung"])
+    ws.cell(row=ws.max_row, column=1).font = BOLD
+    for i, rule in enumerate(rules, start=1):
+        ws.append([f"{i}.", rule])
+        ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=5)
+        ws.cell(row=ws.max_row, column=2).alignment = workbooks.WRAP
+        ws.row_dimensions[ws.max_row].height = 48
+    ws.append([])
+    ws.append(["Cột", "Tiêu đề", "Bắt buộc", "Cách nhập", "Ví dụ"])
+    for cell in ws[ws.max_row]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for i, column in enumerate(columns, start=1):
+        ws.append([get_column_letter(i), column.header, "Có" if column.required else "", column.help, column.example])
+        for cell in ws[ws.max_row]:
+            cell.alignment = workbooks.WRAP
 
 
 # Views: the upload form, staging for the preview, the confirmation ------------------------------------------------

@@ -33,18 +33,19 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core import imports, workbooks
 from tinhgon.core.formatting import EXCEL_DATE
 from tinhgon.core.imports import CREATE, SKIPPED, UNCHANGED, UPDATE, RowError, RowFailed
 from tinhgon.core.uploads import max_upload_bytes
+from tinhgon.core.workbooks import WRAP
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import services
 from tinhgon.plans.constants import ExecutingRule, Recurrence
 from tinhgon.plans.models import Plan, ReformArea, Task
-from tinhgon.procedures.excel import BOLD, HEADER_FILL, MAX_ROWS, WRAP
+from tinhgon.procedures.excel import MAX_ROWS
 
 SHEET = "Nhiệm vụ"
 EXAMPLE_MARK = "VÍ DỤ"
@@ -369,20 +370,7 @@ def _workbook() -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([c.header for c in COLUMNS])
-    for i, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = column.width
-    ws.freeze_panes = "A2"
-
-    help_ws = wb.create_sheet(HELP_SHEET)
-    for letter, width in zip("ABCDE", (8, 16, 10, 80, 40), strict=True):
-        help_ws.column_dimensions[letter].width = width
-    help_ws.append(["HƯỚNG DẪN NHẬP BẢNG NHIỆM VỤ CỦA KẾ HOẠCH TỪ EXCEL"])
-    help_ws["A1"].font = Font(bold=True, size=13)
+    imports.header_row(ws, COLUMNS)
     rules = [
         f"Mỗi dòng của sheet “{SHEET}” là một nhiệm vụ. Dòng 2 là ví dụ (cột Mã nhiệm vụ ghi “{EXAMPLE_MARK}”): "
         "dòng này không bao giờ được nhập, kể cả khi để nguyên trong tệp; muốn dùng nó, hãy xóa chữ "
@@ -401,25 +389,8 @@ def _workbook() -> Workbook:
         "nhóm nhiệm vụ và bỏ qua. Tiêu đề nhóm là tên một lĩnh vực cải cách hành chính (“II. CẢI CÁCH THỂ CHẾ”, "
         "“Cải cách thủ tục hành chính”…) gán lĩnh vực đó cho các nhiệm vụ bên dưới, đến tiêu đề lĩnh vực tiếp theo.",
     ]
-    help_ws.append([])
-    help_ws.append(["Quy định chung"])
-    help_ws.cell(row=help_ws.max_row, column=1).font = BOLD
-    for i, rule in enumerate(rules, start=1):
-        help_ws.append([f"{i}.", rule])
-        help_ws.merge_cells(start_row=help_ws.max_row, start_column=2, end_row=help_ws.max_row, end_column=5)
-        help_ws.cell(row=help_ws.max_row, column=2).alignment = WRAP
-        help_ws.row_dimensions[help_ws.max_row].height = 48
-    help_ws.append([])
-    help_ws.append(["Cột", "Tiêu đề", "Bắt buộc", "Cách nhập", "Ví dụ"])
-    for cell in help_ws[help_ws.max_row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    for i, column in enumerate(COLUMNS, start=1):
-        help_ws.append(
-            [get_column_letter(i), column.header, "Có" if column.required else "", column.help, column.example]
-        )
-        for cell in help_ws[help_ws.max_row]:
-            cell.alignment = WRAP
+    help_ws = wb.create_sheet(HELP_SHEET)
+    imports.help_sheet(help_ws, "HƯỚNG DẪN NHẬP BẢNG NHIỆM VỤ CỦA KẾ HOẠCH TỪ EXCEL", rules, COLUMNS, header_width=16)
     return wb
 
 

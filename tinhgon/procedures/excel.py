@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -310,8 +310,7 @@ class ImportRow(imports.Row):
 # Template
 # --------------------------------------------------------------------------------------------------------------
 
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD, HEADER_FILL = imports.BOLD, imports.HEADER_FILL  # the reviews' and reports' workbooks use them too
 
 
 def build_template() -> bytes:
@@ -327,15 +326,7 @@ def import_workbook() -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([c.header for c in COLUMNS])
-    for i, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(i)].width = column.width
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 32
+    imports.header_row(ws, COLUMNS)
 
     fields = list(Field.objects.filter(is_active=True).order_by("name").values_list("name", flat=True))
     _help_sheet(wb.create_sheet(HELP_SHEET), fields)
@@ -385,13 +376,6 @@ def import_workbook() -> Workbook:
 
 
 def _help_sheet(ws, fields: list[str]) -> None:
-    ws.column_dimensions["A"].width = 8
-    ws.column_dimensions["B"].width = 34
-    ws.column_dimensions["C"].width = 10
-    ws.column_dimensions["D"].width = 80
-    ws.column_dimensions["E"].width = 60
-    ws.append(["HƯỚNG DẪN NHẬP DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ TỪ EXCEL"])
-    ws["A1"].font = Font(bold=True, size=13)
     rules = [
         f"Mỗi dòng của sheet “{SHEET}” là một thủ tục, bắt đầu từ dòng 2. Không đổi tên, thứ tự hoặc tiêu đề cột "
         "ở dòng 1. Cột có dấu * là bắt buộc.",
@@ -408,23 +392,7 @@ def _help_sheet(ws, fields: list[str]) -> None:
         "Ngày tháng ghi theo dạng dd/mm/yyyy, ví dụ 15/06/2022. Số thập phân dùng dấu phẩy hoặc dấu chấm.",
         f"Nhóm, Cấp thực hiện, Lĩnh vực, Đơn vị thời hạn: chọn trong danh sách thả xuống (sheet ẩn “{LISTS_SHEET}”).",
     ]
-    ws.append([])
-    ws.append(["Quy định chung"])
-    ws.cell(row=ws.max_row, column=1).font = BOLD
-    for i, rule in enumerate(rules, start=1):
-        ws.append([f"{i}.", rule])
-        ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=5)
-        ws.cell(row=ws.max_row, column=2).alignment = WRAP
-        ws.row_dimensions[ws.max_row].height = 32
-    ws.append([])
-    ws.append(["Cột", "Tiêu đề", "Bắt buộc", "Cách nhập", "Ví dụ"])
-    for cell in ws[ws.max_row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    for i, column in enumerate(COLUMNS, start=1):
-        ws.append([get_column_letter(i), column.header, "Có" if column.required else "", column.help, column.example])
-        for cell in ws[ws.max_row]:
-            cell.alignment = WRAP
+    imports.help_sheet(ws, "HƯỚNG DẪN NHẬP DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ TỪ EXCEL", rules, COLUMNS)
     ws.append([])
     ws.append(["Danh sách giá trị"])
     ws.cell(row=ws.max_row, column=1).font = BOLD
