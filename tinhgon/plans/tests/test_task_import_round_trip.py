@@ -9,6 +9,7 @@ from django.urls import reverse
 import pytest
 from openpyxl import load_workbook
 
+from tinhgon.audit.display import action_label, object_names
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.formatting import EXCEL_DATE
 from tinhgon.core.imports import SKIPPED, UNCHANGED, UPDATE, Change
@@ -74,6 +75,9 @@ def test_the_templates_example_row_left_in_the_file_is_never_imported(world, pla
     result = import_tasks(saved(wb), plan=plan_p, by=world.focal_p)
     assert result.ok and result.created == 1
     assert [t for t in snapshot(plan_p) if t[1] != "6"] == before
+    entry = AuditLogEntry.objects.filter(action="plans.task_import.confirmed").latest("pk")  # the fixture's first
+    assert entry.object_id == str(plan_p.pk) and entry.changes["tạo mới"] == [None, 1]
+    assert action_label(entry.action, object_names()) == "Xác nhận nhập tệp Excel bảng nhiệm vụ"
 
 
 def test_an_old_templates_example_row_is_recognised_by_its_values(world, plan_p, imported):  # noqa: F811

@@ -160,10 +160,14 @@ def test_an_edited_export_previews_each_change_before_and_after(login, world, re
     assert published.action == "new_version" and published.action_label == "cập nhật (tạo dự thảo phiên bản mới)"
     assert published.changes == [
         Change("Tên thủ tục", "TT-PUB", "Thủ tục đã sửa tên"),
-        Change("Mẫu đơn, tờ khai", "Mẫu số 01: Tờ trình đề nghị\nMẫu số 02: Báo cáo thành tích", "Mẫu số 01: Tờ trình đề nghị"),
+        Change(
+            "Mẫu đơn, tờ khai",
+            "Mẫu số 01: Tờ trình đề nghị\nMẫu số 02: Báo cáo thành tích",
+            "Mẫu số 01: Tờ trình đề nghị",
+        ),
     ]
     html = client.post(IMPORT, {"owner": world.units["P-A"].pk, "file": upload(buffer.getvalue())}).content.decode()
-    assert "<del class=\"text-danger\">TT-PUB</del> → <ins class=\"text-success\">Thủ tục đã sửa tên</ins>" in html
+    assert '<del class="text-danger">TT-PUB</del> → <ins class="text-success">Thủ tục đã sửa tên</ins>' in html
 
     result = import_procedures(upload(buffer.getvalue()), owner=world.units["P-A"], by=world.focal_a)
     assert result.ok and result.updated == 1
