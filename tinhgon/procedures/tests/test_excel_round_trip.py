@@ -180,3 +180,12 @@ def test_an_edited_export_previews_each_change_before_and_after(login, world, re
         "Mẫu số 01: Tờ trình đề nghị"
     ]
     assert second.steps.count() == 3 and second.legal_bases.count() == 3
+
+
+def test_a_procedure_with_a_bare_time_limit_and_no_forms_round_trips_too(login, world):
+    from tinhgon.procedures.tests.factories import make_procedure
+
+    make_procedure(world.units["P-A"], code="TT-GON")  # 20 + ngày làm việc, entered as a value and a unit
+    data = exported(login(world.focal_a), world.units["P-A"])
+    preview = parse_workbook(upload(data), owner=world.units["P-A"])
+    assert [(r.code, r.action, r.changes) for r in preview.rows] == [("TT-GON", UNCHANGED, [])]
