@@ -2,11 +2,13 @@
 
 - `build_template()`: the import template (sheet "Thủ tục", drop-down lists fed by a hidden "Danh mục" sheet, and
   a "Hướng dẫn" sheet explaining every column).
-- uploads are checked by `core.uploads.check_workbook` before openpyxl opens them (wrong type, empty, encrypted,
-  too big, zip bomb, too many rows, entity declarations).
-- `parse_workbook()`: reads and validates every row without writing; `import_procedures()` writes the rows in one
-  transaction, all or nothing. Rows are matched to existing procedures by code, so importing the same file twice
-  changes nothing.
+- the import is core.imports' flow (file checks, preview with before → after, confirm once, all or nothing) with
+  `RegistryImporter` giving the rows: `parse_workbook()` reads and validates every row without writing;
+  `import_procedures()` writes them in one transaction. Rows are matched to existing procedures by code, so
+  importing the same file twice changes nothing.
+- `write_import_layout()`: the registry in the template's layout with every component (steps, dossier, bodies,
+  forms, legal bases, processing time with its cases): importing it back changes nothing (`cells()` writes each
+  value as the parser reads it).
 - `export_rows()` / `write_export()`: the registry as an inventory spreadsheet, written in openpyxl's
   write-only mode to a temporary file (memory stays flat), text cells neutralised against formula injection.
 """
@@ -387,6 +389,9 @@ def _help_sheet(ws, fields: list[str]) -> None:
         "công bố thì tạo dự thảo phiên bản mới), mã chưa có thì tạo mới. Dòng có nội dung không đổi thì bỏ qua, "
         "nên nhập lại cùng một tệp không tạo bản trùng. Mã đang thuộc cơ quan khác sẽ bị từ chối.",
         "Để trống Mã thủ tục thì hệ thống tự sinh mã và luôn tạo mới; muốn cập nhật về sau, hãy ghi mã đã sinh.",
+        "Để sửa các thủ tục đã có: trên trang danh mục thủ tục, lọc theo cơ quan rồi bấm “Xuất theo mẫu nhập”. Tệp "
+        "có đủ các thành phần theo đúng mẫu này; nhập lại mà chưa sửa gì thì mọi dòng “không thay đổi”, sửa ô nào "
+        "thì trang kiểm tra hiện ô đó trước → sau.",
         "Các ô nhiều dòng (Trình tự thực hiện, Thành phần hồ sơ, Căn cứ pháp lý): xuống dòng trong ô bằng Alt+Enter "
         "(Windows) hoặc Option+Enter (macOS); các phần trong một dòng cách nhau bằng dấu |.",
         "Ngày tháng ghi theo dạng dd/mm/yyyy, ví dụ 15/06/2022. Số thập phân dùng dấu phẩy hoặc dấu chấm.",
