@@ -123,6 +123,7 @@ ENDPOINTS = [
     E("procedures:import-confirm", {"POST": "procedures.edit"}),
     E("procedures:import-template", {"GET": "procedures.view"}),
     E("procedures:export", {"GET": "procedures.view"}),
+    E("procedures:export-import-layout", {"GET": "procedures.view"}),
     # reviews
     E("reviews:rounds", {"GET": "reviews.view", "POST": "reviews.plan"}),
     E("reviews:round", {"GET": "reviews.view", "POST": "reviews.plan"}, "reviews.ReviewRound"),
@@ -163,6 +164,7 @@ ENDPOINTS = [
     E("plans:task-add", both("plans.manage"), "plans.Plan"),
     E("plans:task-import", both("plans.manage"), "plans.Plan"),
     E("plans:task-import-confirm", {"POST": "plans.manage"}, "plans.Plan"),
+    E("plans:task-table", {"GET": "plans.manage"}, "plans.Plan"),
     E("plans:task-import-template", {"GET": "plans.manage"}),
     E("plans:attachment-file", {"GET": "plans.view"}, "plans.PlanAttachment"),
     E("plans:task", {"GET": "plans.view", "POST": "plans.view"}, "plans.Task"),

@@ -57,9 +57,16 @@ VERBS = {
     "login_failed": "đăng nhập không thành công",
     "revoked": "thu hồi",
     "denied": "từ chối",
+    "confirmed": "xác nhận nhập",
 }
 # Objects of security events that are not models.
-OBJECTS = {"accounts.access": "truy cập", "accounts.token": "khóa API", "accounts.password": "mật khẩu"}
+OBJECTS = {
+    "accounts.access": "truy cập",
+    "accounts.token": "khóa API",
+    "accounts.password": "mật khẩu",
+    "procedures.import": "tệp Excel danh mục thủ tục",  # core.imports: an import confirmed (audit/signals.py)
+    "plans.task_import": "tệp Excel bảng nhiệm vụ",
+}
 YES_NO = {True: "Có", False: "Không"}
 
 

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.services import log_action, log_event
+from tinhgon.core import imports
 
 
 @receiver(post_save)
@@ -49,3 +50,8 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     if credentials.get("step"):
         changes["step"] = [None, str(credentials["step"])]
     log_event("accounts.user.login_failed", about=user, changes=changes)
+
+
+@receiver(imports.confirmed)
+def audit_import_confirmed(sender, purpose, about, counts, **kwargs):
+    log_event(f"{purpose}.confirmed", about=about, changes={name: [None, n] for name, n in counts.items()})

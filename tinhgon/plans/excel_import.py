@@ -1,12 +1,18 @@
 """Import a plan's task table from .xlsx (the table of tasks every Vietnamese plan ends with).
 
-- `build_template()`: sheet "Nhiệm vụ" (the headers and one example row) and a "Hướng dẫn" sheet.
+- `build_template()`: sheet "Nhiệm vụ" (the headers and one example row, marked “VÍ DỤ” in the “Mã nhiệm vụ”
+  column and never imported) and a "Hướng dẫn" sheet; `build_workbook(plan)`: the same layout with the plan's
+  tasks, each with its key, to edit and import back.
 - `parse_workbook()`: reads and validates every row without writing: units are matched by code or by name among
   the current units of the plan's province, the time column becomes a deadline or a recurrence; the result lists
-  each row with what importing it would do, or every error (row, column, Vietnamese message).
-- `import_tasks()`: writes the rows in one transaction through `services.task_save` (which expands assignments),
-  all or nothing. Rows are matched to the plan's tasks by STT (Task.code): importing the same file twice creates
-  no duplicates.
+  each row with what importing it would do and its changes (before → after), or every error (row, column,
+  Vietnamese message).
+- `import_tasks()`: writes the rows through `services.task_save` (which expands assignments), all or nothing (the
+  flow is core.imports'). Rows are matched to the plan's tasks by the key the file carries (“Mã nhiệm vụ”, NV-<id>),
+  never by STT: a row without a key is a new task, and changing a task's STT renumbers that task only.
+
+Adding a plain column (text, a date) is one `Column(…, attr=…, read=…, show=…)` line in COLUMNS: it is read,
+compared, shown in the preview, written to the task and exported from there.
 
 File safety (type, size, encryption, zip bombs, row bombs, entity declarations) is core.uploads.check_workbook;
 the cell readers are core.workbooks'; the styles and the row limit are the procedure registry's
@@ -17,26 +23,32 @@ import calendar
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from tinhgon.core import workbooks
-from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
+from tinhgon.core import imports, workbooks
+from tinhgon.core.formatting import EXCEL_DATE
+from tinhgon.core.imports import CREATE, SKIPPED, UNCHANGED, UPDATE, RowError, RowFailed
+from tinhgon.core.uploads import max_upload_bytes
+from tinhgon.core.workbooks import WRAP
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import services
 from tinhgon.plans.constants import ExecutingRule, Recurrence
 from tinhgon.plans.models import Plan, ReformArea, Task
-from tinhgon.procedures.excel import BOLD, HEADER_FILL, MAX_ROWS, WRAP, RowError
+from tinhgon.procedures.excel import MAX_ROWS
 
 SHEET = "Nhiệm vụ"
+EXAMPLE_MARK = "VÍ DỤ"
 HELP_SHEET = "Hướng dẫn"
 HEADER_SCAN_ROWS = 10  # the header row may sit below a title ("KẾ HOẠCH …", "Phụ lục …")
 MAX_SUGGESTIONS = 3
@@ -49,8 +61,47 @@ MAX_UNIT_SPAN = 8  # a unit name or a rule phrase may itself contain commas ("S�
 # --------------------------------------------------------------------------------------------------------------
 
 
+def read_text(limit: int) -> Callable:
+    def read(value) -> str:
+        text = workbooks.one_line(value)
+        if len(text) > limit:
+            raise ValueError(
+                f"dài {workbooks.format_number(len(text))} ký tự, tối đa {workbooks.format_number(limit)} ký tự."
+            )
+        return text
+
+    return read
+
+
+def read_date(value) -> date | None:
+    """A date cell or dd/mm/yyyy text; None when blank."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", workbooks.one_line(value))
+    try:
+        return date(int(match[3]), int(match[2]), int(match[1])) if match else _no_date(value)
+    except ValueError:
+        return _no_date(value)
+
+
+def _no_date(value):
+    raise ValueError(f"“{workbooks.one_line(value)}” không phải là ngày dd/mm/yyyy có thật.")
+
+
+def show_date(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
 @dataclass(frozen=True)
 class Column:
+    """A column of the task table. A plain column names the task's attribute (`attr`) with how a cell is read
+    (`read`: a value, or ValueError with the message) and shown (`show`: the text in the preview and the export);
+    the others (STT, units, time, key) are read by the parser's own methods."""
+
     key: str
     header: str
     required: bool
@@ -58,6 +109,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     help: str = ""
     example: str = ""
+    attr: str = ""
+    read: Callable | None = None
+    show: Callable = str
 
 
 COLUMNS = [
@@ -66,9 +120,9 @@ COLUMNS = [
         "STT",
         True,
         8,
-        ("số TT", "số thứ tự", "TT", "mã", "mã nhiệm vụ"),
-        "Số thứ tự của nhiệm vụ trong kế hoạch (1, 2, 1.1, II.3…), không trùng nhau. Nhập lại tệp sẽ cập nhật "
-        "nhiệm vụ có cùng STT.",
+        ("số TT", "số thứ tự", "TT"),
+        "Số thứ tự của nhiệm vụ trong kế hoạch (1, 2, 1.1, II.3…), không trùng nhau. Đổi STT của một dòng có "
+        "Mã nhiệm vụ là đánh số lại nhiệm vụ đó, không đụng đến nhiệm vụ khác.",
         "1",
     ),
     Column(
@@ -79,6 +133,8 @@ COLUMNS = [
         ("tên nhiệm vụ", "nội dung", "nội dung nhiệm vụ", "nhiệm vụ cụ thể"),
         "Tên, nội dung nhiệm vụ (tối đa 1.000 ký tự).",
         "Rà soát, đơn giản hóa thủ tục hành chính nội bộ",
+        attr="title",
+        read=read_text(1000),
     ),
     Column(
         "lead",
@@ -128,14 +184,29 @@ COLUMNS = [
         ("sản phẩm đầu ra", "kết quả sản phẩm", "hình thức sản phẩm", "kết quả"),
         "Sản phẩm, kết quả đầu ra (tối đa 500 ký tự).",
         "Báo cáo kết quả rà soát",
+        attr="product",
+        read=read_text(500),
+    ),
+    Column(
+        "key",
+        "Mã nhiệm vụ",
+        False,
+        14,
+        ("mã nhiệm vụ (không sửa)",),
+        "Do hệ thống ghi khi tải bảng nhiệm vụ của kế hoạch (NV-…): nhập lại cập nhật đúng nhiệm vụ có mã đó. Để "
+        "trống ở dòng nhiệm vụ mới; không sửa, không chép mã sang dòng khác. Dòng ghi “VÍ DỤ” là dòng mẫu, không "
+        "bao giờ được nhập.",
+        EXAMPLE_MARK,
     ),
 ]
+PLAIN = [c for c in COLUMNS if c.attr]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 HEADER_KEYS: dict[str, Column] = {}
 for _column in COLUMNS:
     for _name in (_column.header, *_column.aliases):
         HEADER_KEYS[workbooks.key(_name)] = _column
-MAX_LENGTHS = {"code": 20, "title": 1000, "product": 500}
+MAX_LENGTHS = {"code": 20}
+KEY_RE = re.compile(r"nv\s*-?\s*(\d{1,12})")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -143,29 +214,16 @@ MAX_LENGTHS = {"code": 20, "title": 1000, "product": 500}
 # --------------------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class TaskRowError(RowError):
-    """A problem in the file, worded “Dòng 5, cột Phối hợp: …” (the column by its header, as users read it)."""
-
-    def __str__(self) -> str:
-        column = self.header or self.column
-        if self.row is None:
-            return f"Cột {column}: {self.message}" if column else self.message
-        if column:
-            return f"Dòng {self.row}, cột {column}: {self.message}"
-        return f"Dòng {self.row}: {self.message}"
-
-
-CREATE, UPDATE, UNCHANGED, HEADING = "create", "update", "unchanged", "heading"
-ACTION_LABELS = {CREATE: "tạo mới", UPDATE: "cập nhật", UNCHANGED: "không đổi", HEADING: "tiêu đề nhóm, bỏ qua"}
+HEADING, EXAMPLE = "tiêu đề nhóm", "dòng ví dụ của mẫu"
 RECURRENCE_LABELS = dict(Recurrence.choices)
 
 
-@dataclass
-class TaskRow:
+@dataclass(kw_only=True)
+class TaskRow(imports.Row):
     row: int
     code: str
-    title: str
+    key: int | None = None  # the task's id, from the “Mã nhiệm vụ” column
+    values: dict = field(default_factory=dict)  # the plain columns' values, by Task attribute
     lead: Organisation | None = None
     coordinating: list[Organisation] = field(default_factory=list)
     executing: list[Organisation] = field(default_factory=list)
@@ -173,22 +231,27 @@ class TaskRow:
     deadline: date | None = None
     recurrence: str = ""
     recurrence_day: int | None = None
-    product: str = ""
     area: ReformArea | None = None  # from the last group heading naming a reform area
     order: int = 0
-    action: str = CREATE
     task: Task | None = None
 
     @property
-    def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
+    def title(self) -> str:
+        return self.values.get("title", "")
+
+    label = title
+
+    @property
+    def product(self) -> str:
+        return self.values.get("product", "")
+
+    @property
+    def is_heading(self) -> bool:
+        return self.action == SKIPPED and self.note == HEADING
 
     @property
     def time_label(self) -> str:
-        if self.recurrence:
-            day = f", trước ngày {self.recurrence_day}" if self.recurrence_day else ""
-            return f"{RECURRENCE_LABELS[self.recurrence]}{day}"
-        return f"{self.deadline:%d/%m/%Y}" if self.deadline else ""
+        return time_label(self.deadline, self.recurrence, self.recurrence_day)
 
     @property
     def coordinating_label(self) -> str:
@@ -196,42 +259,56 @@ class TaskRow:
 
     @property
     def executing_label(self) -> str:
-        names = [u.name for u in self.executing]
-        if self.executing_rule:
-            names.append(ExecutingRule(self.executing_rule).label)
-        return "; ".join(names)
+        return executing_label(self.executing, self.executing_rule)
 
-
-@dataclass
-class TaskImportResult:
-    rows: list[TaskRow] = field(default_factory=list)
-    errors: list[TaskRowError] = field(default_factory=list)
-    dry_run: bool = True
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def tasks(self) -> list[TaskRow]:
-        return [r for r in self.rows if r.action != HEADING]
-
-    def count(self) -> None:
-        self.created = sum(r.action == CREATE for r in self.rows)
-        self.updated = sum(r.action == UPDATE for r in self.rows)
-        self.unchanged = sum(r.action == UNCHANGED for r in self.rows)
-        self.skipped = sum(r.action == HEADING for r in self.rows)
-
-    def summary(self) -> str:
-        verb = "Chạy thử (chưa ghi gì): sẽ" if self.dry_run else "Đã"
-        return (
-            f"{verb} tạo mới {self.created}, cập nhật {self.updated}, không đổi {self.unchanged} nhiệm vụ "
-            f"({len(self.tasks)} dòng nhiệm vụ)."
+    def shown(self) -> dict[str, str]:
+        """The row as the preview compares it with the task (column header → text)."""
+        return _shown(
+            self.code,
+            self.values,
+            self.lead,
+            self.coordinating,
+            executing_label(sorted(self.executing, key=lambda u: u.name), self.executing_rule),
+            self.time_label,
+            self.area if self.area is not None else (self.task.area if self.task else None),
         )
+
+
+def time_label(deadline, recurrence, day) -> str:
+    if recurrence:
+        return f"{RECURRENCE_LABELS[recurrence]}" + (f", trước ngày {day}" if day else "")
+    return show_date(deadline)
+
+
+def executing_label(units, rule: str) -> str:
+    return "; ".join([*(u.name for u in units), *([ExecutingRule(rule).label] if rule else [])])
+
+
+def _shown(code, values, lead, coordinating, executing, time, area) -> dict[str, str]:
+    """Column header → text, in the file's order of columns (the key left out: it never changes)."""
+    texts = {
+        "code": code,
+        "lead": lead.name if lead else "",
+        "coordinating": "; ".join(sorted(u.name for u in coordinating)),
+        "executing": executing,
+        "time": time,
+        **{c.key: c.show(values.get(c.attr)) for c in PLAIN},
+    }
+    shown = {c.header: texts[c.key] for c in COLUMNS if c.key in texts}
+    return {**shown, "Lĩnh vực cải cách hành chính": area.name if area else ""}
+
+
+def task_shown(task: Task) -> dict[str, str]:
+    executing = executing_label(sorted(task.executing.all(), key=lambda u: u.name), task.executing_rule)
+    return _shown(
+        task.code,
+        {c.attr: getattr(task, c.attr) for c in PLAIN},
+        task.lead,
+        task.coordinating.all(),
+        executing,
+        time_label(task.deadline, task.recurrence, task.recurrence_day),
+        task.area,
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -240,65 +317,83 @@ class TaskImportResult:
 
 
 def build_template() -> bytes:
-    """The import template as .xlsx bytes: sheet "Nhiệm vụ" (headers, one example row) and "Hướng dẫn"."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append([c.header for c in COLUMNS])
-    for i, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = column.width
+    """The import template as .xlsx bytes: sheet "Nhiệm vụ" (headers, one example row marked “VÍ DỤ”, which is
+    never imported) and "Hướng dẫn"."""
+    wb = _workbook()
+    ws = wb[SHEET]
     ws.append([c.example for c in COLUMNS])
     for cell in ws[2]:
         cell.alignment = WRAP
         cell.font = Font(italic=True, color="595959")
-    workbooks.print_setup(ws, header_row=1, columns=len(COLUMNS), frozen_columns=0)
+    return _save(wb)
 
-    help_ws = wb.create_sheet(HELP_SHEET)
-    for letter, width in zip("ABCDE", (8, 16, 10, 80, 40), strict=True):
-        help_ws.column_dimensions[letter].width = width
-    help_ws.append(["HƯỚNG DẪN NHẬP BẢNG NHIỆM VỤ CỦA KẾ HOẠCH TỪ EXCEL"])
-    help_ws["A1"].font = Font(bold=True, size=13)
+
+def build_workbook(plan: Plan) -> bytes:
+    """The plan's tasks in the import layout, each with its key: edited and imported back, it changes only what
+    was edited (a unit whose name is shared by another is written by its code, so it is found again)."""
+    wb = _workbook()
+    ws = wb[SHEET]
+    units = UnitDirectory(plan)
+    tasks = plan.tasks.select_related("lead", "area").prefetch_related("coordinating", "executing")
+    for task in tasks.order_by("order", "code_key", "id"):
+        values = {
+            "code": task.code,
+            **{c.key: getattr(task, c.attr) for c in PLAIN},
+            "lead": units.written(task.lead),
+            "coordinating": "; ".join(units.written(u) for u in task.coordinating.all()),
+            "executing": "; ".join(
+                [*(units.written(u) for u in task.executing.all())]
+                + ([ExecutingRule(task.executing_rule).label] if task.executing_rule else [])
+            ),
+            "time": task.deadline if not task.recurrence else time_label(None, task.recurrence, task.recurrence_day),
+            "key": task_key(task),
+        }
+        ws.append([values[c.key] for c in COLUMNS])
+        for cell in ws[ws.max_row]:
+            workbooks.defuse(cell).alignment = WRAP
+            if isinstance(cell.value, date):
+                cell.number_format = EXCEL_DATE
+    return _save(wb)
+
+
+def task_key(task: Task) -> str:
+    return f"NV-{task.pk}"
+
+
+def _save(wb) -> bytes:
+    """The workbook as a clerk opens and prints it: the task sheet with its header frozen, filtered and repeated."""
+    workbooks.print_setup(wb[SHEET], header_row=1, columns=len(COLUMNS), frozen_columns=0)
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _workbook() -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    imports.header_row(ws, COLUMNS)
     rules = [
-        f"Mỗi dòng của sheet “{SHEET}” là một nhiệm vụ. Dòng 2 là ví dụ: hãy ghi đè hoặc xóa trước khi nhập. "
-        "Tiêu đề cột so khớp không phân biệt hoa thường, có dấu hay không dấu; có thể thêm cột khác (bị bỏ qua).",
+        f"Mỗi dòng của sheet “{SHEET}” là một nhiệm vụ. Dòng 2 là ví dụ (cột Mã nhiệm vụ ghi “{EXAMPLE_MARK}”): "
+        "dòng này không bao giờ được nhập, kể cả khi để nguyên trong tệp; muốn dùng nó, hãy xóa chữ "
+        f"“{EXAMPLE_MARK}”. Tiêu đề cột so khớp không phân biệt hoa thường, có dấu hay không dấu; có thể thêm cột "
+        "khác (bị bỏ qua).",
         f"Tệp phải là .xlsx, không đặt mật khẩu, dung lượng không quá {workbooks.mb(max_upload_bytes())}, tối đa "
         f"{workbooks.format_number(MAX_ROWS)} dòng.",
         "Nhập theo nguyên tắc “tất cả hoặc không”: hệ thống kiểm tra toàn bộ tệp và cho xem trước; chỉ cần một lỗi "
         "thì không dòng nào được ghi. Danh sách lỗi ghi rõ dòng, cột và cách sửa.",
-        "Nhập lại tệp cập nhật các nhiệm vụ có cùng STT, tạo mới nhiệm vụ có STT chưa có; nhiệm vụ không có trong "
-        "tệp được giữ nguyên. Nhập lại cùng một tệp không tạo nhiệm vụ trùng.",
+        "Để sửa các nhiệm vụ đã có, tải “Bảng nhiệm vụ hiện có” trên trang nhập của kế hoạch: mỗi dòng có Mã nhiệm vụ "
+        "(NV-…), nhập lại sẽ cập nhật đúng nhiệm vụ đó (kể cả khi đổi STT). Dòng không có mã là nhiệm vụ mới; STT "
+        "của nó không được trùng nhiệm vụ đã có. Nhiệm vụ không có trong tệp được giữ nguyên.",
         "Đơn vị được tìm trong các đơn vị đang hoạt động thuộc tỉnh của cơ quan ban hành kế hoạch, theo mã, tên "
         "hoặc tên viết tắt. Nếu không tìm thấy, hệ thống gợi ý các tên gần giống.",
         "Dòng chỉ có STT và tên (không có Chủ trì, Phối hợp, Thực hiện, Thời gian, Sản phẩm) được coi là tiêu đề "
         "nhóm nhiệm vụ và bỏ qua. Tiêu đề nhóm là tên một lĩnh vực cải cách hành chính (“II. CẢI CÁCH THỂ CHẾ”, "
         "“Cải cách thủ tục hành chính”…) gán lĩnh vực đó cho các nhiệm vụ bên dưới, đến tiêu đề lĩnh vực tiếp theo.",
     ]
-    help_ws.append([])
-    help_ws.append(["Quy định chung"])
-    help_ws.cell(row=help_ws.max_row, column=1).font = BOLD
-    for i, rule in enumerate(rules, start=1):
-        help_ws.append([f"{i}.", rule])
-        help_ws.merge_cells(start_row=help_ws.max_row, start_column=2, end_row=help_ws.max_row, end_column=5)
-        help_ws.cell(row=help_ws.max_row, column=2).alignment = WRAP
-        help_ws.row_dimensions[help_ws.max_row].height = 32
-    help_ws.append([])
-    help_ws.append(["Cột", "Tiêu đề", "Bắt buộc", "Cách nhập", "Ví dụ"])
-    for cell in help_ws[help_ws.max_row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    for i, column in enumerate(COLUMNS, start=1):
-        help_ws.append(
-            [get_column_letter(i), column.header, "Có" if column.required else "", column.help, column.example]
-        )
-        for cell in help_ws[help_ws.max_row]:
-            cell.alignment = WRAP
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    help_ws = wb.create_sheet(HELP_SHEET)
+    imports.help_sheet(help_ws, "HƯỚNG DẪN NHẬP BẢNG NHIỆM VỤ CỦA KẾ HOẠCH TỪ EXCEL", rules, COLUMNS, header_width=16)
+    return wb
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -391,6 +486,11 @@ class UnitDirectory:
             return None, f"có nhiều đơn vị tên “{text}” (mã {codes}); hãy ghi mã đơn vị."
         return None, ""
 
+    def written(self, unit: Organisation) -> str:
+        """How the export names a unit: its name, or its code when the name would find another unit."""
+        found, _ = self.find(unit.name)
+        return unit.name if found == unit else unit.code
+
     def suggest(self, text: str) -> list[str]:
         close = difflib.get_close_matches(_unit_key(text), list(self.display), n=MAX_SUGGESTIONS * 2, cutoff=0.0)
         close = [k for k in close if difflib.SequenceMatcher(None, _unit_key(text), k).ratio() >= SUGGESTION_CUTOFF]
@@ -481,16 +581,16 @@ class _Parser:
         self.units = UnitDirectory(plan)
         self.areas = area_directory()
         self.area: ReformArea | None = None  # the area the last area heading named
-        self.errors: list[TaskRowError] = []
+        self.errors: list[RowError] = []
         self.positions: dict[str, int] = {}
         self.headers: list[str] = []
 
     def error(self, row: int | None, message: str, key: str = "") -> None:
         if key:
             index = self.positions[key]
-            self.errors.append(TaskRowError(row, message, get_column_letter(index + 1), COLUMN_BY_KEY[key].header))
+            self.errors.append(RowError(row, message, get_column_letter(index + 1), COLUMN_BY_KEY[key].header))
         else:
-            self.errors.append(TaskRowError(row, message))
+            self.errors.append(RowError(row, message))
 
     # -- headers -----------------------------------------------------------------------------------------------
 
@@ -510,7 +610,7 @@ class _Parser:
             if column.key in seen:
                 first = get_column_letter(seen[column.key] + 1)
                 self.errors.append(
-                    TaskRowError(
+                    RowError(
                         row_no,
                         f"cột “{column.header}” bị lặp (đã có ở cột {first}); hãy xóa hoặc đổi tên một cột.",
                         get_column_letter(index + 1),
@@ -522,7 +622,7 @@ class _Parser:
         missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
         if missing:
             self.errors.append(
-                TaskRowError(
+                RowError(
                     row_no,
                     "thiếu cột bắt buộc: "
                     + ", ".join(f"“{h}”" for h in missing)
@@ -564,15 +664,26 @@ class _Parser:
         return bool(cells) and all(re.fullmatch(r"\(?\d{1,2}\)?", c) for c in cells)
 
     def read_row(self, row_no: int, values: tuple) -> TaskRow | None:
+        if self.is_example(values):
+            code = workbooks.one_line(self.raw(values, "code"))
+            title = workbooks.one_line(self.raw(values, "title"))
+            return TaskRow(row=row_no, code=code, values={"title": title}, action=SKIPPED, note=EXAMPLE)
         if self.is_heading(values):
             code, title = workbooks.one_line(self.raw(values, "code")), workbooks.one_line(self.raw(values, "title"))
             self.area = self.areas.get(_area_key(title), self.area)  # a sub-heading keeps its area's
-            return TaskRow(row=row_no, code=code, title=title, action=HEADING, area=self.areas.get(_area_key(title)))
+            area = self.areas.get(_area_key(title))
+            return TaskRow(row=row_no, code=code, values={"title": title}, action=SKIPPED, note=HEADING, area=area)
         errors_before = len(self.errors)
-        code = self.text(row_no, values, "code")
-        title = self.text(row_no, values, "title")
-        product = self.text(row_no, values, "product")
-        row = TaskRow(row=row_no, code=code, title=title, product=product, area=self.area)
+        row = TaskRow(row=row_no, code=self.text(row_no, values, "code"), area=self.area, key=self.key(row_no, values))
+        for column in PLAIN:
+            raw = self.raw(values, column.key)
+            if column.required and _blank(raw):
+                self.error(row_no, "ô bắt buộc, chưa nhập.", column.key)
+                continue
+            try:
+                row.values[column.attr] = column.read(raw)
+            except ValueError as problem:
+                self.error(row_no, str(problem), column.key)
         leads, _ = self.units_cell(row_no, values, "lead")
         if len(leads) > 1:
             self.error(
@@ -594,6 +705,31 @@ class _Parser:
             row.executing_rule = rule
         self.time(row_no, values, row)
         return row if len(self.errors) == errors_before else None
+
+    def is_example(self, values: tuple) -> bool:
+        """The template's example row: marked “VÍ DỤ” in the key column, or (a template of before the mark) the
+        example's own values left as they were."""
+        if workbooks.key(self.raw(values, "key")) == workbooks.key(EXAMPLE_MARK):
+            return True
+        return all(
+            workbooks.key(self.raw(values, c.key)) == workbooks.key(c.example)
+            for c in COLUMNS
+            if c.key != "key" and c.key in self.positions
+        )
+
+    def key(self, row_no: int, values: tuple) -> int | None:
+        text = workbooks.one_line(self.raw(values, "key"))
+        if not text:
+            return None
+        match = KEY_RE.fullmatch(workbooks.key(text))
+        if match is None:
+            self.error(
+                row_no,
+                f"“{text}” không phải là mã nhiệm vụ do hệ thống ghi (NV-…); dòng nhiệm vụ mới thì để trống ô này.",
+                "key",
+            )
+            return None
+        return int(match[1])
 
     def units_cell(self, row_no: int, values: tuple, key: str, rules_allowed: bool = False):
         """The units a cell names (in order, without repeats) and the executing rules its phrases name."""
@@ -649,6 +785,8 @@ class _Parser:
 
     def time(self, row_no: int, values: tuple, row: TaskRow) -> None:
         raw = self.raw(values, "time")
+        if _blank(raw) and row.key is not None:
+            return  # a task kept without a deadline (entered in the app) stays without one
         if _blank(raw):
             self.error(row_no, f"ô bắt buộc, chưa nhập; {TIME_HINT}", "time")
             return
@@ -670,64 +808,102 @@ class _Parser:
 
     def check_codes(self, rows: list[TaskRow]) -> None:
         first: dict[str, int] = {}
+        keys: dict[int, int] = {}
         for row in rows:
+            if row.action == SKIPPED:
+                continue
+            if row.key is not None and row.key in keys:
+                self.error(row.row, f"Mã nhiệm vụ NV-{row.key} trùng với dòng {keys[row.key]}; mỗi mã một dòng.", "key")
+            elif row.key is not None:
+                keys[row.key] = row.row
             if not row.code:
                 continue
-            key = row.code.strip().casefold()
-            if key in first:
-                self.error(row.row, f"STT “{row.code}” trùng với dòng {first[key]}; mỗi nhiệm vụ một STT.", "code")
+            code = row.code.strip().casefold()
+            if code in first:
+                self.error(row.row, f"STT “{row.code}” trùng với dòng {first[code]}; mỗi nhiệm vụ một STT.", "code")
             else:
-                first[key] = row.row
+                first[code] = row.row
 
     def match_existing(self, rows: list[TaskRow]) -> None:
+        """Each row to its task by key (never by STT); a new row's STT, and a renumbered one, must not be the STT
+        of a task the file leaves as it is."""
         existing = {
-            t.code.strip().casefold(): t
-            for t in self.plan.tasks.prefetch_related("coordinating", "executing").select_related("lead")
+            t.pk: t
+            for t in self.plan.tasks.prefetch_related("coordinating", "executing").select_related("lead", "area")
         }
-        for order, row in enumerate((r for r in rows if r.action != HEADING), start=1):
+        tasks = [r for r in rows if r.action != SKIPPED]
+        unknown = set()
+        for order, row in enumerate(tasks, start=1):
             row.order = order
-            task = existing.get(row.code.strip().casefold())
-            if task is None:
+            if row.key is None:
                 row.action = CREATE
+                row.changes = imports.changes({}, row.shown())
+                continue
+            task = existing.get(row.key)
+            if task is None:
+                unknown.add(row.row)
+                self.error(
+                    row.row,
+                    f"mã NV-{row.key} không phải nhiệm vụ của kế hoạch này (tệp của kế hoạch khác, hoặc nhiệm vụ đã "
+                    "xóa); dòng nhiệm vụ mới thì để trống ô này.",
+                    "key",
+                )
                 continue
             row.task = task
-            row.action = UNCHANGED if _same(task, row) else UPDATE
+            row.changes = imports.changes(task_shown(task), row.shown())
+            row.action = UPDATE if row.changes else UNCHANGED
+        kept = {t.code.strip().casefold(): t for pk, t in existing.items() if pk not in {r.key for r in tasks}}
+        for row in tasks:
+            other = kept.get(row.code.strip().casefold())
+            if other is not None and row.row not in unknown:
+                self.error(
+                    row.row,
+                    f"STT “{row.code}” là của nhiệm vụ “{other.title}” đã có trong kế hoạch (không có trong tệp). "
+                    "Dòng không có Mã nhiệm vụ luôn là nhiệm vụ mới: để sửa nhiệm vụ đã có, hãy tải “Bảng nhiệm vụ "
+                    "hiện có” của kế hoạch và sửa trên tệp đó; hoặc đổi STT.",
+                    "code",
+                )
 
 
-def _same(task: Task, row: TaskRow) -> bool:
-    return (
-        task.title == row.title
-        and task.lead_id == row.lead.pk
-        and {u.pk for u in task.coordinating.all()} == {u.pk for u in row.coordinating}
-        and {u.pk for u in task.executing.all()} == {u.pk for u in row.executing}
-        and task.executing_rule == row.executing_rule
-        and task.deadline == row.deadline
-        and task.recurrence == row.recurrence
-        and task.recurrence_day == row.recurrence_day
-        and task.product == row.product
-        and task.order == row.order
-        and (row.area is None or task.area_id == row.area.pk)
-    )
-
-
-def parse_workbook(file, *, plan: Plan) -> TaskImportResult:
+def parse_workbook(file, *, plan: Plan) -> imports.ImportResult:
     """Read and validate every row (nothing is written)."""
-    result = TaskImportResult()
-    try:
-        check_workbook(file)
-        wb = workbooks.open_workbook(file)
-    except UploadRefused as refused:
-        result.errors.append(TaskRowError(None, " ".join(refused.messages)))
-        return result
-    try:
-        _parse(wb, plan, result)
-    finally:
-        wb.close()
-    result.count()
-    return result
+    return imports.read(TaskImporter(plan), file)
 
 
-def _parse(wb, plan: Plan, result: TaskImportResult) -> None:
+def import_tasks(file, *, plan: Plan, by=None, dry_run: bool = False) -> imports.ImportResult:
+    """Import the file's tasks into `plan`, all or nothing (core.imports.run): creates the rows without a key,
+    updates the tasks whose key a row carries (tasks absent from the file are kept), and brings each task's
+    assignments in line (task_save)."""
+    return imports.run(TaskImporter(plan), file, by=by, dry_run=dry_run)
+
+
+class TaskImporter:
+    """A plan's task table for core.imports: one task a row, matched on the key the file carries."""
+
+    purpose = "plans.task_import"
+    noun = "nhiệm vụ"
+
+    def __init__(self, plan: Plan):
+        self.plan = self.about = plan
+
+    def lock(self) -> None:
+        """One import at a time per plan: the keys and codes matched stay valid until commit."""
+        self.plan = self.about = Plan.objects.select_for_update().select_related("issuer").get(pk=self.plan.pk)
+
+    def parse(self, wb, result: imports.ImportResult) -> None:
+        _parse(wb, self.plan, result)
+
+    def write(self, result: imports.ImportResult, *, by) -> None:
+        rows = [r for r in result.rows if r.action in {CREATE, UPDATE}]
+        _free_codes(rows)
+        for row in rows:
+            try:
+                _apply(row, plan=self.plan, by=by)
+            except ValidationError as error:
+                raise RowFailed(row.row, error.messages) from None
+
+
+def _parse(wb, plan: Plan, result: imports.ImportResult) -> None:
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     parser = _Parser(plan)
     rows_iter = ws.iter_rows(values_only=True)
@@ -738,7 +914,7 @@ def _parse(wb, plan: Plan, result: TaskImportResult) -> None:
             break
     filled = [(n, v) for n, v in head if not all(_blank(x) for x in v)]
     if not filled:
-        result.errors.append(TaskRowError(None, "Tệp không có dữ liệu (sheet đầu tiên trống). Hãy dùng mẫu nhập."))
+        result.errors.append(RowError(None, "Tệp không có dữ liệu (sheet đầu tiên trống). Hãy dùng mẫu nhập."))
         return
     header_no, header = max(filled, key=lambda nv: (parser.header_score(nv[1]), -nv[0]))
     if parser.header_score(header) == 0:
@@ -766,7 +942,7 @@ def _parse(wb, plan: Plan, result: TaskImportResult) -> None:
         if row is not None:
             rows.append(row)
     parser.check_codes(rows)
-    if not any(r.action != HEADING for r in rows) and not parser.errors:
+    if not any(r.action != SKIPPED for r in rows) and not parser.errors:
         parser.error(None, f"Tệp không có dòng nhiệm vụ nào (dữ liệu bắt đầu từ dòng {header_no + 1}).")
     if not parser.errors:
         parser.match_existing(rows)
@@ -778,38 +954,27 @@ def _parse(wb, plan: Plan, result: TaskImportResult) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def import_tasks(file, *, plan: Plan, by=None, dry_run: bool = False) -> TaskImportResult:
-    """Import the file's tasks into `plan`, all or nothing: creates tasks whose STT is new, updates those whose STT
-    exists (tasks absent from the file are kept), and brings each task's assignments in line (task_save)."""
-    with transaction.atomic():
-        if not dry_run:  # one import at a time per plan: the codes matched below stay valid until commit
-            plan = Plan.objects.select_for_update().select_related("issuer").get(pk=plan.pk)
-        result = parse_workbook(file, plan=plan)
-        result.dry_run = dry_run
-        if dry_run or not result.ok:
-            return result
-        current = None
-        try:
-            with transaction.atomic():
-                for current in result.rows:
-                    _apply(current, plan=plan, by=by)
-        except ValidationError as error:
-            result.errors.append(TaskRowError(current.row if current else None, " ".join(error.messages)))
-    return result
+def _free_codes(rows: list[TaskRow]) -> None:
+    """Renumbered tasks may take each other's STT (1 ↔ 2): before the rows are saved one by one, their tasks'
+    old STT are set aside, so that no save meets another task's old number (the unique STT per plan). A
+    placeholder within the transaction only: every such task is saved with its new STT right after, through the
+    model, whose audit entry records the old STT → the new one."""
+    moved = [r.task.pk for r in rows if r.task is not None and r.task.code != r.code]
+    if moved:
+        Task.objects.filter(pk__in=moved).update(code=Concat(Value("~"), Cast("pk", CharField())))
 
 
 def _apply(row: TaskRow, *, plan: Plan, by) -> None:
-    if row.action in {HEADING, UNCHANGED}:
-        return
-    task = row.task or Task(plan=plan, code=row.code)
+    task = row.task or Task(plan=plan)
     task.plan = plan
-    task.title = row.title
+    task.code = row.code
+    for name, value in row.values.items():
+        setattr(task, name, value)
     task.lead = row.lead
     task.executing_rule = row.executing_rule
     task.deadline = row.deadline
     task.recurrence = row.recurrence
     task.recurrence_day = row.recurrence_day
-    task.product = row.product
     task.order = row.order
     if row.area is not None:  # a file without area headings keeps the areas set in the app
         task.area = row.area

@@ -1,8 +1,7 @@
-"""Import a plan's task table from Excel: upload and check (a preview, nothing written), confirm, and the template
-download. The work is in plans/excel_import.py; the file is checked by core.uploads and kept between the preview and
-the confirmation as a core StagedFile (consumed once). Only managers of the plan's issuer reach these pages."""
+"""Import a plan's task table from Excel: upload and check (a preview with each change, nothing written), confirm,
+the template download and the plan's current task table to edit and import back. The flow is core.imports'; the
+rows are plans/excel_import.py's. Only managers of the plan's issuer reach these pages."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,26 +9,19 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tinhgon.core.files import CONTENT_TYPES, download
-from tinhgon.core.forms import StyledForm
-from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
-from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
+from tinhgon.core import imports
+from tinhgon.core.files import download
 from tinhgon.core.visibility import get_visible
 from tinhgon.plans import excel_import
 from tinhgon.plans.models import Plan
 
-PURPOSE = "plans.task_import"
-XLSX_TYPE = CONTENT_TYPES[".xlsx"]
-SHOWN_ROWS = 500
 PLAN_PAGE_NAMES = ("plans:plan", "plans:plan-detail")  # the plan's page, once the plans app mounts one
 
 
-class TaskImportForm(StyledForm, forms.Form):
-    file = forms.FileField(
-        label="Tệp Excel (.xlsx) bảng nhiệm vụ",
-        allow_empty_file=True,  # refused by check_workbook with its own message
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
-    )
+class TaskImportForm(imports.UploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "Tệp Excel (.xlsx) bảng nhiệm vụ"
 
 
 def _plan(request, pk) -> Plan:
@@ -48,17 +40,18 @@ def _plan_url(plan: Plan) -> str:
 
 
 def _preview(request, plan, result, token=""):
-    context = {
-        "plan": plan,
-        "plan_url": _plan_url(plan),
-        "result": result,
-        "token": token,
-        "rows": result.rows[:SHOWN_ROWS],
-        "errors": result.errors[:SHOWN_ROWS],
-        "more_rows": max(len(result.rows) - SHOWN_ROWS, 0),
-        "more_errors": max(len(result.errors) - SHOWN_ROWS, 0),
-    }
-    return render(request, "plans/task_import_preview.html", context)
+    context = imports.preview_context(
+        result,
+        token,
+        title="Kiểm tra tệp nhập nhiệm vụ",
+        subtitle=f"Kế hoạch: {plan} · {plan.period_start:%d/%m/%Y} – {plan.period_end:%d/%m/%Y}",
+        again_url=reverse("plans:task-import", args=[plan.pk]),
+        cancel_url=_plan_url(plan),
+        confirm_url=reverse("plans:task-import-confirm", args=[plan.pk]),
+        hidden={},
+        key_label="STT",
+    )
+    return render(request, "core/import_preview.html", context)
 
 
 @login_required
@@ -66,19 +59,10 @@ def task_import(request, pk):
     plan = _plan(request, pk)
     form = TaskImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            check_workbook(upload)
-        except UploadRefused as refused:
-            form.add_error("file", refused)
-        else:
-            staged = StagedFile.stage(upload, user=request.user, purpose=PURPOSE, target=plan.pk)
-            result = excel_import.import_tasks(staged.path, plan=plan, by=request.user, dry_run=True)
-            if not result.ok:
-                staged.discard()
-                return _preview(request, plan, result)
-            return _preview(request, plan, result, staged.token)
-    context = {"plan": plan, "plan_url": _plan_url(plan), "form": form, "max_mb": max_upload_bytes() // 1024 // 1024}
+        staged = imports.stage(request, excel_import.TaskImporter(plan), form, target=plan.pk)
+        if staged is not None:
+            return _preview(request, plan, *staged)
+    context = {"plan": plan, "plan_url": _plan_url(plan), "form": form, "max_mb": imports.max_mb()}
     return render(request, "plans/task_import.html", context)
 
 
@@ -86,14 +70,9 @@ def task_import(request, pk):
 @login_required
 def task_import_confirm(request, pk):
     plan = _plan(request, pk)
-    staged = StagedFile.objects.claim(request.POST.get("token", ""), user=request.user, purpose=PURPOSE, target=plan.pk)
-    if staged is None:  # confirmed already (a double click, another tab), or abandoned for more than a day
-        messages.error(request, ALREADY_CLAIMED)
+    result = imports.confirm(request, excel_import.TaskImporter(plan), target=plan.pk)
+    if result is None:  # confirmed already (a double click, another tab), or abandoned for more than a day
         return redirect(_plan_url(plan))
-    try:
-        result = excel_import.import_tasks(staged.path, plan=plan, by=request.user)
-    finally:
-        staged.discard()
     if not result.ok:  # the plan or the units changed since the preview
         return _preview(request, plan, result)
     messages.success(request, f"Đã nhập bảng nhiệm vụ vào kế hoạch {plan}: {result.summary().removeprefix('Đã ')}")
@@ -106,3 +85,11 @@ def task_import_template(request):
     if not request.policy.can_anywhere("plans.manage"):
         raise PermissionDenied
     return download(excel_import.build_template(), "Mẫu nhập nhiệm vụ", "xlsx")
+
+
+@require_GET
+@login_required
+def task_table(request, pk):
+    """The plan's tasks in the import layout, each with its key (“Mã nhiệm vụ”), to edit and import back."""
+    plan = _plan(request, pk)
+    return download(excel_import.build_workbook(plan), f"Bảng nhiệm vụ - {plan}", "xlsx")

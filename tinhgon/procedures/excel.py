@@ -2,11 +2,13 @@
 
 - `build_template()`: the import template (sheet "Thủ tục", drop-down lists fed by a hidden "Danh mục" sheet, and
   a "Hướng dẫn" sheet explaining every column).
-- uploads are checked by `core.uploads.check_workbook` before openpyxl opens them (wrong type, empty, encrypted,
-  too big, zip bomb, too many rows, entity declarations).
-- `parse_workbook()`: reads and validates every row without writing; `import_procedures()` writes the rows in one
-  transaction, all or nothing. Rows are matched to existing procedures by code, so importing the same file twice
-  changes nothing.
+- the import is core.imports' flow (file checks, preview with before → after, confirm once, all or nothing) with
+  `RegistryImporter` giving the rows: `parse_workbook()` reads and validates every row without writing;
+  `import_procedures()` writes them in one transaction. Rows are matched to existing procedures by code, so
+  importing the same file twice changes nothing.
+- `write_import_layout()`: the registry in the template's layout with every component (steps, dossier, bodies,
+  forms, legal bases, processing time with its cases): importing it back changes nothing (`cells()` writes each
+  value as the parser reads it).
 - `export_rows()` / `write_export()`: the registry as an inventory spreadsheet, written in openpyxl's
   write-only mode to a temporary file (memory stays flat), text cells neutralised against formula injection.
 """
@@ -21,23 +23,23 @@ from io import BytesIO
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tinhgon.core import workbooks
+from tinhgon.core import imports, workbooks
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
-from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
+from tinhgon.core.imports import CREATE, SKIPPED, UNCHANGED, UPDATE, RowError, RowFailed
+from tinhgon.core.uploads import max_upload_bytes
 from tinhgon.core.workbooks import WRAP
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import EDITABLE, Channel, Group, Level, Status, TimeUnit
-from tinhgon.procedures.models import Field, Procedure, ProcedureVersion
+from tinhgon.procedures.models import Field, Procedure, ProcedureForm, ProcedureVersion
 from tinhgon.procedures.services import (
     PART_MODELS,
     Components,
@@ -198,6 +200,14 @@ COLUMNS = [
         help="Số đối tượng thực hiện trong năm: số nguyên 0–10.000.000.",
         example="120",
     ),
+    Column(
+        "forms",
+        "Mẫu đơn, tờ khai",
+        40,
+        help="Tên mỗi mẫu đơn, tờ khai một dòng trong ô. Tệp mẫu đơn (nếu có) tải lên trên trang thủ tục; nhập lại "
+        "giữ tệp của mẫu có cùng tên.",
+        example="Mẫu số 01: Tờ trình đề nghị khen thưởng",
+    ),
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
@@ -210,6 +220,7 @@ INTEGER_RANGES = {
 PROCESSING_TIME_MAX = 3650
 PART_COUNT_MAX = 99
 MAX_LENGTHS = {"code": 60, "national_code": 60, "name": 500}
+FORM_NAME_MAX = 300
 STEP_LENGTHS = {"actor": 300, "duration": 100}
 DOSSIER_NAME_MAX = 500
 LEGAL_LENGTHS = {"number": 100, "issuer": 300, "title": 500, "article": 200}
@@ -264,111 +275,60 @@ DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Result of a parse or an import
+# Rows of an import (the flow, the result and the errors are core.imports')
 # --------------------------------------------------------------------------------------------------------------
 
-
-@dataclass
-class RowError:
-    """One problem found in the file. `row` is None for problems with the file itself, `column` (a letter) is
-    empty for problems with a whole row."""
-
-    row: int | None
-    message: str
-    column: str = ""
-    header: str = ""
-
-    def __str__(self) -> str:
-        if self.row is None:
-            where = f"Cột {self.column} ({self.header}): " if self.column else ""
-            return f"{where}{self.message}"
-        if self.column:
-            return f"Dòng {self.row}, cột {self.column} ({self.header}): {self.message}"
-        return f"Dòng {self.row}: {self.message}"
+NEW_VERSION = "new_version"
 
 
-CREATE, UPDATE, NEW_VERSION, UNCHANGED = "create", "update", "new_version", "unchanged"
-ACTION_LABELS = {
-    CREATE: "tạo mới",
-    UPDATE: "cập nhật",
-    NEW_VERSION: "cập nhật (tạo phiên bản mới)",
-    UNCHANGED: "không đổi",
-}
-
-
-@dataclass
-class ImportRow:
+@dataclass(kw_only=True)
+class ImportRow(imports.Row):
     row: int
     code: str
     national_code: str
     components: Components
+    forms: list[str] = field(default_factory=list)
     code_generated: bool = False
-    action: str = CREATE
     procedure: Procedure | None = None
     latest: ProcedureVersion | None = None
     content_changed: bool = True
+    forms_changed: bool = False
     national_code_changed: bool = False
 
     @property
     def name(self) -> str:
         return self.components.fields["name"]
 
+    label = name
+
     @property
     def action_label(self) -> str:
-        if self.action == UPDATE and not self.content_changed:
-            return "cập nhật mã CSDL quốc gia"
-        return ACTION_LABELS[self.action]
-
-
-@dataclass
-class ImportResult:
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    dry_run: bool = True
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self) -> None:
-        self.created = sum(r.action == CREATE for r in self.rows)
-        self.updated = sum(r.action in {UPDATE, NEW_VERSION} for r in self.rows)
-        self.unchanged = sum(r.action == UNCHANGED for r in self.rows)
-
-    def summary(self) -> str:
-        verb = "Chạy thử (chưa ghi gì): sẽ" if self.dry_run else "Đã"
-        return (
-            f"{verb} tạo mới {self.created}, cập nhật {self.updated}, không đổi {self.unchanged} thủ tục "
-            f"({len(self.rows)} dòng)."
-        )
+        if self.action == NEW_VERSION:
+            return "cập nhật (tạo dự thảo phiên bản mới)"
+        return super().action_label
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Template
 # --------------------------------------------------------------------------------------------------------------
 
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD, HEADER_FILL = imports.BOLD, imports.HEADER_FILL  # the reviews' and reports' workbooks use them too
 
 
 def build_template() -> bytes:
     """The import template as .xlsx bytes: sheet "Thủ tục" (headers, drop-downs), "Hướng dẫn", hidden "Danh mục"."""
+    buffer = BytesIO()
+    import_workbook().save(buffer)
+    return buffer.getvalue()
+
+
+def import_workbook() -> Workbook:
+    """The import layout: sheet "Thủ tục" with the headers and drop-downs, "Hướng dẫn", hidden "Danh mục"; the
+    template is it empty, the export in import layout appends the registry's rows to it."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([c.header for c in COLUMNS])
-    for i, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(i)].width = column.width
-    workbooks.print_setup(ws, header_row=1, columns=len(COLUMNS), frozen_columns=0)
-    ws.row_dimensions[1].height = 32
+    imports.header_row(ws, COLUMNS)
 
     fields = list(Field.objects.filter(is_active=True).order_by("name").values_list("name", flat=True))
     _help_sheet(wb.create_sheet(HELP_SHEET), fields)
@@ -414,20 +374,10 @@ def build_template() -> bytes:
         )
         validation.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(validation)
-
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb
 
 
 def _help_sheet(ws, fields: list[str]) -> None:
-    ws.column_dimensions["A"].width = 8
-    ws.column_dimensions["B"].width = 34
-    ws.column_dimensions["C"].width = 10
-    ws.column_dimensions["D"].width = 80
-    ws.column_dimensions["E"].width = 60
-    ws.append(["HƯỚNG DẪN NHẬP DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ TỪ EXCEL"])
-    ws["A1"].font = Font(bold=True, size=13)
     rules = [
         f"Mỗi dòng của sheet “{SHEET}” là một thủ tục, bắt đầu từ dòng 2. Không đổi tên, thứ tự hoặc tiêu đề cột "
         "ở dòng 1. Cột có dấu * là bắt buộc.",
@@ -439,28 +389,15 @@ def _help_sheet(ws, fields: list[str]) -> None:
         "công bố thì tạo dự thảo phiên bản mới), mã chưa có thì tạo mới. Dòng có nội dung không đổi thì bỏ qua, "
         "nên nhập lại cùng một tệp không tạo bản trùng. Mã đang thuộc cơ quan khác sẽ bị từ chối.",
         "Để trống Mã thủ tục thì hệ thống tự sinh mã và luôn tạo mới; muốn cập nhật về sau, hãy ghi mã đã sinh.",
+        "Để sửa các thủ tục đã có: trên trang danh mục thủ tục, lọc theo cơ quan rồi bấm “Xuất theo mẫu nhập”. Tệp "
+        "có đủ các thành phần theo đúng mẫu này; nhập lại mà chưa sửa gì thì mọi dòng “không thay đổi”, sửa ô nào "
+        "thì trang kiểm tra hiện ô đó trước → sau.",
         "Các ô nhiều dòng (Trình tự thực hiện, Thành phần hồ sơ, Căn cứ pháp lý): xuống dòng trong ô bằng Alt+Enter "
         "(Windows) hoặc Option+Enter (macOS); các phần trong một dòng cách nhau bằng dấu |.",
         "Ngày tháng ghi theo dạng dd/mm/yyyy, ví dụ 15/06/2022. Số thập phân dùng dấu phẩy hoặc dấu chấm.",
         f"Nhóm, Cấp thực hiện, Lĩnh vực, Đơn vị thời hạn: chọn trong danh sách thả xuống (sheet ẩn “{LISTS_SHEET}”).",
     ]
-    ws.append([])
-    ws.append(["Quy định chung"])
-    ws.cell(row=ws.max_row, column=1).font = BOLD
-    for i, rule in enumerate(rules, start=1):
-        ws.append([f"{i}.", rule])
-        ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=5)
-        ws.cell(row=ws.max_row, column=2).alignment = WRAP
-        ws.row_dimensions[ws.max_row].height = 32
-    ws.append([])
-    ws.append(["Cột", "Tiêu đề", "Bắt buộc", "Cách nhập", "Ví dụ"])
-    for cell in ws[ws.max_row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    for i, column in enumerate(COLUMNS, start=1):
-        ws.append([get_column_letter(i), column.header, "Có" if column.required else "", column.help, column.example])
-        for cell in ws[ws.max_row]:
-            cell.alignment = WRAP
+    imports.help_sheet(ws, "HƯỚNG DẪN NHẬP DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ TỪ EXCEL", rules, COLUMNS)
     ws.append([])
     ws.append(["Danh sách giá trị"])
     ws.cell(row=ws.max_row, column=1).font = BOLD
@@ -642,9 +579,17 @@ class _Parser:
         components = Components(
             fields=fields, steps=self.steps(r), dossier_items=self.dossier_items(r), legal_bases=self.legal_bases(r)
         )
+        forms = self.forms(r)
         if r.failed:
             return None
-        return ImportRow(row=row_no, code=code, national_code=national_code, components=components)
+        return ImportRow(row=row_no, code=code, national_code=national_code, components=components, forms=forms)
+
+    def forms(self, r: _Reader) -> list[str]:
+        names = [" ".join(line.split()) for _, line in _lines(r.raw("forms"))]
+        for n, name in enumerate(names, start=1):
+            if len(name) > FORM_NAME_MAX:
+                r.error("forms", f"Dòng {n} trong ô: tên mẫu đơn dài quá {FORM_NAME_MAX} ký tự.")
+        return names
 
     def field(self, r: _Reader) -> Field | None:
         text = workbooks.one_line(r.raw("field"))
@@ -822,7 +767,10 @@ class _Parser:
             existing.update({p.code: p for p in Procedure.objects.filter(code__in=chunk)})
         mine = [p.pk for p in existing.values() if p.owner_id == self.owner.pk]
         latest = {}
-        parts = [Prefetch(name, queryset=model.objects.order_by("order", "id")) for name, model in PART_MODELS.items()]
+        parts = [
+            Prefetch(name, queryset=model.objects.order_by("order", "id"))
+            for name, model in {**PART_MODELS, "forms": ProcedureForm}.items()
+        ]
         for chunk in _chunks(mine):
             for version in (
                 ProcedureVersion.objects.latest()
@@ -852,9 +800,16 @@ class _Parser:
             version = latest[procedure.pk]
             version.procedure = procedure
             row.procedure, row.latest = procedure, version
-            row.content_changed = not same_content(Components.of(version), row.components)
+            before = Components.of(version)
+            forms = [f.name for f in version.forms.all()]
+            row.content_changed = not same_content(before, row.components)
+            row.forms_changed = forms != row.forms
             row.national_code_changed = procedure.national_code != row.national_code
-            if not row.content_changed:
+            row.changes = imports.changes(
+                shown(procedure.code, procedure.national_code, before, forms),
+                shown(row.code, row.national_code, row.components, row.forms),
+            )
+            if not (row.content_changed or row.forms_changed):
                 row.action = UPDATE if row.national_code_changed else UNCHANGED
             elif version.status in EDITABLE:
                 row.action = UPDATE
@@ -870,6 +825,9 @@ class _Parser:
                 )
 
         self.assign_codes(rows)
+        for row in rows:
+            if row.action == CREATE:
+                row.changes = imports.changes({}, shown(row.code, row.national_code, row.components, row.forms))
 
     def assign_codes(self, rows: list[ImportRow]) -> None:
         """Codes for rows without one, as Procedure.next_code would give them, computed in one query."""
@@ -932,25 +890,43 @@ def same_content(a: Components, b: Components) -> bool:
     return plain(a) == plain(b)
 
 
-def parse_workbook(file, *, owner: Organisation, template: bool = False) -> ImportResult:
+def parse_workbook(file, *, owner: Organisation, template: bool = False) -> imports.ImportResult:
     """Read and validate every row (nothing is written). The result lists the rows with what importing them would
-    do (create / update / new version / unchanged), or every error with its row, column and a Vietnamese message."""
-    result = ImportResult()
-    try:
-        check_workbook(file)
-        wb = workbooks.open_workbook(file)
-    except UploadRefused as refused:
-        result.errors.append(RowError(None, " ".join(refused.messages)))
-        return result
-    try:
-        _parse(wb, owner, template, result)
-    finally:
-        wb.close()
-    result.count()
-    return result
+    do (create / update / new version / unchanged) and the fields they change, or every error with its row, column
+    and a Vietnamese message."""
+    return imports.read(RegistryImporter(owner, template), file)
 
 
-def _parse(wb, owner, template, result: ImportResult) -> None:
+def import_procedures(file, *, owner: Organisation, by=None, dry_run: bool = False, template: bool = False):
+    """Import the file for `owner`, all or nothing (core.imports.run).
+
+    Side effects (unless `dry_run` or any error): creates procedures (first version as draft, in bulk: see
+    services.procedures_create_many; one “…created” audit entry per row, as procedure_create writes), updates
+    editable latest versions, starts the next draft of published ones (audit “procedures.version.drafted”) and
+    updates it, updates national codes and the forms' names. Rows whose content is unchanged write nothing, so no
+    audit entries either; a file that changes nothing writes nothing at all.
+    """
+    return imports.run(RegistryImporter(owner, template), file, by=by, dry_run=dry_run)
+
+
+class RegistryImporter:
+    """The registry's rows for core.imports: one procedure a row, matched on its code."""
+
+    purpose = "procedures.import"
+    noun = "thủ tục"
+
+    def __init__(self, owner: Organisation, template: bool = False):
+        self.owner = self.about = owner
+        self.template = template
+
+    def parse(self, wb, result: imports.ImportResult) -> None:
+        _parse(wb, self.owner, self.template, result)
+
+    def write(self, result: imports.ImportResult, *, by) -> None:
+        _write_rows(result.rows, owner=self.owner, by=by, template=self.template)
+
+
+def _parse(wb, owner, template, result: imports.ImportResult) -> None:
     if SHEET not in wb.sheetnames:
         result.errors.append(RowError(None, f"Không có sheet “{SHEET}”. Hãy dùng mẫu nhập của hệ thống."))
         return
@@ -988,33 +964,6 @@ def _parse(wb, owner, template, result: ImportResult) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def import_procedures(file, *, owner: Organisation, by=None, dry_run: bool = False, template: bool = False):
-    """Import the file for `owner`, all or nothing.
-
-    Side effects (unless `dry_run` or any error): creates procedures (first version as draft, in bulk: see
-    services.procedures_create_many; one “…created” audit entry per row, as procedure_create writes), updates
-    editable latest versions, starts the next draft of published ones (audit “procedures.version.drafted”) and
-    updates it, updates national codes. Rows whose content is unchanged write nothing, so no audit entries either.
-    """
-    with transaction.atomic():
-        result = parse_workbook(file, owner=owner, template=template)
-        result.dry_run = dry_run
-        if dry_run or not result.ok:
-            return result
-        try:
-            with transaction.atomic():
-                _write_rows(result.rows, owner=owner, by=by, template=template)
-        except _RowFailed as failed:
-            result.errors.append(RowError(failed.row.row, " ".join(failed.error.messages)))
-    return result
-
-
-class _RowFailed(Exception):
-    def __init__(self, row: ImportRow, error: ValidationError):
-        super().__init__(row.row)
-        self.row, self.error = row, error
-
-
 def _write_rows(rows: list[ImportRow], *, owner, by, template) -> None:
     """New procedures in bulk first, then the updates row by row (the two never touch the same procedure)."""
     new = [row for row in rows if row.action == CREATE]
@@ -1022,35 +971,151 @@ def _write_rows(rows: list[ImportRow], *, owner, by, template) -> None:
     try:
         procedures = procedures_create_many(owner=owner, items=items, by=by, is_template=template)
     except ItemInvalid as error:
-        raise _RowFailed(new[error.index], error) from None
+        raise RowFailed(new[error.index].row, error.messages) from None
     for row, procedure in zip(new, procedures, strict=True):
         row.procedure = procedure
     for row in rows:
         try:
             _apply(row, by=by)
         except ValidationError as error:
-            raise _RowFailed(row, error) from None
+            raise RowFailed(row.row, error.messages) from None
 
 
 def _apply(row: ImportRow, *, by) -> None:
-    if row.action in {CREATE, UNCHANGED}:
+    if row.action in {UNCHANGED, SKIPPED}:
+        return
+    if row.action == CREATE:
+        if row.forms:
+            _set_forms(row.procedure.versions.get(), row.forms)
         return
     procedure = row.procedure
     if row.national_code_changed:
         procedure.national_code = row.national_code
         procedure.save()
-    if not row.content_changed:
+    if not (row.content_changed or row.forms_changed):
         return
     version = row.latest
     if row.action == NEW_VERSION:
         version = version_start_next(procedure=procedure, by=by)
-    version_update(version=version, components=row.components)
+    if row.content_changed:
+        version_update(version=version, components=row.components)
+    if row.forms_changed:
+        _set_forms(version, row.forms)
+
+
+def _set_forms(version: ProcedureVersion, names: list[str]) -> None:
+    """The version's forms become `names`, in order: a form whose name stays keeps its file, the others are
+    removed, new names are added without a file (uploaded on the procedure's page)."""
+    kept = {}
+    for form in version.forms.all():
+        if form.name in names and form.name not in kept:
+            kept[form.name] = form
+        else:
+            form.delete()
+    for order, name in enumerate(names, start=1):
+        form = kept.get(name) or ProcedureForm(version=version, name=name)
+        if form.order != order or form.pk is None:
+            form.order = order
+            form.full_clean(exclude=["version", "file"])
+            form.save()
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Export
+# The registry in the import layout: export → import of the same file changes nothing
 # --------------------------------------------------------------------------------------------------------------
 
+
+def cells(code: str, national_code: str, components: Components, forms: list[str]) -> dict:
+    """A procedure as the import template's cells (column key → value), written so that reading them back gives
+    the same content: the same words, numbers as numbers, dates dd/mm/yyyy, one step, paper, legal basis or form
+    a line in its cell."""
+    f = components.fields
+    field_ = f.get("field")
+    return {
+        "code": code,
+        "national_code": national_code,
+        "name": f["name"],
+        "group": f["group"],
+        "level": Level(f["level"]).label if f.get("level") else "",
+        "field": getattr(field_, "name", ""),
+        "channels": ", ".join(Channel(c).label for c in Channel.values if c in (f.get("channels") or [])),
+        "steps": "\n".join(" | ".join([s["actor"], s["action"], s["duration"]]) for s in components.steps),
+        "dossier_items": "\n".join(
+            " | ".join(
+                [
+                    d["name"],
+                    str(d["originals"]),
+                    str(d["copies"]),
+                    str(d["certified_copies"]),
+                    "có" if d["obtainable_from_data"] else "không",
+                ]
+            )
+            for d in components.dossier_items
+        ),
+        "dossier_sets": f.get("dossier_sets"),
+        **_time_cells(f),
+        **{key: f.get(key) or "" for key in TEXT_KEYS},
+        "legal_bases": "\n".join(
+            " | ".join(
+                [b["number"], f"{b['date']:%d/%m/%Y}" if b["date"] else "", b["issuer"], b["title"], b["article"]]
+            )
+            for b in components.legal_bases
+        ),
+        "executions_per_year": f.get("executions_per_year"),
+        "subjects_per_year": f.get("subjects_per_year"),
+        "forms": "\n".join(forms),
+    }
+
+
+TEXT_KEYS = ("performers", "authority", "performing_body", "coordinating_bodies", "result", "fees", "conditions")
+
+
+def _time_cells(f: dict) -> dict:
+    """The decision's own words when reading them gives the structure kept (variants included), else the
+    structure worded; the unit beside it (read when the time is a bare number or empty)."""
+    text = f.get("processing_time_text") or ""
+    unit = TimeUnit(f.get("processing_time_unit") or TimeUnit.WORKING_DAYS).label
+    structured = processing_time.from_fields(
+        f.get("processing_time_min"),
+        f.get("processing_time_value"),
+        f.get("processing_time_unit"),
+        f.get("processing_time_variants"),
+    )
+    if structured is not None and processing_time.parse(text) != structured:
+        text = structured.text()
+    return {"processing_time_value": text, "processing_time_unit": unit}
+
+
+def shown(code: str, national_code: str, components: Components, forms: list[str]) -> dict[str, str]:
+    """The cells as a reader sees them (column label → text), for the preview's before → after."""
+    return {
+        COLUMN_BY_KEY[key].label: workbooks.text(value)
+        for key, value in cells(code, national_code, components, forms).items()
+    }
+
+
+def write_import_layout(versions, target) -> None:
+    """`versions` (a ProcedureVersion queryset) in the import template's layout, every component included, to
+    `target` (a path or binary file). Importing the file back for the same owner changes nothing."""
+    parts = [
+        Prefetch(name, queryset=model.objects.order_by("order", "id"))
+        for name, model in {**PART_MODELS, "forms": ProcedureForm}.items()
+    ]
+    wb = import_workbook()
+    ws = wb[SHEET]
+    for v in versions.select_related("procedure", "field").prefetch_related(*parts).order_by("procedure__code"):
+        values = cells(v.procedure.code, v.procedure.national_code, Components.of(v), [f.name for f in v.forms.all()])
+        ws.append([values[c.key] for c in COLUMNS])
+        for cell in ws[ws.max_row]:
+            workbooks.defuse(cell)
+            cell.alignment = WRAP
+    workbooks.print_setup(ws, header_row=1, columns=len(COLUMNS), frozen_columns=0)  # the filter over every row
+    wb.save(target)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Export in the inventory layout (the list an office publishes)
+# --------------------------------------------------------------------------------------------------------------
 EXPORT_TITLE = "DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ"
 EXPORT_COLUMNS = [
     ("STT", 6),

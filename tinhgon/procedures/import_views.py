@@ -1,7 +1,7 @@
-"""Excel in and out of the registry: the import form, its preview and confirmation, the template download and the
-export of the (filtered) registry list. The work itself is in procedures/excel.py."""
+"""Excel in and out of the registry: the import form, its preview and confirmation (the flow is core.imports'), the
+template download, the export of the (filtered) registry list and its export in the import layout. The work itself
+is in procedures/excel.py."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,28 +9,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from tinhgon.core import imports
 from tinhgon.core.dates import today
 from tinhgon.core.files import download, spooled_download
-from tinhgon.core.forms import StyledForm
-from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
-from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.organisations.forms import UnitChoiceField
 from tinhgon.procedures import excel
 from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.models import ProcedureVersion
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PURPOSE = "procedures.import"
-SHOWN_ROWS = 500
 
-
-class ImportForm(StyledForm, forms.Form):
+class ImportForm(imports.UploadForm):
     owner = UnitChoiceField(label="Cơ quan quản lý các thủ tục", queryset=None)
-    file = forms.FileField(
-        label="Tệp Excel (.xlsx) theo mẫu",
-        allow_empty_file=True,  # refused by check_workbook with its own message
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
-    )
+    field_order = ["owner", "file"]
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,16 +46,18 @@ def _posted_owner(request, owners):
 
 
 def _preview(request, owner, result, token=""):
-    context = {
-        "owner": owner,
-        "result": result,
-        "token": token,
-        "rows": result.rows[:SHOWN_ROWS],
-        "errors": result.errors[:SHOWN_ROWS],
-        "more_rows": max(len(result.rows) - SHOWN_ROWS, 0),
-        "more_errors": max(len(result.errors) - SHOWN_ROWS, 0),
-    }
-    return render(request, "procedures/import_preview.html", context)
+    context = imports.preview_context(
+        result,
+        token,
+        title="Kiểm tra tệp nhập thủ tục",
+        subtitle=f"Cơ quan quản lý: {owner.name}",
+        again_url=reverse("procedures:import"),
+        cancel_url=reverse("procedures:list"),
+        confirm_url=reverse("procedures:import-confirm"),
+        hidden={"owner": owner.pk},
+        key_label="Mã",
+    )
+    return render(request, "core/import_preview.html", context)
 
 
 @login_required
@@ -76,19 +68,11 @@ def import_upload(request):
     initial = {"owner": request.acting_membership.organisation} if request.acting_membership else {}
     form = ImportForm(request.POST or None, request.FILES or None, owners=owners, initial=initial)
     if request.method == "POST" and form.is_valid():
-        owner, upload = form.cleaned_data["owner"], form.cleaned_data["file"]
-        try:
-            check_workbook(upload)
-        except UploadRefused as refused:
-            form.add_error("file", refused)
-        else:
-            staged = StagedFile.stage(upload, user=request.user, purpose=PURPOSE, target=owner.pk)
-            result = excel.import_procedures(staged.path, owner=owner, by=request.user, dry_run=True)
-            if not result.ok:
-                staged.discard()
-                return _preview(request, owner, result)
-            return _preview(request, owner, result, staged.token)
-    return render(request, "procedures/import.html", {"form": form, "max_mb": max_upload_bytes() // 1024 // 1024})
+        owner = form.cleaned_data["owner"]
+        staged = imports.stage(request, excel.RegistryImporter(owner), form, target=owner.pk)
+        if staged is not None:
+            return _preview(request, owner, *staged)
+    return render(request, "procedures/import.html", {"form": form, "max_mb": imports.max_mb()})
 
 
 @require_POST
@@ -96,16 +80,11 @@ def import_upload(request):
 def import_confirm(request):
     owners = _edit_owners(request)
     owner = _posted_owner(request, owners)
-    staged = owner and StagedFile.objects.claim(
-        request.POST.get("token", ""), user=request.user, purpose=PURPOSE, target=owner.pk
-    )
-    if not staged:  # confirmed already (a double click, another tab), or abandoned for more than a day
-        messages.error(request, ALREADY_CLAIMED)
+    result = owner and imports.confirm(request, excel.RegistryImporter(owner), target=owner.pk)
+    if not result:  # confirmed already (a double click, another tab), or abandoned for more than a day
+        if owner is None:
+            messages.error(request, imports.ALREADY_CLAIMED)
         return redirect("procedures:import")
-    try:
-        result = excel.import_procedures(staged.path, owner=owner, by=request.user)
-    finally:
-        staged.discard()
     if not result.ok:  # the registry changed since the preview
         return _preview(request, owner, result)
     messages.success(request, f"Đã nhập tệp Excel cho {owner}: {result.summary().removeprefix('Đã ')}")
@@ -120,14 +99,29 @@ def import_template(request):
     return download(excel.build_template(), "Mẫu nhập thủ tục hành chính nội bộ", "xlsx")
 
 
-@require_GET
-@login_required
-def export(request):
-    """The registry list as .xlsx, with the list page's filters and only what the user may see."""
+def _filtered(request):
+    """The registry list the user may see, with the list page's filters."""
     if not request.policy.can_anywhere("procedures.view"):
         raise PermissionDenied
     visible = ProcedureVersion.objects.registry(request.policy).select_related("procedure__owner", "field")
     filters = RegistryFilter(request.GET, queryset=visible)
-    versions = filters.qs if filters.is_valid() else visible.none()
+    return filters.qs if filters.is_valid() else visible.none()
+
+
+@require_GET
+@login_required
+def export(request):
+    """The registry list as .xlsx, with the list page's filters and only what the user may see."""
+    versions = _filtered(request)
     title = f"Danh mục thủ tục hành chính nội bộ ngày {today():%d-%m-%Y}"
     return spooled_download(lambda target: excel.write_export(versions, target), title, "xlsx")
+
+
+@require_GET
+@login_required
+def export_import_layout(request):
+    """The filtered registry in the import template's layout, every component included: edited and imported back
+    for its owner, it changes only what was edited."""
+    versions = _filtered(request)
+    title = f"Thủ tục hành chính nội bộ (mẫu nhập) ngày {today():%d-%m-%Y}"
+    return spooled_download(lambda target: excel.write_import_layout(versions, target), title, "xlsx")

@@ -33,4 +33,5 @@ urlpatterns = [
     path("nhap-excel/xac-nhan/", import_views.import_confirm, name="import-confirm"),
     path("mau-nhap-excel.xlsx", import_views.import_template, name="import-template"),
     path("xuat-excel/", import_views.export, name="export"),
+    path("xuat-excel-mau-nhap/", import_views.export_import_layout, name="export-import-layout"),
 ]

@@ -166,8 +166,11 @@ def test_a_task_import_without_area_headings_keeps_the_areas_set_in_the_app(worl
     from tinhgon.plans.tests.test_excel_import import xlsx
 
     plan = f.plan(world.units["P"], period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))
-    f.task(plan, world.units["P-A"], code="1", title="Số hóa hồ sơ", area=area("chinh-quyen-so"))
-    result = import_tasks(xlsx(_rows(("1", "Số hóa hồ sơ, kết quả", "P-A"))), plan=plan, by=world.focal_p)
+    from tinhgon.plans.tests.test_excel_import import HEADERS
+
+    task = f.task(plan, world.units["P-A"], code="1", title="Số hóa hồ sơ", area=area("chinh-quyen-so"))
+    rows = [[*row, f"NV-{task.pk}"] for row in _rows(("1", "Số hóa hồ sơ, kết quả", "P-A"))]
+    result = import_tasks(xlsx(rows, [*HEADERS, "Mã nhiệm vụ"]), plan=plan, by=world.focal_p)
     assert result.ok and result.updated == 1
     assert plan.tasks.get().area.code == "chinh-quyen-so"
 

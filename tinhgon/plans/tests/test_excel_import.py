@@ -15,7 +15,7 @@ from tinhgon.core.tests.corpus import entries
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.tests.factories import OrganisationFactory
 from tinhgon.plans.constants import AssignmentRole, ExecutingRule, Recurrence
-from tinhgon.plans.excel_import import build_template, import_tasks, parse_time, parse_workbook
+from tinhgon.plans.excel_import import build_template, build_workbook, import_tasks, parse_time, parse_workbook
 from tinhgon.plans.models import Assignment, Task
 from tinhgon.plans.tests import factories
 from tinhgon.procedures.tests.excel_fixtures import encrypted_ole2, upload, zip_bomb
@@ -106,6 +106,7 @@ def test_a_good_file_creates_tasks_and_assignments(world, depts, plan_p):
     result = import_tasks(xlsx(GOOD_ROWS), plan=plan_p, by=world.focal_p)
     assert result.ok, messages(result)
     assert (result.created, result.updated, result.skipped) == (5, 0, 1)
+    assert result.summary() == "Đã tạo mới 5, cập nhật 0, không thay đổi 0 nhiệm vụ (5 dòng, bỏ qua 1 dòng)."
     tasks = {t.code: t for t in plan_p.tasks.all()}
     assert list(tasks) == ["1", "2", "3", "4", "5"]
     assert [t.order for t in tasks.values()] == [1, 2, 3, 4, 5]
@@ -162,21 +163,25 @@ def test_the_preview_writes_nothing_and_lists_every_row(world, depts, plan_p):
     )
     assert "Các sở, ban, ngành và UBND các xã, phường" in row.executing_label
     assert result.rows[2].time_label == "Hằng quý, trước ngày 15"
-    assert result.rows[0].action_label == "tiêu đề nhóm, bỏ qua"
+    assert result.rows[0].action_label == "bỏ qua: tiêu đề nhóm"
 
 
-def test_reimporting_updates_tasks_by_stt_without_duplicates(world, depts, plan_p):
+def test_reimporting_the_plans_task_table_updates_tasks_by_key_without_duplicates(world, depts, plan_p):
     assert import_tasks(xlsx(GOOD_ROWS), plan=plan_p).ok
     before = written()
-    again = import_tasks(xlsx(GOOD_ROWS), plan=plan_p)
-    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    again = import_tasks(io.BytesIO(build_workbook(plan_p)), plan=plan_p)
+    assert again.ok, messages(again)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
     assert written() == before
 
-    rows = [list(r) for r in GOOD_ROWS]
-    rows[1][1] = "Rà soát thủ tục hành chính nội bộ (sửa)"
-    rows[1][3] = "Sở Nội vụ"
-    rows.append(["6", "Nhiệm vụ mới", "Sở Nội vụ", "", "", "31/12/2026", ""])
-    changed = import_tasks(xlsx(rows), plan=plan_p)
+    wb = load_workbook(io.BytesIO(build_workbook(plan_p)))
+    ws = wb["Nhiệm vụ"]
+    ws["B2"], ws["D2"] = "Rà soát thủ tục hành chính nội bộ (sửa)", "Sở Nội vụ"
+    ws.append(["6", "Nhiệm vụ mới", "Sở Nội vụ", "", "", "31/12/2026", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    changed = import_tasks(buffer, plan=plan_p)
     assert changed.ok, messages(changed)
     assert (changed.created, changed.updated, changed.unchanged) == (1, 1, 4)
     assert Task.objects.filter(plan=plan_p).count() == 6
@@ -185,6 +190,18 @@ def test_reimporting_updates_tasks_by_stt_without_duplicates(world, depts, plan_
     assert list(task.coordinating.all()) == [depts["NV"]]
     # no longer coordinating, but still a department named by the executing rule
     assert task.assignments.get(organisation=depts["VH"]).role == AssignmentRole.EXECUTING
+
+
+def test_a_keyless_row_never_updates_the_task_with_its_stt(world, depts, plan_p):
+    assert import_tasks(xlsx(GOOD_ROWS), plan=plan_p).ok
+    before = written()
+    result = import_tasks(xlsx(GOOD_ROWS[:2]), plan=plan_p)
+    assert messages(result) == [
+        "Dòng 3, cột A (STT): STT “1” là của nhiệm vụ “Rà soát, đơn giản hóa thủ tục hành chính nội bộ” đã có trong "
+        "kế hoạch (không có trong tệp). Dòng không có Mã nhiệm vụ luôn là nhiệm vụ mới: để sửa nhiệm vụ đã có, hãy "
+        "tải “Bảng nhiệm vụ hiện có” của kế hoạch và sửa trên tệp đó; hoặc đổi STT."
+    ]
+    assert written() == before
 
 
 def test_headers_are_matched_folded_and_extra_columns_and_title_rows_are_allowed(world, depts, plan_p):
@@ -267,8 +284,8 @@ def test_an_unknown_unit_is_reported_with_suggestions_and_nothing_is_written(wor
     ]
     result = import_tasks(xlsx(rows), plan=plan_p)
     assert messages(result) == [
-        "Dòng 5, cột Phối hợp: không tìm thấy đơn vị “Sở Tư phá” — có phải: Sở Tư pháp?",
-        "Dòng 6, cột Chủ trì: không tìm thấy đơn vị “Cục Hải quan” trong Đơn vị P; hãy ghi đúng tên, tên viết tắt "
+        "Dòng 5, cột D (Phối hợp): không tìm thấy đơn vị “Sở Tư phá” — có phải: Sở Tư pháp?",
+        "Dòng 6, cột C (Chủ trì): không tìm thấy đơn vị “Cục Hải quan” trong Đơn vị P; hãy ghi đúng tên, tên viết tắt "
         "hoặc mã đơn vị đang hoạt động.",
     ]
     assert written() == (0, 0)
@@ -292,23 +309,25 @@ def test_units_outside_the_province_or_closed_are_not_found(world, depts, plan_p
 def test_rules_only_in_the_executing_column_and_one_lead(world, depts, plan_p):
     rows = [["1", "Nhiệm vụ", "Sở Tư pháp; Sở Nội vụ", "Các sở, ban, ngành", "", "30/06/2026", ""]]
     assert messages(import_tasks(xlsx(rows), plan=plan_p)) == [
-        "Dòng 2, cột Chủ trì: chỉ ghi một đơn vị chủ trì (đang có 2: Sở Tư pháp; Sở Nội vụ); các đơn vị khác ghi ở "
+        "Dòng 2, cột C (Chủ trì): chỉ ghi một đơn vị chủ trì (đang có 2: Sở Tư pháp; Sở Nội vụ); các đơn vị khác ghi ở "
         "cột Phối hợp.",
-        "Dòng 2, cột Phối hợp: “Các sở, ban, ngành” chỉ dùng được ở cột Thực hiện; ở cột này hãy ghi tên từng đơn vị.",
+        "Dòng 2, cột D (Phối hợp): “Các sở, ban, ngành” chỉ dùng được ở cột Thực hiện; ở cột này hãy ghi tên từng "
+        "đơn vị.",
     ]
 
 
 @pytest.mark.parametrize(
     ("time", "expected"),
     [
-        ("Thường xuyên", "Dòng 2, cột Thời gian: không hiểu thời gian “Thường xuyên”; ghi một ngày dd/mm/yyyy"),
-        ("31/02/2026", "Dòng 2, cột Thời gian: “31/02/2026” không phải là ngày có thật"),
-        (None, "Dòng 2, cột Thời gian: ô bắt buộc, chưa nhập"),
+        ("Thường xuyên", "Dòng 2, cột F (Thời gian): không hiểu thời gian “Thường xuyên”; ghi một ngày dd/mm/yyyy"),
+        ("31/02/2026", "Dòng 2, cột F (Thời gian): “31/02/2026” không phải là ngày có thật"),
+        (None, "Dòng 2, cột F (Thời gian): ô bắt buộc, chưa nhập"),
         (
             "15/01/2027",
-            "Dòng 2, cột Thời gian: thời hạn 15/01/2027 nằm ngoài thời gian của kế hoạch (01/01/2026 – 31/12/2026).",
+            "Dòng 2, cột F (Thời gian): thời hạn 15/01/2027 nằm ngoài thời gian của kế hoạch "
+            "(01/01/2026 – 31/12/2026).",
         ),
-        ("Quý I/2025", "Dòng 2, cột Thời gian: thời hạn 31/03/2025 nằm ngoài thời gian của kế hoạch"),
+        ("Quý I/2025", "Dòng 2, cột F (Thời gian): thời hạn 31/03/2025 nằm ngoài thời gian của kế hoạch"),
     ],
 )
 def test_bad_time_is_refused(world, depts, plan_p, time, expected):
@@ -328,7 +347,7 @@ def test_duplicate_stt_is_refused(world, depts, plan_p):
         ["1", "Nhiệm vụ ba", "Sở Tư pháp", "", "", "30/06/2026", ""],
     ]
     result = import_tasks(xlsx(rows), plan=plan_p)
-    assert messages(result) == ["Dòng 4, cột STT: STT “1” trùng với dòng 2; mỗi nhiệm vụ một STT."]
+    assert messages(result) == ["Dòng 4, cột A (STT): STT “1” trùng với dòng 2; mỗi nhiệm vụ một STT."]
     assert written() == (0, 0)
 
 
@@ -351,7 +370,7 @@ def test_an_ambiguous_name_asks_for_the_code(world, plan_p):
         OrganisationFactory(code=code, name="Văn phòng", kind=Organisation.Kind.DEPARTMENT_UNIT, parent=parent)
     rows = [["1", "Nhiệm vụ", "Văn phòng", "", "", "30/06/2026", ""]]
     assert messages(import_tasks(xlsx(rows), plan=plan_p)) == [
-        "Dòng 2, cột Chủ trì: có nhiều đơn vị tên “Văn phòng” (mã P-A-VP, P-B-VP); hãy ghi mã đơn vị."
+        "Dòng 2, cột C (Chủ trì): có nhiều đơn vị tên “Văn phòng” (mã P-A-VP, P-B-VP); hãy ghi mã đơn vị."
     ]
     rows[0][2] = "P-B-VP"
     assert import_tasks(xlsx(rows), plan=plan_p).ok
@@ -361,8 +380,8 @@ def test_template_has_the_headers_an_example_and_instructions(world):
     wb = load_workbook(io.BytesIO(build_template()))
     assert wb.sheetnames == ["Nhiệm vụ", "Hướng dẫn"]
     ws = wb["Nhiệm vụ"]
-    assert [c.value for c in ws[1]] == HEADERS
-    assert ws["A2"].value == "1" and ws["C2"].value == "Sở Tư pháp"
+    assert [c.value for c in ws[1]] == [*HEADERS, "Mã nhiệm vụ"]
+    assert ws["A2"].value == "1" and ws["C2"].value == "Sở Tư pháp" and ws["H2"].value == "VÍ DỤ"
     help_text = " ".join(str(c.value) for row in wb["Hướng dẫn"].iter_rows() for c in row if c.value)
     assert "Hằng quý" in help_text and "tất cả hoặc không" in help_text
 
@@ -384,7 +403,7 @@ def test_upload_preview_confirm(login, world, depts, plan_p):
     response = client.post(import_url(plan_p), {"file": upload(xlsx(GOOD_ROWS).getvalue(), "nhiem-vu.xlsx")})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Xác nhận nhập" in page and "Sở Văn hóa, Thể thao và Du lịch; Sở Nội vụ" in page
+    assert "Xác nhận nhập" in page and "Sở Nội vụ; Sở Văn hóa, Thể thao và Du lịch" in page
     assert "Hằng quý, trước ngày 15" in page and "tạo mới" in page
     assert written() == (0, 0)
     token = response.context["token"]

@@ -188,7 +188,9 @@ def test_every_created_row_is_audited_with_who_created_it(world):
             world.units["P-A"],
             world.units["P-A"],
         )
-    assert AuditLogEntry.objects.filter(action__startswith="procedures.").count() == len(created)
+    [confirmed] = AuditLogEntry.objects.filter(action="procedures.import.confirmed")
+    assert confirmed.object_repr == str(world.units["P-A"]) and confirmed.changes["tạo mới"] == [None, 2]
+    assert AuditLogEntry.objects.filter(action__startswith="procedures.").count() == len(created) + 1
 
 
 def test_import_queries_do_not_grow_with_the_rows(world):
@@ -478,7 +480,7 @@ def test_command_imports_and_prints_a_summary(world, tmp_path, capsys):
     path = tmp_path / "tt.xlsx"
     path.write_bytes(workbook_bytes([good_row(1), good_row(2)]))
     call_command("import_procedures", str(path), org="P-A")
-    assert "Đã tạo mới 2, cập nhật 0, không đổi 0 thủ tục" in capsys.readouterr().out
+    assert "Đã tạo mới 2, cập nhật 0, không thay đổi 0 thủ tục" in capsys.readouterr().out
     assert Procedure.objects.filter(owner=world.units["P-A"]).count() == 2
 
 
