@@ -133,7 +133,10 @@ class ReportManualRowSerializer(serializers.Serializer):
         "type": "object",
         "additionalProperties": {},
         "description": "Số liệu tính đến ngày chốt (tinhgon/reports/figures.py): `procedures`, `reviews`, `tasks`, "
-        '`indicators`. Tỷ lệ phần trăm là chuỗi có hai chữ số lẻ ("33.33"). Đóng băng khi gửi báo cáo.',
+        '`indicators`. Tỷ lệ phần trăm là chuỗi có hai chữ số lẻ ("33.33"), làm tròn theo quy tắc ghi ở '
+        "`tasks.rounding` (TINHGON_SHARE_ROUNDING). `tasks` có các trường như TaskTally của kế hoạch (nhiệm vụ có "
+        "thời hạn trong kỳ, đã hoàn thành đúng hạn / quá hạn, chưa hoàn thành quá hạn, chưa đến hạn, mỗi số kèm tỷ lệ; "
+        "nhiệm vụ thường xuyên tính riêng). Đóng băng khi gửi báo cáo.",
     }
 )
 class FiguresField(serializers.JSONField):
