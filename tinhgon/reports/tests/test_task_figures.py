@@ -190,3 +190,15 @@ def test_the_2017_government_task_report_is_reproduced(world, api):
         cut = figures()
     assert cut["done_pct"] == "98.62" and cut["rounding"] == "down"  # the report's figure
     assert Decimal(100) - Decimal(cut["done_pct"]) == Decimal("1.38")  # the report's "chiếm 1,38%"
+
+
+def test_the_dashboard_page_shows_the_api_tally_and_the_rounding_rule(world, login, api):
+    unit = world.units["P-A"]
+    pf.task(pf.plan(unit, year=2025), unit, code="1", deadline=date(2025, 3, 31))
+    page = login(world.focal_a).get("/bao-cao/bang-dieu-khien/", {"org": "P-A", "as_of": "30/06/2025"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="task-tally"' in html and "Tỷ lệ làm tròn đến 2 chữ số thập phân" in html
+    data = api(world.focal_a).get(DASHBOARD, {"org": "P-A", "as_of": "2025-06-30"}).json()
+    assert page.context["d"]["tasks"]["figures"] == data["tasks"]["figures"]
+    assert data["tasks"]["figures"]["overdue"] == 1
