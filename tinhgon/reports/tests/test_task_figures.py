@@ -202,3 +202,18 @@ def test_the_dashboard_page_shows_the_api_tally_and_the_rounding_rule(world, log
     data = api(world.focal_a).get(DASHBOARD, {"org": "P-A", "as_of": "2025-06-30"}).json()
     assert page.context["d"]["tasks"]["figures"] == data["tasks"]["figures"]
     assert data["tasks"]["figures"]["overdue"] == 1
+
+
+def test_the_aggregate_of_accepted_reports_sums_the_tasks_and_computes_their_shares_once(world):
+    from tinhgon.reports.models import Report, Status
+    from tinhgon.reports.services import ChildReport, aggregate
+
+    new = {"due": 5, "done_on_time": 2, "done_late": 1, "overdue": 1, "not_due": 1, "in_progress": 0, "regular": 3}
+    old = {"due": 4, "done_on_time": 1, "done_late": 0, "overdue": 1, "not_due": 1, "in_progress": 1}  # before tallies
+    rows = [
+        ChildReport(world.units[code], Report(status=Status.ACCEPTED, figures={"tasks": tasks}))
+        for code, tasks in (("P-A", new), ("P-B", old))
+    ]
+    t = aggregate(rows)["tasks"]
+    assert (t["due"], t["done"], t["overdue"], t["not_due"], t["regular"]) == (9, 4, 2, 3, 3)
+    assert (t["done_pct"], t["overdue_pct"], t["not_due_pct"]) == ("66.67", "33.33", "33.33")
