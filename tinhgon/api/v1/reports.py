@@ -266,8 +266,10 @@ class ReportChildrenSerializer(serializers.Serializer):
     missing = serializers.ListField(child=serializers.CharField(), help_text="Mã các đơn vị chưa gửi")
     children = ReportChildSerializer(many=True)
     aggregate = serializers.DictField(
-        child=serializers.DictField(child=serializers.IntegerField()),
-        help_text="Tổng số liệu đã đóng băng của các báo cáo đã tiếp nhận: `procedures`, `reviews`, `tasks`",
+        child=serializers.DictField(),
+        help_text="Tổng số liệu đã đóng băng của các báo cáo đã tiếp nhận: `procedures`, `reviews` (số nguyên), "
+        "`tasks` (số nguyên, kèm các tỷ lệ `*_pct` là chuỗi hai chữ số lẻ và quy tắc làm tròn `rounding`, như "
+        "TaskTally)",
     )
 
 
