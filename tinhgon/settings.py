@@ -209,6 +209,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 TINHGON_MAX_UPLOAD_MB = env.int("TINHGON_MAX_UPLOAD_MB", default=20)
 # Most rows an imported worksheet may have (blank ones included), counted before the workbook is read.
 TINHGON_IMPORT_MAX_ROWS = env.int("TINHGON_IMPORT_MAX_ROWS", default=20_000)
+# How every share (tỷ lệ %) is rounded to two decimals: "half_up" (default), "half_even" or "down"
+# (tinhgon/core/formatting.share; stated under the shares on the pages and in the documents).
+TINHGON_SHARE_ROUNDING = env.str("TINHGON_SHARE_ROUNDING", default="half_up")
 # The to-do list shows the assignments due within this many days (and every overdue one).
 TINHGON_INBOX_DUE_DAYS = env.int("TINHGON_INBOX_DUE_DAYS", default=7)
 # Who sends private files: "django" streams them itself, "nginx" answers with X-Accel-Redirect (docs/deploy.md).

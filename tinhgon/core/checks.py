@@ -63,3 +63,18 @@ def is_weak_secret_key(key: str) -> bool:
         or len(set(key)) < MIN_SECRET_KEY_CHARACTERS
         or key.lower().startswith(KNOWN_PREFIXES)
     )
+
+
+@register()
+def check_share_rounding(app_configs, **kwargs):
+    from tinhgon.core.formatting import SHARE_ROUNDINGS
+
+    name = getattr(settings, "TINHGON_SHARE_ROUNDING", "half_up")
+    if name not in SHARE_ROUNDINGS:
+        return [
+            Error(
+                f"TINHGON_SHARE_ROUNDING is {name!r}: it must be one of {', '.join(SHARE_ROUNDINGS)}.",
+                id="tinhgon.E010",
+            )
+        ]
+    return []

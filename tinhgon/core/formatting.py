@@ -7,6 +7,10 @@ Excel documents, and the chart specs (which name the `FORMATS` their numbers are
 - `percent(Decimal("18.97"))` → "18,97%": two decimals and no space before "%", the form of the State's
   administrative documents and the one a spreadsheet shows for the "0.00%" number format, so the page, the Word
   file and the workbook read alike (docs/decisions/0007-figures-in-vietnamese.md).
+- `share(9, 10)` → Decimal("90.00"): part ÷ whole × 100 to two decimals, rounded by the one rule of the setting
+  TINHGON_SHARE_ROUNDING ("half_up" by default, "half_even" or "down"); every share the app shows (the ledger's,
+  the task reports', the dashboard's, the indicators', a scorecard's) is computed by it, and `share_rule()` is the
+  sentence the pages and documents print under their shares ("Tỷ lệ làm tròn …").
 - `day(date)` → "dd/mm/yyyy".
 - `period_name(months, year, number)` → "tháng 11/2026", "quý III/2026", "6 tháng đầu năm 2026", "năm 2026": the
   period's own name, lower case, so that a title is "Báo cáo " + the name, never "Báo cáo quý quý …".
@@ -16,7 +20,9 @@ them; nothing else in the code formats a number for people.
 """
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+from django.conf import settings
 
 THOUSANDS = "."
 DECIMALS = ","
@@ -76,6 +82,45 @@ def money(value) -> str:
 def percent(value) -> str:
     """A share given in percent (Decimal('18.97'), '18.97', 18.97) → '18,97%'."""
     return f"{number(value, 2)}%"
+
+
+# The rounding rules a share may follow (setting TINHGON_SHARE_ROUNDING), with how the pages state them.
+SHARE_ROUNDINGS = {
+    "half_up": (ROUND_HALF_UP, "làm tròn nửa lên (từ 5 trở lên làm tròn lên)"),
+    "half_even": (ROUND_HALF_EVEN, "làm tròn nửa về số chẵn"),
+    "down": (ROUND_DOWN, "cắt bỏ phần thập phân thừa, không làm tròn lên"),
+}
+SHARE_PLACES = 2
+# Enough digits that no quotient of realistic counts or amounts is rounded before the one rounding of a share.
+_EXACT = Context(prec=50)
+
+
+def share_rounding() -> str:
+    """The name of the rounding rule of shares (setting TINHGON_SHARE_ROUNDING; checked by core.checks)."""
+    name = getattr(settings, "TINHGON_SHARE_ROUNDING", "half_up")
+    if name not in SHARE_ROUNDINGS:
+        raise ValueError(f"TINHGON_SHARE_ROUNDING phải là một trong {', '.join(SHARE_ROUNDINGS)}, không phải {name!r}.")
+    return name
+
+
+def rounded(value, places: int = SHARE_PLACES) -> Decimal:
+    """A share (or a mean of shares) to `places` decimals by the rounding rule of the setting."""
+    mode = SHARE_ROUNDINGS[share_rounding()][0]
+    return as_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=mode)
+
+
+def share(part, whole, places: int = SHARE_PLACES) -> Decimal:
+    """part ÷ whole × 100, to `places` decimals by the setting's rounding rule, computed exactly before that one
+    rounding; 0 when whole is 0 (nothing to measure)."""
+    whole = as_decimal(whole)
+    if not whole:
+        return Decimal(0).scaleb(-places)
+    return rounded(_EXACT.divide(as_decimal(part) * 100, whole), places)
+
+
+def share_rule() -> str:
+    """The sentence printed under shares: 'Tỷ lệ làm tròn đến 2 chữ số thập phân, làm tròn nửa lên (…).'"""
+    return f"Tỷ lệ làm tròn đến {SHARE_PLACES} chữ số thập phân, {SHARE_ROUNDINGS[share_rounding()][1]}."
 
 
 def day(value: date | datetime | None) -> str:

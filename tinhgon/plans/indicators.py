@@ -9,6 +9,7 @@ from django.db import transaction
 
 from tinhgon.audit import context as audit
 from tinhgon.audit.services import log_action
+from tinhgon.core import formatting
 from tinhgon.core.dates import today
 from tinhgon.core.uploads import checked
 from tinhgon.organisations.models import Organisation
@@ -168,7 +169,10 @@ def scorecard_totals(scorecard: Scorecard) -> dict:
         "appraised_score": _sum(n.appraised_score for n in tree),
     }
     final = total["appraised_score"] if total["appraised_score"] is not None else total["self_score"]
+    # The share of the maximum the band is read from, by the one rounding rule (core.formatting.share).
+    total["share"] = formatting.share(final, total["max_points"]) if final is not None else None
     total["band"] = scorecard.band(final, out_of=total["max_points"])
+    total["share_rule"] = formatting.share_rule()
     return total
 
 

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
+from tinhgon.core import formatting
 from tinhgon.core.dates import today
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import natural_key
@@ -174,10 +175,21 @@ class PlanAttachment(models.Model):
         return self.title
 
 
+# A regular (ongoing) task, "thường xuyên": neither a deadline nor a recurrence. It is reported on but never due, so
+# it is counted apart from the dated tasks and left out of plan progress and completion rates (progress.py).
+REGULAR = Q(recurrence=Recurrence.NONE, deadline__isnull=True)
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, policy):
         """Exactly the tasks of the plans the user may see: a plan is one document."""
         return self.filter(plan__in=Plan.objects.visible_to(policy))
+
+    def regular(self):
+        return self.filter(REGULAR)
+
+    def dated(self):
+        return self.exclude(REGULAR)
 
 
 class Task(Versioned, AuditedModel):
@@ -250,6 +262,11 @@ class Task(Versioned, AuditedModel):
 
     def permits(self, policy, action: str) -> bool:
         return self.plan.permits(policy, action)
+
+    @property
+    def is_regular(self) -> bool:
+        """Thường xuyên: no deadline and no recurrence (see REGULAR)."""
+        return self.recurrence == Recurrence.NONE and self.deadline is None
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -637,7 +654,7 @@ class Scorecard(Versioned, AuditedModel):
         """The rating of `total` points out of `out_of`: the first band whose minimum share (%) it reaches."""
         if total is None or not out_of:
             return ""
-        share = Decimal(total) * 100 / Decimal(out_of)
+        share = formatting.share(total, out_of)  # the share the page shows, rounded by the one rule
         for minimum, label in sorted(self.bands or DEFAULT_BANDS, key=lambda b: -Decimal(str(b[0]))):
             if share >= Decimal(str(minimum)):
                 return label

@@ -183,6 +183,8 @@ def plan_detail(request, pk):
         "plan": plan,
         "parent_shown": plan.parent_plan_id in shown,
         "progress": figures.plan_progress[plan.pk],
+        "tally": progress.tally_rows(tally := figures.tallies[plan.pk].as_json()),
+        "share_note": progress.share_note(tally),
         **_task_rows(figures, plan, shown),
         "children": [(c, figures.plan_progress[c.pk]) for c in figures.children(plan) if c.pk in shown],
         "attachments": plan.attachments.all(),

@@ -31,6 +31,7 @@ from tinhgon.accounts.permissions import ROLE_PRIORITY
 from tinhgon.core import formatting
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation, OrganisationLink
+from tinhgon.plans import progress
 from tinhgon.plans.constants import ExtensionStatus
 from tinhgon.plans.models import Assignment, ExtensionRequest, Indicator, IndicatorValue
 from tinhgon.procedures.constants import Status
@@ -402,10 +403,29 @@ def waiting_block(org: Organisation, units, role: str) -> dict:
     return out
 
 
+def tasks_block(units, as_of: date) -> dict:
+    """The year's tasks of the units up to `as_of`, tallied as the periodic report tallies them (the same function,
+    reports.figures.tasks_figures, over 01/01 to 31/12 with the cut-off `as_of`): due, completed on time and late,
+    not completed past the deadline, not yet due, with their shares, and the regular tasks apart."""
+    from tinhgon.reports.figures import tasks_figures
+    from tinhgon.reports.periods import Kind, period
+
+    year = period(Kind.AD_HOC, as_of.year, 1, date(as_of.year, 1, 1), date(as_of.year, 12, 31))
+    figures = tasks_figures(units, year, as_of=as_of)
+    return {
+        "start": _d(year.start),
+        "end": _d(year.end),
+        "figures": figures,
+        "rows": progress.tally_rows(figures),
+        "note": progress.share_note(figures),
+    }
+
+
 def agency_blocks(org: Organisation, as_of: date, policy, role: str) -> dict:
     units = scope_units(org, policy)
     return {
         "ledger": ledger_block(org, as_of),
+        "tasks": tasks_block(units, as_of),
         "overdue": overdue_block(org, units, as_of),
         "indicators": indicators_block(org, as_of),
         "waiting": waiting_block(org, units, role),
@@ -688,6 +708,7 @@ def oversight_blocks(org: Organisation, as_of: date, full: bool = False) -> dict
     ranked = ranking(org, children, as_of, unit_of, overdue, full=full)
     return {
         "ledger": ledger_block(org, as_of),
+        "tasks": tasks_block(Organisation.objects.ever_under([org]), as_of),
         "ranking": ranked["rows"],
         "ranking_total": ranked["total"],
         "ranking_count": ranked["count"],

@@ -27,11 +27,13 @@ from tinhgon.core.dates import today
 from tinhgon.core.workbooks import page_setup, percent_cell, wrapped
 from tinhgon.core.workbooks import safe_cell as _cell
 from tinhgon.organisations.models import template_bytes
-from tinhgon.plans.constants import IndicatorStatus, StatusClass
+from tinhgon.plans import progress
+from tinhgon.plans.constants import IndicatorStatus
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.documents import header_lines, long_date, place_of
 from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
+from tinhgon.reports.figures import area_tasks
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action
 from tinhgon.reviews.documents import money, number, pct
@@ -257,22 +259,22 @@ def implementation_part(fig: dict) -> Part:
 
 
 def tasks_part(fig: dict) -> Part:
+    """The report's task tally (figures.tasks_figures → plans.progress.TaskTally) as the page prints it: the same
+    rows, counts and shares (progress.tally_rows), and the sentence saying what the shares are of and how rounded."""
     t = fig.get("tasks", {})
-    rows = [["Nhiệm vụ đến hạn trong kỳ", _int(t.get("due"))]]
-    order = [
-        StatusClass.DONE_ON_TIME,
-        StatusClass.DONE_LATE,
-        StatusClass.OVERDUE,
-        StatusClass.IN_PROGRESS,
-        StatusClass.NOT_DUE,
-    ]
-    rows += [[f"- {StatusClass(s).label}", _int(t.get(s))] for s in order]
-    rows.append(["Tỷ lệ hoàn thành đúng hạn", _pct(t.get("on_time_pct"))])
+    rows = [[r["label"], r["n"], _pct(r["pct"]) if r["pct"] is not None else None] for r in progress.tally_rows(t)]
     return Part(
         "4. Thực hiện nhiệm vụ được giao",
         "Nhiệm vụ",
-        [],
-        [Table("Tình hình thực hiện nhiệm vụ", ["STT", "Chỉ tiêu", "Số nhiệm vụ"], _numbered(rows), [1.2, 10.3, 5.0])],
+        [progress.share_note(t)],
+        [
+            Table(
+                "Tình hình thực hiện nhiệm vụ",
+                ["STT", "Chỉ tiêu", "Số nhiệm vụ", "Tỷ lệ"],
+                _numbered(rows),
+                [1.2, 9.3, 3.0, 3.0],
+            )
+        ],
     )
 
 
@@ -323,14 +325,22 @@ AREA_SHEET = "Lĩnh vực CCHC"
 
 
 def _area_sentence(t: dict) -> str:
-    total = _int(t.get("total"))
-    if not total:
-        return "Không có nhiệm vụ trong các kế hoạch của năm."
-    late = _int(t.get("done_late"))
+    t = area_tasks(t)
+    regular = (
+        f" Nhiệm vụ thường xuyên: {number(t['regular'])}, đã báo cáo kết quả {number(t['regular_reported'])}."
+        if t["regular"]
+        else ""
+    )
+    if not t["due"]:
+        return regular.strip() or "Không có nhiệm vụ trong các kế hoạch của năm."
+    late = t["done_late"]
+    done_pct = f" ({pct(_pct(t['done_pct']))})" if t["done_pct"] else ""
+    overdue_pct = f" ({pct(_pct(t['overdue_pct']))})" if t["overdue_pct"] else ""
     return (
-        f"Tổng số {number(total)} nhiệm vụ: đã hoàn thành {number(_int(t.get('done')))}"
-        + (f" (trong đó {number(late)} nhiệm vụ hoàn thành quá hạn)" if late else "")
-        + f"; đang thực hiện {number(_int(t.get('in_progress')))}; quá hạn {number(_int(t.get('overdue')))}."
+        f"Tổng số {number(t['due'])} nhiệm vụ có thời hạn: đã hoàn thành {number(t['done'])}{done_pct}"
+        + (f", trong đó {number(late)} nhiệm vụ hoàn thành quá hạn" if late else "")
+        + f"; chưa đến hạn {number(t['not_due'])}; chưa hoàn thành, quá hạn {number(t['overdue'])}{overdue_pct}."
+        + regular
     )
 
 
@@ -340,17 +350,12 @@ def areas_parts(fig: dict) -> list[Part]:
     areas = fig.get("areas")
     if areas is None:
         return []
+    tallies = [area_tasks(a.get("tasks", {})) for a in areas]
     summary = [
-        [
-            word.nfc(a.get("name")),
-            _int(a.get("tasks", {}).get("total")),
-            _int(a.get("tasks", {}).get("done")),
-            _int(a.get("tasks", {}).get("in_progress")),
-            _int(a.get("tasks", {}).get("overdue")),
-        ]
-        for a in areas
+        [word.nfc(a.get("name")), t["due"], t["done"], t["not_due"], t["overdue"], t["regular"]]
+        for a, t in zip(areas, tallies, strict=True)
     ]
-    total = ["Tổng cộng", *[sum(row[n] for row in summary) for n in range(1, 5)]]
+    total = ["Tổng cộng", *[sum(row[n] for row in summary) for n in range(1, 6)]]
     parts = [
         Part(
             AREAS_HEADING,
@@ -359,9 +364,9 @@ def areas_parts(fig: dict) -> list[Part]:
             [
                 Table(
                     "Nhiệm vụ theo lĩnh vực cải cách hành chính",
-                    ["STT", "Lĩnh vực", "Số nhiệm vụ", "Đã hoàn thành", "Đang thực hiện", "Quá hạn"],
+                    ["STT", "Lĩnh vực", "Có thời hạn", "Đã hoàn thành", "Chưa đến hạn", "Quá hạn", "Thường xuyên"],
                     _numbered(summary, total),
-                    [1.2, 6.3, 2.2, 2.3, 2.3, 2.2],
+                    [1.1, 5.0, 2.0, 2.1, 2.1, 2.0, 2.2],
                     total=True,
                 )
             ],

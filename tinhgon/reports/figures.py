@@ -5,16 +5,16 @@ Everything is plain JSON (numbers, strings; percentages as strings with two deci
 freeze it as it was. A fixed number of queries, whatever the size of the subtree.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 
 from tinhgon.organisations.models import Organisation
-from tinhgon.plans.constants import StatusClass
 from tinhgon.plans.models import Assignment, Indicator, IndicatorValue, ReformArea, Task
-from tinhgon.plans.progress import combined_status
+from tinhgon.plans.progress import TaskTally, class_on, combined_status, reported
 from tinhgon.procedures.constants import DecisionStatus
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion
 from tinhgon.reports.periods import Kind, ReportPeriod
@@ -24,6 +24,7 @@ from tinhgon.reviews.models import ImplementationItem
 
 
 def _pct(value: Decimal) -> str:
+    """A share (already rounded by core.formatting.share) as a frozen report stores it: '18.97'."""
     return f"{value:.2f}"
 
 
@@ -80,14 +81,23 @@ def reviews_figures(org: Organisation, units, p: ReportPeriod) -> dict:
     }
 
 
-def tasks_figures(units, p: ReportPeriod) -> dict:
-    """Assignments of units in scope due within the period, classed as of its last day."""
-    due = Assignment.objects.within(units).filter(due_on__gte=p.start, due_on__lte=p.end)
-    classes = Counter(a.status_class(p.end) for a in due.only("due_on", "completed_on", "progress", "report"))
-    counts = {status: classes.get(status, 0) for status in StatusClass.values}
-    total = sum(counts.values())
-    done_on_time = counts[StatusClass.DONE_ON_TIME]
-    return {"due": total, **counts, "on_time_pct": _pct(Decimal(done_on_time * 100) / total if total else Decimal(0))}
+def tasks_figures(units, p: ReportPeriod, as_of: date | None = None) -> dict:
+    """Nhiệm vụ được giao of the units in scope, as ministries' task reports count them (plans/progress.TaskTally):
+    the assignments (a unit's part in a task, per dated instance) due within the period, classed as of the cut-off
+    (`as_of`, else the period's last day; a completion dated later does not count yet), and apart from them the
+    units' parts in regular tasks ("thường xuyên") of plans running in the period, with how many were reported on
+    in the period (the unit's report last saved between the period's start and the cut-off: an assignment keeps
+    its latest report only). The page, the documents, the API and the dashboard all read this one dict."""
+    cut = as_of or p.end
+    mine = Assignment.objects.within(units)
+    fields = ("due_on", "completed_on", "progress", "report", "updated_at")
+    due = mine.filter(due_on__gte=p.start, due_on__lte=p.end).only(*fields)
+    regular = mine.filter(
+        task__in=Task.objects.regular().filter(plan__period_start__lte=cut, plan__period_end__gte=p.start)
+    ).only(*fields)
+    regular = list(regular)
+    in_period = [a for a in regular if reported(a) and p.start <= timezone.localdate(a.updated_at) <= cut]
+    return TaskTally.of([class_on(a, cut) for a in due], len(regular), len(in_period)).as_json()
 
 
 def indicators_figures(org: Organisation, p: ReportPeriod) -> list[dict]:
@@ -127,23 +137,12 @@ AREA_KINDS = frozenset({Kind.HALF_YEAR, Kind.ANNUAL})
 UNCLASSIFIED = "Chưa phân lĩnh vực"
 
 
-def _task_counts(classes: list[str]) -> dict:
-    """Tasks by what a report says of them: done (of which late), in progress (not yet due included), overdue."""
-    counts = Counter(classes)
-    return {
-        "total": len(classes),
-        "done": counts[StatusClass.DONE_ON_TIME] + counts[StatusClass.DONE_LATE],
-        "done_late": counts[StatusClass.DONE_LATE],
-        "in_progress": counts[StatusClass.IN_PROGRESS] + counts[StatusClass.NOT_DUE],
-        "overdue": counts[StatusClass.OVERDUE],
-    }
-
-
 def areas_figures(units, p: ReportPeriod, indicators: list[tuple[str, dict]]) -> list[dict]:
     """Kết quả thực hiện các nhiệm vụ cải cách hành chính, by reform area in the areas' order: the tasks of the
     plans issued within the organisation's subtree for the report's year, each classed as of the cut-off like on
     the plan page (tinhgon/plans/progress.py: the worst of its assignments'), and the organisation's indicators
-    (`indicators`: indicators_figures' rows with their area's code). Every area in use is listed, even with
+    (`indicators`: indicators_figures' rows with their area's code). Tasks are tallied like the report's (TaskTally:
+    dated tasks with their shares, regular ones apart). Every area in use is listed, even with
     nothing in it, as a report goes through them all; what has no area comes last under "Chưa phân lĩnh vực",
     only when there is some. Three queries, whatever the number of tasks."""
     year_start, year_end = date(p.year, 1, 1), date(p.year, 12, 31)
@@ -151,30 +150,54 @@ def areas_figures(units, p: ReportPeriod, indicators: list[tuple[str, dict]]) ->
         plan__issuer__in=units, plan__period_start__lte=year_end, plan__period_end__gte=year_start
     )
     classes = defaultdict(list)  # task id → its assignments' status classes
-    area_of = dict(tasks.values_list("pk", "area__code"))
+    was_reported = set()  # ids of tasks some unit reported on
+    area_of = {
+        pk: (code, not recurrence and deadline is None)
+        for pk, code, recurrence, deadline in tasks.values_list("pk", "area__code", "recurrence", "deadline")
+    }
     fields = ("task_id", "due_on", "completed_on", "progress", "report")
     for a in Assignment.objects.filter(task__in=tasks).only(*fields):
-        classes[a.task_id].append(a.status_class(p.end))
-    by_area = defaultdict(list)  # area code ("" for none) → the tasks' status classes
-    for task_id, code in area_of.items():
-        by_area[code or ""].append(combined_status(classes.get(task_id, [])))
+        classes[a.task_id].append(class_on(a, p.end))
+        if reported(a):
+            was_reported.add(a.task_id)
+    by_area = defaultdict(lambda: ([], [0, 0]))  # area code ("" for none) → (dated tasks' classes, [regular, reported])
+    for task_id, (code, regular) in area_of.items():
+        dated, apart = by_area[code or ""]
+        if regular:
+            apart[0] += 1
+            apart[1] += task_id in was_reported
+        else:
+            dated.append(combined_status(classes.get(task_id, [])))
     indicators_by_area = defaultdict(list)
     for code, indicator in indicators:
         indicators_by_area[code].append(indicator)
     out = []
     for area in ReformArea.objects.order_by("order", "name"):
-        if area.is_active or by_area.get(area.code) or indicators_by_area.get(area.code):
+        if area.is_active or area.code in by_area or indicators_by_area.get(area.code):
             out.append(_area_row(area.code, area.name, by_area, indicators_by_area))
-    if by_area.get("") or indicators_by_area.get(""):
+    if "" in by_area or indicators_by_area.get(""):
         out.append(_area_row("", UNCLASSIFIED, by_area, indicators_by_area))
     return out
 
 
+def area_tasks(t: dict) -> dict:
+    """An area's tasks as pages and documents print them, from a tally (TaskTally.as_json) or from a report frozen
+    before tallies (total, done, done_late, in_progress meaning every open task not overdue, overdue)."""
+    if "due" not in t:
+        t = {**t, "due": t.get("total", 0), "not_due": t.get("in_progress", 0), "regular": 0, "regular_reported": 0}
+    return {k: int(t.get(k, 0) or 0) for k in ("due", "done", "done_late", "not_due", "overdue", "regular")} | {
+        "done_pct": t.get("done_pct"),
+        "overdue_pct": t.get("overdue_pct"),
+        "regular_reported": int(t.get("regular_reported", 0) or 0),
+    }
+
+
 def _area_row(code: str, name: str, by_area: dict, indicators_by_area: dict) -> dict:
+    dated, (regular, regular_reported) = by_area.get(code, ([], [0, 0]))
     return {
         "code": code,
         "name": name,
-        "tasks": _task_counts(by_area.get(code, [])),
+        "tasks": TaskTally.of(dated, regular, regular_reported).as_json(),
         "indicators": indicators_by_area.get(code, []),
     }
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from tinhgon.audit import context as audit
 from tinhgon.core.locking import STALE, refuse_stale
 from tinhgon.organisations.models import Organisation
+from tinhgon.plans.progress import TaskTally
 from tinhgon.reports.models import Report, Status
 from tinhgon.reports.periods import Kind, period
 
@@ -148,7 +149,7 @@ def children(report: Report, policy) -> list[ChildReport]:
 SUMMED = {
     "procedures": ["in_force"],
     "reviews": ["published", "reviewed", "simplified", "cost_before", "cost_after", "cost_saving", "implemented"],
-    "tasks": ["due", "not_due", "in_progress", "overdue", "done_on_time", "done_late"],
+    "tasks": ["due", "not_due", "in_progress", "overdue", "done_on_time", "done_late", "regular", "regular_reported"],
 }
 
 
@@ -162,4 +163,15 @@ def aggregate(rows: list[ChildReport]) -> dict:
         for section, keys in SUMMED.items():
             for key in keys:
                 totals[section][key] += int(row.report.figures.get(section, {}).get(key, 0) or 0)
+    t = totals["tasks"]  # the summed tasks with their shares, as one tally computes them
+    totals["tasks"] = TaskTally(
+        done_on_time=t["done_on_time"],
+        done_late=t["done_late"],
+        overdue=t["overdue"],
+        in_progress=t["in_progress"],
+        # from the summed due, so a report frozen before tallies (whose not_due left out in_progress) adds up too
+        not_started=max(t["due"] - t["done_on_time"] - t["done_late"] - t["overdue"] - t["in_progress"], 0),
+        regular=t["regular"],
+        regular_reported=t["regular_reported"],
+    ).as_json()
     return totals

@@ -18,10 +18,12 @@ from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
 from tinhgon.core.visibility import get_visible
+from tinhgon.plans import progress
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.reports import services
 from tinhgon.reports.dashboard import dashboard_data, dashboard_unit
+from tinhgon.reports.figures import area_tasks
 from tinhgon.reports.filters import ReportFilter
 from tinhgon.reports.forms import (
     DashboardFilterForm,
@@ -230,11 +232,15 @@ def figure_tables(figures: dict) -> dict:
             {"key": key, "label": label, "n": reviews.get(key, 0), "pct": reviews.get(pct) if pct else None}
             for key, label, pct in COST_ROWS
         ],
-        "tasks": [{"key": value, "label": label, "n": tasks.get(value, 0)} for value, label in StatusClass.choices],
+        "tasks": progress.tally_rows(tasks),
         "tasks_due": tasks.get("due", 0),
         "on_time_pct": tasks.get("on_time_pct", "0.00"),
+        "share_note": progress.share_note(tasks),
         "indicators": _indicator_rows(figures.get("indicators", [])),
-        "areas": [{**a, "indicators": _indicator_rows(a.get("indicators", []))} for a in figures.get("areas", [])],
+        "areas": [
+            {**a, "tasks": area_tasks(a.get("tasks", {})), "indicators": _indicator_rows(a.get("indicators", []))}
+            for a in figures.get("areas", [])
+        ],
         "by_area": "areas" in figures,
     }
 

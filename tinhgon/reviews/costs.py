@@ -7,12 +7,15 @@ The rule, also written in docs/compliance-cost.md and checked with hypothesis:
 - cost of one execution = Σ rows (hours × hourly rate + outsourced service + fees + other costs), rounded once to
   whole VND, half up;
 - annual cost = cost of one execution × executions per year × subjects per year, rounded to whole VND, half up;
-- saving = before − after; percentage = saving ÷ before × 100, rounded to two decimals, half up (0 when before is 0).
+- saving = before − after; percentage = saving ÷ before × 100, rounded to two decimals by the one rule of shares
+  (core.formatting.share: half up by default, setting TINHGON_SHARE_ROUNDING; 0 when before is 0).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
+
+from tinhgon.core.formatting import share
 
 # Enough digits that no quotient of realistic figures (incomes in the tens of millions, fractions of hours) is
 # rounded before the single rounding to VND.
@@ -27,10 +30,9 @@ def vnd(value: Decimal) -> int:
 
 
 def percent(part: Decimal | int, whole: Decimal | int) -> Decimal:
-    """part ÷ whole × 100, two decimals half up; 0 when whole is 0."""
-    if not whole:
-        return Decimal("0.00")
-    return EXACT.divide(Decimal(part) * 100, Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+    """part ÷ whole × 100, two decimals by the one rounding rule of shares (core.formatting.share: half up unless
+    TINHGON_SHARE_ROUNDING says otherwise); 0 when whole is 0."""
+    return share(part, whole)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,31 @@ PROGRESS = serializers.DecimalField(
 )
 
 
+PCT = "Tỷ lệ phần trăm, chuỗi 2 chữ số lẻ, làm tròn theo TINHGON_SHARE_ROUNDING"
+
+
+class TaskTallySerializer(serializers.Serializer):
+    """Nhiệm vụ của kế hoạch như báo cáo của bộ, ngành thống kê (tinhgon/plans/progress.TaskTally)."""
+
+    due = serializers.IntegerField(help_text="Số nhiệm vụ có thời hạn (mỗi kỳ của nhiệm vụ định kỳ tính một)")
+    done = serializers.IntegerField(help_text="Đã hoàn thành")
+    done_on_time = serializers.IntegerField(help_text="Hoàn thành đúng hạn")
+    done_late = serializers.IntegerField(help_text="Hoàn thành quá hạn")
+    overdue = serializers.IntegerField(help_text="Chưa hoàn thành, đã quá hạn")
+    not_due = serializers.IntegerField(help_text="Chưa hoàn thành, chưa đến hạn")
+    in_progress = serializers.IntegerField(help_text="Trong số chưa đến hạn: đã báo cáo tiến độ")
+    reached = serializers.IntegerField(help_text="Đã đến hạn hoặc đã hoàn thành (mẫu số của các tỷ lệ hoàn thành)")
+    regular = serializers.IntegerField(help_text="Nhiệm vụ thường xuyên (không có thời hạn), không tính tỷ lệ")
+    regular_reported = serializers.IntegerField(help_text="Nhiệm vụ thường xuyên đã có báo cáo kết quả")
+    done_pct = serializers.CharField(help_text=PCT + "; đã hoàn thành ÷ reached")
+    done_on_time_pct = serializers.CharField(help_text=PCT + "; đúng hạn ÷ reached")
+    done_late_pct = serializers.CharField(help_text=PCT + "; quá hạn ÷ reached")
+    overdue_pct = serializers.CharField(help_text=PCT + "; chưa hoàn thành quá hạn ÷ reached")
+    not_due_pct = serializers.CharField(help_text=PCT + "; chưa đến hạn ÷ due")
+    on_time_pct = serializers.CharField(help_text="Như done_on_time_pct")
+    rounding = serializers.CharField(help_text="Quy tắc làm tròn tỷ lệ: half_up, half_even hoặc down")
+
+
 def _pct(value) -> str:
     """One decimal always ("0.0", not "0": progress.weighted_mean leaves an empty mean unquantized)."""
     return str(value.quantize(rollup.ONE))
@@ -131,6 +156,7 @@ class PlanSerializer(serializers.ModelSerializer):
         help_text="Nhiệm vụ cấp trên được thực hiện (kế hoạch cấp trên mặc định là kế hoạch của nhiệm vụ)",
     )
     progress = serializers.SerializerMethodField()
+    tasks = serializers.SerializerMethodField()
     child_plans = serializers.SerializerMethodField()
     row_version = serializers.IntegerField(read_only=True)
 
@@ -149,6 +175,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "parent_plan",
             "parent_task",
             "progress",
+            "tasks",
             "child_plans",
             "status",
             "closed_on",
@@ -167,6 +194,14 @@ class PlanSerializer(serializers.ModelSerializer):
         if figures is None or plan.pk not in figures.plan_progress:
             figures = rollup.cascade_many([plan])
         return _pct(figures.plan_progress[plan.pk])
+
+    @extend_schema_field(TaskTallySerializer)
+    def get_tasks(self, plan) -> dict:
+        """The same tally the plan page shows (progress.cascade_many, computed once for the page of plans)."""
+        figures = self.context.get("figures")
+        if figures is None or plan.pk not in figures.tallies:
+            figures = rollup.cascade_many([plan])
+        return figures.tallies[plan.pk].as_json()
 
     def get_child_plans(self, plan) -> list[int]:
         """Kế hoạch cấp dưới thực hiện kế hoạch này mà người dùng được xem (id)."""

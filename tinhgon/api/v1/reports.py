@@ -134,7 +134,10 @@ class ReportManualRowSerializer(serializers.Serializer):
         "type": "object",
         "additionalProperties": {},
         "description": "Số liệu tính đến ngày chốt (tinhgon/reports/figures.py): `procedures`, `reviews`, `tasks`, "
-        '`indicators`. Tỷ lệ phần trăm là chuỗi có hai chữ số lẻ ("33.33"). Đóng băng khi gửi báo cáo.',
+        '`indicators`. Tỷ lệ phần trăm là chuỗi có hai chữ số lẻ ("33.33"), làm tròn theo quy tắc ghi ở '
+        "`tasks.rounding` (TINHGON_SHARE_ROUNDING). `tasks` có các trường như TaskTally của kế hoạch (nhiệm vụ có "
+        "thời hạn trong kỳ, đã hoàn thành đúng hạn / quá hạn, chưa hoàn thành quá hạn, chưa đến hạn, mỗi số kèm tỷ lệ; "
+        "nhiệm vụ thường xuyên tính riêng). Đóng băng khi gửi báo cáo.",
     }
 )
 class FiguresField(serializers.JSONField):
@@ -270,8 +273,10 @@ class ReportChildrenSerializer(serializers.Serializer):
     missing = serializers.ListField(child=serializers.CharField(), help_text="Mã các đơn vị chưa gửi")
     children = ReportChildSerializer(many=True)
     aggregate = serializers.DictField(
-        child=serializers.DictField(child=serializers.IntegerField()),
-        help_text="Tổng số liệu đã đóng băng của các báo cáo đã tiếp nhận: `procedures`, `reviews`, `tasks`",
+        child=serializers.DictField(),
+        help_text="Tổng số liệu đã đóng băng của các báo cáo đã tiếp nhận: `procedures`, `reviews` (số nguyên), "
+        "`tasks` (số nguyên, kèm các tỷ lệ `*_pct` là chuỗi hai chữ số lẻ và quy tắc làm tròn `rounding`, như "
+        "TaskTally)",
     )
 
 

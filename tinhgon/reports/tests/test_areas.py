@@ -76,17 +76,20 @@ def test_the_areas_are_listed_in_their_order_with_the_unclassified_group_last(bu
     assert names == [*ReformArea.objects.values_list("name", flat=True), "Chưa phân lĩnh vực"]
 
 
-def test_each_area_counts_its_tasks_done_in_progress_and_overdue_at_the_cut_off(built):
+def test_each_area_counts_its_tasks_done_not_yet_due_and_overdue_at_the_cut_off(built):
     areas = by_code(annual(built))
-    assert areas["thu-tuc-hanh-chinh"]["tasks"] == {
-        "total": 2,
+    tasks = areas["thu-tuc-hanh-chinh"]["tasks"]
+    assert {k: tasks[k] for k in ("due", "done", "done_late", "not_due", "overdue", "regular")} == {
+        "due": 2,
         "done": 1,
         "done_late": 0,
-        "in_progress": 0,
+        "not_due": 0,
         "overdue": 1,
+        "regular": 0,
     }
-    assert areas["che-do-cong-vu"]["tasks"]["in_progress"] == 1
-    assert areas["tai-chinh-cong"]["tasks"]["total"] == 0
+    assert (tasks["done_pct"], tasks["overdue_pct"]) == ("50.00", "50.00")
+    assert areas["che-do-cong-vu"]["tasks"]["not_due"] == 1
+    assert areas["tai-chinh-cong"]["tasks"]["due"] == 0
 
 
 def test_the_plans_of_the_organisations_divisions_are_counted(built):
@@ -102,7 +105,7 @@ def test_each_area_lists_its_indicators(built):
 def test_tasks_and_indicators_without_an_area_go_under_chua_phan_linh_vuc(built):
     unclassified = by_code(annual(built))[""]
     assert unclassified["name"] == "Chưa phân lĩnh vực"
-    assert unclassified["tasks"]["total"] == 1
+    assert unclassified["tasks"]["due"] == 1
     assert [i["name"] for i in unclassified["indicators"]] == ["Số sáng kiến được công nhận"]
 
 
@@ -111,9 +114,9 @@ def test_the_unclassified_group_is_absent_when_everything_has_an_area(built):
 
 
 def test_other_provinces_siblings_and_other_years_are_never_counted(built):
-    assert by_code(annual(built))["thu-tuc-hanh-chinh"]["tasks"]["total"] == 2
-    assert by_code(annual(built, "Q-A"))["thu-tuc-hanh-chinh"]["tasks"]["total"] == 1
-    assert sum(row["tasks"]["total"] for row in annual(built, "P").figures["areas"]) == 6  # P-A, P-A-1 and P-B
+    assert by_code(annual(built))["thu-tuc-hanh-chinh"]["tasks"]["due"] == 2
+    assert by_code(annual(built, "Q-A"))["thu-tuc-hanh-chinh"]["tasks"]["due"] == 1
+    assert sum(row["tasks"]["due"] for row in annual(built, "P").figures["areas"]) == 6  # P-A, P-A-1 and P-B
 
 
 def test_the_half_year_report_is_by_area_too_and_the_quarterly_is_not(built):
@@ -135,9 +138,12 @@ def test_the_docx_has_the_area_headings_and_figures(built):
     paragraphs = [p.text for p in doc.paragraphs]
     assert "6. Kết quả thực hiện các nhiệm vụ cải cách hành chính" in paragraphs
     assert "6.1. Công tác chỉ đạo, điều hành" in paragraphs and "6.8. Chưa phân lĩnh vực" in paragraphs
-    assert any(p.startswith("Tổng số 2 nhiệm vụ: đã hoàn thành 1; đang thực hiện 0; quá hạn 1") for p in paragraphs)
+    expected = (
+        "Tổng số 2 nhiệm vụ có thời hạn: đã hoàn thành 1 (50,00%); chưa đến hạn 0; chưa hoàn thành, quá hạn 1 (50,00%)."
+    )
+    assert expected in paragraphs
     rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
-    assert ["03", "Cải cách thủ tục hành chính", "2", "1", "0", "1"] in rows
+    assert ["03", "Cải cách thủ tục hành chính", "2", "1", "0", "1", "0"] in rows
 
 
 def test_the_xlsx_has_a_sheet_by_area(built):
@@ -170,5 +176,5 @@ def test_the_figures_and_the_report_page_take_as_many_queries_with_more_tasks(bu
         pf.task(plan, built.units["P-A"], code=str(n + 1), area=area(code) if code else None, deadline=CUT_OFF)
     services.report_refresh(report=report)
     report.refresh_from_db()
-    assert sum(row["tasks"]["total"] for row in report.figures["areas"]) == 13
+    assert sum(row["tasks"]["due"] for row in report.figures["areas"]) == 13
     assert (_compute(report), _queries(lambda: client.get(url))) == few

@@ -193,9 +193,9 @@ def test_docx_has_the_administrative_layout_sections_and_figures(report, leader)
     assert ["", "Tổng số thủ tục đang có hiệu lực", "3"] in rows
     assert ["01", "Nhóm A: giữa các cơ quan hành chính nhà nước", "2"] in rows
     assert ["01", "Thủ tục mới ban hành", "3"] in rows
-    assert row_of(rows, "Nhiệm vụ đến hạn trong kỳ")[-1] == "2"
-    assert row_of(rows, "- Hoàn thành đúng hạn")[-1] == "1"
-    assert row_of(rows, "Tỷ lệ hoàn thành đúng hạn")[-1] == "50,00%"
+    assert row_of(rows, "Nhiệm vụ có thời hạn")[2:] == ["2", ""]
+    assert row_of(rows, "- Hoàn thành đúng hạn")[2:] == ["1", "100,00%"]  # of the 1 due or done: 1 on time
+    assert row_of(rows, "Chưa đến hạn")[2:] == ["1", "50,00%"]  # of the 2 dated tasks
     assert row_of(rows, "Thủ tục đã rà soát, đánh giá")[-1] == "1"
     assert row_of(rows, "Sửa đổi, bổ sung")[2:] == ["1", "1"]
     manual = row_of(rows, "Số cuộc kiểm tra")
@@ -262,8 +262,9 @@ def test_xlsx_has_one_sheet_per_section_bold_headers_numbers_and_neutral_text(re
     assert "3. Thực thi phương án đơn giản hóa" in [r[0] for r in review]
 
     tasks = sheet_rows(wb["Nhiệm vụ"])
-    assert row_of(tasks, "Nhiệm vụ đến hạn trong kỳ")[2] == 2
-    assert row_of(tasks, "Tỷ lệ hoàn thành đúng hạn")[2] == 0.5
+    assert row_of(tasks, "Nhiệm vụ có thời hạn")[2] == 2
+    assert row_of(tasks, "- Hoàn thành đúng hạn")[2:4] == [1, 1]  # one task, 100,00% as the share 1
+    assert row_of(tasks, "Chưa đến hạn")[2:4] == [1, 0.5]
     assert row_of(sheet_rows(wb["Chỉ tiêu"]), "Tỷ lệ hài lòng")[3] == "≥ 85"
 
     manual = sheet_rows(wb["Số liệu bổ sung"])
