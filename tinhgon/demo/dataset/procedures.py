@@ -96,10 +96,15 @@ def build(ctx, tree) -> list[Published]:
     ProcedureVersion.objects.bulk_create(versions, batch_size=2000)
     for v in versions:
         components += _components(rng, v)
-    for model in (Step, DossierItem, LegalBasis, ProcedureForm):
+    for model, label in (
+        (Step, "steps"),
+        (DossierItem, "dossier items"),
+        (LegalBasis, "legal bases"),
+        (ProcedureForm, "forms"),
+    ):
         rows = [c for c in components if isinstance(c, model)]
         model.objects.bulk_create(rows, batch_size=5000)
-        ctx.count(model._meta.model_name, len(rows))
+        ctx.count(label, len(rows))
     _decisions(ctx, rng, tree, versions)
     ctx.count("procedures", len(procedures))
     ctx.count("versions", len(versions))
