@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.test.utils import override_settings
 
+from tinhgon.core.dates import today as local_today
+from tinhgon.organisations.models import Organisation
+from tinhgon.procedures.models import Field, Procedure, SearchEntry
+
+from . import accounts, organisations, plans, procedures, reports, reviews
 from .profiles import PROFILES, Profile
 
 STAGES = ("organisations", "accounts", "procedures", "reviews", "plans", "reports")
@@ -49,12 +55,6 @@ def generate(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Context:
     """Generate the data set; `progress(stage, done, total)` is called after each stage of each province."""
-    from tinhgon.core.dates import today as local_today
-    from tinhgon.organisations.models import Organisation
-    from tinhgon.procedures.models import Field, Procedure, SearchEntry
-
-    from . import accounts, organisations, plans, procedures, reports, reviews
-
     profile = PROFILES[profile] if isinstance(profile, str) else profile
     if Organisation.objects.exists() or Procedure.objects.exists():
         raise NotEmpty("Cơ sở dữ liệu đã có đơn vị hoặc thủ tục: chỉ sinh bộ dữ liệu vào cơ sở dữ liệu trống.")
@@ -70,6 +70,19 @@ def generate(
         if progress:
             progress(stage, done, total)
 
+    # With DEBUG on, Django keeps every statement with its parameters, formatted at each call: a bulk insert of
+    # thousands of rows is one long string, and the log grew the national run to 670 MB. The generator runs
+    # without it and leaves the setting as it was.
+    with override_settings(DEBUG=False):
+        _provinces(ctx, step)
+        started = time.perf_counter()
+        ctx.count("search entries", SearchEntry.objects.rebuild())
+        step("search", started)
+    return ctx
+
+
+def _provinces(ctx: Context, step) -> None:
+    profile = ctx.profile
     with transaction.atomic():
         nation = organisations.build_nation()
         ctx.shared.update(reviews.shared())
@@ -95,7 +108,3 @@ def generate(
             started = time.perf_counter()
             reports.build(ctx, tree)
             step("reports", started)
-    started = time.perf_counter()
-    ctx.count("search entries", SearchEntry.objects.rebuild())
-    step("search", started)
-    return ctx
