@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1:8000
+# `make bench PROFILE=province`: bench/run.py measures on the generated data set (docs/performance.md).
+PROFILE ?=
 
 .PHONY: run test install install-test migrate seed lint check-migrations pytest bench schema templates documents clean
 
@@ -50,7 +52,7 @@ pytest: install-test
 test: lint check-migrations pytest
 
 bench: install-test
-	status=0; for script in run.py bench_import.py bench_search.py bench_ledger.py bench_overdue.py bench_dashboard.py; do $(PY) bench/$$script || status=1; done; exit $$status
+	status=0; for script in run.py bench_import.py bench_search.py bench_ledger.py bench_overdue.py bench_dashboard.py; do args=""; if [ "$$script" = run.py ] && [ -n "$(PROFILE)" ]; then args="--profile $(PROFILE)"; fi; $(PY) bench/$$script $$args || status=1; done; exit $$status
 
 # Integer bounds in the schema depend on the database backend: describe production (PostgreSQL; no connection made).
 schema: install-test

@@ -1,0 +1,60 @@
+"""The three sizes of the generated data set. Every count is per province, so a profile's totals are its per-province
+figures times its number of provinces (the ratio the tests check)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    provinces: int  # the first N of vocabulary.PROVINCES (province: one province at full density)
+    departments: int  # per province, at most len(vocabulary.DEPARTMENTS)
+    divisions: int  # per department, at most the common divisions plus the department's own
+    commune_share: float  # share of each province's real number of communes
+    procedures: int  # per province
+    province_tasks: int  # per yearly province plan
+    executing_per_task: int  # units each province task is assigned to, besides its lead
+    department_tasks: int  # per yearly department plan (each assigned to every division of the department)
+    users: int  # per province
+    users_in_bulk: int = 2000  # rows per bulk_create batch
+
+
+PROFILES = {
+    "small": Profile(
+        name="small",
+        provinces=2,
+        departments=4,
+        divisions=3,
+        commune_share=0.08,
+        procedures=60,
+        province_tasks=6,
+        executing_per_task=6,
+        department_tasks=2,
+        users=40,
+    ),
+    # One province at the density of the national profile.
+    "province": Profile(
+        name="province",
+        provinces=1,
+        departments=25,
+        divisions=8,
+        commune_share=1.0,
+        procedures=2350,
+        province_tasks=60,
+        executing_per_task=48,
+        department_tasks=8,
+        users=1470,
+    ),
+    "national": Profile(
+        name="national",
+        provinces=34,
+        departments=25,
+        divisions=8,
+        commune_share=1.0,
+        procedures=2350,
+        province_tasks=60,
+        executing_per_task=48,
+        department_tasks=8,
+        users=1470,
+    ),
+}
