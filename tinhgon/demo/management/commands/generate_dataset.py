@@ -46,40 +46,18 @@ class Command(BaseCommand):
 
 
 class _progress:
-    """A rich progress bar on stderr when rich is installed and stderr is a terminal, else one line per step."""
+    """One line per step on stderr ("[3/12] procedures"): readable in a terminal and in a CI log alike."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self.bar = None
 
     def __enter__(self):
-        if self.enabled and sys.stderr.isatty():
-            try:
-                from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-                self.bar = Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    TextColumn("{task.completed}/{task.total}"),
-                    TimeElapsedColumn(),
-                    transient=False,
-                )
-                self.bar.start()
-                self.task = self.bar.add_task("sinh dữ liệu", total=None)
-            except ImportError:
-                self.bar = None
         return self.report
 
     def report(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, total=total, description=f"sinh dữ liệu: {stage}")
-        else:
+        if self.enabled:
             sys.stderr.write(f"[{done}/{total}] {stage}\n")
             sys.stderr.flush()
 
     def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
         return False
