@@ -77,6 +77,11 @@ class _KnownSlice(Sequence):
         return self.rows
 
 
+# Far past the end of any list: larger page numbers are read as this one (the last page, as for any number past the
+# end), so that no offset overflows a database integer (SQLite: 2**63).
+MAX_PAGE = 10**9
+
+
 def summarised_page(
     queryset: QuerySet, number, per_page: int, *, facets: Sequence[str] = (), fetch: QuerySet | None = None
 ) -> tuple[Page, Summary]:
@@ -85,7 +90,7 @@ def summarised_page(
     per_page rows) from `fetch`, by default the model's manager with the select_related and prefetch_related of
     `queryset` (not its annotations: the page is not read through the query that found it)."""
     try:
-        number = max(1, int(number))
+        number = min(max(1, int(number)), MAX_PAGE)  # past any end, without an offset that overflows the database
     except (TypeError, ValueError):
         number = 1
     summary = summarise(queryset, facets=facets, offset=(number - 1) * per_page, limit=per_page)
