@@ -193,7 +193,9 @@ def facts(filters) -> dict[int, ProcedureFacts]:
     for pk, recorded_on, first in rows:
         start = min(recorded_on, first) if first else recorded_on
         out[pk] = ProcedureFacts(inventoried_on=start, published_on=first)
-    published = [pk for pk, f in out.items() if f.published_on]
+    from tinhgon.reviews.ledger import in_scope  # the ledger imports this module for its milestones
+
+    published = in_scope(filters).values("pk")  # a subquery: no list of ids, however large the province
     checked = (
         Review.objects.filter(procedure__in=published, status__in=REVIEWED, checked_on__lte=filters.as_of)
         .annotate(
@@ -213,13 +215,16 @@ def facts(filters) -> dict[int, ProcedureFacts]:
         )
     )
     for procedure, pk, checked_on, status, signed_on, action, implemented_on, before, proposed in checked:
+        if procedure not in out:  # in scope but not inventoried cannot happen (inventoried ⊇ in scope); be safe
+            continue
         approved_on = signed_on if status == ApprovalStatus.ISSUED else None
         out[procedure].reviews.append(
             ReviewFact(pk, checked_on, approved_on, action or "", implemented_on, before or 0, proposed)
         )
     firsts = submitted(filters, published).values("procedure_id").annotate(first=Min("submitted_on")).order_by()
     for row in firsts:
-        out[row["procedure_id"]].submitted_on = row["first"]
+        if row["procedure_id"] in out:
+            out[row["procedure_id"]].submitted_on = row["first"]
     return out
 
 

@@ -790,7 +790,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Organisation.objects.all(),
-        help_text="Mã đơn vị đặt mốc theo kế hoạch của mình (mốc toàn quốc chỉ quản trị hệ thống sửa)",
+        allow_null=True,
+        help_text="Mã đơn vị đặt mốc theo kế hoạch của mình (null: mốc toàn quốc, chỉ quản trị hệ thống đặt, sửa)",
     )
     target = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100, help_text="Phần trăm phải đạt"
