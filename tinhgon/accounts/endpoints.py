@@ -149,6 +149,8 @@ ENDPOINTS = [
     E("reviews:ledger-xlsx", {"GET": "reviews.view"}),
     E("reviews:proposals-xlsx", {"GET": "reviews.view"}),
     E("reviews:parameters", {"GET": "reviews.view", "POST": "reviews.parameters"}),
+    E("reviews:milestones", {"GET": "reviews.view", "POST": "reviews.parameters"}),
+    E("reviews:milestone", {"GET": "reviews.view", "POST": "reviews.parameters"}, "reviews.Milestone"),
     E("reviews:team", {"GET": "reviews.view", "POST": "reviews.plan"}, "reviews.ReviewRound"),
     E("reviews:team-member-add", {"POST": "reviews.plan"}, "reviews.ReviewRound"),
     E("reviews:team-member-remove", {"POST": "reviews.plan"}, "reviews.ReviewRound"),
@@ -287,6 +289,13 @@ ENDPOINTS = [
     E("proposal-list", {"GET": "reviews.view", "POST": "reviews.edit"}),
     E("proposal-detail", {"GET": "reviews.view"}, "reviews.Proposal"),
     E("ledger", {"GET": "reviews.view"}),
+    E("milestone-list", {"GET": "reviews.view", "POST": "reviews.parameters"}),
+    E("milestone-applicable", {"GET": "reviews.view"}),
+    E(
+        "milestone-detail",
+        {"GET": "reviews.view", "PATCH": "reviews.parameters", "DELETE": "reviews.parameters"},
+        "reviews.Milestone",
+    ),
     E("inbox", {"GET": SIGNED_IN}),
     # API: plans
     E("plan-list", {"GET": "plans.view", "POST": "plans.manage"}),

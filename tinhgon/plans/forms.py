@@ -194,8 +194,9 @@ class CommentForm(StyledForm, forms.Form):
 class IndicatorForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["name", "area", "organisation", "unit", "direction", "target", "period", "source", "plan"]
+        fields = ["name", "area", "organisation", "unit", "direction", "target", "period", "deadline", "source", "plan"]
         field_classes = {"organisation": UnitChoiceField}
+        widgets = {"deadline": DATE_WIDGET}
 
     def __init__(self, *args, organisations=None, plans=None, **kwargs):
         super().__init__(*args, **kwargs)

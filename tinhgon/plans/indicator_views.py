@@ -22,6 +22,7 @@ from tinhgon.plans.forms import (
     show_error,
 )
 from tinhgon.plans.models import VIEW, Indicator, IndicatorValue, Plan, Scorecard
+from tinhgon.reviews.constants import MILESTONE_BADGES, MilestoneStatus
 
 INDICATOR_BADGES = {
     IndicatorStatus.MET: "bg-green",
@@ -36,13 +37,25 @@ APPRAISE = "scorecards.appraise"
 # Indicators -------------------------------------------------------------------------------------------------------
 
 
+def _deadline(indicator: Indicator, values) -> dict:
+    """The indicator judged by its deadline: when its target was first met and its status (MilestoneStatus)."""
+    status = indicator.deadline_status(values)
+    return {
+        "reached_on": indicator.reached_on(values),
+        "deadline_status": MilestoneStatus(status).label if status else "",
+        "deadline_badge": MILESTONE_BADGES.get(status, ""),
+        "deadline_code": status or "",
+    }
+
+
 def _indicator_rows(indicators) -> list[dict]:
-    latest = {}
+    by_indicator = {}
     for value in IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("period_start"):
-        latest[value.indicator_id] = value
+        by_indicator.setdefault(value.indicator_id, []).append(value)
     rows = []
     for indicator in indicators:
-        value = latest.get(indicator.pk)
+        values = by_indicator.get(indicator.pk, [])
+        value = values[-1] if values else None
         status = indicator.status_of(value.value, value.period_end) if value else None
         rows.append(
             {
@@ -50,6 +63,7 @@ def _indicator_rows(indicators) -> list[dict]:
                 "value": value,
                 "status": IndicatorStatus(status).label if status else "",
                 "badge": INDICATOR_BADGES.get(status, ""),
+                **_deadline(indicator, values),
             }
         )
     return rows
@@ -112,6 +126,7 @@ def indicator_detail(request, pk):
         "indicator": indicator,
         "plan_shown": indicator.plan_id in Plan.objects.visible_to(request.policy).ids_among([indicator.plan_id]),
         "values": _value_rows(indicator),
+        **_deadline(indicator, list(indicator.values.all())),
         "value_form": value_form,
         "can_enter": can_enter,
         "manual": manual,

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
@@ -37,6 +38,7 @@ from tinhgon.plans.constants import (
     Source,
     StatusClass,
 )
+from tinhgon.reviews.milestones import judge
 
 VIEW = "plans.view"
 MANAGE = "plans.manage"  # on a plan's issuer: issue and edit it, set its tasks, decide extensions
@@ -511,6 +513,12 @@ class Indicator(Versioned, AuditedModel):
         on_delete=models.PROTECT,
         related_name="indicators",
     )
+    deadline = models.DateField(
+        "thời hạn đạt chỉ tiêu",
+        null=True,
+        blank=True,
+        help_text="Bỏ trống: ngày cuối kỳ của kế hoạch, hoặc 31/12 năm nay khi chỉ tiêu không thuộc kế hoạch.",
+    )
 
     audit_exclude = frozenset({"row_version"})
 
@@ -530,8 +538,33 @@ class Indicator(Versioned, AuditedModel):
     def permits(self, policy, action: str) -> bool:
         return policy.allows(action, self.organisation)
 
+    def save(self, *args, **kwargs):
+        if self.deadline is None:
+            self.deadline = self.default_deadline()
+        super().save(*args, **kwargs)
+
+    def default_deadline(self) -> date:
+        """The end of its plan's period, else the end of this year: what a plan's indicator is due by."""
+        return self.plan.period_end if self.plan_id and self.plan.period_end else date(today().year, 12, 31)
+
     def meets(self, value: Decimal) -> bool:
         return value >= self.target if self.direction == Direction.AT_LEAST else value <= self.target
+
+    def reached_on(self, values) -> date | None:
+        """The first day the target was met, from the indicator's values (any iterable of them): the end of the
+        first period whose value meets it, or the day that value was entered when earlier (a running period)."""
+        for value in sorted(values, key=lambda v: v.period_start):
+            if self.meets(value.value):
+                entered = timezone.localdate(value.entered_at) if value.entered_at else value.period_end
+                return min(value.period_end, entered)
+        return None
+
+    def deadline_status(self, values, on: date | None = None) -> str | None:
+        """Met on time, met late, missed, at risk or not yet due (reviews.constants.MilestoneStatus), judged by the
+        day the target was first met, as milestones are (reviews.milestones.judge); None without a deadline."""
+        if self.deadline is None:
+            return None
+        return judge(self.reached_on(values), self.deadline, on or today())
 
     def status_of(self, value: Decimal | None, period_end: date, on: date | None = None) -> str:
         """Met when the value meets the target; missed when the period is over without it; else at risk."""

@@ -34,16 +34,10 @@ from tinhgon.reports.forms import (
     manual_rows,
 )
 from tinhgon.reports.models import Report, Status
-from tinhgon.reviews.constants import Action, MilestoneStatus
+from tinhgon.reviews.constants import MILESTONE_BADGES, Action
 
 VIEW, WRITE = "reports.view", "reports.write"
 
-MILESTONE_BADGES = {
-    MilestoneStatus.MET: "bg-green",
-    MilestoneStatus.ON_TRACK: "bg-blue",
-    MilestoneStatus.AT_RISK: "bg-orange",
-    MilestoneStatus.MISSED: "bg-red",
-}
 INDICATOR_BADGES = {IndicatorStatus.MET: "bg-green", IndicatorStatus.AT_RISK: "bg-orange", "missed": "bg-red"}
 CHANGE_LABELS = {"new": "Công bố mới", "amended": "Sửa đổi, bổ sung", "replaced": "Thay thế", "abolished": "Bãi bỏ"}
 REVIEW_ROWS = [

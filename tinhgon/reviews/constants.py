@@ -68,19 +68,37 @@ class Scenario(models.TextChoices):
 
 
 class Metric(models.TextChoices):
-    """What a milestone targets (domain.md §7, §9.1: K3, K4, K5, K6)."""
+    """What a milestone targets (domain.md §7, §9.1), in the words of the plans (QĐ 1085/QĐ-TTg and the provincial
+    plans that copy it): each is a share in %, defined in reviews.ledger.METRIC_DEFINITIONS."""
 
+    PUBLISHED = "published_pct", "Tỷ lệ thủ tục đã công bố trên số đã thống kê"
     REVIEWED = "reviewed_pct", "Tỷ lệ thủ tục đã rà soát"
+    SUBMITTED = "submitted_pct", "Tỷ lệ thủ tục đã trình phương án đơn giản hóa"
+    APPROVED = "approved_pct", "Tỷ lệ thủ tục có phương án được phê duyệt"
     SIMPLIFIED = "simplified_pct", "Tỷ lệ thủ tục được cắt giảm, đơn giản hóa"
     COST_SAVING = "cost_saving_pct", "Tỷ lệ cắt giảm chi phí tuân thủ"
     IMPLEMENTED = "implemented_pct", "Tỷ lệ phương án đã thực thi"
 
 
 class MilestoneStatus(models.TextChoices):
-    MET = "met", "Đạt"
-    ON_TRACK = "on_track", "Đúng tiến độ"
+    """A target judged by when it was reached (the first day its value reached the target), not by today's value:
+    reviews.milestones.judge. Indicators (plans.Indicator) with a deadline are judged the same way."""
+
+    MET_ON_TIME = "met_on_time", "Đạt đúng hạn"
+    MET_LATE = "met_late", "Đạt nhưng chậm"
+    MISSED = "missed", "Không đạt (quá hạn)"
     AT_RISK = "at_risk", "Có nguy cơ chậm"
-    MISSED = "missed", "Không đạt"
+    NOT_DUE = "not_due", "Chưa đến hạn"
+
+
+# The badge colour of each status, on every page that shows one (ledger, reports, indicators).
+MILESTONE_BADGES = {
+    MilestoneStatus.MET_ON_TIME: "bg-green",
+    MilestoneStatus.MET_LATE: "bg-lime",
+    MilestoneStatus.MISSED: "bg-red",
+    MilestoneStatus.AT_RISK: "bg-orange",
+    MilestoneStatus.NOT_DUE: "bg-blue",
+}
 
 
 class ImplementationStatus(models.TextChoices):

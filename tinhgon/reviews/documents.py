@@ -654,16 +654,23 @@ LEDGER_SUMMARY_COLUMNS = [
     ("Mức phải đạt (%)", 16),
     ("Thời hạn", 12),
     ("Đánh giá", 18),
+    ("Ngày đạt", 12),
+    ("Cách tính", 60),
 ]
 
 
 def ledger_metrics(result: ledger_module.Ledger) -> list[tuple[str, object, str | None]]:
     """(label, value, metric whose milestones apply) in the order of the ledger page."""
     rows = [
+        ("Số thủ tục đã thống kê", result.inventoried, None),
         ("Số thủ tục trong phạm vi (đã công bố)", result.published, None),
+        (Metric.PUBLISHED.label + " (%)", result.published_pct, Metric.PUBLISHED),
         ("Số thủ tục đã rà soát", result.reviewed, None),
         (Metric.REVIEWED.label + " (%)", result.reviewed_pct, Metric.REVIEWED),
+        ("Số thủ tục đã trình phương án", result.submitted, None),
+        (Metric.SUBMITTED.label + " (%)", result.submitted_pct, Metric.SUBMITTED),
         ("Số phương án đã được phê duyệt", result.approved, None),
+        (Metric.APPROVED.label + " (%)", result.approved_pct, Metric.APPROVED),
         ("Số thủ tục được cắt giảm, đơn giản hóa", result.simplified, None),
         (Metric.SIMPLIFIED.label + " (%)", result.simplified_pct, Metric.SIMPLIFIED),
         ("Chi phí tuân thủ trước đơn giản hóa (đồng/năm)", result.cost_before, None),
@@ -712,7 +719,11 @@ def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) ->
         checks[check.milestone.metric].append(check)
     for label, value, metric in ledger_metrics(result):
         for check in checks.get(metric) or [None]:
-            extra = [Decimal(check.milestone.target), check.milestone.due_on, check.status_label] if check else []
+            extra = []
+            if check:
+                milestone = check.milestone
+                extra = [Decimal(milestone.target), milestone.due_on, check.status_label, check.reached_on]
+                extra.append(ledger_module.METRIC_DEFINITIONS[metric])
             ws.append(wrapped([_value_cell(ws, label), _value_cell(ws, value), *[_value_cell(ws, v) for v in extra]]))
     ws.append([])
     ws.append([_cell(ws, "Cách tính", BOLD)])

@@ -11,8 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import UnitSearch
 from tinhgon.organisations.models import Organisation
-from tinhgon.reviews.constants import Action, ReviewStatus, Scenario
-from tinhgon.reviews.models import CostParameterSet, CostSheet, Proposal, Review, ReviewRound
+from tinhgon.reviews.constants import Action, Metric, ReviewStatus, Scenario
+from tinhgon.reviews.models import CostParameterSet, CostSheet, Milestone, Proposal, Review, ReviewRound
 
 MAX_ID = 10**18 - 1  # what a bigint holds, well before SQLite's OverflowError
 YEARS = {"min_value": 1900, "max_value": 2999}
@@ -101,6 +101,21 @@ class ProposalFilter(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = ["procedure", "round", "action"]
+        form = FilterForm
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    """Milestones (/api/v1/milestones/): a unit's own (organisation=<code>), or those of one metric."""
+
+    organisation = UnitFilter(label="Đơn vị đặt mốc")
+    metric = django_filters.ChoiceFilter(label="Chỉ tiêu", choices=Metric.choices)
+    national = django_filters.BooleanFilter(
+        label="Mốc toàn quốc", field_name="organisation", lookup_expr="isnull", help_text="true: chỉ mốc toàn quốc"
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["organisation", "metric", "national"]
         form = FilterForm
 
 

@@ -8,7 +8,14 @@ from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Group, Level
 from tinhgon.procedures.models import Field
 from tinhgon.reviews.constants import Action, ChangeKind, TeamRole
 from tinhgon.reviews.ledger import METRIC_LABELS
-from tinhgon.reviews.models import ApprovalDecision, CostParameterSet, ImplementationItem, ReviewRound, ReviewTeam
+from tinhgon.reviews.models import (
+    ApprovalDecision,
+    CostParameterSet,
+    ImplementationItem,
+    Milestone,
+    ReviewRound,
+    ReviewTeam,
+)
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -234,6 +241,34 @@ class ParameterForm(StyledForm, forms.ModelForm):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class MilestoneForm(StyledForm, forms.ModelForm):
+    """A milestone of the unit whose page it is (the view sets the organisation), as its plan words it."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    due_on = forms.DateField(label="Thời hạn", input_formats=DATE_FORMATS, widget=DATE_WIDGET)
+
+    class Meta:
+        model = Milestone
+        fields = ["metric", "target", "due_on", "source"]
+        help_texts = {
+            "target": "Phần trăm, từ 0,01 đến 100.",
+            "source": "Số, ngày kế hoạch hoặc quyết định đặt mốc, ví dụ “QĐ 258/QĐ-UBND ngày 04/3/2024”.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].localize = True
+        self.fields["target"].widget.is_localized = True
+        if self.instance.pk:
+            self.initial.setdefault("row_version", self.instance.row_version)
+
+    def clean_target(self):
+        target = self.cleaned_data["target"]
+        if target is not None and not 0 < target <= 100:
+            raise forms.ValidationError("Mức phải đạt là tỷ lệ phần trăm, lớn hơn 0 và không quá 100.")
+        return target
 
 
 class LedgerFilterForm(StyledForm, forms.Form):

@@ -11,13 +11,16 @@ Definitions (shown on the ledger page; the open ones are settings):
   TINHGON_LEDGER_SIMPLIFIED_BASE: "published" (default, domain.md §6.3) or "reviewed";
 - cost before: Σ annual cost of the current sheets of the reviews; cost after: the proposed sheet for approved
   amend/replace proposals, 0 for approved abolitions, else unchanged (K5);
-- implemented: approved abolish/replace/amend proposals implemented on or before the date (K6).
+- implemented: approved abolish/replace/amend proposals implemented on or before the date (K6);
+- inventoried: procedures of the scope recorded on or before the date, or published by then (K1 denominator), and
+  submitted: procedures whose form with an option was sent on by the date and not sent back (reviews.milestones).
+Milestones are judged by the day their figure first reached the target (reviews.milestones.History).
 Asked by a user (Filters.policy), every figure counts only what they may see: the procedures of the units in their
 reviews.view scope, whose review forms are then visible to them (Review.visible_to).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -53,8 +56,6 @@ from tinhgon.reviews.constants import (
 from tinhgon.reviews.costs import percent
 from tinhgon.reviews.models import VIEW, Milestone, Review
 
-AT_RISK_DAYS = 90
-
 # The figures a ledger page links to the list of (reviews.views.ledger_procedures, ?metric=).
 METRIC_LABELS = {
     "published": "Thủ tục đang có hiệu lực (thuộc phạm vi)",
@@ -63,6 +64,24 @@ METRIC_LABELS = {
     "simplified": "Thủ tục được cắt giảm, đơn giản hóa",
     "implemented": "Phương án đã thực thi",
     **{f"action_{value}": f"Phương án “{label}”" for value, label in Action.choices},
+}
+
+# What each milestone metric counts, shown beside it on the ledger page, in its Excel export and on the milestones page.
+METRIC_DEFINITIONS = {
+    Metric.PUBLISHED: "Số thủ tục trong phạm vi đã công bố (có phiên bản có hiệu lực) vào hoặc trước ngày xem, trên số "
+    "thủ tục đã thống kê (ghi nhận vào hoặc trước ngày xem, hoặc đã công bố trước đó).",
+    Metric.REVIEWED: "Số thủ tục có phiếu rà soát được đầu mối kiểm soát TTHC kiểm soát vào hoặc trước ngày xem, trên "
+    "số thủ tục đã công bố.",
+    Metric.SUBMITTED: "Số thủ tục có phiếu rà soát kèm phương án đơn giản hóa đã trình vào hoặc trước ngày xem (không "
+    "bị trả lại), trên số thủ tục đã công bố.",
+    Metric.APPROVED: "Số thủ tục có phương án (kể cả giữ nguyên) thuộc quyết định phê duyệt đã ban hành, ký vào hoặc "
+    "trước ngày xem, trên số thủ tục đã công bố: chỉ tiêu “phương án đơn giản hóa cho ≥ 50% thủ tục” của các kế hoạch.",
+    Metric.SIMPLIFIED: "Số thủ tục có phương án bãi bỏ, thay thế, sửa đổi bổ sung đã được phê duyệt, trên số thủ tục "
+    "đã công bố (hoặc đã rà soát, theo cấu hình TINHGON_LEDGER_SIMPLIFIED_BASE).",
+    Metric.COST_SAVING: "Chi phí tuân thủ một năm cắt giảm theo các phương án đã phê duyệt, trên tổng chi phí trước "
+    "đơn giản hóa của các thủ tục đã rà soát.",
+    Metric.IMPLEMENTED: "Số phương án cắt giảm đã phê duyệt được thực thi (thủ tục sửa đổi đã công bố, hoặc đã bãi bỏ) "
+    "vào hoặc trước ngày xem, trên số phương án cắt giảm đã phê duyệt.",
 }
 
 # The definitions above, as shown to users on the ledger page and in its Excel export.
@@ -79,8 +98,12 @@ DEFINITIONS = [
     "không đổi trong trường hợp khác.",
     "Đã thực thi: phương án cắt giảm đã phê duyệt được thực thi (thủ tục sửa đổi đã công bố, hoặc đã bãi bỏ) vào hoặc "
     "trước ngày xem, trên số phương án cắt giảm đã phê duyệt.",
-    "Mốc: Đạt khi tỷ lệ đạt mức; Không đạt khi đã qua thời hạn; Có nguy cơ chậm trong 90 ngày trước thời hạn "
-    "(cấu hình TINHGON_MILESTONE_AT_RISK_DAYS); còn lại là Đúng tiến độ.",
+    *(f"{label}: {METRIC_DEFINITIONS[metric]}" for metric, label in Metric.choices),
+    "Mốc được đánh giá theo ngày chỉ tiêu lần đầu đạt mức (tính từ ngày công bố, ngày kiểm soát phiếu, ngày ký quyết "
+    "định phê duyệt, ngày thực thi): Đạt đúng hạn khi đạt vào hoặc trước thời hạn; Đạt nhưng chậm khi đạt sau thời "
+    "hạn; Không đạt khi đã qua thời hạn mà chưa đạt; Có nguy cơ chậm khi chưa đạt và còn không quá 90 ngày đến thời "
+    "hạn (cấu hình TINHGON_MILESTONE_AT_RISK_DAYS); còn lại là Chưa đến hạn. Đơn vị chưa tự đặt mốc cho một chỉ tiêu "
+    "thì áp dụng mốc của đơn vị cấp trên gần nhất, nếu không có thì mốc toàn quốc (QĐ 1085/QĐ-TTg).",
 ]
 
 
@@ -103,16 +126,24 @@ class MilestoneCheck:
     milestone: Milestone
     value: Decimal
     status: str
+    reached_on: date | None = None  # the first day the value was at or above the target (None: not yet)
+    inherited: bool = False  # set by a unit above (or national), not by the unit whose ledger it is
 
     @property
     def status_label(self) -> str:
         return MilestoneStatus(self.status).label
+
+    @property
+    def definition(self) -> str:
+        return METRIC_DEFINITIONS[self.milestone.metric]
 
 
 @dataclass
 class Ledger:
     filters: Filters
     published: int = 0
+    inventoried: int = 0
+    submitted: int = 0
     reviewed: int = 0
     simplified: int = 0
     approved: int = 0
@@ -125,8 +156,20 @@ class Ledger:
     milestones: list[MilestoneCheck] = field(default_factory=list)
 
     @property
+    def published_pct(self) -> Decimal:
+        return percent(self.published, self.inventoried)
+
+    @property
     def reviewed_pct(self) -> Decimal:
         return percent(self.reviewed, self.published)
+
+    @property
+    def submitted_pct(self) -> Decimal:
+        return percent(self.submitted, self.published)
+
+    @property
+    def approved_pct(self) -> Decimal:
+        return percent(self.approved, self.published)
 
     @property
     def simplified_base(self) -> int:
@@ -216,8 +259,16 @@ def reviews(filters: Filters):
 
 
 def ledger(filters: Filters) -> Ledger:
-    """Two aggregate queries (plus one for milestones), whatever the number of units and procedures."""
-    result = Ledger(filters=filters, published=in_scope(filters).count())
+    """Four aggregate queries (plus those of the milestones), whatever the number of units and procedures."""
+    from tinhgon.reviews import milestones as history  # it imports this module's Ledger
+
+    scope = in_scope(filters)
+    result = Ledger(
+        filters=filters,
+        published=scope.count(),
+        inventoried=history.inventoried(filters).count(),
+        submitted=history.submitted(filters, scope).values("procedure_id").distinct().count(),
+    )
     approved = approved_q(filters)
     changing = approved & Q(proposal__action__in=list(SIMPLIFYING))
     before, after = cost_expressions(filters)
@@ -250,13 +301,20 @@ def ledger(filters: Filters) -> Ledger:
 
 
 def milestones_for(roots) -> list[Milestone]:
-    """The milestones that apply to a single root: per metric, the overrides of the nearest unit on its line
+    """The milestones that apply to a single root: per metric, those of the nearest unit on its line that set some
     (itself first), else the national defaults. Several roots together are measured against the national ones."""
+    return [m for m, _ in applicable_milestones(roots)]
+
+
+def applicable_milestones(roots) -> list[tuple[Milestone, bool]]:
+    """milestones_for, each with whether it is inherited (set by a unit above, or national), in two queries."""
     root = roots[0] if len(roots) == 1 else None  # several roots (e.g. 34 provinces): the national defaults
     line = []
     if isinstance(root, Organisation):
         line = [root.pk, *root.ancestors().values_list("pk", flat=True)[::-1]]
-    candidates = Milestone.objects.filter(Q(organisation__isnull=True) | Q(organisation__in=line))
+    candidates = list(
+        Milestone.objects.filter(Q(organisation__isnull=True) | Q(organisation__in=line)).select_related("organisation")
+    )
     rank = {pk: n for n, pk in enumerate(line)}
     chosen: dict[str, list[Milestone]] = {}
     for m in sorted(candidates, key=lambda m: rank.get(m.organisation_id, len(line))):
@@ -264,25 +322,24 @@ def milestones_for(roots) -> list[Milestone]:
             chosen[m.metric] = [
                 c for c in candidates if c.metric == m.metric and c.organisation_id == m.organisation_id
             ]
-    return sorted((m for ms in chosen.values() for m in ms), key=lambda m: (Metric.values.index(m.metric), m.due_on))
-
-
-def milestone_status(value: Decimal, milestone: Milestone, as_of: date) -> str:
-    """met when reached; missed when the date has passed; at risk within AT_RISK_DAYS (setting
-    TINHGON_MILESTONE_AT_RISK_DAYS) of the date; else on track."""
-    if value >= milestone.target:
-        return MilestoneStatus.MET
-    if as_of > milestone.due_on:
-        return MilestoneStatus.MISSED
-    window = timedelta(days=setting("TINHGON_MILESTONE_AT_RISK_DAYS", AT_RISK_DAYS))
-    return MilestoneStatus.AT_RISK if milestone.due_on - as_of <= window else MilestoneStatus.ON_TRACK
+    ordered = sorted((m for ms in chosen.values() for m in ms), key=lambda m: (Metric.values.index(m.metric), m.due_on))
+    own = line[0] if line else None
+    return [(m, m.organisation_id is None or m.organisation_id != own) for m in ordered]
 
 
 def milestone_checks(result: Ledger) -> list[MilestoneCheck]:
+    """Each milestone with today's value and the status judged by the day it was reached (reviews.milestones)."""
+    from tinhgon.reviews import milestones as history
+
+    applicable = applicable_milestones(list(result.filters.roots))
+    if not applicable:
+        return []
+    past = history.History(result.filters)
     checks = []
-    for m in milestones_for(list(result.filters.roots)):
-        value = result.value(m.metric)
-        checks.append(MilestoneCheck(m, value, milestone_status(value, m, result.filters.as_of)))
+    for m, inherited in applicable:
+        reached_on = past.reached_on(m.metric, m.target)
+        status = history.judge(reached_on, m.due_on, result.filters.as_of)
+        checks.append(MilestoneCheck(m, result.value(m.metric), status, reached_on, inherited))
     return checks
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -63,12 +63,20 @@ class ConfigurationQuerySet(models.QuerySet):
         return self.filter(shared_or_reachable(policy))
 
 
-class Milestone(models.Model):
-    """A target by a date: national defaults (organisation empty) with per-organisation overrides (domain.md §7).
-    The milestone that applies to a unit is its own, else its nearest ancestor's, else the national default."""
+class Milestone(Versioned, AuditedModel):
+    """A target by a date, as a plan words it ("≥ 50 % thủ tục có phương án được phê duyệt trước 01/01/2024"):
+    national defaults (organisation empty) and each organisation's own, set from its plan (domain.md §7).
+    A unit inherits, metric by metric, the milestones of its nearest unit above that set some for that metric
+    (itself first), else the national ones: setting one milestone of a metric replaces all the inherited ones of that
+    metric (reviews.ledger.milestones_for). Judged by when it was reached (reviews.milestones)."""
 
     metric = models.CharField("chỉ tiêu", max_length=20, choices=Metric.choices)
-    target = models.DecimalField("mức phải đạt (%)", max_digits=5, decimal_places=2)
+    target = models.DecimalField(
+        "mức phải đạt (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+    )
     due_on = models.DateField("thời hạn")
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -78,7 +86,9 @@ class Milestone(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    source = models.CharField("căn cứ", max_length=300, blank=True)
+    source = models.CharField("căn cứ (kế hoạch, quyết định)", max_length=300, blank=True)
+
+    audit_exclude = frozenset({"row_version"})
 
     objects = ConfigurationQuerySet.as_manager()
 
@@ -89,6 +99,19 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.get_metric_display()} ≥ {percent(self.target)} trước {day(self.due_on)}"
+
+    def audit_scope_organisation_id(self):
+        return self.organisation_id
+
+    def permits(self, policy, action: str) -> bool:
+        """On its organisation: the national milestones (none) are changed by superusers only."""
+        return policy.allows(action, self.organisation)
+
+    def clean(self):
+        """One milestone per metric and date for one organisation, in Vietnamese."""
+        same = Milestone.objects.filter(metric=self.metric, due_on=self.due_on, organisation=self.organisation_id)
+        if self.metric and self.due_on and same.exclude(pk=self.pk).exists():
+            raise ValidationError({"due_on": f"Đơn vị đã có mốc “{self.get_metric_display()}” với thời hạn này."})
 
 
 class QuestionSet(models.Model):

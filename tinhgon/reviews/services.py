@@ -23,6 +23,7 @@ from tinhgon.reviews.models import (
     CostRow,
     CostSheet,
     HintDecision,
+    Milestone,
     Proposal,
     QuestionSet,
     Review,
@@ -485,3 +486,25 @@ def proposals_mark_implemented(versions) -> list[Proposal]:
                 proposal.save(update_fields=["implemented_on"])
             done.append(proposal)
     return done
+
+
+# Milestones ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, started_from: int | None = None) -> Milestone:
+    """Save a unit's milestone, new or changed, after its checks (one per metric and date). Refused (Stale) when it
+    was changed since `started_from`. Side effects: one audit entry (reviews.milestone.created / updated); from then
+    on the unit and the units under it that set none for this metric are judged against its milestones of it."""
+    refuse_stale(milestone, started_from)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, started_from: int | None = None) -> None:
+    """Remove a unit's milestone (Stale when changed since `started_from`); one audit entry. When it was the unit's
+    last one for its metric, the unit inherits that metric's milestones from above again."""
+    refuse_stale(milestone, started_from)
+    milestone.delete()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from tinhgon.reviews import views
 from tinhgon.reviews.document_views import urlpatterns as document_urls
+from tinhgon.reviews.milestone_views import urlpatterns as milestone_urls
 from tinhgon.reviews.team_views import urlpatterns as team_urls
 
 app_name = "reviews"
@@ -32,3 +33,4 @@ urlpatterns = [
 
 urlpatterns += document_urls
 urlpatterns += team_urls
+urlpatterns += milestone_urls

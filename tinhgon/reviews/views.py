@@ -25,12 +25,12 @@ from tinhgon.procedures.models import Procedure
 from tinhgon.reviews import ledger as ledger_module
 from tinhgon.reviews import services, team_views
 from tinhgon.reviews.constants import (
+    MILESTONE_BADGES,
     REVIEWED,
     SIMPLIFYING,
     Action,
     ApprovalStatus,
     Criterion,
-    MilestoneStatus,
     ReviewStatus,
     Scenario,
 )
@@ -67,12 +67,6 @@ STATUS_BADGES = {
     ReviewStatus.CHECKED: "bg-green-lt",
     ReviewStatus.ASSESSED: "bg-teal-lt",
     ReviewStatus.APPROVED: "bg-green",
-}
-MILESTONE_BADGES = {
-    MilestoneStatus.MET: "bg-green",
-    MilestoneStatus.ON_TRACK: "bg-blue",
-    MilestoneStatus.AT_RISK: "bg-orange",
-    MilestoneStatus.MISSED: "bg-red",
 }
 
 

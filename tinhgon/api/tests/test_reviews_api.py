@@ -411,7 +411,7 @@ def test_ledger_after_one_approved_simplification(api, world):
     assert ledger["by_action"] == {"amend": 1}
     metrics = {(m["metric"], m["due_on"]): m for m in ledger["milestones"]}
     assert metrics[("reviewed_pct", "2025-01-01")]["target"] == "100.00"
-    assert {m["status"] for m in ledger["milestones"]} <= {"met", "on_track", "at_risk", "missed"}
+    assert {m["status"] for m in ledger["milestones"]} <= {"met_on_time", "met_late", "missed", "at_risk", "not_due"}
     unit = api(world.officer_a1).get(LEDGER, {"org": "P-A-1"}).json()
     assert (unit["published"], unit["reviewed"], unit["reviewed_pct"]) == (1, 1, "100.00")
     past = api(world.oversight).get(LEDGER, {"org": "P", "as_of": "2020-01-01"}).json()

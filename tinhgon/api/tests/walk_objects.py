@@ -179,6 +179,20 @@ def cost_parameters(world, unit, place, objects):
     return found
 
 
+@builder("reviews.Milestone")
+def milestone(world, unit, place, objects):
+    from datetime import date
+
+    from tinhgon.reviews.models import Milestone
+
+    source = named("reviews.Milestone", place, "Kế hoạch của đơn vị")
+    found = Milestone.objects.create(
+        organisation=unit, metric="published_pct", target=100, due_on=date(2023, 4, 1), source=source
+    )
+    objects.mark(walk.marker("reviews.Milestone", place), "reviews.Milestone", found)
+    return found
+
+
 @builder("reviews.CostSheet")
 def cost_sheet(world, unit, place, objects):
     from tinhgon.reviews import services

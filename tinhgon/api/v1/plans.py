@@ -57,6 +57,7 @@ from tinhgon.plans.models import (
     Task,
 )
 from tinhgon.plans.periods import spans
+from tinhgon.reviews.constants import MilestoneStatus
 
 REPORT = "plans.report"
 
@@ -89,6 +90,7 @@ DirectionField = choice_field(Direction, "IndicatorDirectionEnum")
 PeriodField = choice_field(Period, "IndicatorPeriodEnum")
 SourceField = choice_field(Source, "IndicatorSourceEnum")
 IndicatorStatusField = choice_field(IndicatorStatus, "IndicatorStatusEnum")
+DeadlineStatusField = choice_field(MilestoneStatus, "DeadlineStatusEnum", "Đánh giá theo thời hạn (như mốc chỉ tiêu)")
 
 PROGRESS = serializers.DecimalField(
     max_digits=4, decimal_places=1, help_text='Tiến độ (%), chuỗi có 1 chữ số lẻ (ví dụ "62.5")'
@@ -638,6 +640,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Mã lĩnh vực cải cách hành chính (null: chưa phân lĩnh vực)",
     )
+    deadline = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Thời hạn đạt chỉ tiêu (bỏ trống: ngày cuối kỳ của kế hoạch, hoặc 31/12 năm nay)",
+    )
+    reached_on = serializers.SerializerMethodField(help_text="Ngày đầu tiên đạt mục tiêu (null: chưa đạt)")
+    deadline_status = serializers.SerializerMethodField()
     row_version = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -650,11 +659,22 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "direction",
             "target",
             "period",
+            "deadline",
+            "reached_on",
+            "deadline_status",
             "organisation",
             "plan",
             "source",
             "row_version",
         ]
+
+    def get_reached_on(self, indicator) -> date | None:
+        return indicator.reached_on(indicator.values.all())
+
+    @extend_schema_field(DeadlineStatusField(allow_null=True))
+    def get_deadline_status(self, indicator):
+        """Đánh giá theo thời hạn, căn cứ ngày đầu tiên đạt mục tiêu."""
+        return indicator.deadline_status(indicator.values.all())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -718,7 +738,7 @@ class IndicatorViewSet(
     action_rules = {"list": VIEW, "create": "indicators.manage"}
 
     def get_queryset(self):
-        indicators = Indicator.objects.visible_to(self.policy)
+        indicators = Indicator.objects.visible_to(self.policy).prefetch_related("values")
         return indicators.select_related("organisation", "plan", "area").order_by("organisation__code", "name", "id")
 
     def perform_create(self, serializer):

@@ -13,6 +13,8 @@ Rewriting an existing sheet or proposal needs the version it was based on (`row_
 without, 409 when stale. Model refusals are 400 with their Vietnamese messages (tinhgon/api/errors.py).
 """
 
+from decimal import Decimal
+
 from django.db.models import Count, Q
 
 from drf_spectacular.types import OpenApiTypes
@@ -29,11 +31,20 @@ from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import STANDARD_LEGAL_BASES
 from tinhgon.procedures.models import Procedure
 from tinhgon.reviews import services
-from tinhgon.reviews.constants import Action, ChangeKind, Scenario
-from tinhgon.reviews.filters import CostSheetFilter, ParameterFilter, ProposalFilter, ReviewFilter, RoundFilter
+from tinhgon.reviews.constants import Action, ChangeKind, Metric, MilestoneStatus, Scenario
+from tinhgon.reviews.filters import (
+    CostSheetFilter,
+    MilestoneFilter,
+    ParameterFilter,
+    ProposalFilter,
+    ReviewFilter,
+    RoundFilter,
+)
 from tinhgon.reviews.forms import LedgerFilterForm
-from tinhgon.reviews.ledger import filters_for, ledger
-from tinhgon.reviews.models import VIEW, CostParameterSet, CostSheet, Proposal, Review, ReviewRound
+from tinhgon.reviews.ledger import METRIC_DEFINITIONS, applicable_milestones, filters_for, ledger
+from tinhgon.reviews.models import VIEW, CostParameterSet, CostSheet, Milestone, Proposal, Review, ReviewRound
+
+SET_MILESTONES = "reviews.parameters"
 
 
 def _procedure(policy, procedure: Procedure) -> Procedure:
@@ -674,13 +685,22 @@ class ReviewProposalViewSet(
 # Ledger -----------------------------------------------------------------------------------------------------------
 
 
+MILESTONE_STATUS_HELP = "; ".join(f"{value}: {label}" for value, label in MilestoneStatus.choices)
+
+
 class ReviewMilestoneSerializer(serializers.Serializer):
-    metric = serializers.CharField(help_text="reviewed_pct, simplified_pct, cost_saving_pct, implemented_pct")
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    definition = serializers.CharField(help_text="Cách tính của chỉ tiêu")
     target = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Phần trăm, chuỗi 2 chữ số lẻ")
     due_on = serializers.DateField()
     value = serializers.DecimalField(max_digits=7, decimal_places=2, help_text="Phần trăm, chuỗi 2 chữ số lẻ")
-    status = serializers.CharField(help_text="met, on_track, at_risk, missed")
+    reached_on = serializers.DateField(
+        allow_null=True, help_text="Ngày đầu tiên chỉ tiêu đạt mức (tính đến ngày xem); null: chưa đạt"
+    )
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices, help_text=MILESTONE_STATUS_HELP)
     source = serializers.CharField()
+    organisation = serializers.CharField(allow_null=True, help_text="Mã đơn vị đặt mốc; null: mốc toàn quốc")
+    inherited = serializers.BooleanField(help_text="Mốc kế thừa từ cấp trên hoặc toàn quốc")
 
 
 PCT = 'Phần trăm, chuỗi có 2 chữ số lẻ (ví dụ "12.50")'
@@ -690,6 +710,12 @@ class ReviewLedgerSerializer(serializers.Serializer):
     org = serializers.CharField()
     as_of = serializers.DateField()
     published = serializers.IntegerField(help_text="Số thủ tục đã công bố trong phạm vi")
+    inventoried = serializers.IntegerField(help_text="Số thủ tục đã thống kê trong phạm vi")
+    published_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
+    submitted = serializers.IntegerField(help_text="Số thủ tục đã trình phương án đơn giản hóa")
+    submitted_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
+    approved = serializers.IntegerField(help_text="Số thủ tục có phương án được phê duyệt (kể cả giữ nguyên)")
+    approved_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
     reviewed = serializers.IntegerField(help_text="Số thủ tục đã rà soát (phiếu đã kiểm soát)")
     reviewed_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
     simplified = serializers.IntegerField(help_text="Số thủ tục có phương án bãi bỏ, thay thế, sửa đổi đã phê duyệt")
@@ -698,6 +724,7 @@ class ReviewLedgerSerializer(serializers.Serializer):
     cost_after = serializers.IntegerField(help_text="Chi phí tuân thủ một năm sau đơn giản hóa (đồng)")
     cost_saving = serializers.IntegerField()
     cost_saving_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
+    implemented = serializers.IntegerField(help_text="Số phương án cắt giảm đã thực thi")
     implemented_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
     by_action = serializers.DictField(
         child=serializers.IntegerField(), help_text="Số thủ tục đã rà soát theo phương án (trống: chưa có phương án)"
@@ -733,6 +760,12 @@ class ReviewLedgerView(PolicyMixin, APIView):
             "org": filters.roots[0].code,
             "as_of": filters.as_of,
             "published": result.published,
+            "inventoried": result.inventoried,
+            "published_pct": result.published_pct,
+            "submitted": result.submitted,
+            "submitted_pct": result.submitted_pct,
+            "approved": result.approved,
+            "approved_pct": result.approved_pct,
             "reviewed": result.reviewed,
             "reviewed_pct": result.reviewed_pct,
             "simplified": result.simplified,
@@ -741,18 +774,137 @@ class ReviewLedgerView(PolicyMixin, APIView):
             "cost_after": result.cost_after,
             "cost_saving": result.cost_saving,
             "cost_saving_pct": result.cost_saving_pct,
+            "implemented": result.implemented,
             "implemented_pct": result.implemented_pct,
             "by_action": result.by_action,
             "milestones": [
                 {
                     "metric": check.milestone.metric,
+                    "definition": check.definition,
                     "target": check.milestone.target,
                     "due_on": check.milestone.due_on,
                     "value": check.value,
+                    "reached_on": check.reached_on,
                     "status": check.status,
                     "source": check.milestone.source,
+                    "organisation": check.milestone.organisation.code if check.milestone.organisation else None,
+                    "inherited": check.inherited,
                 }
                 for check in result.milestones
             ],
         }
         return Response(ReviewLedgerSerializer(data).data)
+
+
+# Milestones -------------------------------------------------------------------------------------------------------
+
+
+METRIC_HELP = "; ".join(f"{value}: {label}" for value, label in Metric.choices)
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    metric = serializers.ChoiceField(choices=Metric.choices, help_text=METRIC_HELP)
+    organisation = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.all(),
+        allow_null=True,
+        help_text="Mã đơn vị đặt mốc theo kế hoạch của mình (null: mốc toàn quốc, chỉ quản trị hệ thống đặt, sửa)",
+    )
+    target = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100, help_text="Phần trăm phải đạt"
+    )
+    definition = serializers.SerializerMethodField(help_text="Cách tính của chỉ tiêu")
+    row_version = serializers.IntegerField(
+        required=False, min_value=0, help_text="Phiên bản đã đọc (bắt buộc khi sửa: hoặc tiêu đề If-Match)"
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "organisation", "metric", "definition", "target", "due_on", "source", "row_version"]
+        validators = []  # the model's clean refuses a second milestone of a metric and date, in Vietnamese
+
+    def get_definition(self, milestone) -> str:
+        return METRIC_DEFINITIONS[milestone.metric]
+
+
+class ApplicableMilestoneSerializer(MilestoneSerializer):
+    organisation = serializers.CharField(source="organisation.code", allow_null=True, default=None)
+    inherited = serializers.BooleanField(help_text="Kế thừa từ cấp trên hoặc mốc toàn quốc")
+
+    class Meta(MilestoneSerializer.Meta):
+        fields = [*MilestoneSerializer.Meta.fields, "inherited"]
+
+
+class MilestoneViewSet(PolicyMixin, viewsets.ModelViewSet):
+    """Mốc chỉ tiêu: the national ones (QĐ 1085/QĐ-TTg) and each unit's own, set from its plan; a unit inherits, metric
+    by metric, those of its nearest unit above until it sets its own (tinhgon/reviews/ledger.py
+    applicable_milestones). Seen: the national ones, those of the user's units and of the units above them. Set,
+    changed and removed by `reviews.parameters` over the unit; a change or removal carries the version it was read at
+    (`row_version` or If-Match): 428 without, 409 when stale."""
+
+    serializer_class = MilestoneSerializer
+    queryset = Milestone.objects.none()
+    filterset_class = MilestoneFilter
+    action_rules = {"list": VIEW, "applicable": VIEW, "create": SET_MILESTONES}
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        milestones = Milestone.objects.visible_to(self.policy).select_related("organisation")
+        return milestones.order_by("organisation__code", "metric", "due_on", "id")
+
+    def _save(self, milestone: Milestone, data: dict, started_from: int | None) -> Milestone:
+        for name, value in data.items():
+            setattr(milestone, name, value)
+        self.require(SET_MILESTONES, milestone.organisation)
+        services.milestone_save(milestone=milestone, started_from=started_from)
+        return milestone
+
+    @extend_schema(responses={201: MilestoneSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("row_version", None)
+        milestone = self._save(Milestone(), data, None)
+        return Response(self.get_serializer(milestone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: MilestoneSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED})
+    def partial_update(self, request, *args, **kwargs):
+        milestone = self.get_object(SET_MILESTONES)
+        started_from = self.started_from()
+        serializer = self.get_serializer(milestone, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("row_version", None)
+        if "organisation" in data and data["organisation"] != milestone.organisation:
+            raise serializers.ValidationError({"organisation": "Không chuyển mốc sang đơn vị khác: hãy đặt mốc mới."})
+        return Response(self.get_serializer(self._save(milestone, data, started_from)).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses={204: None, 409: CONFLICT, 428: PRECONDITION_REQUIRED})
+    def destroy(self, request, *args, **kwargs):
+        milestone = self.get_object(SET_MILESTONES)
+        services.milestone_delete(milestone=milestone, started_from=self.started_from())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("org", str, description="Mã đơn vị (mặc định: đơn vị đang thay mặt)")],
+        responses=ApplicableMilestoneSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def applicable(self, request):
+        """The milestones the unit's ledger is judged against: its own, else inherited metric by metric."""
+        acting = getattr(request._request, "acting_membership", None)
+        org = request.query_params.get("org", "")
+        if len(org) > 40:
+            raise serializers.ValidationError({"org": "Mã đơn vị quá dài."})
+        root = filters_for(self.policy, acting, org=org).roots[0]
+        rows = []
+        for milestone, inherited in applicable_milestones([root]):
+            milestone.inherited = inherited
+            rows.append(milestone)
+        return Response(ApplicableMilestoneSerializer(rows, many=True).data)
