@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core import workbooks
+from tinhgon.core.dates import legal_date
 from tinhgon.core.uploads import UploadRefused, check_workbook, max_upload_bytes
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import services
@@ -129,6 +130,16 @@ COLUMNS = [
         "Sản phẩm, kết quả đầu ra (tối đa 500 ký tự).",
         "Báo cáo kết quả rà soát",
     ),
+    Column(
+        "completed",
+        "Ngày hoàn thành",
+        False,
+        16,
+        ("ngày hoàn thành thực tế", "đã hoàn thành ngày"),
+        "Chỉ ghi khi nhiệm vụ đã hoàn thành (nhập lịch sử): ngày dd/mm/yyyy, không sau hôm nay, không trước ngày ban "
+        "hành kế hoạch; các đơn vị của nhiệm vụ được ghi hoàn thành vào ngày đó. Không dùng cho nhiệm vụ định kỳ.",
+        "",
+    ),
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 HEADER_KEYS: dict[str, Column] = {}
@@ -174,6 +185,7 @@ class TaskRow:
     recurrence: str = ""
     recurrence_day: int | None = None
     product: str = ""
+    completed_on: date | None = None  # done in fact on that day (history entered in bulk)
     area: ReformArea | None = None  # from the last group heading naming a reform area
     order: int = 0
     action: str = CREATE
@@ -554,7 +566,7 @@ class _Parser:
 
     def is_heading(self, values: tuple) -> bool:
         """A group heading (“I. CẢI CÁCH THỂ CHẾ”): a number and a title, nothing else of a task."""
-        rest = ("lead", "coordinating", "executing", "time", "product")
+        rest = ("lead", "coordinating", "executing", "time", "product", "completed")
         return all(_blank(self.raw(values, k)) for k in rest) and not _blank(self.raw(values, "title"))
 
     @staticmethod
@@ -593,6 +605,7 @@ class _Parser:
         else:
             row.executing_rule = rule
         self.time(row_no, values, row)
+        self.completed(row_no, values, row)
         return row if len(self.errors) == errors_before else None
 
     def units_cell(self, row_no: int, values: tuple, key: str, rules_allowed: bool = False):
@@ -666,6 +679,30 @@ class _Parser:
                 "time",
             )
 
+    def completed(self, row_no: int, values: tuple, row: TaskRow) -> None:
+        """The completion day of a dated task (core.dates.legal_date: not after today, not before the plan)."""
+        raw = self.raw(values, "completed")
+        if _blank(raw):
+            return
+        day = raw.date() if isinstance(raw, datetime) else raw
+        if not isinstance(day, date):
+            match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", workbooks.one_line(raw))
+            try:
+                day = date(*(int(g) for g in reversed(match.groups()))) if match else None
+            except ValueError:
+                day = None
+        if day is None:
+            self.error(row_no, f"“{workbooks.one_line(raw)}” không phải là ngày dd/mm/yyyy.", "completed")
+        elif row.recurrence:
+            self.error(row_no, "nhiệm vụ định kỳ: ghi ngày hoàn thành của từng kỳ trên trang nhiệm vụ.", "completed")
+        else:
+            try:
+                row.completed_on = legal_date(
+                    day, what="Ngày hoàn thành", after=[(self.plan.issued_on, "ngày ban hành kế hoạch")]
+                )
+            except ValidationError as refused:
+                self.error(row_no, refused.messages[0], "completed")
+
     # -- duplicates and existing tasks -------------------------------------------------------------------------
 
     def check_codes(self, rows: list[TaskRow]) -> None:
@@ -707,6 +744,7 @@ def _same(task: Task, row: TaskRow) -> bool:
         and task.product == row.product
         and task.order == row.order
         and (row.area is None or task.area_id == row.area.pk)
+        and (row.completed_on is None or all(a.completed_on == row.completed_on for a in task.assignments.all()))
     )
 
 
@@ -814,3 +852,6 @@ def _apply(row: TaskRow, *, plan: Plan, by) -> None:
     if row.area is not None:  # a file without area headings keeps the areas set in the app
         task.area = row.area
     row.task = services.task_save(task=task, coordinating=row.coordinating, executing=row.executing, by=by)
+    if row.completed_on:
+        for part in row.task.assignments.exclude(completed_on=row.completed_on):
+            services.assignment_report(assignment=part, progress=100, report=part.report, completed_on=row.completed_on)
