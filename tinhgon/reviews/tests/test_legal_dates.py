@@ -11,6 +11,9 @@ import pytest
 
 from tinhgon.core.dates import legal_date, today
 from tinhgon.organisations.models import Organisation
+from tinhgon.procedures.constants import Change
+from tinhgon.procedures.models import PublicationDecision
+from tinhgon.procedures.services import decision_add_item, decision_issue
 from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ApprovalStatus, ReviewStatus
 from tinhgon.reviews.models import ApprovalDecision, ImplementationItem, Review
@@ -217,3 +220,29 @@ def test_an_act_issued_before_the_approval_was_signed_is_refused(world):
     item.complete("20/QĐ-UBND", date(2023, 8, 1))
     item.refresh_from_db()
     assert item.issued_on == date(2023, 8, 1)
+
+
+def publish_draft(world, review, effective_on: date) -> None:
+    draft = review.proposal.draft_version
+    draft.submit()
+    draft.control()
+    publication = PublicationDecision.objects.create(
+        number="500/QĐ-UBND", issuer=world.units["P"], signed_on=effective_on, signer="A", effective_on=effective_on
+    )
+    decision_add_item(decision=publication, version=draft, change=Change.AMENDED)
+    decision_issue(decision=publication)
+    review.proposal.refresh_from_db()
+
+
+def test_a_publication_effective_after_the_approval_implements_it_on_its_day(world):
+    review = checked_on(world, date(2023, 6, 30))
+    f.approve(world, [review], signed_on=date(2023, 7, 15))
+    publish_draft(world, review, date(2023, 8, 1))
+    assert review.proposal.implemented_on == date(2023, 8, 1)
+
+
+def test_a_publication_effective_before_the_approval_was_signed_does_not_implement_it(world):
+    review = checked_on(world, date(2023, 6, 30))
+    f.approve(world, [review], signed_on=date(2023, 7, 15))
+    publish_draft(world, review, date(2023, 7, 1))
+    assert review.proposal.implemented_on is None
