@@ -477,7 +477,7 @@ def proposals_mark_implemented(versions) -> list[Proposal]:
         candidates = Proposal.objects.select_for_update().filter(
             review__status=ReviewStatus.APPROVED, implemented_on__isnull=True, review__procedure=version.procedure
         )
-        for proposal in candidates.select_related("review__approval"):
+        for proposal in candidates:
             day = proposal.implementation_date(version)
             signed = proposal.review.approval.signed_on if proposal.review.approval_id else None
             if day is None or (signed and day < signed):
