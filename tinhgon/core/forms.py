@@ -34,6 +34,24 @@ class StyledForm:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+def legal_date_field(label: str = "Ngày thực hiện") -> forms.DateField:
+    """The day an act happened in law or in fact (core.dates.legal_date), blank for today: dd/mm/yyyy."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=DATE_WIDGET,
+        error_messages={"invalid": f"{label} không hợp lệ: nhập theo dạng dd/mm/yyyy."},
+        help_text="Để trống nếu là hôm nay; nhập ngày trước đây khi cập nhật việc đã làm.",
+    )
+
+
+class LegalDateForm(StyledForm, forms.Form):
+    """The one field of a workflow step: `on`, as `{"on": "2023-06-30"}` is the field of its API body."""
+
+    on = legal_date_field()
+
+
 class DocumentField(forms.FileField):
     """An uploaded document (evidence, attachment, form), checked by its content (core/uploads.py): a refusal is a
     Vietnamese error on the field, and an accepted file carries its safe name and the type it will be served as."""

@@ -561,10 +561,18 @@ def seed() -> None:
     _decisions(created, adopted)
 
 
+# The day the units' inventory (thống kê) was proposed for the first list (Tờ trình 12/TTr-VPUBND ngày 08/7/2025):
+# each procedure's legal inventory date, so that the K1 share as of July 2025 reads as it did then.
+INVENTORIED_ON = date(2025, 7, 8)
+
+
 def _create(owner_code, field, group, level, name, days, channels, i) -> Procedure:
     owner = Organisation.objects.get(code=f"{P}-{owner_code}")
     return procedure_create(
-        owner=owner, components=components(field, group, level, name, days, channels, i), code=f"{P}-TTNB-{i + 1:03d}"
+        owner=owner,
+        components=components(field, group, level, name, days, channels, i),
+        code=f"{P}-TTNB-{i + 1:03d}",
+        inventoried_on=INVENTORIED_ON,
     )
 
 
@@ -600,6 +608,7 @@ def _adopt(templates) -> list[Procedure]:
                     template=template,
                     code=f"{owner.code}-TTNB-{n:02d}",
                     components=Components.of(template.latest_version()),
+                    inventoried_on=INVENTORIED_ON,
                 )
             )
     return adopted

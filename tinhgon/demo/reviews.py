@@ -37,6 +37,11 @@ PARAMETERS = {
 
 # Vĩnh Long's own row of domain.md §7: review 100% and approve options cutting ≥ 20% / ≥ 20% by 01/11/2024.
 PROVINCIAL_DUE = date(2024, 11, 1)
+# The round's history as it happened (legal dates, core.dates.legal_date), within the plan's 2024 deadline: forms
+# submitted, then checked by the focal point before 01/11/2024, and the chairman's approval signed after.
+SUBMITTED_ON = date(2024, 9, 16)
+CHECKED_ON = date(2024, 10, 15)
+APPROVED_ON = date(2024, 12, 10)
 MILESTONE_SOURCE = "Kế hoạch của UBND tỉnh: rà soát 100% TTHC nội bộ đã công bố, phê duyệt phương án ≥ 20%/≥ 20%"
 MILESTONES = [(Metric.REVIEWED, "100"), (Metric.SIMPLIFIED, "20"), (Metric.COST_SAVING, "20")]
 
@@ -413,13 +418,13 @@ def _legal_acts(review, action) -> str:
 def _advance(review, status) -> None:
     if status == ReviewStatus.DRAFT:
         return
-    review.submit()
+    review.submit(SUBMITTED_ON)
     if status == ReviewStatus.SUBMITTED:
         return
     if status == ReviewStatus.RETURNED:
         review.send_back(RETURN_COMMENT)
         return
-    review.control()
+    review.control(CHECKED_ON)
     if status in {ReviewStatus.ASSESSED} or review.procedure.code == "VLG-TTNB-001":
         review.assess(ASSESSMENT)
 
@@ -433,7 +438,7 @@ def _approve(province, reviews) -> ApprovalDecision:
             title="Về việc phê duyệt phương án đơn giản hóa thủ tục hành chính nội bộ trong hệ thống hành chính nhà "
             "nước thuộc phạm vi quản lý của Sở Nội vụ, Sở Tài chính tỉnh Vĩnh Long",
             issuer=province,
-            signed_on=today(),
+            signed_on=APPROVED_ON,
             signer=CHAIRMAN,
             signer_title="Chủ tịch",
             legal_bases="\n".join(STANDARD_LEGAL_BASES),

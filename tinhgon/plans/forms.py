@@ -4,7 +4,7 @@ tinhgon.plans.indicators; querysets of choices (units, plans, tasks) are given b
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import DocumentField, StyledForm
+from tinhgon.core.forms import DocumentField, StyledForm, legal_date_field
 from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField, UnitMultipleChoiceField, UnitsByParent
 from tinhgon.plans.constants import ExecutingRule
 from tinhgon.plans.models import Indicator, Plan, Task
@@ -185,6 +185,7 @@ class ExtensionDecisionForm(StyledForm, forms.Form):
 
     decision = forms.ChoiceField(label="Quyết định", choices=[("approve", "Đồng ý"), ("refuse", "Không đồng ý")])
     note = forms.CharField(label="Ý kiến", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    on = legal_date_field("Ngày quyết định")
 
 
 class CommentForm(StyledForm, forms.Form):

@@ -20,12 +20,13 @@ from tinhgon.reviews.costs import percent
 
 
 def publication_coverage(org: Organisation, day: date) -> Decimal:
-    """K1: procedures with a version in force on or before `day` ÷ procedures inventoried by then."""
+    """K1: procedures with a version in force on or before `day` ÷ procedures inventoried by then (their
+    `inventoried_on`, the day the unit listed them, not the day they were typed into the app)."""
     from tinhgon.procedures.models import Procedure
     from tinhgon.reviews.ledger import Filters, in_scope
 
     inventoried = Procedure.objects.filter(
-        owner__in=Organisation.objects.ever_under([org]), is_template=False, created_at__date__lte=day
+        owner__in=Organisation.objects.ever_under([org]), is_template=False, inventoried_on__lte=day
     ).count()
     return percent(in_scope(Filters(roots=(org,), as_of=day)).count(), inventoried)
 

@@ -20,7 +20,7 @@ from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core import formatting
-from tinhgon.core.dates import today
+from tinhgon.core.dates import legal_date, today
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import natural_key
 from tinhgon.organisations.models import Organisation
@@ -287,7 +287,10 @@ class AssignmentQuerySet(models.QuerySet):
         return self.open().filter(task__plan__status=PlanStatus.OPEN)
 
     def overdue(self, on: date | None = None):
-        return self.followed().filter(due_on__lt=on or today())
+        """Parts of followed plans past their deadline and not completed on `on` (completed later: overdue then)."""
+        day = on or today()
+        open_then = Q(completed_on__isnull=True) | Q(completed_on__gt=day)
+        return self.filter(open_then, task__plan__status=PlanStatus.OPEN, due_on__lt=day)
 
     def due_within(self, days: int, on: date | None = None):
         day = on or today()
@@ -299,7 +302,9 @@ class AssignmentQuerySet(models.QuerySet):
     def of_status(self, status_class: str, on: date | None = None):
         """The assignments of one status class (Assignment.status_class), as a filter."""
         day = on or today()
-        done, open_ = Q(completed_on__isnull=False), Q(completed_on__isnull=True)
+        # as of `day`: completed on a later day was still open then
+        done = Q(completed_on__isnull=False, completed_on__lte=day)
+        open_ = Q(completed_on__isnull=True) | Q(completed_on__gt=day)
         not_late = Q(due_on__isnull=True) | Q(due_on__gte=day)
         reported = Q(progress__gt=0) | ~Q(report="")
         return self.filter(
@@ -361,7 +366,7 @@ class Assignment(Versioned, AuditedModel):
         """Done on time when completed on or before the (possibly extended) deadline; overdue when open after it
         (a task due today is not overdue today); otherwise in progress once reported on, else not yet due."""
         day = on or today()
-        if self.completed_on:
+        if self.completed_on and self.completed_on <= day:  # completed later: still open on `day`
             late = self.due_on is not None and self.completed_on > self.due_on
             return StatusClass.DONE_LATE if late else StatusClass.DONE_ON_TIME
         if self.due_on is not None and self.due_on < day:
@@ -416,6 +421,8 @@ class ExtensionRequest(Transitions, Versioned, AuditedModel):
         verbose_name="người quyết định",
     )
     decision_note = models.TextField("ý kiến", blank=True)
+    # The day the plan's issuer decided in fact (default the day it is recorded; core.dates.legal_date).
+    decided_on = models.DateField("ngày quyết định", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_name = "extension"
@@ -440,8 +447,10 @@ class ExtensionRequest(Transitions, Versioned, AuditedModel):
     @transition(
         source={ExtensionStatus.PENDING}, target=ExtensionStatus.APPROVED, permission=MANAGE, label="đồng ý gia hạn"
     )
-    def approve(self, note: str = "", *, by=None):
-        """The assignment's deadline moves to the date asked for (one save, under plans.assignment.extended)."""
+    def approve(self, note: str = "", *, by=None, on: date | None = None):
+        """The assignment's deadline moves to the date asked for (one save, under plans.assignment.extended). `on`:
+        the day the issuer decided (default today)."""
+        self.decided_on = self.decision_date(on)
         self.decided_by, self.decision_note = by, (note or "").strip()
         assignment = Assignment.objects.select_for_update().get(pk=self.assignment_id)
         assignment.due_on = self.requested_due_on
@@ -455,11 +464,22 @@ class ExtensionRequest(Transitions, Versioned, AuditedModel):
         permission=MANAGE,
         label="không đồng ý gia hạn",
     )
-    def refuse(self, note: str, *, by=None):
-        """The deadline stays; the unit is told why."""
+    def refuse(self, note: str, *, by=None, on: date | None = None):
+        """The deadline stays; the unit is told why. `on`: the day the issuer decided (default today)."""
         if not (note or "").strip():
             raise ValidationError({"decision_note": "Cần nêu lý do không đồng ý gia hạn."})
+        self.decided_on = self.decision_date(on)
         self.decided_by, self.decision_note = by, note.strip()
+
+    def decision_date(self, on: date | None) -> date:
+        """Not in the future, not before the plan's issuer existed nor before the plan was issued."""
+        plan = self.assignment.task.plan
+        return legal_date(
+            on,
+            what="Ngày quyết định gia hạn",
+            unit=plan.issuer,
+            after=[(plan.issued_on, "ngày ban hành kế hoạch")],
+        )
 
 
 class CommentQuerySet(models.QuerySet):

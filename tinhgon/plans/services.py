@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tinhgon.audit import context as audit
-from tinhgon.core.dates import today
+from tinhgon.core.dates import legal_date, today
 from tinhgon.core.locking import STALE, refuse_stale  # noqa: F401 - STALE is the message pages show
 from tinhgon.core.uploads import checked
 from tinhgon.organisations.models import Organisation
@@ -193,10 +193,17 @@ def assignment_report(
     refuse_stale(assignment, started_from)
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": "Tiến độ phải từ 0 đến 100%."})
-    if completed_on and completed_on > today():
-        raise ValidationError({"completed_on": "Ngày hoàn thành không thể sau hôm nay."})
     if int(progress) == 100 and completed_on is None:
         completed_on = today()
+    if completed_on and completed_on != assignment.completed_on:  # a date kept as it was is not judged again
+        plan = assignment.task.plan
+        completed_on = legal_date(
+            completed_on,
+            what="Ngày hoàn thành",
+            unit=assignment.organisation,
+            after=[(plan.issued_on, f"ngày ban hành kế hoạch {plan.number or plan.title}".strip())],
+            field="completed_on",
+        )
     assignment.progress = 100 if completed_on else int(progress)
     assignment.report = (report or "").strip()
     assignment.completed_on = completed_on

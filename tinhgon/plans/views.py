@@ -394,7 +394,7 @@ def extension_decide(request, pk):
         return redirect("plans:task", pk=extension.assignment.task_id)
     decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
     try:
-        extension.perform(decision, request.policy, note, by=request.user)
+        extension.perform(decision, request.policy, note, by=request.user, on=form.cleaned_data["on"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -6,7 +6,7 @@ from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
 from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Change, Channel
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
-from tinhgon.procedures.services import VERSION_FIELDS, Components
+from tinhgon.procedures.services import VERSION_FIELDS, Components, inventory_date
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
@@ -155,6 +155,13 @@ class NewProcedureForm(StyledForm, forms.Form):
         label="Mã thủ tục", max_length=60, required=False, help_text="Bỏ trống để hệ thống tự sinh mã theo cơ quan."
     )
     national_code = forms.CharField(label="Mã trên CSDL quốc gia", max_length=60, required=False)
+    inventoried_on = forms.DateField(
+        label="Ngày thống kê",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=DATE_WIDGET,
+        help_text="Ngày đơn vị thống kê thủ tục; để trống nếu là hôm nay.",
+    )
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,6 +172,13 @@ class NewProcedureForm(StyledForm, forms.Form):
         if code and Procedure.objects.filter(code=code).exists():
             raise ValidationError("Mã thủ tục này đã được dùng.")
         return code
+
+    def clean(self):
+        """The inventory day judged on the form, beside its field (procedures.services.inventory_date)."""
+        data = super().clean()
+        if data.get("owner") and "inventoried_on" in data:
+            data["inventoried_on"] = inventory_date(data["inventoried_on"], data["owner"])
+        return data
 
 
 class ReturnForm(StyledForm, forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
+from tinhgon.core.dates import today
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
@@ -76,6 +77,9 @@ class Procedure(AuditedModel):
         related_name="adoptions",
     )
     is_template = models.BooleanField("là thủ tục mẫu (danh mục dùng chung)", default=False)
+    # The day the unit listed the procedure in its inventory (thống kê) in fact: the K1 denominator as of a date.
+    # Given by the user (default today; core.dates.legal_date), apart from when it was typed in (created_at).
+    inventoried_on = models.DateField("ngày thống kê", default=today)
     created_at = models.DateTimeField(auto_now_add=True)
 
     audit_exclude = frozenset({"created_at"})

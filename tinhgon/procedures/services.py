@@ -10,7 +10,7 @@ from django.db import transaction
 
 from tinhgon.audit import context as audit
 from tinhgon.audit.services import log_created
-from tinhgon.core.dates import today
+from tinhgon.core.dates import legal_date, today
 from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import DecisionStatus, Status
@@ -81,20 +81,29 @@ def procedure_create(
     by=None,
     template: Procedure | None = None,
     is_template: bool = False,
+    inventoried_on: date | None = None,
 ) -> Procedure:
-    """A new procedure with its first version as a draft. The code is generated per owner when not given."""
+    """A new procedure with its first version as a draft. The code is generated per owner when not given;
+    `inventoried_on` is the day it was inventoried in fact (default today, see inventory_date)."""
     procedure = Procedure(
         code=code.strip() or Procedure.next_code(owner),
         national_code=national_code,
         owner=owner,
         template=template,
         is_template=is_template,
+        inventoried_on=inventory_date(inventoried_on, owner),
     )
     procedure.full_clean()
     procedure.save()
     version = ProcedureVersion(procedure=procedure, number=1, created_by=by)
     _write(version, components)
     return procedure
+
+
+def inventory_date(on: date | None, owner: Organisation) -> date:
+    """The day a procedure was inventoried (core.dates.legal_date): today when not given, never in the future nor
+    before its owner existed."""
+    return legal_date(on, what="Ngày thống kê thủ tục", unit=owner, field="inventoried_on")
 
 
 @dataclass
@@ -104,6 +113,7 @@ class NewProcedure:
     code: str
     components: Components
     national_code: str = ""
+    inventoried_on: date | None = None
 
 
 class ItemInvalid(ValidationError):
@@ -167,7 +177,11 @@ def _build(owner, item: NewProcedure, by, is_template: bool) -> _Built:
     """The unsaved rows of one procedure, validated as procedure_create and _write validate them, minus the
     checks that query the database (made for the whole chunk by the caller)."""
     procedure = Procedure(
-        code=item.code.strip(), national_code=item.national_code, owner=owner, is_template=is_template
+        code=item.code.strip(),
+        national_code=item.national_code,
+        owner=owner,
+        is_template=is_template,
+        inventoried_on=inventory_date(item.inventoried_on, owner),
     )
     # Model constraints are left to the database: full_clean checks each CheckConstraint with a query per object,
     # and a new procedure's first draft meets the version's by construction (number 1, not published).

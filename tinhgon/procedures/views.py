@@ -63,6 +63,7 @@ def procedure_new(request):
                 owner=head.cleaned_data["owner"],
                 code=head.cleaned_data["code"],
                 national_code=head.cleaned_data["national_code"],
+                inventoried_on=head.cleaned_data["inventoried_on"],
                 components=components_from(form, formsets),
                 by=request.user,
             )

@@ -329,7 +329,7 @@ def overdue_block(org: Organisation, units, as_of: date) -> dict:
     )
     items = (
         ImplementationItem.objects.filter(proposal__review__procedure__owner__in=units, due_on__lt=as_of)
-        .exclude(status=ImplementationStatus.DONE)
+        .exclude(status=ImplementationStatus.DONE, issued_on__lte=as_of)  # done after the day: overdue on it
         .order_by("due_on", "pk")
     )
     return {

@@ -61,7 +61,8 @@ def procedures_figures(units, p: ReportPeriod) -> dict:
 def reviews_figures(org: Organisation, units, p: ReportPeriod) -> dict:
     result = ledger(Filters(roots=(org,), as_of=p.end))
     overdue = ImplementationItem.objects.filter(proposal__review__procedure__owner__in=units, due_on__lt=p.end).exclude(
-        status=ImplementationStatus.DONE
+        status=ImplementationStatus.DONE,
+        issued_on__lte=p.end,  # done after the cut-off: still overdue at it
     )
     return {
         "published": result.published,

@@ -30,7 +30,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import DateField, Exists, FilteredRelation, Min, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
 
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure, ProcedureVersion
@@ -79,12 +78,13 @@ def matching_versions(filters):
 
 def inventoried(filters):
     """Procedures inventoried (thống kê) by the date: owned by a unit that is or was under the roots, matching the
-    filters, recorded on or before the date or already published by then (the K1 denominator)."""
+    filters, inventoried (Procedure.inventoried_on, the legal date) on or before the date or already published by then
+    (the K1 denominator)."""
     units = Organisation.objects.ever_under(list(filters.roots))
     versions = matching_versions(filters)
     in_force = versions.filter(effective_from__lte=filters.as_of)
     procedures = Procedure.objects.filter(owner__in=units, is_template=False).filter(Exists(versions))
-    procedures = procedures.filter(Q(created_at__date__lte=filters.as_of) | Exists(in_force))
+    procedures = procedures.filter(Q(inventoried_on__lte=filters.as_of) | Exists(in_force))
     policy = filters.policy
     if policy is not None and not policy.is_superuser:
         procedures = procedures.filter(owner__in=policy.organisations(VIEW))
@@ -184,14 +184,10 @@ def facts(filters) -> dict[int, ProcedureFacts]:
         .values("first")[:1],
         output_field=DateField(),
     )
-    rows = (
-        inventoried(filters)
-        .annotate(recorded_on=TruncDate("created_at"), published_on=published_on)
-        .values_list("pk", "recorded_on", "published_on")
-    )
+    rows = inventoried(filters).annotate(published_on=published_on).values_list("pk", "inventoried_on", "published_on")
     out = {}
-    for pk, recorded_on, first in rows:
-        start = min(recorded_on, first) if first else recorded_on
+    for pk, inventoried_on, first in rows:
+        start = min(inventoried_on, first) if first else inventoried_on
         out[pk] = ProcedureFacts(inventoried_on=start, published_on=first)
     from tinhgon.reviews.ledger import in_scope  # the ledger imports this module for its milestones
 

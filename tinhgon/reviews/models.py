@@ -20,7 +20,7 @@ from tinhgon.audit import context as audit
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
-from tinhgon.core.dates import today
+from tinhgon.core.dates import legal_date, today
 from tinhgon.core.formatting import day, percent
 from tinhgon.core.locking import Versioned
 from tinhgon.organisations.models import Organisation, OrganisationLink
@@ -528,19 +528,29 @@ class Review(Transitions, Versioned, AuditedModel):
         permission="reviews.submit",
         label="trình",
     )
-    def submit(self):
-        """Refused, listing them, while items are missing (in what is stored, not in what the page loaded)."""
+    def submit(self, on: date | None = None):
+        """Refused, listing them, while items are missing (in what is stored, not in what the page loaded). `on` is
+        the day the form was submitted in fact (default today): an agency entering its history gives a past day."""
         missing = Review.objects.prefetch_related("answers__question", "cost_sheets").get(pk=self.pk).missing()
         if missing:
             raise ValidationError([f"Chưa thể trình: còn {len(missing)} nội dung chưa hoàn thành.", *missing])
-        self.submitted_on = today()
+        self.submitted_on = self.legal_date(on, "Ngày trình phiếu", "submitted_on")
         self.return_comment = ""
 
     @transition(
         source={ReviewStatus.SUBMITTED}, target=ReviewStatus.CHECKED, permission="reviews.check", label="kiểm soát"
     )
-    def control(self):
-        self.checked_on = today()
+    def control(self, on: date | None = None):
+        """`on`: the day the focal point checked the form in fact (default today), never before it was submitted."""
+        self.checked_on = self.legal_date(on, "Ngày kiểm soát phiếu", "checked_on")
+
+    def legal_date(self, on: date | None, what: str, step: str) -> date:
+        """The date of a step of this form (core.dates.legal_date): not in the future, not before its unit existed,
+        not before the review plan was issued, and checked never before submitted."""
+        after = [(self.round.decision_date, "ngày ban hành kế hoạch rà soát")]
+        if step == "checked_on":
+            after.append((self.submitted_on, "ngày trình phiếu"))
+        return legal_date(on, what=what, unit=self.responsible, after=after)
 
     @transition(
         source={ReviewStatus.SUBMITTED, ReviewStatus.CHECKED, ReviewStatus.ASSESSED},
@@ -836,7 +846,19 @@ class ApprovalDecision(DecisionGrounds, Transitions, Versioned, AuditedModel, Si
         if not (self.number and self.signed_on and self.signer):
             problems.append("Cần ghi số, ký hiệu, ngày ký và người ký trước khi ban hành.")
         problems += self.grounds_problems()
-        return problems + [e for r in reviews for e in self.problems_with(r)]
+        return problems + self.signing_problems(reviews) + [e for r in reviews for e in self.problems_with(r)]
+
+    def signing_problems(self, reviews) -> list[str]:
+        """What is wrong with the signing date (core.dates.legal_date): in the future, before the issuer existed, or
+        before a form it approves was checked."""
+        if not self.signed_on:
+            return []
+        after = [(r.checked_on, f"ngày kiểm soát phiếu {r.procedure.code}") for r in reviews]
+        try:
+            legal_date(self.signed_on, what="Ngày ký quyết định phê duyệt", unit=self.issuer, after=after)
+        except ValidationError as error:
+            return error.messages
+        return []
 
     def owning_agencies(self) -> set:
         return {r.procedure.owner.agency() for r in self.reviews.select_related("procedure__owner__parent")}
@@ -1015,8 +1037,13 @@ class ImplementationItem(Transitions, Versioned, AuditedModel):
         """Record the act issued: its number (required) and date (default today, never in the future)."""
         if not (issued_reference or "").strip():
             raise ValidationError({"issued_reference": "Cần ghi số, ký hiệu văn bản đã ban hành."})
-        issued_on = issued_on or today()
-        if issued_on > today():
-            raise ValidationError({"issued_on": "Ngày ban hành không thể sau ngày hôm nay."})
+        signed_on = self.proposal.review.approval.signed_on if self.proposal.review.approval_id else None
+        issued_on = legal_date(
+            issued_on,
+            what="Ngày ban hành văn bản thực thi",
+            unit=self.owner,
+            after=[(signed_on, "ngày ký quyết định phê duyệt phương án")],
+            field="issued_on",
+        )
         self.issued_reference = issued_reference.strip()
         self.issued_on = issued_on

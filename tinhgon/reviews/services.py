@@ -471,7 +471,8 @@ def approval_issue_one(*, review: Review, policy, **fields) -> ApprovalDecision:
 def proposals_mark_implemented(versions) -> list[Proposal]:
     """Called when a publication decision takes effect: approved proposals whose procedure it publishes (the draft
     version carried by an amend/replace proposal) or abolishes are implemented on its effective date. A date set by
-    the system, not a state: each proposal is saved once, under its own action code."""
+    the system, not a state: each proposal is saved once, under its own action code. A decision effective before the
+    approval was signed (history entered out of order) does not implement it."""
     done = []
     for version in versions:
         candidates = Proposal.objects.select_for_update().filter(
@@ -479,7 +480,8 @@ def proposals_mark_implemented(versions) -> list[Proposal]:
         )
         for proposal in candidates:
             day = proposal.implementation_date(version)
-            if day is None:
+            signed = proposal.review.approval.signed_on if proposal.review.approval_id else None
+            if day is None or (signed and day < signed):
                 continue
             with audit.action("reviews.proposal.implemented"):
                 proposal.implemented_on = day

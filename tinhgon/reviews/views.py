@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
+from tinhgon.core.forms import LegalDateForm
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Status
@@ -500,8 +501,8 @@ sheet_proposed = _on_review(
     "Đã tính chi phí sau đơn giản hóa từ bảng hiện tại và phương án: hãy điều chỉnh nếu cần.",
     "#sheet-proposed",
 )
-submit = _move("submit", "Đã trình phiếu.")
-check = _move("control", "Đã kiểm soát phiếu.")
+submit = _move("submit", "Đã trình phiếu.", LegalDateForm)
+check = _move("control", "Đã kiểm soát phiếu.", LegalDateForm)
 return_ = _move("send_back", "Đã trả lại phiếu để chỉnh sửa.", ReturnForm)
 assess = _move("assess", "Đã ghi ý kiến đánh giá độc lập.", AssessForm)
 

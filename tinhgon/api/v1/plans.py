@@ -489,15 +489,19 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
             "requested_by",
             "decided_by",
             "decision_note",
+            "decided_on",
             "created_at",
             "row_version",
         ]
-        read_only_fields = ["assignment", "decision_note", "created_at"]
+        read_only_fields = ["assignment", "decision_note", "decided_on", "created_at"]
 
 
 class ExtensionDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(
         allow_blank=True, required=False, default="", help_text="Ý kiến (bắt buộc khi không đồng ý gia hạn)"
+    )
+    on = serializers.DateField(
+        required=False, allow_null=True, help_text="Ngày quyết định (YYYY-MM-DD), bỏ trống là hôm nay"
     )
 
 
@@ -578,7 +582,8 @@ class AssignmentViewSet(
             raise NotFound("Phân công này chưa có đề nghị gia hạn.")
         body = ExtensionDecisionSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
-        extension.perform(name, self.policy, body.validated_data["note"], by=self.request.user)
+        data = body.validated_data
+        extension.perform(name, self.policy, data["note"], by=self.request.user, on=data.get("on"))
         return Response(ExtensionRequestSerializer(extension).data)
 
 

@@ -143,6 +143,11 @@ class ProcedureSerializer(serializers.Serializer):
     code = serializers.CharField(required=False, allow_blank=True, max_length=60)
     national_code = serializers.CharField(required=False, allow_blank=True, max_length=60)
     owner = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    inventoried_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Ngày thống kê thủ tục (YYYY-MM-DD), bỏ trống là hôm nay; chỉ đặt khi tạo thủ tục",
+    )
     name = serializers.CharField(max_length=500)
     group = serializers.ChoiceField(choices=[("A", "A"), ("B", "B")])
     level = serializers.ChoiceField(choices=ProcedureVersion._meta.get_field("level").choices)
@@ -173,6 +178,7 @@ class ProcedureSerializer(serializers.Serializer):
             "code": procedure.code,
             "national_code": procedure.national_code,
             "owner": procedure.owner.code,
+            "inventoried_on": procedure.inventoried_on.isoformat(),
             **{k: data.fields[k] for k in ["name", "group", "level", "channels"]},
             "field": version.field.name,
             "steps": [{k: s[k] for k in ("order", "actor", "action", "duration")} for s in data.steps],
@@ -284,6 +290,7 @@ class ProcedureViewSet(
                 components=serializer.components(),
                 code=serializer.validated_data.get("code", ""),
                 national_code=serializer.validated_data.get("national_code", ""),
+                inventoried_on=serializer.validated_data.get("inventoried_on"),
                 by=request.user,
             )
         except DjangoValidationError as error:

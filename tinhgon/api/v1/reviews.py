@@ -151,6 +151,16 @@ class ReviewAssessmentSerializer(serializers.Serializer):
     assessment = serializers.CharField(allow_blank=True, max_length=5000, help_text="Ý kiến đánh giá độc lập")
 
 
+class LegalDateSerializer(serializers.Serializer):
+    """The body of a workflow step: the day it happened in law or in fact, today when left out."""
+
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Ngày thực hiện (YYYY-MM-DD), bỏ trống là hôm nay; không sau hôm nay, không trước bước trước đó",
+    )
+
+
 class ReviewApprovalSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=60)
     signed_on = serializers.DateField()
@@ -339,15 +349,17 @@ class ReviewViewSet(
         review.perform(name, self.policy, *arguments)
         return Response(ReviewSerializer(self.get_object()).data)
 
-    @extend_schema(request=None, responses={200: ReviewSerializer, 409: CONFLICT})
+    @extend_schema(request=LegalDateSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._move("submit")
+        """Submit the form, on the day given as `on` (default today)."""
+        return self._move("submit", LegalDateSerializer(data=request.data))
 
-    @extend_schema(request=None, responses={200: ReviewSerializer, 409: CONFLICT})
+    @extend_schema(request=LegalDateSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return self._move("control")
+        """Check the form, on the day given as `on` (default today, never before it was submitted)."""
+        return self._move("control", LegalDateSerializer(data=request.data))
 
     @extend_schema(request=ReviewCommentSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")

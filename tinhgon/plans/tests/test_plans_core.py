@@ -108,7 +108,7 @@ def test_report_completion_and_guards(world):
     a = task.assignments.get()
     with pytest.raises(ValidationError):
         services.assignment_report(assignment=a, progress=120)
-    with pytest.raises(ValidationError, match="sau hôm nay"):
+    with pytest.raises(ValidationError, match="sau ngày hôm nay"):
         services.assignment_report(assignment=a, progress=50, completed_on=today() + timedelta(days=1))
     loaded = a.row_version
     services.assignment_report(assignment=a, progress=100, report="Xong")

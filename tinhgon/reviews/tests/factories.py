@@ -42,15 +42,19 @@ def parameters(**overrides) -> CostParameterSet:
     return CostParameterSet.objects.create(**{**values, **overrides})
 
 
-def publish(world, owner, name="Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh", **fields):
-    """A procedure published by a decision effective today (group A unless `group` is given)."""
-    procedure = make_procedure(owner, status=Status.CHECKED, components=complete_components(name, **fields))
+def publish(world, owner, name="Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh", on: date | None = None, **fields):
+    """A procedure inventoried and published by a decision effective `on` (default today; group A unless `group` is
+    given)."""
+    on = on or today()
+    procedure = make_procedure(
+        owner, status=Status.CHECKED, components=complete_components(name, **fields), inventoried_on=on
+    )
     decision = PublicationDecision.objects.create(
         number=f"{next(_numbers)}/QĐ-UBND",
         issuer=world.units["P"],
-        signed_on=today(),
+        signed_on=on,
         signer="Nguyễn Văn A",
-        effective_on=today(),
+        effective_on=on,
         **DECISION_GROUNDS,
     )
     decision_add_item(decision=decision, version=procedure.latest_version(), change=Change.NEW)
@@ -102,12 +106,13 @@ def filled(
     return review
 
 
-def advance(review: Review, to: str) -> Review:
-    """Move a filled review through submit/check (and assess) up to `to`."""
+def advance(review: Review, to: str, on: date | None = None) -> Review:
+    """Move a filled review through submit/check (and assess) up to `to`, submitted and checked `on` (default
+    today)."""
     if to in {ReviewStatus.SUBMITTED, ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
-        review.submit()
+        review.submit(on)
     if to in {ReviewStatus.CHECKED, ReviewStatus.ASSESSED}:
-        review.control()
+        review.control(on)
     if to == ReviewStatus.ASSESSED:
         review.assess("Đồng ý với phương án")
     review.refresh_from_db()

@@ -69,13 +69,19 @@ def test_the_ledger_rolls_up_the_subtree_and_filters(world, portfolio):
 
 
 def test_as_of_a_date_before_the_approval_nothing_is_cut(world):
-    review = reviewed(world, world.units["P-A"], "T1", Action.AMEND, 88_800_000, 40_500_000, approve=False)
-    f.approve(world, [review], signed_on=today() + timedelta(days=10))
+    """Every date is the act's legal date: published 30 days ago, checked 20 days ago, approved 10 days ago."""
+    ago = lambda days: today() - timedelta(days=days)  # noqa: E731
+    procedure = f.publish(world, world.units["P-A"], "T1", on=ago(30))
+    review = services.round_add_procedure(round=f.round_for(world, org=world.units["P"]), procedure=procedure)
+    f.filled(review, Action.AMEND, before=rows(88_800_000), after=rows(40_500_000), subjects=1)
+    f.advance(review, ReviewStatus.CHECKED, on=ago(20))
+    f.approve(world, [review], signed_on=ago(10))
+    before = ledger_for(world.units["P"], as_of=ago(11))
+    assert (before.reviewed, before.simplified, before.cost_after) == (1, 0, before.cost_before)
     now = ledger_for(world.units["P"])
-    assert (now.simplified, now.cost_after) == (0, now.cost_before)
-    later = ledger_for(world.units["P"], as_of=today() + timedelta(days=10))
-    assert (later.simplified, later.cost_after) == (1, 40_500_000)
-    assert ledger_for(world.units["P"], as_of=today() - timedelta(days=1)).published == 0
+    assert (now.simplified, now.cost_after) == (1, 40_500_000)
+    assert ledger_for(world.units["P"], as_of=ago(21)).reviewed == 0
+    assert ledger_for(world.units["P"], as_of=ago(31)).published == 0
 
 
 @override_settings(TINHGON_LEDGER_SIMPLIFIED_BASE="reviewed")

@@ -279,7 +279,8 @@ def test_proposal_errors_keep_input(world, review, login):
 
 
 def test_approval_flow_and_group_a_needs_the_province(world, review, login):
-    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi"), "checked")
+    filled = f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi")
+    f.advance(filled, "checked", on=date(2025, 1, 20))  # before the decision signed on 01/02/2025
     leader = login(world.leader_a)
     response = leader.post(
         reverse("reviews:approvals"), {"number": "5/QĐ-SNV", "issuer": world.units["P-A"].pk, "signed_on": "01/02/2025"}
@@ -315,7 +316,8 @@ def test_approval_flow_and_group_a_needs_the_province(world, review, login):
 
 
 def test_issuing_an_approval_asks_for_confirmation_and_lists_what_stops_it(world, review, login):
-    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="QĐ sửa đổi\n- TT hướng dẫn"), "checked")
+    filled = f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="QĐ sửa đổi\n- TT hướng dẫn")
+    f.advance(filled, "checked", on=date(2025, 1, 20))  # before the decision signed on 01/02/2025
     chair = login(world.chair_p)
     chair.post(reverse("reviews:approvals"), {"number": "11/QĐ-UBND", "issuer": world.units["P"].pk})
     decision = ApprovalDecision.objects.get(number="11/QĐ-UBND")
