@@ -163,8 +163,8 @@ def procedures_part(fig: dict) -> Part:
     p = fig.get("procedures", {})
     in_force = _int(p.get("in_force"))
     by_group, by_level = p.get("by_group", {}), p.get("by_level", {})
-    rows = [[label, _int(by_group.get(value))] for value, label in Group.choices]
-    rows += [[label, _int(by_level.get(value))] for value, label in Level.choices if value in by_level]
+    groups = [[label, _int(by_group.get(value))] for value, label in Group.choices]
+    levels = [[label, _int(by_level.get(value))] for value, label in Level.choices if value in by_level]
     decided = p.get("decided", {})
     decided_rows = [[label, _int(decided.get(key))] for key, label in CHANGES]
     fields = [[word.nfc(f.get("field") or "Chưa phân lĩnh vực"), _int(f.get("n"))] for f in p.get("by_field", [])]
@@ -177,10 +177,18 @@ def procedures_part(fig: dict) -> Part:
             "(mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ)."
         ],
         [
+            # Two tables, each adding up to the procedures in force: a group and a level row never share a total.
             Table(
-                "Thủ tục đang có hiệu lực theo nhóm và cấp thực hiện",
-                ["STT", "Nhóm, cấp thực hiện", "Số thủ tục"],
-                _numbered(rows, ["Tổng số thủ tục đang có hiệu lực", in_force]),
+                "Thủ tục đang có hiệu lực theo nhóm",
+                ["STT", "Nhóm", "Số thủ tục"],
+                _numbered(groups, ["Tổng số thủ tục đang có hiệu lực", in_force]),
+                [1.2, 11.3, 4.0],
+                total=True,
+            ),
+            Table(
+                "Thủ tục đang có hiệu lực theo cấp thực hiện",
+                ["STT", "Cấp thực hiện", "Số thủ tục"],
+                _numbered(levels, ["Tổng số thủ tục đang có hiệu lực", in_force]),
                 [1.2, 11.3, 4.0],
                 total=True,
             ),
@@ -202,10 +210,22 @@ def procedures_part(fig: dict) -> Part:
     )
 
 
+def _scope_sentence(fig: dict) -> str:
+    """Why the review scope and the procedures in force of part 1 are two figures (issue 14: '16 in force, 18
+    published'): the 20% target counts against every procedure published since the programme began, those since
+    abolished or replaced included, as the ledger defines it (reviews/ledger.py)."""
+    published = _int(fig.get("reviews", {}).get("published"))
+    in_force = _int(fig.get("procedures", {}).get("in_force"))
+    return (
+        f"Phạm vi rà soát gồm {number(published)} thủ tục đã công bố đến ngày chốt số liệu, kể cả thủ tục đã bãi bỏ, "
+        f"thay thế; số thủ tục đang có hiệu lực tại mục 1 ({number(in_force)}) không tính các thủ tục này."
+    )
+
+
 def reviews_part(fig: dict) -> Part:
     r = fig.get("reviews", {})
     summary = [
-        ["Thủ tục đã công bố (thuộc phạm vi rà soát)", _int(r.get("published"))],
+        ["Thủ tục thuộc phạm vi rà soát (đã công bố đến ngày chốt số liệu, kể cả đã bãi bỏ)", _int(r.get("published"))],
         ["Thủ tục đã rà soát, đánh giá", _int(r.get("reviewed"))],
         ["Tỷ lệ thủ tục đã rà soát", _pct(r.get("reviewed_pct"))],
         ["Thủ tục được đơn giản hóa (phương án đã phê duyệt)", _int(r.get("simplified"))],
@@ -226,7 +246,8 @@ def reviews_part(fig: dict) -> Part:
             f"(đạt {pct(_pct(r.get('reviewed_pct')))}); đơn giản hóa {number(_int(r.get('simplified')))} thủ tục "
             f"(đạt {pct(_pct(r.get('simplified_pct')))}); chi phí tuân thủ giảm từ "
             f"{money(_int(r.get('cost_before')))} xuống {money(_int(r.get('cost_after')))}, tiết kiệm "
-            f"{money(_int(r.get('cost_saving')))} ({pct(_pct(r.get('cost_saving_pct')))})."
+            f"{money(_int(r.get('cost_saving')))} ({pct(_pct(r.get('cost_saving_pct')))}).",
+            _scope_sentence(fig),
         ],
         [
             Table(

@@ -331,6 +331,13 @@ ANNEX_HEADER = [
 ANNEX_WIDTHS = [1.0, 3.8, 2.0, 2.0, 3.8, 2.8, 2.8, 1.9, 1.9, 1.9, 1.3]
 
 
+# Three totals of compliance cost, each saying what it adds up (issue 14: the proposals workbook, the ledger and the
+# approval decision gave three figures without their scope).
+APPROVAL_TOTAL = "Tổng cộng (các phương án phê duyệt tại Quyết định này)"
+PROPOSALS_TOTAL = "Tổng cộng (mọi phương án trong danh sách, đã hoặc chưa phê duyệt)"
+LEDGER_TOTAL = "Tổng cộng (thủ tục thuộc phạm vi; chi phí sau chỉ tính phương án đã phê duyệt)"
+
+
 @dataclass
 class ProposalLine:
     """One proposal as the annex, the proposals workbook and Điều 2 show it."""
@@ -464,7 +471,7 @@ def annex_rows(lines: list[ProposalLine]) -> list[list[str]]:
     rows.append(
         [
             "",
-            "Tổng cộng",
+            APPROVAL_TOTAL,
             "",
             "",
             "",
@@ -566,7 +573,19 @@ def write_proposals(reviews, target) -> None:
     ws.append(
         [
             _value_cell(ws, v, BOLD)
-            for v in ["", "Tổng cộng", "", "", "", "", "", total.before, total.after, total.saving, total.saving_pct]
+            for v in [
+                "",
+                PROPOSALS_TOTAL,
+                "",
+                "",
+                "",
+                "",
+                "",
+                total.before,
+                total.after,
+                total.saving,
+                total.saving_pct,
+            ]
         ]
     )
     wb.save(target)
@@ -753,7 +772,10 @@ def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) ->
     before = sum(r.before or 0 for r in rows)
     after = sum(r.after or 0 for r in rows if r.reviewed)
     ws.append(
-        [_value_cell(ws, v, BOLD) for v in ["", "Tổng cộng", "", "", "", "", "", "", "", before, after, before - after]]
+        [
+            _value_cell(ws, v, BOLD)
+            for v in ["", LEDGER_TOTAL, "", "", "", "", "", "", "", before, after, before - after]
+        ]
     )
     wb.save(target)
 

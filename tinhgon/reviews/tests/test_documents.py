@@ -19,6 +19,9 @@ from tinhgon.procedures.tests.test_documents import blocks, effective_font, in_o
 from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ChangeKind, ReviewStatus
 from tinhgon.reviews.documents import (
+    APPROVAL_TOTAL,
+    LEDGER_TOTAL,
+    PROPOSALS_TOTAL,
     approval_docx,
     ledger_rows,
     ledger_xlsx,
@@ -282,7 +285,7 @@ def test_approval_annex_lists_each_proposal_with_costs_and_totals(approved, work
     assert LEGAL_ACTS in row and row.endswith("| 88.800.000 | 40.500.000 | 48.300.000 | 54,39")
     abolished = next(t for t in text if "| Bãi bỏ |" in t)
     assert abolished.endswith("| 12.000.000 | 0 | 12.000.000 | 100,00")
-    assert text[-1].endswith("| Tổng cộng |  |  |  |  |  | 100.800.000 | 40.500.000 | 60.300.000 | 59,82")
+    assert text[-1].endswith(f"| {APPROVAL_TOTAL} |  |  |  |  |  | 100.800.000 | 40.500.000 | 60.300.000 | 59,82")
     sections = open_docx(data).sections
     assert sections[0].orientation != WD_ORIENT.LANDSCAPE and sections[-1].orientation == WD_ORIENT.LANDSCAPE
 
@@ -331,7 +334,7 @@ def test_proposals_workbook_has_one_row_per_proposal_and_totals(world, worked):
     ]
     assert row_with(ws, "Bãi bỏ")[7:] == [12_000_000, 0, 12_000_000, 1]  # 100,00% as a share
     total = rows[-1]
-    assert total[1] == "Tổng cộng" and total[7:] == [100_800_000, 40_500_000, 60_300_000, pytest.approx(0.5982)]
+    assert total[1] == PROPOSALS_TOTAL and total[7:] == [100_800_000, 40_500_000, 60_300_000, pytest.approx(0.5982)]
     assert [r[0] for r in rows[3:-1]] == [1, 2]
 
 
@@ -415,7 +418,7 @@ def test_ledger_workbook_details_list_the_procedures_behind_it(ledger_world, wor
     pending = row_with(ws, "Thủ tục chờ phê duyệt")
     assert pending[6:] == ["Có", "Bãi bỏ", "Chưa", 6_000_000, 6_000_000, 0]
     assert row_with(ws, "Thủ tục chưa rà soát")[6:] == ["Chưa", None, None, None, None, None]
-    assert rows[-1][1] == "Tổng cộng"
+    assert rows[-1][1] == LEDGER_TOTAL
     assert rows[-1][9:] == [result.cost_before, result.cost_after, result.cost_saving]
 
 
@@ -459,7 +462,7 @@ def test_review_form_download_needs_login(worked, client):
 def test_approval_download(world, approved, login):
     response = login(world.officer_a1).get(f"/ra-soat/phe-duyet/{approved.pk}/docx/")
     assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE
-    assert any("Tổng cộng" in t for t in blocks(response.content))
+    assert any(APPROVAL_TOTAL in t for t in blocks(response.content))
     assert login(world.chair_p).get(f"/ra-soat/phe-duyet/{approved.pk}/docx/").status_code == 200
     assert login(world.outsider).get(f"/ra-soat/phe-duyet/{approved.pk}/docx/").status_code == 404
 
@@ -475,7 +478,7 @@ def test_proposals_download_filtered_by_round(world, worked, login):
     assert {worked.procedure.code, other.procedure.code} <= {r[2] for r in values(everything)}
     assert login(world.outsider).get(f"/ra-soat/phuong-an.xlsx?round={worked.round_id}").status_code == 404
     outsiders = xlsx(content(login(world.outsider).get("/ra-soat/phuong-an.xlsx"))).active
-    assert values(outsiders)[-1][1] == "Tổng cộng" and len(values(outsiders)) == 4  # title, date, header, totals
+    assert values(outsiders)[-1][1] == PROPOSALS_TOTAL and len(values(outsiders)) == 4  # title, date, header, totals
     assert login(world.focal_a).get("/ra-soat/phuong-an.xlsx?round=abc").status_code == 400
 
 
