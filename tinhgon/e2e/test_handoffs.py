@@ -83,7 +83,7 @@ def test_a_leader_decides_an_extension_from_the_home_page(offline_page, live_ser
     screenshot(page, "home-leader-extension")
     waiting.get_by_role("link").click()
     decide = page.locator("#extensions form")
-    decide.get_by_label("Quyết định").select_option("approve")
+    decide.get_by_label("Quyết định", exact=True).select_option("approve")
     decide.get_by_label("Ý kiến").fill("Đồng ý, hoàn thành trong tháng.")
     decide.get_by_role("button", name="Ghi nhận quyết định").click()
     expect(page.locator("#extensions")).to_contain_text("Ý kiến: Đồng ý, hoàn thành trong tháng.")

@@ -58,7 +58,7 @@ from tinhgon.reviews.models import VIEW, Milestone, Review
 
 # The figures a ledger page links to the list of (reviews.views.ledger_procedures, ?metric=).
 METRIC_LABELS = {
-    "published": "Thủ tục đang có hiệu lực (thuộc phạm vi)",
+    "published": "Thủ tục thuộc phạm vi (đã công bố, kể cả đã bãi bỏ)",
     "reviewed": "Thủ tục đã rà soát",
     "approved": "Phương án đã được phê duyệt",
     "simplified": "Thủ tục được cắt giảm, đơn giản hóa",

@@ -88,7 +88,13 @@ def checked(office, name, code, on):
 
 def publish(office, number, on, items):
     decision = PublicationDecision.objects.create(
-        number=number, issuer=office.parent, signed_on=on, effective_on=on, signer="Nguyễn Quỳnh Thiện"
+        number=number,
+        issuer=office.parent,
+        signed_on=on,
+        effective_on=on,
+        signer="Nguyễn Quỳnh Thiện",
+        legal_bases="Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+        proposal="Tờ trình số 04/TTr-VPUBND ngày 25/7/2025 của Chánh Văn phòng Ủy ban nhân dân tỉnh",
     )
     for version, change in items:
         decision_add_item(decision=decision, version=version, change=change)

@@ -18,6 +18,7 @@ from tinhgon.reviews import services
 from tinhgon.reviews.constants import Action, ApprovalStatus, ReviewStatus
 from tinhgon.reviews.models import ApprovalDecision, ImplementationItem, Review
 from tinhgon.reviews.tests import factories as f
+from tinhgon.test import DECISION_GROUNDS
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def checked_on(world, day: date) -> Review:
 
 def draft(world, review, signed_on) -> ApprovalDecision:
     decision = ApprovalDecision.objects.create(
-        number="15/QĐ-UBND", issuer=world.units["P"], signed_on=signed_on, signer="Nguyễn Văn A"
+        number="15/QĐ-UBND", issuer=world.units["P"], signed_on=signed_on, signer="Nguyễn Văn A", **DECISION_GROUNDS
     )
     services.approval_add(decision=decision, review=review)
     return decision
@@ -227,7 +228,12 @@ def publish_draft(world, review, effective_on: date) -> None:
     draft.submit()
     draft.control()
     publication = PublicationDecision.objects.create(
-        number="500/QĐ-UBND", issuer=world.units["P"], signed_on=effective_on, signer="A", effective_on=effective_on
+        number="500/QĐ-UBND",
+        issuer=world.units["P"],
+        signed_on=effective_on,
+        signer="A",
+        effective_on=effective_on,
+        **DECISION_GROUNDS,
     )
     decision_add_item(decision=publication, version=draft, change=Change.AMENDED)
     decision_issue(decision=publication)

@@ -3,12 +3,11 @@ facts (version effective dates, review checked_on and submitted_on, approval sig
 status judged by that day. The facts are dated in the past by writing the dates directly: the forms that let a user
 enter them are another change (issue 12, item 1)."""
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 import pytest
 
@@ -49,8 +48,7 @@ def dated(
     its option approved by a decision signed on `approved`, implemented."""
     procedure = f.publish(world, owner, name)
     ProcedureVersion.objects.filter(procedure=procedure).update(effective_from=published)
-    recorded_at = timezone.make_aware(datetime.combine(recorded, time(9)))
-    Procedure.objects.filter(pk=procedure.pk).update(created_at=recorded_at)
+    Procedure.objects.filter(pk=procedure.pk).update(inventoried_on=recorded)
     if published is None:
         ProcedureVersion.objects.filter(procedure=procedure).update(effective_from=None)
     if not (submitted or checked):
