@@ -23,6 +23,7 @@ from tinhgon.plans.models import Indicator
 from tinhgon.plans.tests import factories as pf
 from tinhgon.reports import services
 from tinhgon.reports.documents import report_docx, report_pdf, report_xlsx
+from tinhgon.reports.models import Report
 from tinhgon.reports.periods import Kind, current
 from tinhgon.reviews import services as review_services
 from tinhgon.reviews.constants import Action, ReviewStatus
@@ -286,9 +287,34 @@ def test_pdf_keeps_vietnamese_diacritics(report, leader, tmp_path):
             "Số liệu bổ sung",
             "Trần Thị Bình",
             "Hoàn thành đúng hạn",
-            "Trang 1/",
         ]:
             assert expected in text, f"{tool}: {expected}"
+
+
+def test_pdf_numbers_its_pages_at_the_top_from_the_second_and_keeps_the_blanks(report, leader, tmp_path):
+    """NĐ 30/2020 Phụ lục I: no number on page 1, then the number at the top centre; a draft's "Số:     /BC-" and
+    "ngày    tháng    năm" keep the room the clerk fills by hand (HTML would collapse them to one space)."""
+    Report.objects.filter(pk=report.pk).update(document_number="")
+    report.refresh_from_db()
+    data = report_pdf(report, leader)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    assert len(pages) > 1 and "Trang" not in "".join(pages)
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is needed to read where the number is printed")
+    path = tmp_path / "du-thao.pdf"
+    path.write_bytes(data)
+
+    def page(number: int) -> list[str]:
+        found = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(path), "-"],
+            capture_output=True,
+            check=True,
+        )
+        return [line for line in found.stdout.decode("utf-8").splitlines() if line.strip()]
+
+    first, second = page(1), page(2)
+    assert first[0].strip() != "1" and second[0].strip() == "2"
+    assert any(re.search(r"Số: {3,}/BC-", line) for line in first)
 
 
 def test_pdf_and_docx_print_the_same_tables(report, leader, tmp_path):
