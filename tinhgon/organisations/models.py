@@ -1,3 +1,4 @@
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -6,10 +7,13 @@ from django.db import models
 from django.db.models import Q
 
 from tinhgon.audit.models import AuditedModel
+from tinhgon.core import doctemplates
 from tinhgon.core.dates import today
 from tinhgon.core.doctemplates import KINDS
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
+
+logger = logging.getLogger(__name__)
 
 
 def valid_on(day: date, prefix: str = "") -> Q:
@@ -318,6 +322,20 @@ class DocumentTemplate(AuditedModel):
 
     def permits(self, policy, action: str) -> bool:
         return policy.allows(action, self.organisation)
+
+
+def render_document(organisation, kind: str, context: dict, blocks: dict) -> bytes:
+    """A document of `kind` printed with `organisation`'s template (template_bytes). An uploaded template was tried
+    on sample data only: where it fails on this document's own data, the default template prints it and the failure
+    is logged for the administrator, so that a clerk's download never fails for a template."""
+    template = template_bytes(organisation, kind)
+    default = KINDS[kind].default_bytes()
+    if template != default:
+        try:
+            return doctemplates.render(template, context, blocks)
+        except Exception:  # noqa: BLE001 - whatever the template did, the default still prints the document
+            logger.warning("Mẫu %s của %s không dựng được; in bằng mẫu mặc định", kind, organisation, exc_info=True)
+    return doctemplates.render(default, context, blocks)
 
 
 def template_bytes(organisation, kind: str) -> bytes:

@@ -10,9 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tinhgon.core import doctemplates, word
+from tinhgon.core import word
 from tinhgon.core.workbooks import defuse, print_ready
-from tinhgon.organisations.models import template_bytes
+from tinhgon.organisations.models import render_document
 from tinhgon.plans.constants import Recurrence
 from tinhgon.plans.models import Plan, Task
 from tinhgon.procedures.documents import issuer_block, long_date, place_of
@@ -115,9 +115,7 @@ def plan_docx(plan: Plan) -> bytes:
         ],
         "phu_luc_kem_theo": reference(plan),
     }
-    return doctemplates.render(
-        template_bytes(plan.issuer, "ke-hoach"), context, {"bang_nhiem_vu": lambda doc: appendix(doc, lines)}
-    )
+    return render_document(plan.issuer, "ke-hoach", context, {"bang_nhiem_vu": lambda doc: appendix(doc, lines)})
 
 
 def appendix(doc, lines: list[Row]) -> None:

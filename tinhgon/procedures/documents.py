@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 
 from docx.shared import Pt
 
-from tinhgon.core import doctemplates, word
+from tinhgon.core import word
 from tinhgon.core.dates import today
-from tinhgon.organisations.models import template_bytes
+from tinhgon.organisations.models import render_document
 from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 
@@ -409,8 +409,9 @@ def decision_docx(decision: PublicationDecision) -> bytes:
     issuer's template (its own, its nearest parent's or the default, core/docx_templates/)."""
     issuer = Issuer.of(decision)
     sections = annex(decision)
-    return doctemplates.render(
-        template_bytes(decision.issuer, "quyet-dinh-cong-bo"),
+    return render_document(
+        decision.issuer,
+        "quyet-dinh-cong-bo",
         decision_context(decision, issuer, sections),
         {
             "bang_danh_muc": lambda doc: _annex_list(doc, sections),

@@ -22,11 +22,11 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from tinhgon.core import doctemplates, word
+from tinhgon.core import word
 from tinhgon.core.dates import today
 from tinhgon.core.workbooks import page_setup, percent_cell, wrapped
 from tinhgon.core.workbooks import safe_cell as _cell
-from tinhgon.organisations.models import template_bytes
+from tinhgon.organisations.models import render_document
 from tinhgon.plans import progress
 from tinhgon.plans.constants import IndicatorStatus
 from tinhgon.procedures.constants import Group, Level
@@ -592,8 +592,9 @@ def report_docx(report: Report, policy) -> bytes:
         "chuc_vu_ky": c.signer_titles,
         "nguoi_ky": c.signer,
     }
-    return doctemplates.render(
-        template_bytes(report.organisation, "bao-cao-dinh-ky"),
+    return render_document(
+        report.organisation,
+        "bao-cao-dinh-ky",
         context,
         {"bang_so_lieu": lambda doc: [_write_part(doc, part) for part in c.parts]},
     )

@@ -18,13 +18,13 @@ from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from tinhgon.core import doctemplates, word
+from tinhgon.core import word
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import day, money, number, percent
 from tinhgon.core.word import SMALL_PT
 from tinhgon.core.workbooks import page_setup, percent_cell, print_setup, wrapped
 from tinhgon.core.workbooks import safe_cell as _cell
-from tinhgon.organisations.models import Organisation, template_bytes
+from tinhgon.organisations.models import Organisation, render_document
 from tinhgon.procedures.documents import Issuer, article3, issuer_block, long_date, place_of
 from tinhgon.procedures.excel import BOLD
 from tinhgon.procedures.models import ProcedureVersion
@@ -227,8 +227,9 @@ def review_docx(review: Review) -> bytes:
         "ky_ben_phai": ["THỦ TRƯỞNG ĐƠN VỊ"],
         "nguoi_ky_ben_phai": "",
     }
-    return doctemplates.render(
-        template_bytes(unit, "phieu-ra-soat"),
+    return render_document(
+        unit,
+        "phieu-ra-soat",
         context,
         {
             "bang_thong_tin": lambda doc: word.info_table(doc, review_heading(review)),
@@ -517,8 +518,9 @@ def approval_docx(decision: ApprovalDecision) -> bytes:
         ),
     }
     rows = annex_rows(lines)
-    return doctemplates.render(
-        template_bytes(decision.issuer, "quyet-dinh-phe-duyet"),
+    return render_document(
+        decision.issuer,
+        "quyet-dinh-phe-duyet",
         context,
         {
             "bang_phuong_an": lambda doc: word.data_table(

@@ -160,3 +160,21 @@ def test_every_bad_file_of_the_corpus_is_refused_and_nothing_is_kept(world, logi
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert not DocumentTemplate.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_template_that_fails_on_real_data_gives_way_to_the_default_and_is_logged(world, caplog):
+    """Uploads are tried on sample data only: a template whose expression fails on a real plan (here a variable the
+    documents never give, stored without the upload's check) must not turn the clerk's download into an error."""
+    from django.core.files.base import ContentFile
+
+    from tinhgon.plans.appendix import plan_docx
+    from tinhgon.plans.tests.factories import plan
+
+    broken = edited("Phụ lục", "{{ bien_khong_co }}")
+    DocumentTemplate.objects.create(
+        organisation=world.units["P-A"], kind=KIND, file=ContentFile(broken, name="mau-hong.docx")
+    )
+    with caplog.at_level("WARNING", logger="tinhgon.organisations.models"):
+        data = plan_docx(plan(world.units["P-A"]))
+    assert b"bien_khong_co" not in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    assert "in bằng mẫu mặc định" in caplog.text
