@@ -37,6 +37,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tinhgon.core import imports, workbooks
+from tinhgon.core.dates import legal_date
 from tinhgon.core.formatting import EXCEL_DATE
 from tinhgon.core.imports import CREATE, SKIPPED, UNCHANGED, UPDATE, RowError, RowFailed
 from tinhgon.core.uploads import max_upload_bytes
@@ -198,6 +199,16 @@ COLUMNS = [
         "bao giờ được nhập.",
         EXAMPLE_MARK,
     ),
+    Column(
+        "completed",
+        "Ngày hoàn thành",
+        False,
+        16,
+        ("ngày hoàn thành thực tế", "đã hoàn thành ngày"),
+        "Chỉ ghi khi nhiệm vụ đã hoàn thành (nhập lịch sử): ngày dd/mm/yyyy, không sau hôm nay, không trước ngày ban "
+        "hành kế hoạch; các đơn vị của nhiệm vụ được ghi hoàn thành vào ngày đó. Không dùng cho nhiệm vụ định kỳ.",
+        "",
+    ),
 ]
 PLAIN = [c for c in COLUMNS if c.attr]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -232,6 +243,7 @@ class TaskRow(imports.Row):
     recurrence: str = ""
     recurrence_day: int | None = None
     area: ReformArea | None = None  # from the last group heading naming a reform area
+    completed_on: date | None = None  # done in fact on that day (history entered in bulk)
     order: int = 0
     task: Task | None = None
 
@@ -271,6 +283,8 @@ class TaskRow(imports.Row):
             executing_label(sorted(self.executing, key=lambda u: u.name), self.executing_rule),
             self.time_label,
             self.area if self.area is not None else (self.task.area if self.task else None),
+            # a blank cell leaves the completions as they are
+            show_date(self.completed_on or (completed_on_of(self.task) if self.task else None)),
         )
 
 
@@ -284,7 +298,13 @@ def executing_label(units, rule: str) -> str:
     return "; ".join([*(u.name for u in units), *([ExecutingRule(rule).label] if rule else [])])
 
 
-def _shown(code, values, lead, coordinating, executing, time, area) -> dict[str, str]:
+def completed_on_of(task: Task) -> date | None:
+    """The day every unit of `task` completed it, when that is one day (its assignments prefetched)."""
+    days = {a.completed_on for a in task.assignments.all()}
+    return days.pop() if len(days) == 1 and None not in days else None
+
+
+def _shown(code, values, lead, coordinating, executing, time, area, completed="") -> dict[str, str]:
     """Column header → text, in the file's order of columns (the key left out: it never changes)."""
     texts = {
         "code": code,
@@ -292,6 +312,7 @@ def _shown(code, values, lead, coordinating, executing, time, area) -> dict[str,
         "coordinating": "; ".join(sorted(u.name for u in coordinating)),
         "executing": executing,
         "time": time,
+        "completed": completed,
         **{c.key: c.show(values.get(c.attr)) for c in PLAIN},
     }
     shown = {c.header: texts[c.key] for c in COLUMNS if c.key in texts}
@@ -308,6 +329,7 @@ def task_shown(task: Task) -> dict[str, str]:
         executing,
         time_label(task.deadline, task.recurrence, task.recurrence_day),
         task.area,
+        show_date(completed_on_of(task)),
     )
 
 
@@ -334,7 +356,7 @@ def build_workbook(plan: Plan) -> bytes:
     wb = _workbook()
     ws = wb[SHEET]
     units = UnitDirectory(plan)
-    tasks = plan.tasks.select_related("lead", "area").prefetch_related("coordinating", "executing")
+    tasks = plan.tasks.select_related("lead", "area").prefetch_related("coordinating", "executing", "assignments")
     for task in tasks.order_by("order", "code_key", "id"):
         values = {
             "code": task.code,
@@ -347,6 +369,7 @@ def build_workbook(plan: Plan) -> bytes:
             ),
             "time": task.deadline if not task.recurrence else time_label(None, task.recurrence, task.recurrence_day),
             "key": task_key(task),
+            "completed": completed_on_of(task) or "",
         }
         ws.append([values[c.key] for c in COLUMNS])
         for cell in ws[ws.max_row]:
@@ -654,7 +677,7 @@ class _Parser:
 
     def is_heading(self, values: tuple) -> bool:
         """A group heading (“I. CẢI CÁCH THỂ CHẾ”): a number and a title, nothing else of a task."""
-        rest = ("lead", "coordinating", "executing", "time", "product")
+        rest = ("lead", "coordinating", "executing", "time", "product", "completed")
         return all(_blank(self.raw(values, k)) for k in rest) and not _blank(self.raw(values, "title"))
 
     @staticmethod
@@ -704,6 +727,7 @@ class _Parser:
         else:
             row.executing_rule = rule
         self.time(row_no, values, row)
+        self.completed(row_no, values, row)
         return row if len(self.errors) == errors_before else None
 
     def is_example(self, values: tuple) -> bool:
@@ -783,6 +807,26 @@ class _Parser:
         for token in tokens:
             self.error(row_no, self.units.not_found(token), key)
 
+    def completed(self, row_no: int, values: tuple, row: TaskRow) -> None:
+        """The completion day of a dated task (core.dates.legal_date: not after today, not before the plan)."""
+        raw = self.raw(values, "completed")
+        if _blank(raw):
+            return
+        try:
+            day = read_date(raw)
+        except ValueError as problem:
+            self.error(row_no, str(problem), "completed")
+            return
+        if row.recurrence:
+            self.error(row_no, "nhiệm vụ định kỳ: ghi ngày hoàn thành của từng kỳ trên trang nhiệm vụ.", "completed")
+            return
+        try:
+            row.completed_on = legal_date(
+                day, what="Ngày hoàn thành", after=[(self.plan.issued_on, "ngày ban hành kế hoạch")]
+            )
+        except ValidationError as refused:
+            self.error(row_no, refused.messages[0], "completed")
+
     def time(self, row_no: int, values: tuple, row: TaskRow) -> None:
         raw = self.raw(values, "time")
         if _blank(raw) and row.key is not None:
@@ -829,7 +873,9 @@ class _Parser:
         of a task the file leaves as it is."""
         existing = {
             t.pk: t
-            for t in self.plan.tasks.prefetch_related("coordinating", "executing").select_related("lead", "area")
+            for t in self.plan.tasks.prefetch_related("coordinating", "executing", "assignments").select_related(
+                "lead", "area"
+            )
         }
         tasks = [r for r in rows if r.action != SKIPPED]
         unknown = set()
@@ -979,3 +1025,6 @@ def _apply(row: TaskRow, *, plan: Plan, by) -> None:
     if row.area is not None:  # a file without area headings keeps the areas set in the app
         task.area = row.area
     row.task = services.task_save(task=task, coordinating=row.coordinating, executing=row.executing, by=by)
+    if row.completed_on:  # history entered in bulk: every unit of the task completed it on that day
+        for part in row.task.assignments.exclude(completed_on=row.completed_on):
+            services.assignment_report(assignment=part, progress=100, report=part.report, completed_on=row.completed_on)

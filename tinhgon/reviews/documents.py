@@ -573,22 +573,24 @@ def write_proposals(reviews, target) -> None:
         ws.append(wrapped([_value_cell(ws, v) for v in x.cells()]))
     total = totals(lines)
     ws.append(
-        [
-            _value_cell(ws, v, BOLD)
-            for v in [
-                "",
-                PROPOSALS_TOTAL,
-                "",
-                "",
-                "",
-                "",
-                "",
-                total.before,
-                total.after,
-                total.saving,
-                total.saving_pct,
+        wrapped(
+            [
+                _value_cell(ws, v, BOLD)
+                for v in [
+                    "",
+                    PROPOSALS_TOTAL,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    total.before,
+                    total.after,
+                    total.saving,
+                    total.saving_pct,
+                ]
             ]
-        ]
+        )
     )
     wb.save(target)
 
@@ -774,10 +776,12 @@ def write_ledger(result: ledger_module.Ledger, rows: list[LedgerRow], target) ->
     before = sum(r.before or 0 for r in rows)
     after = sum(r.after or 0 for r in rows if r.reviewed)
     ws.append(
-        [
-            _value_cell(ws, v, BOLD)
-            for v in ["", LEDGER_TOTAL, "", "", "", "", "", "", "", before, after, before - after]
-        ]
+        wrapped(
+            [
+                _value_cell(ws, v, BOLD)
+                for v in ["", LEDGER_TOTAL, "", "", "", "", "", "", "", before, after, before - after]
+            ]
+        )
     )
     wb.save(target)
 

@@ -1,15 +1,18 @@
 """Task completions and extension decisions carry the day they happened (core.dates.legal_date), and figures as of a
 past day read those days: a part completed after the day was still open on it."""
 
+import io
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
 import pytest
+from openpyxl import Workbook
 
 from tinhgon.core.dates import today
 from tinhgon.plans import services
 from tinhgon.plans.constants import PlanStatus, StatusClass
+from tinhgon.plans.excel_import import import_tasks
 from tinhgon.plans.models import Assignment, Plan
 from tinhgon.plans.tests import factories as f
 
@@ -105,3 +108,46 @@ def test_an_extension_decision_before_the_plan_was_issued_is_refused(api, world,
         "Ngày quyết định gia hạn (31/12/2022) không thể trước ngày ban hành kế hoạch (05/01/2023)."
     ]
     assert asked.extension_requests.get().status == "pending"
+
+
+# History in bulk: the task import's completion column --------------------------------------------------------------
+
+
+def workbook(*rows) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ"
+    ws.append(["STT", "Nhiệm vụ", "Chủ trì", "Thực hiện", "Thời gian", "Ngày hoàn thành"])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+@pytest.fixture
+def last_year(world):
+    year = today().year - 1
+    return f.plan(world.units["P-A"], year=year, title=f"Kế hoạch cải cách hành chính năm {year}")
+
+
+def test_the_task_import_enters_each_unit_completed_on_the_day_of_its_row(world, last_year):
+    year = last_year.period_start.year
+    done = workbook(["1", "Rà soát thủ tục nội bộ", "Đơn vị P-A", "Đơn vị P-A-1", f"30/06/{year}", f"28/06/{year}"])
+    result = import_tasks(done, plan=last_year)
+    assert result.ok, [str(e) for e in result.errors]
+    parts = Assignment.objects.filter(task__plan=last_year)
+    assert sorted(parts.values_list("completed_on", flat=True)) == [date(year, 6, 28)] * 2
+    assert {a.status_class() for a in parts} == {StatusClass.DONE_ON_TIME}
+
+
+def test_the_task_import_refuses_a_completion_before_the_plan_was_issued(world, last_year):
+    year = last_year.period_start.year
+    early = workbook(["1", "Rà soát thủ tục nội bộ", "Đơn vị P-A", "", f"30/06/{year}", f"04/01/{year}"])
+    result = import_tasks(early, plan=last_year)
+    [error] = [str(e) for e in result.errors]
+    assert error.startswith("Dòng 2, cột ") and error.endswith(
+        f"(Ngày hoàn thành): Ngày hoàn thành (04/01/{year}) không thể trước ngày ban hành kế hoạch (05/01/{year})."
+    )
+    assert not last_year.tasks.exists()

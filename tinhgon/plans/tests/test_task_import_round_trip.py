@@ -47,7 +47,7 @@ def snapshot(plan):
 def test_the_task_table_imports_back_unchanged_and_writes_nothing(world, plan_p, imported):  # noqa: F811
     data = build_workbook(plan_p)
     ws = load_workbook(io.BytesIO(data))["Nhiệm vụ"]
-    assert [c.value for c in ws[1]] == [*HEADERS, "Mã nhiệm vụ"]
+    assert [c.value for c in ws[1]] == [*HEADERS, "Mã nhiệm vụ", "Ngày hoàn thành"]
     assert [r[7].value for r in ws.iter_rows(min_row=2)] == [f"NV-{imported[c].pk}" for c in "12345"]
     assert ws["F2"].value.date() == imported["1"].deadline and ws["F2"].number_format == EXCEL_DATE
     preview = parse_workbook(io.BytesIO(data), plan=plan_p)
@@ -137,12 +137,12 @@ def test_a_new_row_may_not_take_the_stt_of_a_task_left_out_of_the_file(world, pl
 def test_a_key_of_another_plan_or_a_made_up_key_is_refused(world, plan_p, imported):  # noqa: F811
     other = Task.objects.exclude(plan=plan_p).first() or imported["1"]
     rows = [[*GOOD_ROWS[1], "NV-999999"], [*GOOD_ROWS[2], "abc"]]
-    result = import_tasks(xlsx(rows, [*HEADERS, "Mã nhiệm vụ"]), plan=plan_p)
+    result = import_tasks(xlsx(rows, [*HEADERS, "Mã nhiệm vụ", "Ngày hoàn thành"]), plan=plan_p)
     assert [str(e) for e in result.errors] == [
         "Dòng 3, cột H (Mã nhiệm vụ): “abc” không phải là mã nhiệm vụ do hệ thống ghi (NV-…); dòng nhiệm vụ mới thì "
         "để trống ô này.",
     ]
-    result = import_tasks(xlsx(rows[:1], [*HEADERS, "Mã nhiệm vụ"]), plan=plan_p)
+    result = import_tasks(xlsx(rows[:1], [*HEADERS, "Mã nhiệm vụ", "Ngày hoàn thành"]), plan=plan_p)
     assert [str(e) for e in result.errors] == [
         "Dòng 2, cột H (Mã nhiệm vụ): mã NV-999999 không phải nhiệm vụ của kế hoạch này (tệp của kế hoạch khác, hoặc "
         "nhiệm vụ đã xóa); dòng nhiệm vụ mới thì để trống ô này."
@@ -170,3 +170,16 @@ def test_the_task_table_is_for_managers_of_the_plan(login, client, world, plan_p
     assert login(world.focal_p).get(url).status_code == 200
     assert login(world.oversight).get(url).status_code == 403
     assert login(world.outsider).get(url).status_code == 404
+
+
+def test_a_completed_task_exports_its_completion_day_and_imports_back_unchanged(world, plan_p, imported):  # noqa: F811
+    from tinhgon.plans import services
+
+    done_on = imported["1"].deadline if imported["1"].deadline <= plan_p.issued_on else plan_p.issued_on
+    for part in imported["1"].assignments.all():
+        services.assignment_report(assignment=part, progress=100, report="Đã xong", completed_on=done_on)
+    data = build_workbook(plan_p)
+    ws = load_workbook(io.BytesIO(data))["Nhiệm vụ"]
+    assert ws["I2"].value.date() == done_on and ws["I2"].number_format == EXCEL_DATE
+    preview = parse_workbook(io.BytesIO(data), plan=plan_p)
+    assert preview.ok and [r.action for r in preview.rows] == [UNCHANGED] * 5
