@@ -1,22 +1,38 @@
 """Public, read-only API of the disclosure portal: procedures in force, no authentication.
 
 Same visibility as the portal pages (`ProcedureVersion.objects.published()`): nothing else is reachable, not even by
-a guessed code. Field names follow the registry API (`/api/v1/procedures/`).
+a guessed code. One procedure can also be read as it was in force on a past day (`?as_of=YYYY-MM-DD`: what the
+portal showed that day, public record then), with the decisions that published, amended or ended it. Field names
+follow the registry API (`/api/v1/procedures/`).
 """
 
+from datetime import date
 from urllib.parse import quote
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
 from tinhgon.api.pagination import OnePassPagination
+from tinhgon.core.dates import today
 from tinhgon.portal.queries import PAGE_ROWS, filter_entries, public_entries, public_versions
-from tinhgon.procedures.models import DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
+from tinhgon.procedures.constants import DecisionStatus
+from tinhgon.procedures.models import DecisionItem, DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
 from tinhgon.procedures.search import search_stage
+
+# A decision is public record once issued; a draft one is never shown.
+PUBLIC_DECISIONS = frozenset({DecisionStatus.ISSUED, DecisionStatus.APPLIED})
+
+
+def in_force_then(day: date):
+    """The versions in force on a past `day`, outside the template catalogue: what the portal showed that day."""
+    return ProcedureVersion.objects.in_force_on(day).filter(procedure__is_template=False)
 
 
 class PublicStepSerializer(serializers.ModelSerializer):
@@ -87,8 +103,26 @@ class PublicProcedureSummarySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "group", "level", "field", "owner", "owner_name", "version", "effective_from"]
 
 
+class PublicDecisionSerializer(serializers.Serializer):
+    """A decision that published, amended, replaced or abolished the version: public record once issued."""
+
+    number = serializers.CharField(source="decision.number")
+    signed_on = serializers.DateField(source="decision.signed_on", allow_null=True)
+    issuer = serializers.CharField(source="decision.issuer.name")
+    effective_on = serializers.DateField(source="decision.effective_on")
+    change = serializers.CharField(help_text="new, amended, replaced, abolished")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, item) -> str:
+        path = reverse("portal:decision", args=[item.decision_id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class PublicProcedureSerializer(PublicProcedureSummarySerializer):
     national_code = serializers.CharField(source="procedure.national_code")
+    effective_to = serializers.DateField(allow_null=True, help_text="Hết hiệu lực từ sau ngày này (khi xem `as_of`)")
+    decisions = serializers.SerializerMethodField()
     steps = PublicStepSerializer(many=True)
     dossier_items = PublicDossierItemSerializer(many=True)
     processing_time = PublicProcessingTimeSerializer(source="*")
@@ -121,7 +155,14 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
             "legal_bases",
             "version",
             "effective_from",
+            "effective_to",
+            "decisions",
         ]
+
+    @extend_schema_field(PublicDecisionSerializer(many=True))
+    def get_decisions(self, version):
+        items = [i for i in version.decision_items.all() if i.decision.status in PUBLIC_DECISIONS]
+        return PublicDecisionSerializer(items, many=True, context=self.context).data
 
 
 @extend_schema_view(
@@ -152,7 +193,16 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
             OpenApiParameter("level", str, enum=["central", "province", "district", "commune"]),
         ],
     ),
-    retrieve=extend_schema(summary="Toàn bộ nội dung một thủ tục đang có hiệu lực (công khai)"),
+    retrieve=extend_schema(
+        summary="Toàn bộ nội dung một thủ tục đang có hiệu lực (công khai), hoặc có hiệu lực vào một ngày đã qua",
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description="Ngày xem (YYYY-MM-DD, không sau hôm nay): phiên bản có hiệu lực vào ngày đó.",
+            )
+        ],
+    ),
 )
 class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     """Procedures in force: list (search and filters) and one procedure by its code, with every component."""
@@ -182,7 +232,12 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         """Retrieve: the version in force with every component. List: the search entries of the versions in force
         (filtered, searched, ordered); the paginator reads its page's versions from `page_rows`."""
         if self.action == "retrieve":
-            return public_versions().select_related("procedure__owner", "field").with_components()
+            as_of = self.as_of()
+            versions = public_versions() if as_of is None else in_force_then(as_of)
+            decisions = Prefetch(
+                "decision_items", queryset=DecisionItem.objects.select_related("decision__issuer").order_by("pk")
+            )
+            return versions.select_related("procedure__owner", "field").with_components().prefetch_related(decisions)
         params = self.request.query_params
         entries = filter_entries(
             public_entries(),
@@ -198,6 +253,19 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
 
     page_rows = PAGE_ROWS
     search_stage = None
+
+    def as_of(self) -> date | None:
+        """The day asked for (`as_of`), refused in Vietnamese when it is not a date or is still to come."""
+        text = self.request.query_params.get("as_of", "").strip()
+        if not text:
+            return None
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError({"as_of": ["Ngày xem không hợp lệ; ghi dạng YYYY-MM-DD."]}) from None
+        if day > today():
+            raise ValidationError({"as_of": ["Không xem được ngày trong tương lai."]})
+        return day
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), procedure__code=self.kwargs["code"])

@@ -3,6 +3,7 @@ versions in force, whatever the code or the query. Integrators rely on its field
 pagination, so both are checked here as a contract."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from rest_framework.test import APIClient
 from tinhgon.core.dates import today
 from tinhgon.portal.tests.conftest import HIDDEN_STATES, amend, count_queries, issue, publish_draft
 from tinhgon.procedures.constants import Change, Status
-from tinhgon.procedures.models import Field, Procedure, ProcedureVersion
+from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.services import version_start_next, version_update
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
 
@@ -46,6 +47,8 @@ DETAIL_FIELDS = {
     "legal_bases",
     "version",
     "effective_from",
+    "effective_to",
+    "decisions",
 }
 # Columns of the registry that must never reach the public.
 INTERNAL_FIELDS = {"id", "status", "review_comment", "is_public", "search_text", "row_version", "created_by"}
@@ -170,6 +173,64 @@ def test_the_version_in_force_is_served_never_an_older_or_a_newer_draft(anonymou
     for q in ["truoc khi sua doi", "du thao phien ban ba"]:  # approximate results may name version 2, only it
         found = listed(anonymous, f"?q={q}")["results"]
         assert {(row["name"], row["version"]) for row in found} <= {("Thủ tục sau khi sửa đổi", 2)}, q
+
+
+# As of a past day (issue 12 item 4) -----------------------------------------------------------------------------
+
+
+def published_in_the_past(world, name: str, day):
+    """A procedure published by a decision effective on a past `day` (its legal date), entered today."""
+    procedure = make_procedure(world.units["P-A"], status=Status.CHECKED, components=complete_components(name))
+    decision = issue(world, [(procedure.latest_version(), Change.NEW)], effective_on=day)
+    PublicationDecision.objects.filter(pk=decision.pk).update(signed_on=day)
+    return procedure
+
+
+def test_a_procedure_is_read_as_it_was_in_force_on_a_past_day_with_its_decisions(anonymous, world):
+    first_day = today() - timedelta(days=200)
+    procedure = published_in_the_past(world, "Thủ tục như đã công bố năm trước", first_day)
+    amend(world, procedure, name="Thủ tục như đã sửa đổi hôm nay")
+
+    then = anonymous.get(detail_url(procedure.code) + f"?as_of={first_day + timedelta(days=10):%Y-%m-%d}").json()
+    assert (then["name"], then["version"], then["effective_from"]) == (
+        "Thủ tục như đã công bố năm trước",
+        1,
+        f"{first_day:%Y-%m-%d}",
+    )
+    assert then["effective_to"] is not None
+    assert [(d["change"], d["effective_on"]) for d in then["decisions"]] == [("new", f"{first_day:%Y-%m-%d}")]
+    now = anonymous.get(detail_url(procedure.code)).json()
+    assert (now["name"], [d["change"] for d in now["decisions"]]) == ("Thủ tục như đã sửa đổi hôm nay", ["amended"])
+    assert now["decisions"][0]["url"].endswith(
+        f"/cong-khai/quyet-dinh/{procedure.published_version().decision_items.get().decision_id}/"
+    )
+
+
+def test_before_its_first_decision_a_procedure_is_not_found(anonymous, world):
+    first_day = today() - timedelta(days=30)
+    procedure = published_in_the_past(world, "Thủ tục công bố tháng trước", first_day)
+    assert (
+        anonymous.get(detail_url(procedure.code) + f"?as_of={first_day - timedelta(days=1):%Y-%m-%d}").status_code
+        == 404
+    )
+
+
+def test_a_draft_is_never_reached_through_a_past_day(anonymous, hidden):
+    for procedure in [hidden.draft, hidden.checked]:
+        assert anonymous.get(detail_url(procedure.code) + f"?as_of={today():%Y-%m-%d}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("31/12/2025", "Ngày xem không hợp lệ; ghi dạng YYYY-MM-DD."),
+        ("9999-12-31", "Không xem được ngày trong tương lai."),
+    ],
+)
+def test_a_day_that_is_not_one_or_is_to_come_is_refused_in_vietnamese(anonymous, world, publish_many, value, message):
+    (procedure,) = publish_many(["Thủ tục kiểm tra ngày xem"])
+    response = anonymous.get(detail_url(procedure.code) + f"?as_of={value}")
+    assert response.status_code == 400 and response.json()["as_of"] == [message]
 
 
 # Contract fields -------------------------------------------------------------------------------------------------
