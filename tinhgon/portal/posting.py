@@ -27,7 +27,7 @@ from tinhgon.core.dates import today
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.models import Organisation
 from tinhgon.portal.queries import PUBLIC_DECISION_STATES, public_versions
-from tinhgon.procedures.constants import ENDED, Change, Group, Status
+from tinhgon.procedures.constants import Change, Group
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 
 EMBED_PER_PAGE = 50
@@ -51,13 +51,12 @@ def agency_versions(agency: Organisation, day: date | None = None):
     """The versions in force on `day` (default today) of the procedures owned by `agency` or a unit under it then."""
     day = day or today()
     units = Organisation.objects.subtree(agency, as_of=day)
-    if day >= today():
-        versions = public_versions()
-    else:
-        versions = ProcedureVersion.objects.in_force_on(day).filter(
-            procedure__is_template=False, status__in=[Status.PUBLISHED, *ENDED]
-        )
-    return versions.filter(procedure__owner__in=units).select_related("procedure", "field").only(*LISTED_COLUMNS)
+    return (
+        public_versions(day)
+        .filter(procedure__owner__in=units)
+        .select_related("procedure", "field")
+        .only(*LISTED_COLUMNS)
+    )
 
 
 def embed_versions(agency: Organisation, q: str = ""):

@@ -2,10 +2,12 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.paginator import Page
 from django.db.models import Q
 
+from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import ENDED, DecisionStatus, Status
@@ -20,9 +22,15 @@ PUBLIC_DECISION_STATES = [DecisionStatus.ISSUED, DecisionStatus.APPLIED]
 NAMEABLE_VERSION_STATES = [Status.PUBLISHED, *ENDED]
 
 
-def public_versions():
-    """Versions in force today, outside the template catalogue: the only ones the portal lists and searches."""
-    return ProcedureVersion.objects.published()
+def public_versions(day: date | None = None):
+    """Versions in force today, outside the template catalogue: the only ones the portal lists and searches. On an
+    earlier `day`, those the registry says were in force then (published since, or ended by a later decision; never
+    a scheduled one whose decision has not been applied)."""
+    if day is None or day >= today():
+        return ProcedureVersion.objects.published()
+    return ProcedureVersion.objects.in_force_on(day).filter(
+        procedure__is_template=False, status__in=[Status.PUBLISHED, *ENDED]
+    )
 
 
 def public_entries():

@@ -21,18 +21,15 @@ from rest_framework.permissions import AllowAny
 
 from tinhgon.api.pagination import OnePassPagination
 from tinhgon.core.dates import today
-from tinhgon.portal.queries import PAGE_ROWS, filter_entries, public_entries, public_versions
-from tinhgon.procedures.constants import DecisionStatus
+from tinhgon.portal.queries import (
+    PAGE_ROWS,
+    PUBLIC_DECISION_STATES,
+    filter_entries,
+    public_entries,
+    public_versions,
+)
 from tinhgon.procedures.models import DecisionItem, DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
 from tinhgon.procedures.search import search_stage
-
-# A decision is public record once issued; a draft one is never shown.
-PUBLIC_DECISIONS = frozenset({DecisionStatus.ISSUED, DecisionStatus.APPLIED})
-
-
-def in_force_then(day: date):
-    """The versions in force on a past `day`, outside the template catalogue: what the portal showed that day."""
-    return ProcedureVersion.objects.in_force_on(day).filter(procedure__is_template=False)
 
 
 class PublicStepSerializer(serializers.ModelSerializer):
@@ -161,7 +158,7 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
 
     @extend_schema_field(PublicDecisionSerializer(many=True))
     def get_decisions(self, version):
-        items = [i for i in version.decision_items.all() if i.decision.status in PUBLIC_DECISIONS]
+        items = [i for i in version.decision_items.all() if i.decision.status in PUBLIC_DECISION_STATES]
         return PublicDecisionSerializer(items, many=True, context=self.context).data
 
 
@@ -233,7 +230,7 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         (filtered, searched, ordered); the paginator reads its page's versions from `page_rows`."""
         if self.action == "retrieve":
             as_of = self.as_of()
-            versions = public_versions() if as_of is None else in_force_then(as_of)
+            versions = public_versions(as_of)
             decisions = Prefetch(
                 "decision_items", queryset=DecisionItem.objects.select_related("decision__issuer").order_by("pk")
             )
