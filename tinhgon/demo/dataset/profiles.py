@@ -1,7 +1,7 @@
 """The three sizes of the generated data set. Every count is per province, so a profile's totals are its per-province
 figures times its number of provinces (the ratio the tests check)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,20 @@ class Profile:
     users_in_bulk: int = 2000  # rows per bulk_create batch
 
 
+# A province at full density: the national profile is 34 of them.
+PROVINCE = Profile(
+    name="province",
+    provinces=1,
+    departments=25,
+    divisions=8,
+    commune_share=1.0,
+    procedures=2350,
+    province_tasks=60,
+    executing_per_task=48,
+    department_tasks=8,
+    users=1470,
+)
+
 PROFILES = {
     "small": Profile(
         name="small",
@@ -33,28 +47,6 @@ PROFILES = {
         users=40,
     ),
     # One province at the density of the national profile.
-    "province": Profile(
-        name="province",
-        provinces=1,
-        departments=25,
-        divisions=8,
-        commune_share=1.0,
-        procedures=2350,
-        province_tasks=60,
-        executing_per_task=48,
-        department_tasks=8,
-        users=1470,
-    ),
-    "national": Profile(
-        name="national",
-        provinces=34,
-        departments=25,
-        divisions=8,
-        commune_share=1.0,
-        procedures=2350,
-        province_tasks=60,
-        executing_per_task=48,
-        department_tasks=8,
-        users=1470,
-    ),
+    "province": PROVINCE,
+    "national": replace(PROVINCE, name="national", provinces=34),
 }
