@@ -135,6 +135,8 @@ def published(world, decision):
 SEEDING_MIGRATIONS = [  # module, function, the model it fills
     ("tinhgon.procedures.migrations.0002_seed_fields", "forward", "procedures.Field"),
     ("tinhgon.reviews.migrations.0002_seed_question_bank_and_milestones", "seed", "reviews.QuestionSet"),
+    # moves and adds national milestones; it checks what is there itself, so it runs after every flush
+    ("tinhgon.reviews.migrations.0010_milestones_as_plans_word_them", "forward", None),
     ("tinhgon.plans.migrations.0008_seed_reform_areas", "forward", "plans.ReformArea"),
     ("tinhgon.quality.migrations.0002_seed_service_index_components", "forward", "quality.ServiceIndexComponent"),
 ]
@@ -146,7 +148,7 @@ def reseed_migration_data() -> None:
     from django.apps import apps
 
     for module, function, model in SEEDING_MIGRATIONS:
-        if not apps.get_model(model).objects.exists():
+        if model is None or not apps.get_model(model).objects.exists():
             getattr(importlib.import_module(module), function)(apps, None)
 
 
