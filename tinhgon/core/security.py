@@ -4,14 +4,21 @@
   if a script were injected;
 - `Cache-Control: private, no-store` on what an authenticated user is shown (shared computers in government
   offices: the back button or a proxy cache must not show the next person the last one's records) and on every
-  download, unless the view chose its own caching. Pages of the public portal for anonymous visitors stay
-  cacheable; static files are answered by WhiteNoise before this middleware runs.
+  download, unless the view chose its own caching. Static files are answered by WhiteNoise before this
+  middleware runs.
+- `Cache-Control: public, max-age=…` on what the public portal and the public API answer an anonymous visitor
+  (`TINHGON_PUBLIC_PATHS`, `TINHGON_PUBLIC_MAX_AGE`): the same for everyone, so the browser and a proxy in front of
+  the app may keep it for a few minutes (a decision taking effect shows at most that late). Django's
+  ConditionalGetMiddleware then gives each such answer an ETag and answers a revalidation that matches it with
+  304 and no body. Never on an answer that sets a cookie (it would hand one visitor's cookie to the next).
 
 Referrer-Policy, Cross-Origin-Opener-Policy and X-Frame-Options are Django settings (SecurityMiddleware,
 XFrameOptionsMiddleware); Content-Security-Policy is django-csp's.
 """
 
+from django.conf import settings
 from django.http import FileResponse
+from django.utils.cache import patch_cache_control
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -38,8 +45,12 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if "Cache-Control" not in response and (is_private(request) or is_download(response)):
+        if "Cache-Control" in response:
+            return response
+        if is_private(request) or is_download(response):
             response["Cache-Control"] = PRIVATE
+        elif is_shareable(request, response):
+            patch_cache_control(response, public=True, max_age=settings.TINHGON_PUBLIC_MAX_AGE)
         return response
 
 
@@ -47,6 +58,16 @@ def is_private(request) -> bool:
     """Signed in by session, or by an API token (DRF authenticates inside the view and sets request.user then)."""
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+
+
+def is_shareable(request, response) -> bool:
+    """A successful read of a public address that sets no cookie: the same answer for any anonymous visitor."""
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.cookies
+        and request.path.startswith(tuple(settings.TINHGON_PUBLIC_PATHS))
+    )
 
 
 def is_download(response) -> bool:

@@ -125,8 +125,8 @@ def test_the_checks_are_registered_for_check_deploy():
 # Response headers -----------------------------------------------------------------------------------------------
 
 
-def through_middleware(response, user=None, **meta):
-    request = RequestFactory().get("/", **meta)
+def through_middleware(response, user=None, path="/", **meta):
+    request = RequestFactory().get(path, **meta)
     request.user = user or AnonymousUser()
     return SecurityHeadersMiddleware(lambda request: response)(request)
 
@@ -136,8 +136,30 @@ def test_every_response_forbids_camera_microphone_and_location():
     assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= set(policy.split(", "))
 
 
-def test_an_anonymous_page_stays_cacheable():
+def test_an_anonymous_page_outside_the_portal_gets_no_caching_header():
     assert "Cache-Control" not in through_middleware(HttpResponse())
+
+
+def test_a_public_page_answered_to_an_anonymous_visitor_may_be_kept_for_a_few_minutes(settings):
+    settings.TINHGON_PUBLIC_MAX_AGE = 300
+    response = through_middleware(HttpResponse(), path="/cong-khai/thu-tuc/X/")
+    assert response["Cache-Control"] == "public, max-age=300"
+
+
+def test_a_public_answer_that_sets_a_cookie_is_not_shared():
+    response = HttpResponse()
+    response.set_cookie("csrftoken", "abc")
+    assert "Cache-Control" not in through_middleware(response, path="/cong-khai/")
+
+
+def test_a_public_page_answered_to_a_signed_in_user_is_not_stored(world):
+    response = through_middleware(HttpResponse(), user=world.officer_a1, path="/cong-khai/")
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_refusal_on_a_public_address_is_not_cached():
+    response = through_middleware(HttpResponse(status=404), path="/cong-khai/thu-tuc/KHONG-CO/")
+    assert "Cache-Control" not in response
 
 
 def test_a_page_for_a_signed_in_user_is_not_stored(world):
@@ -171,10 +193,17 @@ def test_pages_carry_referrer_and_opener_policies(client):
 
 
 @pytest.mark.django_db
-def test_the_public_portal_stays_cacheable_for_anonymous_visitors(client):
+def test_the_public_portal_is_cacheable_for_anonymous_visitors_and_revalidated_with_its_etag(client):
     response = client.get(reverse("portal:search"))
-    assert response.status_code == 200
-    assert "no-store" not in response.get("Cache-Control", "")
+    assert response.status_code == 200 and "public" in response["Cache-Control"]
+    again = client.get(reverse("portal:search"), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
+@pytest.mark.django_db
+def test_the_public_api_is_cacheable_for_anonymous_visitors(client):
+    response = client.get("/api/v1/public/procedures/")
+    assert response.status_code == 200 and "public" in response["Cache-Control"] and response.has_header("ETag")
 
 
 def test_uploads_are_bounded():
