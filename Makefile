@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1:8000
 # `make bench PROFILE=province`: bench/run.py measures on the generated data set (docs/performance.md).
 PROFILE ?=
 
-.PHONY: run test install install-test migrate seed lint check-migrations pytest bench schema templates documents clean
+.PHONY: run test install install-test migrate seed lint check-migrations pytest bench load schema templates documents clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)): apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -53,6 +53,13 @@ test: lint check-migrations pytest
 
 bench: install-test
 	status=0; for script in run.py bench_import.py bench_search.py bench_ledger.py bench_overdue.py bench_dashboard.py; do args=""; if [ "$$script" = run.py ] && [ -n "$(PROFILE)" ]; then args="--profile $(PROFILE)"; fi; $(PY) bench/$$script $$args || status=1; done; exit $$status
+
+# The load test (bench/load/run.sh, docs/performance.md): gunicorn on PostgreSQL, locust at 50 and 200 users.
+# `make load PROFILE=province USERS="20"` for a short try; the national data set takes about 15 minutes to make once.
+USERS ?= 50 200
+load: install-test
+	$(UV) pip install --quiet --python $(PY) -r requirements/load.txt
+	PROFILE=$(or $(PROFILE),national) bench/load/run.sh $(USERS)
 
 # Integer bounds in the schema depend on the database backend: describe production (PostgreSQL; no connection made).
 schema: install-test

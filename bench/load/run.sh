@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The load test (issue 15): gunicorn on PostgreSQL with the generated data set, locust headless against it on
+# loopback, bounded in users and time; writes bench/results/load-<profile>-<users>*.csv and .md, stops by itself,
+# and exits non-zero when a run misses the bar (0 errors, p95 < 500 ms).
+#   bench/load/run.sh [users ...]        default: 50 200
+# Environment: PROFILE (national), SEED (1), DURATION (3m), WORKERS (5), PORT (8765), FRESH=1 regenerates the data.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=.venv/bin/python
+PROFILE=${PROFILE:-national}
+DURATION=${DURATION:-3m}
+WORKERS=${WORKERS:-5}
+PORT=${PORT:-8765}
+DB=tinhgon_load_${PROFILE}
+export DATABASE_URL=postgres://postgres@127.0.0.1:5432/${DB}
+export DJANGO_SETTINGS_MODULE=settings PYTHONPATH=bench/load:. DEBUG=false ALLOWED_HOSTS=127.0.0.1
+export SECRET_KEY=${SECRET_KEY:-load-test-only-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
+mkdir -p bench/results
+
+if [ "${FRESH:-0}" = 1 ]; then psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ${DB}"; fi
+if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='${DB}'" | grep -q 1; then
+    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE ${DB}"
+    $PY manage.py migrate --noinput -v 0
+    $PY manage.py generate_dataset --profile "$PROFILE" --seed "${SEED:-1}"
+fi
+
+$PY manage.py collectstatic --noinput -v 0  # as deployed: hashed names from the manifest
+.venv/bin/gunicorn tinhgon.wsgi --bind 127.0.0.1:${PORT} --workers "$WORKERS" --log-level warning &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 60); do curl -sf "http://127.0.0.1:${PORT}/healthz" >/dev/null && break; sleep 1; done
+
+status=0
+for users in "${@:-50 200}"; do
+  for n in $users; do
+    out=bench/results/load-${PROFILE}-${n}
+    .venv/bin/locust -f bench/load/locustfile.py --headless --host "http://127.0.0.1:${PORT}" \
+        --users "$n" --spawn-rate "$(( n / 10 + 1 ))" --run-time "$DURATION" --stop-timeout 10 \
+        --csv "$out" --only-summary || true
+    $PY bench/load/summary.py "${out}_stats.csv" "$n" "$PROFILE" > "${out}.md" || status=1
+    cat "${out}.md"
+  done
+done
+exit $status

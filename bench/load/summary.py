@@ -1,0 +1,35 @@
+"""The figures of one locust run as a Markdown table: requests per second, p50/p95/p99 and errors per request
+name and in all, and whether the bar of issue 15 holds (0 errors, p95 < 500 ms overall).
+    python bench/load/summary.py bench/results/load-national-200_stats.csv 200 national"""
+
+import csv
+import sys
+
+BAR_P95_MS = 500
+
+
+def main(path: str, users: str, profile: str) -> int:
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    lines = [
+        f"### {users} người dùng đồng thời, hồ sơ dữ liệu `{profile}`",
+        "",
+        "| Yêu cầu | Số yêu cầu | Lỗi | Yêu cầu/giây | p50 (ms) | p95 (ms) | p99 (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    total = None
+    for row in rows:
+        cells = [row["Name"], row["Request Count"], row["Failure Count"], f"{float(row['Requests/s']):.1f}"]
+        cells += [row["50%"], row["95%"], row["99%"]]
+        if row["Name"] == "Aggregated":
+            total = row
+            cells[0] = "**Tổng**"
+        lines.append("| " + " | ".join(cells) + " |")
+    ok = total is not None and int(total["Failure Count"]) == 0 and float(total["95%"]) < BAR_P95_MS
+    lines += ["", f"Ngưỡng (0 lỗi, p95 < {BAR_P95_MS} ms): {'đạt' if ok else 'KHÔNG ĐẠT'}", ""]
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
