@@ -158,11 +158,22 @@ def _is_transactional(item) -> bool:
     return bool(flagged) or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
+SET_UP = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if call.when == "setup" and outcome.get_result().passed:
+        item.stash[SET_UP] = True
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    # After the last test (nextitem None) the session teardown has already dropped the test database.
-    if nextitem is not None and _is_transactional(item):
+    # After the last test (nextitem None) the session teardown has already dropped the test database; a test
+    # skipped before its database was set up (item.stash) flushed nothing.
+    if nextitem is not None and _is_transactional(item) and item.stash.get(SET_UP, False):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

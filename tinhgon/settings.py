@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before anything reads the database for the request (the session and the user are read lazily, later).
+    "tinhgon.core.replica.ReplicaReads",
     "tinhgon.accounts.middleware.ActingMembershipMiddleware",
     "tinhgon.accounts.middleware.RequireTwoFactorMiddleware",
     # After the user and their policy are known, so that its 400 page is the site's (core/middleware.py).
@@ -151,6 +153,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL streaming replica for reads that may lag (core/replica.py, docs/deploy.md): the portal, the public
+# API, the dashboard and exports read from it unless the visitor has just written something.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = {**DATABASES["default"], **env.db("REPLICA_DATABASE_URL"), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["tinhgon.core.replica.ReplicaRouter"]
+TINHGON_REPLICA_PATHS = env.list(
+    "TINHGON_REPLICA_PATHS",
+    default=["/cong-khai/", "/api/v1/public/", "/bao-cao/bang-dieu-khien/", "/thu-tuc/xuat-excel"],
+)
+TINHGON_REPLICA_STICKY_SECONDS = env.int("TINHGON_REPLICA_STICKY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -12,11 +12,15 @@ from pathlib import Path
 os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
 
 from tinhgon.settings import *  # noqa: E402, F403
-from tinhgon.settings import STORAGES  # noqa: E402
+from tinhgon.settings import DATABASES, STORAGES  # noqa: E402
 
 # Uploads of the tests go to a directory of their own, removed at the end, not into the developer's var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tinhgon-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# The tests' own writes are in transactions the replica never sees: the alias points at the primary (reads stay on
+# it, core/replica.py), and the tests of the replica point it at the real one (REPLICA_DATABASE_URL) themselves.
+if "replica" in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
