@@ -259,7 +259,8 @@ def stage(request, importer: Importer, form: UploadForm, *, target) -> tuple[Imp
         form.add_error("file", refused)
         return None
     staged = StagedFile.stage(upload, user=request.user, purpose=importer.purpose, target=target)
-    result = run(importer, staged.path, by=request.user, dry_run=True)
+    with staged.file.open("rb") as handle:  # from any storage: the disk, or an S3 bucket shared by app servers
+        result = run(importer, handle, by=request.user, dry_run=True)
     if not result.ok:
         staged.discard()
         return result, ""
@@ -276,7 +277,8 @@ def confirm(request, importer: Importer, *, target) -> ImportResult | None:
         messages.error(request, ALREADY_CLAIMED)
         return None
     try:
-        return run(importer, staged.path, by=request.user)
+        with staged.file.open("rb") as handle:
+            return run(importer, handle, by=request.user)
     finally:
         staged.discard()
 

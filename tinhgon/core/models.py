@@ -65,10 +65,6 @@ class StagedFile(models.Model):
         staged.save()
         return staged
 
-    @property
-    def path(self) -> str:
-        return self.file.path
-
     def discard(self) -> None:
         """Remove the file and the row (if not claimed already)."""
         self.file.delete(save=False)
