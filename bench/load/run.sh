@@ -3,7 +3,8 @@
 # loopback, bounded in users and time; writes bench/results/load-<profile>-<users>*.csv and .md, stops by itself,
 # and exits non-zero when a run misses the bar (0 errors, p95 < 500 ms).
 #   bench/load/run.sh [users ...]        default: 50 200
-# Environment: PROFILE (national), SEED (1), DURATION (3m), WORKERS (5), PORT (8765), FRESH=1 regenerates the data.
+# Environment: PROFILE (national), SEED (1), DURATION (3m), WORKERS (5), PORT (8765), BURST (300 anonymous visitors
+# arriving in 2 s, then 1 minute; 0 skips it), FRESH=1 regenerates the data.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
@@ -41,4 +42,14 @@ for users in "${@:-50 200}"; do
     cat "${out}.md"
   done
 done
+
+# A burst of anonymous search: BURST visitors arriving within two seconds (0 to skip).
+burst=${BURST:-300}
+if [ "$burst" -gt 0 ]; then
+  out=bench/results/load-${PROFILE}-burst-${burst}
+  .venv/bin/locust -f bench/load/locustfile.py --headless --host "http://127.0.0.1:${PORT}" Visitor \
+      --users "$burst" --spawn-rate "$(( burst / 2 ))" --run-time 1m --stop-timeout 10 --csv "$out" --only-summary || true
+  $PY bench/load/summary.py "${out}_stats.csv" "$burst (đột biến, chỉ khách)" "$PROFILE" > "${out}.md" || status=1
+  cat "${out}.md"
+fi
 exit $status
