@@ -21,6 +21,8 @@ atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # it, core/replica.py), and the tests of the replica point it at the real one (REPLICA_DATABASE_URL) themselves.
 if "replica" in DATABASES:
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Nothing is kept between tests (each builds its own data); the tests of caching turn a real cache on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

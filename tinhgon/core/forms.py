@@ -1,11 +1,29 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from tinhgon.core.locking import Stale, refuse_stale
 from tinhgon.core.uploads import DOCUMENT_KINDS, KINDS, UploadRefused, check_document, max_upload_bytes
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class LongSelect(forms.Select):
+    """A <select> of thousands of flat options (every unit of the country on the portal) written in one pass.
+    Django renders each option through its own template, about half a millisecond each: 2.8 s of the portal search's
+    3.8 s at the national profile went to its list of 5,000 agencies."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
+        )
+        final = flatatt({**self.build_attrs(self.attrs, attrs), "name": name})
+        return mark_safe(f"<select{final}>{options}</select>")  # every value and label escaped above
 
 
 class StyledForm:

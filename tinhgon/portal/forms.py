@@ -1,8 +1,12 @@
+import hashlib
+
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
 from tinhgon.core.dates import today
-from tinhgon.core.forms import StyledForm
+from tinhgon.core.forms import LongSelect, StyledForm
 from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.models import Field
@@ -12,8 +16,8 @@ ALL = [("", "Tất cả")]
 
 class PortalSearchForm(StyledForm, forms.Form):
     q = forms.CharField(label="Tìm thủ tục", required=False, max_length=200)
-    co_quan = forms.ChoiceField(label="Cơ quan", required=False)
-    linh_vuc = forms.ChoiceField(label="Lĩnh vực", required=False)
+    co_quan = forms.ChoiceField(label="Cơ quan", required=False, widget=LongSelect)
+    linh_vuc = forms.ChoiceField(label="Lĩnh vực", required=False, widget=LongSelect)
     nhom = forms.ChoiceField(label="Nhóm", required=False, choices=ALL + [(g.value, f"Nhóm {g.value}") for g in Group])
     cap = forms.ChoiceField(label="Cấp thực hiện", required=False, choices=ALL + list(Level.choices))
 
@@ -22,14 +26,24 @@ class PortalSearchForm(StyledForm, forms.Form):
         self.fields["q"].widget.attrs.update(
             {"placeholder": "Ví dụ: xet tang bang khen (gõ có dấu hoặc không dấu)", "type": "search"}
         )
-        # The owners of published procedures and the units above them (choosing a unit includes its subtree). Asked
-        # unit by unit (an index lookup each), not by scanning every published version for its owner.
-        owners = Organisation.objects.filter(Exists(published.filter(procedure__owner=OuterRef("pk")))).values("pk")
-        above = OrganisationLink.objects.filter(valid_on(today()), descendant__in=owners).values("ancestor_id")
-        units = Organisation.objects.filter(pk__in=above).order_by("name").values_list("code", "name")
-        self.fields["co_quan"].choices = ALL + list(units)
+        self.fields["co_quan"].choices = ALL + agencies_with_procedures(published)
         fields = Field.objects.filter(is_active=True).values_list("code", "name")
         self.fields["linh_vuc"].choices = ALL + list(fields)
+
+
+def agencies_with_procedures(published) -> list[tuple[str, str]]:
+    """The owners of the `published` procedures and the units above them (choosing a unit includes its subtree), as
+    (code, name). Kept in the cache as long as the portal's pages may be (TINHGON_PUBLIC_MAX_AGE), under the SQL of
+    `published` (which names its day): 8,000 units and 0.3 s of SQL at the national profile, the same for everyone."""
+    key = "portal-agencies-" + hashlib.sha256(str(published.query).encode()).hexdigest()
+    return cache.get_or_set(key, lambda: _agencies(published), settings.TINHGON_PUBLIC_MAX_AGE)
+
+
+def _agencies(published) -> list[tuple[str, str]]:
+    # Asked unit by unit (an index lookup each), not by scanning every published version for its owner.
+    owners = Organisation.objects.filter(Exists(published.filter(procedure__owner=OuterRef("pk")))).values("pk")
+    above = OrganisationLink.objects.filter(valid_on(today()), descendant__in=owners).values("ancestor_id")
+    return list(Organisation.objects.filter(pk__in=above).order_by("name").values_list("code", "name"))
 
 
 class PostingListForm(forms.Form):
