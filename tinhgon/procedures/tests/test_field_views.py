@@ -103,3 +103,11 @@ def test_merging_into_itself_is_refused_on_the_form(login, world):
 def test_the_focal_point_deactivates_a_field(login, world):
     login(world.focal_p).post(url("field-state", field("ngoai-vu").pk))
     assert not field("ngoai-vu").is_active
+
+
+def test_filtering_the_registry_by_a_parent_field_shows_its_children(login, world):
+    parent = Field.objects.create(code="noi-vu", name="Nội vụ")
+    Field.objects.filter(code="thi-dua-khen-thuong").update(parent=parent)
+    procedure = make_procedure(world.units["P-A-1"])
+    page = login(world.officer_a1).get(url("list"), {"field": "noi-vu"}).content.decode()
+    assert procedure.code in page
