@@ -20,23 +20,37 @@ VIEW = "procedures.view"
 
 
 class FieldChangeSerializer(serializers.ModelSerializer):
-    old_parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    new_parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    into = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    by = serializers.CharField(source="by.username", read_only=True, default=None)
+    old_parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    new_parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    into = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    by = serializers.CharField(source="by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = FieldChange
-        fields = ["kind", "on", "old_name", "new_name", "old_parent", "new_parent", "into", "versions_moved", "note",
-                  "by", "at"]
+        fields = [
+            "kind",
+            "on",
+            "old_name",
+            "new_name",
+            "old_parent",
+            "new_parent",
+            "into",
+            "versions_moved",
+            "note",
+            "by",
+            "at",
+        ]
 
 
 class FieldSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
-        slug_field="code", queryset=Field.objects.all(), required=False, allow_null=True,
+        slug_field="code",
+        queryset=Field.objects.all(),
+        required=False,
+        allow_null=True,
         help_text="Mã lĩnh vực cha (null: cấp cao nhất)",
     )
-    merged_into = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    merged_into = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     procedures = serializers.IntegerField(read_only=True, help_text="Số thủ tục bạn được xem thuộc lĩnh vực")
     old_names = serializers.SerializerMethodField(help_text="Các tên trước khi đổi tên (vẫn được nhận khi nhập)")
     on = serializers.DateField(write_only=True, required=False, help_text="Thay đổi áp dụng từ ngày (mặc định hôm nay)")
@@ -47,8 +61,20 @@ class FieldSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Field
-        fields = ["id", "code", "name", "parent", "is_active", "valid_to", "merged_into", "procedures", "old_names",
-                  "on", "note", "row_version"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "parent",
+            "is_active",
+            "valid_to",
+            "merged_into",
+            "procedures",
+            "old_names",
+            "on",
+            "note",
+            "row_version",
+        ]
         read_only_fields = ["is_active", "valid_to"]
         extra_kwargs = {"code": {"required": False, "validators": []}, "name": {"validators": []}}
 
@@ -101,8 +127,12 @@ class FieldViewSet(PolicyMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         field = catalogue.field_create(
-            name=data["name"], code=data.get("code", ""), parent=data.get("parent"), by=request.user,
-            on=data.get("on"), note=data.get("note", ""),
+            name=data["name"],
+            code=data.get("code", ""),
+            parent=data.get("parent"),
+            by=request.user,
+            on=data.get("on"),
+            note=data.get("note", ""),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=field.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -144,7 +174,11 @@ class FieldViewSet(PolicyMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         moved = catalogue.field_merge(
-            source=field, target=data["into"], by=request.user, on=data.get("on"), note=data["note"],
+            source=field,
+            target=data["into"],
+            by=request.user,
+            on=data.get("on"),
+            note=data["note"],
             row_version=started_from,
         )
         return Response({"into": data["into"].code, "versions_moved": moved})
