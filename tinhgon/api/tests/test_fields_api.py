@@ -75,3 +75,17 @@ def test_merge_into_a_descendant_is_refused(api, world):
     body = {"into": child.code, "row_version": field().row_version}
     response = api(world.focal_p).post(f"{detail('thi-dua-khen-thuong')}merge/", body, format="json")
     assert response.status_code == 400 and field().is_active
+
+
+def test_the_list_query_count_does_not_grow_with_fields(api, world, django_assert_max_num_queries):
+    from tinhgon.procedures.fields import field_rename
+
+    client = api(world.focal_p)
+    field_rename(field=field("tu-phap"), name="Tư pháp và hộ tịch", by=world.focal_p)
+    with django_assert_max_num_queries(20) as few:
+        client.get(URL)
+    for n in range(10):
+        created = Field.objects.create(code=f"a-{n}", name=f"A lĩnh vực {n}", parent=field())
+        field_rename(field=created, name=f"A lĩnh vực số {n}", by=world.focal_p)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(URL)

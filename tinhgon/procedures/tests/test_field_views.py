@@ -111,3 +111,17 @@ def test_filtering_the_registry_by_a_parent_field_shows_its_children(login, worl
     procedure = make_procedure(world.units["P-A-1"])
     page = login(world.officer_a1).get(url("list"), {"field": "noi-vu"}).content.decode()
     assert procedure.code in page
+
+
+def test_the_catalogue_query_count_does_not_grow_with_fields(login, world, django_assert_max_num_queries):
+    from tinhgon.procedures.fields import field_rename
+
+    client = login(world.focal_p)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url("fields"))
+    parent = Field.objects.create(code="noi-vu", name="Nội vụ")
+    for n in range(10):
+        child = Field.objects.create(code=f"con-{n}", name=f"Lĩnh vực con {n}", parent=parent)
+        field_rename(field=child, name=f"Lĩnh vực con số {n}", by=world.focal_p)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url("fields"))
