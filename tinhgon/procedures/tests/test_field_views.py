@@ -125,3 +125,16 @@ def test_the_catalogue_query_count_does_not_grow_with_fields(login, world, djang
         field_rename(field=child, name=f"Lĩnh vực con số {n}", by=world.focal_p)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("fields"))
+
+
+def test_a_merged_field_page_names_its_survivor_and_the_survivor_names_it(login, world):
+    from tinhgon.procedures.fields import field_merge
+
+    field_merge(source=field(), target=field("tu-phap"), by=world.focal_p)
+    client = login(world.officer_a1)
+    assert "Đã hợp nhất vào" in client.get(url("field", field().pk)).content.decode()
+    assert "“Thi đua - Khen thưởng” hợp nhất vào" in client.get(url("field", field("tu-phap").pk)).content.decode()
+
+
+def test_the_merge_form_opens_for_the_focal_point(login, world):
+    assert login(world.focal_p).get(url("field-merge", field().pk)).status_code == 200
