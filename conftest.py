@@ -134,6 +134,7 @@ def published(world, decision):
 # table, and the next tests on the same worker would find them gone: put them back after each such test, in one place.
 SEEDING_MIGRATIONS = [  # module, function, the model it fills
     ("tinhgon.procedures.migrations.0002_seed_fields", "forward", "procedures.Field"),
+    ("tinhgon.procedures.migrations.0017_seed_more_fields", "forward", None),  # idempotent: after 0002's
     ("tinhgon.reviews.migrations.0002_seed_question_bank_and_milestones", "seed", "reviews.QuestionSet"),
     # moves and adds national milestones; it checks what is there itself, so it runs after every flush
     ("tinhgon.reviews.migrations.0010_milestones_as_plans_word_them", "forward", None),

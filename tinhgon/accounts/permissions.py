@@ -4,7 +4,8 @@ A rule maps an action code to the roles that may perform it and the scope each r
 from the organisation of a membership:
 - `subtree`: that unit and every unit that is or ever was under it (history included, so a province office still
   reads the districts merged away in 2025);
-- `unit`: that unit only.
+- `unit`: that unit only;
+- `top`: like `subtree`, but only for a membership at a top unit (a province or a ministry, no parent unit).
 Superusers may do everything. docs/permissions.md is generated from RULES (`manage.py permissions_matrix`) and a
 test keeps the two in step. Later features add rows here, never ad-hoc checks in views.
 
@@ -22,6 +23,9 @@ from tinhgon.organisations.models import Organisation, OrganisationLink
 
 SUBTREE = "subtree"
 UNIT = "unit"
+# Only a membership at a top unit (a province or a ministry: no parent) counts, over its whole subtree: shared
+# reference data such as the field catalogue is kept by the province's focal point, not by each department's.
+TOP = "top"
 
 EVERY_ROLE = {role: SUBTREE for role in Role.values}
 MANAGERS = {Role.ADMIN: SUBTREE}
@@ -108,6 +112,11 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
         "Tiếp nhận hoặc trả lại (kèm lý do) báo cáo của đơn vị cấp dưới gửi lên",
         {Role.AGENCY_LEADER: SUBTREE, Role.FOCAL_POINT: SUBTREE},
     ),
+    # The field catalogue (lĩnh vực), shared reference data (issue 12)
+    "fields.manage": (
+        "Quản lý danh mục lĩnh vực (thêm, đổi tên, chuyển nhóm, hợp nhất, ngừng sử dụng): đầu mối cấp tỉnh, bộ",
+        {Role.FOCAL_POINT: TOP, Role.ADMIN: TOP},
+    ),
     # Quality management: the ISO 9001 processes of an agency and the QĐ 766 service-quality index (issue 13)
     "quality.view": ("Xem sổ quy trình ISO 9001, đánh giá nội bộ và điểm Bộ chỉ số 766", EVERY_ROLE),
     "quality.manage": (
@@ -146,7 +155,11 @@ class Policy:
 
     def _scopes(self, action: str) -> list[tuple[int, str]]:
         roles = RULES[action][1]
-        return [(m.organisation_id, roles[m.role]) for m in self.memberships if m.role in roles]
+        return [
+            (m.organisation_id, SUBTREE if roles[m.role] == TOP else roles[m.role])
+            for m in self.memberships
+            if m.role in roles and (roles[m.role] != TOP or m.organisation.parent_id is None)
+        ]
 
     def can_anywhere(self, action: str) -> bool:
         return self.is_superuser or bool(self._scopes(action))
@@ -197,7 +210,7 @@ def pick_acting(memberships: list[Membership], wanted_id=None, wanted_code: str 
     return ranked[0] if ranked else None
 
 
-SCOPE_LABELS = {SUBTREE: "✔ cây", UNIT: "✔ đơn vị"}
+SCOPE_LABELS = {SUBTREE: "✔ cây", UNIT: "✔ đơn vị", TOP: "✔ cấp tỉnh, bộ"}
 
 
 def matrix_markdown() -> str:

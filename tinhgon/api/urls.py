@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from tinhgon.api.v1.accounts import MembershipViewSet, UserViewSet
+from tinhgon.api.v1.fields import FieldViewSet
 from tinhgon.api.v1.inbox import InboxView
 from tinhgon.api.v1.notifications import NotificationViewSet
 from tinhgon.api.v1.organisations import OrganisationViewSet
@@ -28,6 +29,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("decisions", DecisionViewSet, basename="decision")
+router.register("fields", FieldViewSet, basename="field")
 router.register("public/procedures", PublicProcedureViewSet, basename="public-procedure")
 router.register("review-rounds", ReviewRoundViewSet, basename="review-round")
 router.register("reviews", ReviewViewSet, basename="review")

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page
-from django.db.models import Q
 
 from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
@@ -44,7 +43,8 @@ def filter_entries(entries, *, owner: str = "", field: str = "", group: str = ""
         root = Organisation.objects.filter(code=owner.strip())
         entries = entries.filter(owner__in=Organisation.objects.ever_under(root))
     if field:
-        entries = entries.filter(Q(field__code=field.strip()) | Q(field__name__iexact=field.strip()))
+        meant = Field.objects.resolve(field)  # a code, a name, or a name it had before a rename or merge
+        entries = entries.filter(field=meant) if meant else entries.none()
     if group:
         entries = entries.filter(group=group)
     if level:

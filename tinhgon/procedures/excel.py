@@ -516,13 +516,9 @@ class _Parser:
         self.warnings: list[RowError] = []
         self.positions: dict[str, int] = {}
         self.headers: list[str] = []
-        fields = list(Field.objects.all())
-        self.fields = {}
-        for f in fields:
-            self.fields.setdefault(workbooks.key(f.code), f)
-        for f in fields:  # names win over codes when they collide
-            self.fields[workbooks.key(f.name)] = f
-        self.active_field_names = {workbooks.key(f.name): f.name for f in fields if f.is_active}
+        # codes, names, old names (renames) and merged names, each to the field it means today
+        self.fields = Field.objects.name_index()
+        self.active_field_names = {workbooks.key(f.name): f.name for f in self.fields.values() if f.is_active}
 
     # -- headers -----------------------------------------------------------------------------------------------
 

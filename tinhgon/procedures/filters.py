@@ -42,7 +42,8 @@ class RegistryFilter(django_filters.FilterSet):
         queryset=Field.objects.all(),
         to_field_name="code",
         empty_label="Tất cả",
-        help_text="Mã lĩnh vực",
+        help_text="Mã lĩnh vực (kể cả các lĩnh vực con)",
+        method="in_field",
     )
     status = django_filters.ChoiceFilter(label="Trạng thái", choices=Status.choices, empty_label="Tất cả")
 
@@ -55,6 +56,11 @@ class RegistryFilter(django_filters.FilterSet):
         for word in fold_vn(value).split():
             versions = versions.filter(search_text__contains=word)
         return versions
+
+    def in_field(self, versions, name, value):
+        """The field and every field under it (a parent groups its children); a merged one means its survivor."""
+        meant = value.survivor()
+        return versions.filter(field_id__in={meant.pk, *meant.descendant_ids()})
 
     def under(self, versions, name, value):
         root = Organisation.objects.filter(code=value.strip()).first()

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import DocumentField, GuardedModelForm, StyledForm
+from tinhgon.core.forms import DocumentField, GuardedModelForm, StyledForm, legal_date_field
 from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
 from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Change, Channel
@@ -248,3 +248,67 @@ class DecisionItemForm(StyledForm, forms.Form):
             f"{v.procedure.code} · {v.name} ({v.get_status_display()})"
         )
         self.fields["replaces"].queryset = published
+
+
+# The field catalogue (field_views.py) ------------------------------------------------------------------------------
+
+
+class FieldChoiceField(forms.ModelChoiceField):
+    """A field shown with the path of its parents, so two children named alike are told apart."""
+
+    def label_from_instance(self, obj):
+        return " › ".join([*(a.name for a in obj.ancestors()), obj.name])
+
+
+def _active_fields(exclude: Field | None = None):
+    fields = Field.objects.active().select_related("parent__parent")
+    return fields.exclude(pk=exclude.pk) if exclude else fields
+
+
+class FieldChangeForm(StyledForm, forms.Form):
+    """What every change of the catalogue carries: the day it takes effect and its ground (a decision, a note)."""
+
+    on = legal_date_field("Áp dụng từ ngày")
+    note = forms.CharField(label="Căn cứ, ghi chú", required=False, max_length=500)
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, field: Field | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field = field
+        if field is not None:
+            self.fields["row_version"].initial = field.row_version
+
+
+class FieldCreateForm(FieldChangeForm):
+    name = forms.CharField(label="Tên lĩnh vực", max_length=200)
+    code = forms.SlugField(label="Mã lĩnh vực", max_length=40, required=False, help_text="Để trống: tạo từ tên.")
+    parent = FieldChoiceField(label="Thuộc lĩnh vực", queryset=None, required=False, empty_label="(cấp cao nhất)")
+    field_order = ["name", "code", "parent", "on", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = _active_fields()
+
+
+class FieldRenameForm(FieldChangeForm):
+    name = forms.CharField(label="Tên mới", max_length=200)
+    field_order = ["name", "on", "note"]
+
+
+class FieldMoveForm(FieldChangeForm):
+    parent = FieldChoiceField(label="Chuyển vào lĩnh vực", queryset=None, required=False, empty_label="(cấp cao nhất)")
+    field_order = ["parent", "on", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = _active_fields(exclude=self.field)
+
+
+class FieldMergeForm(FieldChangeForm):
+    target = FieldChoiceField(label="Hợp nhất vào lĩnh vực", queryset=None)
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    field_order = ["target", "on", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = _active_fields(exclude=self.field)

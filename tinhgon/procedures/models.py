@@ -11,6 +11,7 @@ from django.utils import timezone
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
+from tinhgon.core import workbooks
 from tinhgon.core.dates import today
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
@@ -30,13 +31,72 @@ from tinhgon.procedures.constants import (
 )
 from tinhgon.procedures.processing_time import ProcessingTime
 
+MANAGE_FIELDS = "fields.manage"
 
-class Field(models.Model):
-    """Lĩnh vực: a managed list, seeded with the common fields of internal procedures."""
+
+def field_key(text) -> str:
+    """How a field's name is matched (imports, filters, old names): folded, punctuation and spacing ignored, so
+    "Thi đua - Khen thưởng", "Thi đua – khen thưởng" and "thi dua khen thuong" are one name."""
+    return workbooks.key(text)
+
+
+class FieldQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """The catalogue is reference data shared by every unit: whoever may read the registry reads all of it."""
+        return self.all()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def name_index(self) -> dict[str, "Field"]:
+        """Folded name or code -> the field a text means today: codes, current names, the names a field had
+        before a rename, and the names of merged fields (their survivor). Two queries."""
+        fields = {f.pk: f for f in self.all()}
+        index: dict[str, Field] = {}
+        for f in fields.values():
+            index.setdefault(field_key(f.code), f.survivor(fields))
+        renames = FieldChange.objects.filter(kind=FieldChange.Kind.RENAMED).order_by("at", "pk")
+        for field_id, old_name in renames.values_list("field_id", "old_name"):
+            index[field_key(old_name)] = fields[field_id].survivor(fields)
+        for f in fields.values():  # a current name wins over an old name or a code
+            index[field_key(f.name)] = f.survivor(fields)
+        return index
+
+    def resolve(self, text: str) -> "Field | None":
+        """The field `text` names today (code, name, old name or merged name), or None."""
+        return self.name_index().get(field_key(text)) if text and text.strip() else None
+
+
+class Field(Versioned, AuditedModel):
+    """Lĩnh vực: an open catalogue, a tree (`parent`), kept by the province's TTHC focal point (rule
+    `fields.manage`). A rename keeps the old name findable (FieldChange); a merge moves every version to the
+    surviving field and keeps the merged one inactive, pointing to it (`merged_into`)."""
 
     code = models.SlugField("mã lĩnh vực", max_length=40, unique=True)
     name = models.CharField("tên lĩnh vực", max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="thuộc lĩnh vực",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     is_active = models.BooleanField("đang sử dụng", default=True)
+    valid_to = models.DateField("ngừng sử dụng từ ngày", null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="đã hợp nhất vào",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+
+    audit_name = "field"
+    audit_exclude = frozenset({"row_version"})
+
+    objects = FieldQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lĩnh vực"
@@ -45,6 +105,88 @@ class Field(models.Model):
 
     def __str__(self):
         return self.name
+
+    def permits(self, policy, action: str) -> bool:
+        """The catalogue belongs to no unit: the rule's scope (memberships at a province or ministry, see
+        accounts.permissions.TOP) already says who keeps it."""
+        return policy.can_anywhere(action)
+
+    def survivor(self, fields: dict | None = None) -> "Field":
+        """The field this one lives on as: itself, or the end of its chain of merges."""
+        found, seen = self, set()
+        while found.merged_into_id and found.pk not in seen:
+            seen.add(found.pk)
+            found = fields[found.merged_into_id] if fields is not None else found.merged_into
+        return found
+
+    def ancestors(self, fields: dict | None = None) -> list["Field"]:
+        """From the root down to the parent."""
+        chain, found, seen = [], self, {self.pk}
+        while found.parent_id and found.parent_id not in seen:
+            found = fields[found.parent_id] if fields is not None else found.parent
+            seen.add(found.pk)
+            chain.append(found)
+        return chain[::-1]
+
+    def descendant_ids(self) -> set[int]:
+        """Every field under this one, at any depth (the catalogue is small: one query)."""
+        children: dict[int, list[int]] = {}
+        for pk, parent in Field.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+        found, todo = set(), [self.pk]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+
+class FieldChange(models.Model):
+    """The history of the catalogue: each creation, rename, move, merge and (re)activation of a field, with who
+    did it and the day it takes effect. Old names stay findable through the renames recorded here."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Thêm mới"
+        RENAMED = "renamed", "Đổi tên"
+        MOVED = "moved", "Chuyển nhóm"
+        MERGED = "merged", "Hợp nhất vào lĩnh vực khác"
+        DEACTIVATED = "deactivated", "Ngừng sử dụng"
+        REACTIVATED = "reactivated", "Sử dụng lại"
+
+    field = models.ForeignKey(Field, verbose_name="lĩnh vực", on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField("thay đổi", max_length=20, choices=Kind.choices)
+    on = models.DateField("từ ngày", default=today)
+    old_name = models.CharField("tên cũ", max_length=200, blank=True)
+    new_name = models.CharField("tên mới", max_length=200, blank=True)
+    old_parent = models.ForeignKey(
+        Field, verbose_name="nhóm cũ", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_parent = models.ForeignKey(
+        Field, verbose_name="nhóm mới", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    into = models.ForeignKey(
+        Field, verbose_name="hợp nhất vào", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    versions_moved = models.PositiveIntegerField("số phiên bản thủ tục chuyển", default=0)
+    note = models.CharField("căn cứ, ghi chú", max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("ghi lúc", default=timezone.now)
+
+    class Meta:
+        verbose_name = "thay đổi lĩnh vực"
+        verbose_name_plural = "lịch sử danh mục lĩnh vực"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.field}"
 
 
 VIEW = "procedures.view"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tinhgon.procedures import decision_views, import_views, views
+from tinhgon.procedures import decision_views, field_views, import_views, views
 
 app_name = "procedures"
 
@@ -28,6 +28,14 @@ urlpatterns = [
     path("quyet-dinh/<int:pk>/du-thao.docx", decision_views.decision_docx, name="decision-docx"),
     path("quyet-dinh/<int:pk>/ban-goc.pdf", decision_views.decision_original, name="decision-original"),
     path("quyet-dinh/<int:pk>/bo/<int:item_pk>/", decision_views.decision_item_remove, name="decision-item-remove"),
+    # /thu-tuc/linh-vuc/: the field catalogue
+    path("linh-vuc/", field_views.field_list, name="fields"),
+    path("linh-vuc/them/", field_views.field_create, name="field-create"),
+    path("linh-vuc/<int:pk>/", field_views.field_detail, name="field"),
+    path("linh-vuc/<int:pk>/doi-ten/", field_views.field_rename, name="field-rename"),
+    path("linh-vuc/<int:pk>/chuyen-nhom/", field_views.field_move, name="field-move"),
+    path("linh-vuc/<int:pk>/hop-nhat/", field_views.field_merge, name="field-merge"),
+    path("linh-vuc/<int:pk>/trang-thai/", field_views.field_state, name="field-state"),
     # Excel import/export
     path("nhap-excel/", import_views.import_upload, name="import"),
     path("nhap-excel/xac-nhan/", import_views.import_confirm, name="import-confirm"),

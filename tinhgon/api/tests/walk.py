@@ -75,6 +75,19 @@ def personas(world) -> list[Persona]:
     return found
 
 
+def top_focal_point() -> Persona:
+    """A focal point of the province P (a top unit), for what only such a person may change."""
+    from tinhgon.organisations.models import Organisation
+
+    user = User.objects.create_user("walk-top-focal", "walk-top-focal@example.gov.vn", "TinhGon@2026-w")
+    province = Organisation.objects.get(code="P")
+    membership = Membership.objects.create(user=user, organisation=province, role=Role.FOCAL_POINT)
+    persona = Persona("focal_point@P", user, Policy(user=user, memberships=[membership]))
+    client = persona.new_client(api=True)
+    persona.clients[True] = (client, copy.copy(client.cookies))
+    return persona
+
+
 @dataclass
 class Objects:
     """objects[model label][place] and, for the leak check, the marker each one carries in its name."""

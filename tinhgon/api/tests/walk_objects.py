@@ -82,6 +82,15 @@ def draft_decision(world, unit, place, objects):
     return decision
 
 
+@builder("procedures.Field")
+def catalogue_field(world, unit, place, objects):
+    """The catalogue is shared: every place gets a field, seen by everyone, changed only by whom fields.manage
+    allows (a focal point or administrator of a top unit; the walk's personas act for P-A, so only superusers)."""
+    from tinhgon.procedures.models import Field
+
+    return Field.objects.create(code=f"walk-{place}", name=f"Lĩnh vực {place}")
+
+
 @builder("portal.PublicProcedure")
 def public_procedure(world, unit, place, objects):
     published = make_procedure(

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -39,7 +39,7 @@ class FieldRef(serializers.Field):
         return value.name
 
     def to_internal_value(self, data):
-        found = Field.objects.filter(Q(code=str(data).strip()) | Q(name__iexact=str(data).strip())).first()
+        found = Field.objects.resolve(str(data))  # code, name, or a name it had before a rename or merge
         if found is None:
             raise serializers.ValidationError(f"Không có lĩnh vực “{data}”.")
         return found
