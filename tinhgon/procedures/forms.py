@@ -233,6 +233,8 @@ class DecisionForm(StyledForm, GuardedModelForm):
             self.add_error("number", "Cơ quan này đã có quyết định mang số, ký hiệu này.")
         if issuer and not (data.get("signer_title") or "").strip():
             data["signer_title"] = issuer.signer_titles()[0]  # never another kind's title (issue 12)
+        elif issuer and issuer.signer_title_problem(data["signer_title"]):
+            self.add_error("signer_title", issuer.signer_title_problem(data["signer_title"]))
         return data
 
 

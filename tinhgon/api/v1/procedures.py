@@ -423,8 +423,11 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     def validate(self, data):
         """A decision sent without a signer title is signed under the head of its issuer's kind of unit."""
-        if data.get("issuer") and not (data.get("signer_title") or "").strip():
-            data["signer_title"] = data["issuer"].signer_titles()[0]
+        issuer = data.get("issuer")
+        if issuer and not (data.get("signer_title") or "").strip():
+            data["signer_title"] = issuer.signer_titles()[0]
+        elif issuer and issuer.signer_title_problem(data["signer_title"]):  # never another kind's title (issue 12)
+            raise serializers.ValidationError({"signer_title": [issuer.signer_title_problem(data["signer_title"])]})
         return data
 
     @extend_schema_field(OriginalSerializer(allow_null=True))
