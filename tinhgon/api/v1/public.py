@@ -172,6 +172,7 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
             "conditions",
             "legal_bases",
             "version",
+            "in_transition",
             "effective_from",
             "effective_to",
             "decisions",

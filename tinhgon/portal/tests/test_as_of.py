@@ -59,8 +59,10 @@ def test_the_portal_list_as_of_a_past_day_shows_the_version_then_in_force_under_
 
 def test_the_portal_list_searches_the_past_day_too(client, amended):
     procedure, day = amended
-    response = client.get(reverse("portal:search") + f"?as_of={day:%Y-%m-%d}&q=nam truoc")
-    assert "Thủ tục như đã công bố năm trước" in response.text
+    found = client.get(reverse("portal:search") + f"?as_of={day:%Y-%m-%d}&q=nam truoc").text
+    missed = client.get(reverse("portal:search") + f"?as_of={day:%Y-%m-%d}&q=sua doi hom nay").text
+    link = reverse("portal:procedure", args=[procedure.code])
+    assert link in found and link not in missed
 
 
 def test_without_as_of_the_portal_list_has_no_banner(client, amended):
