@@ -17,9 +17,9 @@ from tinhgon.procedures.search import MODE_EXACT, query_words, search_plan
 PER_PAGE = 20
 
 PUBLIC_DECISION_STATES = [DecisionStatus.ISSUED, DecisionStatus.APPLIED]
-# Versions a decision page may name: in force, or ended by a later decision. Never drafts, submitted, checked,
-# returned or scheduled (not yet effective) ones.
-NAMEABLE_VERSION_STATES = [Status.PUBLISHED, *ENDED]
+# Versions a decision page may name: in force (or applied during a transition), or ended by a later decision. Never
+# drafts, submitted, checked, returned or scheduled (not yet effective) ones.
+NAMEABLE_VERSION_STATES = [Status.PUBLISHED, Status.TRANSITIONAL, *ENDED]
 
 
 def public_versions(day: date | None = None):

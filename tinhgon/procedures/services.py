@@ -278,7 +278,7 @@ def version_start_next(*, procedure: Procedure, by=None) -> ProcedureVersion:
         raise ValidationError(
             f"Phiên bản {latest.number} đang ở trạng thái “{latest.get_status_display()}”; chưa thể tạo phiên bản mới."
         )
-    if latest.status in {Status.ABOLISHED, Status.REPLACED}:
+    if latest.status in {Status.ABOLISHED, Status.TRANSITIONAL, Status.REPLACED}:
         raise ValidationError("Thủ tục đã bị bãi bỏ hoặc thay thế; không tạo phiên bản mới được.")
     draft = ProcedureVersion(procedure=procedure, number=latest.number + 1, created_by=by)
     with audit.action("procedures.version.drafted"):

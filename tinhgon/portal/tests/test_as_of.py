@@ -151,3 +151,10 @@ def test_an_abolition_not_yet_applied_still_names_no_clause(client, world, publi
     assert (
         "Đã bãi bỏ, còn áp dụng chuyển tiếp" not in client.get(reverse("portal:procedure", args=[procedure.code])).text
     )
+
+
+def test_the_abolishing_decisions_page_names_the_procedure_in_transition(client, world, publish_many):
+    (procedure,) = publish_many(["Thủ tục bãi bỏ có chuyển tiếp"])
+    d = _abolish(world, procedure, transition_note=CLAUSE)
+    decision_issue(decision=d)
+    assert "Thủ tục bãi bỏ có chuyển tiếp" in client.get(reverse("portal:decision", args=[d.pk])).text

@@ -23,7 +23,7 @@ from tinhgon.portal.queries import public_versions
 from tinhgon.procedures.constants import Change, Status
 from tinhgon.procedures.documents import decision_docx
 from tinhgon.procedures.models import DecisionItem, PublicationDecision
-from tinhgon.procedures.services import decision_add_item, decision_issue, decisions_apply_due
+from tinhgon.procedures.services import decision_add_item, decision_issue, decisions_apply_due, version_start_next
 from tinhgon.procedures.tests.factories import complete_components, field, make_procedure
 from tinhgon.procedures.tests.test_documents import lines
 from tinhgon.test import DECISION_GROUNDS
@@ -309,3 +309,10 @@ def test_a_ministry_decision_left_without_a_title_is_signed_by_the_minister_in_t
     body = {"number": "101/QĐ-BNV", "issuer": "P", "signer": "A", "effective_on": today().isoformat()}
     response = api(world.focal_p).post("/api/v1/decisions/", body, format="json")
     assert response.status_code == 201 and response.json()["signer_title"] == "BỘ TRƯỞNG"
+
+
+def test_a_procedure_in_transition_gets_no_new_version(world, in_force):
+    version = in_force()
+    _issued(world, "2/QĐ-UBND", [(version, Change.ABOLISHED, {"transition_note": CLAUSE})], today())
+    with pytest.raises(ValidationError, match="đã bị bãi bỏ"):
+        version_start_next(procedure=version.procedure)
