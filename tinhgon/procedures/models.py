@@ -12,7 +12,7 @@ from django.utils import timezone
 from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
-from tinhgon.core.dates import today
+from tinhgon.core.dates import legal_date, today
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
@@ -328,6 +328,28 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
         """The transition ends on `day` (its last day is the day before): kept when the clause gave a date."""
         if self.effective_to is None or self.effective_to >= day:
             self._end(day)
+
+    @transition(
+        source={Status.TRANSITIONAL},
+        target=Status.ABOLISHED,
+        permission="decisions.manage",
+        label="kết thúc áp dụng chuyển tiếp",
+        verb="transition_ended",
+    )
+    def mark_transition_ended(self, on: str = ""):
+        """Whoever manages decisions records that the clause's condition came to pass ("đến khi Thông tư … có hiệu
+        lực"): the procedure is no longer applied from `on` (dd/mm/yyyy, default today), never a day to come nor
+        before it took effect."""
+        try:
+            day = date(*reversed([int(part) for part in on.strip().split("/")])) if on.strip() else None
+        except (ValueError, TypeError):
+            raise ValidationError({"on": "Ngày kết thúc không hợp lệ: hãy nhập theo dạng dd/mm/yyyy."}) from None
+        day = legal_date(
+            day, what="Ngày kết thúc áp dụng chuyển tiếp", after=[(self.effective_from, "ngày thủ tục có hiệu lực")]
+        )
+        if self.effective_to is not None and day > self.effective_to:
+            raise ValidationError({"on": "Thời hạn chuyển tiếp đã kết thúc trước ngày này."})
+        self._end(day)
 
     def save(self, *args, **kwargs):
         was_public = getattr(self, "_audit_snapshot", {}).get("status") in PUBLIC

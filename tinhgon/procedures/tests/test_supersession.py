@@ -69,8 +69,8 @@ def ministry(world):
 def in_force(world):
     """A procedure in force since 30 days ago; returns its published version."""
 
-    def _make(name="Thủ tục phân loại đơn vị hành chính cấp tỉnh", number="1/QĐ-UBND"):
-        procedure = _checked(world, name)
+    def _make(name="Thủ tục phân loại đơn vị hành chính cấp tỉnh", number="1/QĐ-UBND", owner="P-A"):
+        procedure = _checked(world, name, owner)
         _issued(world, number, [(procedure.latest_version(), Change.NEW, {})], today() - timedelta(days=30))
         return procedure.published_version()
 
@@ -316,3 +316,41 @@ def test_a_procedure_in_transition_gets_no_new_version(world, in_force):
     _issued(world, "2/QĐ-UBND", [(version, Change.ABOLISHED, {"transition_note": CLAUSE})], today())
     with pytest.raises(ValidationError, match="đã bị bãi bỏ"):
         version_start_next(procedure=version.procedure)
+
+
+@pytest.fixture
+def open_ended(world, in_force):
+    """A version of division P-A-1 abolished 20 days ago, applied "until …" with no date."""
+    version = in_force(owner="P-A-1")
+    clauses = {"transition_note": CLAUSE}
+    _issued(world, "2/QĐ-UBND", [(version, Change.ABOLISHED, clauses)], today() - timedelta(days=20))
+    return version
+
+
+def test_the_focal_point_marks_an_open_ended_transition_ended(login, world, open_ended):
+    url = reverse("procedures:transition-end", args=[open_ended.procedure_id])
+    day = today() - timedelta(days=5)
+    login(world.focal_p).post(url, {"on": f"{day:%d/%m/%Y}"})
+    open_ended.refresh_from_db()
+    assert (open_ended.status, open_ended.effective_to, open_ended.is_public) == (
+        Status.ABOLISHED,
+        day - timedelta(days=1),
+        False,
+    )
+
+
+def test_an_end_of_transition_on_a_day_to_come_is_refused_in_vietnamese(login, world, open_ended):
+    url = reverse("procedures:transition-end", args=[open_ended.procedure_id])
+    response = login(world.focal_p).post(url, {"on": f"{today() + timedelta(days=3):%d/%m/%Y}"}, follow=True)
+    open_ended.refresh_from_db()
+    assert open_ended.status == Status.TRANSITIONAL and "không thể sau ngày hôm nay" in response.text
+
+
+def test_an_officer_cannot_end_a_transition(login, world, open_ended):
+    url = reverse("procedures:transition-end", args=[open_ended.procedure_id])
+    assert login(world.officer_a1).post(url).status_code == 403
+
+
+def test_an_outsider_does_not_find_the_transition_to_end(login, world, open_ended):
+    url = reverse("procedures:transition-end", args=[open_ended.procedure_id])
+    assert login(world.outsider).post(url).status_code == 404
