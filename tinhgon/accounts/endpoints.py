@@ -100,6 +100,7 @@ ENDPOINTS = [
     E("procedures:submit", {"POST": "procedures.submit"}, "procedures.Procedure"),
     E("procedures:check", {"POST": "procedures.check"}, "procedures.Procedure"),
     E("procedures:return", {"POST": "procedures.check"}, "procedures.Procedure"),
+    E("procedures:transition-end", {"POST": "decisions.manage"}, "procedures.Procedure"),
     E("procedures:form-upload", {"POST": "procedures.edit"}, "procedures.Procedure"),
     E("procedures:form-file", {"GET": PUBLIC}, "procedures.ProcedureForm"),
     E("procedures:decisions", {"GET": "procedures.view"}),

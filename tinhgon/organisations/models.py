@@ -1,4 +1,6 @@
 import logging
+import re
+import unicodedata
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -155,6 +157,21 @@ class Organisation(Versioned, AuditedModel):
         behalf ("KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH"). A ministry is never given a UBND title."""
         head, deputy = SIGNER_TITLES.get(self.kind, UNIT_HEAD)
         return head, f"KT. {head}\n{deputy}"
+
+    def signer_title_problem(self, title: str) -> str:
+        """Why `title` cannot be printed over a signature on this unit's decision ("" when it can): its first line
+        names the head or deputy of another kind of unit ("CHỦ TỊCH" on a ministry's decision, issue 12), with or
+        without "KT.", "TL.", "TUQ.", "Q." before it."""
+        lines = unicodedata.normalize("NFC", title or "").upper().split("\n")
+        first = lines[0].strip()
+        named = re.sub(r"^(KT|TL|TM|TUQ|Q)\.\s*", "", first)
+        own = set(SIGNER_TITLES.get(self.kind, UNIT_HEAD))
+        others = {t for pair in (*SIGNER_TITLES.values(), UNIT_HEAD) for t in pair} - own
+        if named not in others:
+            return ""
+        head, deputy = self.signer_titles()
+        deputy = deputy.replace("\n", " / ")
+        return f"Chức vụ “{first}” không phải chức vụ ký quyết định của {self.name}: ghi “{head}” hoặc “{deputy}”."
 
     def head_in_prose(self) -> str:
         """'Giám đốc Sở Nội vụ', 'Chánh Văn phòng UBND tỉnh', 'Thủ trưởng Phòng Tổ chức cán bộ'."""

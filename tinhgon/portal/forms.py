@@ -65,6 +65,27 @@ class PostingListForm(forms.Form):
         return day
 
 
+class AsOfForm(forms.Form):
+    """`?as_of=`: the portal as it was on an earlier day, written dd/mm/yyyy or YYYY-MM-DD (the API's form)."""
+
+    as_of = forms.DateField(
+        label="Xem tại ngày",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "invalid": "Ngày xem không hợp lệ: hãy ghi dạng dd/mm/yyyy (ví dụ 01/07/2025) hoặc YYYY-MM-DD."
+        },
+    )
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if day and day > today():
+            raise forms.ValidationError(
+                "Không xem được ngày trong tương lai: thủ tục của quyết định chưa có hiệu lực chưa được áp dụng."
+            )
+        return day
+
+
 class EmbedSearchForm(StyledForm, forms.Form):
     q = forms.CharField(label="Tìm thủ tục", required=False, max_length=200)
 

@@ -9,27 +9,30 @@ from django.core.paginator import Page
 from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import ENDED, DecisionStatus, Status
+from tinhgon.procedures.constants import ENDED, PUBLIC, DecisionStatus, Status
 from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry
-from tinhgon.procedures.search import query_words, search_plan
+from tinhgon.procedures.search import MODE_EXACT, query_words, search_plan
 
 PER_PAGE = 20
 
 PUBLIC_DECISION_STATES = [DecisionStatus.ISSUED, DecisionStatus.APPLIED]
-# Versions a decision page may name: in force, or ended by a later decision. Never drafts, submitted, checked,
-# returned or scheduled (not yet effective) ones.
-NAMEABLE_VERSION_STATES = [Status.PUBLISHED, *ENDED]
+# Versions a decision page may name: in force (or applied during a transition), or ended by a later decision. Never
+# drafts, submitted, checked, returned or scheduled (not yet effective) ones.
+NAMEABLE_VERSION_STATES = [Status.PUBLISHED, Status.TRANSITIONAL, *ENDED]
 
 
 def public_versions(day: date | None = None):
-    """Versions in force today, outside the template catalogue: the only ones the portal lists and searches. On an
-    earlier `day`, those the registry says were in force then (published since, or ended by a later decision; never
-    a scheduled one whose decision has not been applied)."""
+    """Versions in force today, outside the template catalogue: the only ones the portal lists and searches, with
+    those abolished but still applied during a transition (Status.TRANSITIONAL). On an earlier `day`, those the
+    registry says were in force or applied then (published since, ended by a later decision, or abolished and still
+    applied until the end of the transition; never a scheduled one whose decision has not been applied)."""
     if day is None or day >= today():
         return ProcedureVersion.objects.published()
-    return ProcedureVersion.objects.in_force_on(day).filter(
-        procedure__is_template=False, status__in=[Status.PUBLISHED, *ENDED]
-    )
+    return ProcedureVersion.objects.in_force_on(day).filter(procedure__is_template=False, status__in=SHOWN_STATES)
+
+
+# The states of a version the portal may have shown on a past day (public_versions).
+SHOWN_STATES = [*sorted(PUBLIC), *sorted(ENDED)]
 
 
 def public_entries():
@@ -37,11 +40,14 @@ def public_entries():
     return SearchEntry.objects.all()
 
 
-def filter_entries(entries, *, owner: str = "", field: str = "", group: str = "", level: str = ""):
-    """`owner`: an organisation code, with every unit that is or was under it; `field`: a field code or name."""
+def filter_entries(
+    entries, *, owner: str = "", field: str = "", group: str = "", level: str = "", owner_path: str = "owner"
+):
+    """`owner`: an organisation code, with every unit that is or was under it; `field`: a field code or name.
+    `entries` are search entries, or versions with `owner_path="procedure__owner"`."""
     if owner:
         root = Organisation.objects.filter(code=owner.strip())
-        entries = entries.filter(owner__in=Organisation.objects.ever_under(root))
+        entries = entries.filter(**{f"{owner_path}__in": Organisation.objects.ever_under(root)})
     if field:
         meant = Field.objects.resolve(field)  # a code, a name, or a name it had before a rename or merge
         entries = entries.filter(field=meant) if meant else entries.none()
@@ -56,7 +62,7 @@ def filter_entries(entries, *, owner: str = "", field: str = "", group: str = ""
 # result list and the public API's summary show: a version row has 40 columns, and each loaded object of an audited
 # model also takes a snapshot of its columns.
 PAGE_ROWS = ProcedureVersion.objects.select_related("procedure__owner", "field").only(
-    *("name", "number", "group", "level", "effective_from", "procedure", "field"),
+    *("name", "number", "status", "group", "level", "effective_from", "effective_to", "procedure", "field"),
     *("procedure__code", "procedure__owner", "procedure__owner__code", "procedure__owner__name"),
     *("field__code", "field__name"),
 )
@@ -71,12 +77,28 @@ class Results:
     by_group: list[tuple[str, int]]
 
 
-def search_public(q: str, *, owner="", field="", group="", level="", page=1) -> Results:
+def versions_on(day: date, q: str = "", *, owner="", field="", group="", level=""):
+    """The versions of `public_versions(day)` matching every word of `q` (folded, anywhere in name, codes and
+    field) and the filters: the past day's list. The search entries copy only today's versions, so a past day is
+    read from the versions themselves, without the typo-tolerant stages."""
+    versions = filter_entries(
+        public_versions(day), owner=owner, field=field, group=group, level=level, owner_path="procedure__owner"
+    )
+    for word in query_words(q):
+        versions = versions.filter(search_text__contains=word)
+    return versions
+
+
+def search_public(q: str, *, owner="", field="", group="", level="", page=1, day: date | None = None) -> Results:
     """Page `page` of the versions in force matching `q` (all of them, by owner, field and name, when `q` is empty),
     with the number of results by field and by group: the count, the facets and the page in one pass over the
     search entries (`core.queries`), plus one query for the page's versions and one for the facets' fields. The
     stages of the search (`search.search_plan`: exact, corrected, typo-tolerant) are read in order until one finds
-    something, with no EXISTS to choose between them."""
+    something, with no EXISTS to choose between them. A past `day`: the versions shown that day (versions_on)."""
+    if day is not None and day < today():
+        found = versions_on(day, q, owner=owner, field=field, group=group, level=level)
+        ordered = found.order_by("procedure__owner__search_text", "field__code", "search_text", "pk")
+        return _results(*_summarised(ordered, page), mode=MODE_EXACT if query_words(q) else None)
     entries = filter_entries(public_entries(), owner=owner, field=field, group=group, level=level)
     if not query_words(q):
         # Folded columns sort as Vietnamese readers expect ("Tài chính" before "Thi đua"), on any database collation.

@@ -21,15 +21,16 @@ from tinhgon.core.dates import today
 from tinhgon.core.files import download
 from tinhgon.core.middleware import bad_request
 from tinhgon.portal import posting
-from tinhgon.portal.forms import EmbedSearchForm, PortalSearchForm, PostingListForm
+from tinhgon.portal.forms import AsOfForm, EmbedSearchForm, PortalSearchForm, PostingListForm
 from tinhgon.portal.queries import (
     NAMEABLE_VERSION_STATES,
     PER_PAGE,
     PUBLIC_DECISION_STATES,
+    SHOWN_STATES,
     public_versions,
     search_public,
 )
-from tinhgon.procedures.constants import Change, Group
+from tinhgon.procedures.constants import Change, Group, Status
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.search import MODE_FUZZY
 
@@ -45,9 +46,22 @@ def _query_string(request, **changes) -> str:
     return urlencode(params)
 
 
+def _as_of(request):
+    """The day asked for (`?as_of=`, None for today) and None, or None and the 400 answer for a day that is not a
+    date or is still to come."""
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return None, bad_request(request, " ".join(form.errors["as_of"]))
+    return form.cleaned_data["as_of"], None
+
+
 def search(request):
-    """Search and browse. Without a query: every procedure in force, by owner, field and name."""
-    published = public_versions()
+    """Search and browse. Without a query: every procedure in force, by owner, field and name; `?as_of=`: those in
+    force that day."""
+    as_of, refused = _as_of(request)
+    if refused:
+        return refused
+    published = public_versions(as_of)
     form = PortalSearchForm(request.GET or None, published=published)
     form.is_valid()  # an invalid filter is reported on the form and ignored
     data = getattr(form, "cleaned_data", {})
@@ -59,6 +73,7 @@ def search(request):
         group=data.get("nhom", ""),
         level=data.get("cap", ""),
         page=request.GET.get("trang"),
+        day=as_of,
     )
     field_facets = [
         {
@@ -95,6 +110,7 @@ def search(request):
             "group_facets": group_facets,
             "filtered": any(data.get(k) for k in ("co_quan", "linh_vuc", "nhom", "cap")),
             "agency": _chosen_agency(form, data.get("co_quan")),
+            "as_of": as_of,
         },
     )
 
@@ -104,18 +120,49 @@ def _chosen_agency(form, code: str) -> dict | None:
     return {"code": code, "name": dict(form.fields["co_quan"].choices)[code]} if code else None
 
 
-def _published_version(code: str) -> ProcedureVersion:
-    return get_object_or_404(public_versions().with_components(), procedure__code=code)
+def _published_version(code: str, day=None) -> ProcedureVersion:
+    return get_object_or_404(public_versions(day).with_components(), procedure__code=code)
 
 
 def procedure(request, code):
-    version = _published_version(code)
-    publications = (
-        DecisionItem.objects.filter(version=version, decision__status__in=PUBLIC_DECISION_STATES)
+    """A procedure in force (`?as_of=`: the version in force that day), the decision that published it, and its
+    history: each version the portal has shown, with the issued decisions that published or ended it."""
+    as_of, refused = _as_of(request)
+    if refused:
+        return refused
+    version = _published_version(code, as_of)
+    items = list(
+        DecisionItem.objects.filter(
+            version__procedure=version.procedure_id,
+            version__status__in=SHOWN_STATES,
+            decision__status__in=PUBLIC_DECISION_STATES,
+        )
         .select_related("decision__issuer")
-        .order_by("decision__effective_on", "decision_id")
+        .order_by("decision__effective_on", "decision_id", "pk")
     )
-    return render(request, "portal/procedure.html", {"version": version, "publications": publications})
+    history = [
+        {"version": shown, "items": [item for item in items if item.version_id == shown.pk]}
+        for shown in version.procedure.versions.filter(status__in=SHOWN_STATES).order_by("-number")
+    ]
+    publications = [item for item in items if item.version_id == version.pk]
+    context = {
+        "version": version,
+        "publications": publications,
+        "published_by": next((i for i in publications if i.change != Change.ABOLISHED), None),
+        "transition": _transition_item(version, publications, as_of),
+        "history": history,
+        "as_of": as_of,
+    }
+    return render(request, "portal/procedure.html", context)
+
+
+def _transition_item(version, items, day):
+    """The abolition whose transitional clause kept the version applied on `day` (None for today), when it did: a
+    version shown on a day after its abolition took effect can only be in its transition."""
+    item = next((i for i in items if i.change == Change.ABOLISHED and i.has_transition()), None)
+    if item is None or (day or today()) < item.decision.effective_on:
+        return None
+    return item if version.status in {Status.TRANSITIONAL, Status.ABOLISHED} else None
 
 
 def procedure_docx(request, code):

@@ -38,10 +38,15 @@ class Status(models.TextChoices):
     AMENDED = "amended", "Đã được sửa đổi, bổ sung"
     REPLACED = "replaced", "Đã bị thay thế"
     ABOLISHED = "abolished", "Đã bãi bỏ"
+    # Abolished by a decision whose item lets it go on being applied for a while ("tiếp tục thực hiện đến khi …",
+    # or until a date): still shown on the portal, with the clause, until the transition ends.
+    TRANSITIONAL = "transitional", "Đã bãi bỏ, còn áp dụng chuyển tiếp"
 
 
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 ENDED = {Status.AMENDED, Status.REPLACED, Status.ABOLISHED}
+# The states the public portal shows today: in force, or abolished but still applied during a transition.
+PUBLIC = {Status.PUBLISHED, Status.TRANSITIONAL}
 
 
 class Change(models.TextChoices):

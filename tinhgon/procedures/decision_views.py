@@ -81,7 +81,9 @@ def decision_edit(request, pk):
 def _item_form(decision, data=None):
     in_scope = Organisation.objects.ever_under([decision.issuer])
     versions = ProcedureVersion.objects.filter(procedure__owner__in=in_scope, procedure__is_template=False)
-    candidates = versions.filter(status__in=[Status.CHECKED, Status.PUBLISHED]).select_related("procedure")
+    candidates = versions.filter(status__in=[Status.CHECKED, Status.PUBLISHED, Status.TRANSITIONAL]).select_related(
+        "procedure"
+    )
     published = Procedure.objects.filter(versions__status=Status.PUBLISHED, owner__in=in_scope)
     return DecisionItemForm(data, candidates=candidates.order_by("procedure__code"), published=published)
 

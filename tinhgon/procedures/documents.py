@@ -287,7 +287,9 @@ def annex(decision: PublicationDecision, *, with_content: bool = True) -> list[A
         chosen = sorted((i for i in items if i.change == change), key=_sort_key)
         if chosen:
             number = len(sections) + 1
-            sections.append(AnnexSection(number, change, [Listed(i, number, n) for n, i in enumerate(chosen, 1)]))
+            # The STT the decision gave the item when recorded (an earlier decision typed in as printed), else its place
+            listed = [Listed(i, number, i.annex_number or n) for n, i in enumerate(chosen, 1)]
+            sections.append(AnnexSection(number, change, listed))
     return sections
 
 
@@ -364,12 +366,16 @@ def _supersessions(sections: list[AnnexSection]) -> list[str]:
     for (verb, earlier), olds in sorted(ended.items(), key=lambda kv: (kv[0][1].effective_on, kv[0][1].pk, kv[0][0])):
         numbering = {e.item.pk: e for s in annex(earlier, with_content=False) for e in s.entries}
         places = defaultdict(list)
-        for old in olds:
-            places[numbering[old.pk].section].append(f"{numbering[old.pk].stt:02d}")
-        where = " và ".join(f"số thứ tự {', '.join(sorted(n))} mục {s}" for s, n in sorted(places.items()))
+        for old in olds:  # the position the earlier decision printed, when recorded, else the one it would print
+            listed = numbering[old.pk]
+            place = (old.annex_part or "I", old.annex_section or str(listed.section))
+            places[place].append(f"{listed.stt:02d}")
+        where = " và ".join(
+            f"số thứ tự {', '.join(sorted(n))} mục {section} Phần {part}"
+            for (part, section), n in sorted(places.items())
+        )
         sentences.append(
-            f"{verb} thủ tục hành chính nội bộ có {where} Phần I Danh mục ban hành kèm theo "
-            f"{decision_reference(earlier)}."
+            f"{verb} thủ tục hành chính nội bộ có {where} Danh mục ban hành kèm theo {decision_reference(earlier)}."
         )
     return sentences
 
@@ -463,7 +469,15 @@ def _performing(version: ProcedureVersion) -> str:
     )
 
 
-def _list_row(entry: Listed) -> list[str]:
+GROUND_COLUMN = {Change.ABOLISHED: "Văn bản quy định việc bãi bỏ; chuyển tiếp"}
+
+
+def _ground(item: DecisionItem) -> str:
+    """The item's legal ground and transitional clause, as the annex column prints them."""
+    return "; ".join(part for part in (item.legal_ground.strip(), item.transition_display()) if part)
+
+
+def _list_row(entry: Listed, with_ground: bool = False) -> list[str]:
     version = entry.item.version
     row = [f"{entry.stt:02d}", version.name, version.field.name, _performing(version)]
     if entry.item.change == Change.REPLACED:
@@ -472,6 +486,8 @@ def _list_row(entry: Listed) -> list[str]:
         row.append("; ".join(dict.fromkeys(replaced)) or fallback)
     if entry.item.change == Change.ABOLISHED:
         row.append("; ".join(decision_reference(old.decision, by_whom=False) for old in ended_items(entry.item)))
+    if with_ground:
+        row.append(_ground(entry.item))
     return row
 
 
@@ -483,13 +499,17 @@ def _annex_list(doc, sections: list[AnnexSection]) -> None:
         if section.change in EXTRA_COLUMN:
             label, width = EXTRA_COLUMN[section.change]
             header, widths = [*LIST_HEADER, label], [1.2, 5.5, 2.8, 3.7, width]
+        with_ground = any(_ground(e.item) for e in section.entries)
+        if with_ground:  # a column only when the decision gives a ground or a transition for one of its items
+            label = GROUND_COLUMN.get(section.change, "Căn cứ pháp lý")
+            header, widths = [*header, label], [1.0, *(w * 0.8 for w in widths[1:]), 3.3]
         for group, fields in section.by_group():
             word.heading(doc, _group_heading(group))
             for n, (field_name, levels) in enumerate(fields, start=1):
                 word.heading(doc, f"{_roman(n)}. Lĩnh vực {field_name}")
                 for level, entries in levels:
                     word.heading(doc, Level(level).label, italic=True)
-                    word.grid_table(doc, header, [_list_row(e) for e in entries], widths)
+                    word.grid_table(doc, header, [_list_row(e, with_ground) for e in entries], widths)
         word.para(doc, "")
 
 

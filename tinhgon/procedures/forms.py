@@ -233,6 +233,8 @@ class DecisionForm(StyledForm, GuardedModelForm):
             self.add_error("number", "Cơ quan này đã có quyết định mang số, ký hiệu này.")
         if issuer and not (data.get("signer_title") or "").strip():
             data["signer_title"] = issuer.signer_titles()[0]  # never another kind's title (issue 12)
+        elif issuer and issuer.signer_title_problem(data["signer_title"]):
+            self.add_error("signer_title", issuer.signer_title_problem(data["signer_title"]))
         return data
 
 
@@ -240,6 +242,24 @@ class DecisionItemForm(StyledForm, forms.Form):
     version = forms.ModelChoiceField(label="Thủ tục", queryset=None)
     change = forms.ChoiceField(label="Hình thức", choices=Change.choices)
     replaces = forms.ModelChoiceField(label="Thay thế thủ tục (khi chọn “Thay thế”)", queryset=None, required=False)
+    legal_ground = forms.CharField(
+        label="Căn cứ pháp lý của việc công bố, sửa đổi, bãi bỏ",
+        required=False,
+        max_length=500,
+        help_text="Ví dụ: bị bãi bỏ tại Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ",
+    )
+    annex_part = forms.CharField(label="Phần (phụ lục)", required=False, max_length=10, help_text="Ví dụ: I")
+    annex_section = forms.CharField(label="Mục", required=False, max_length=20, help_text="Ví dụ: A")
+    annex_number = forms.IntegerField(label="Số thứ tự trong phụ lục", required=False, min_value=1, max_value=32767)
+    transition_note = forms.CharField(
+        label="Điều khoản chuyển tiếp (khi bãi bỏ)",
+        required=False,
+        max_length=500,
+        help_text="Ví dụ: tiếp tục thực hiện đến khi Thông tư thay thế có hiệu lực",
+    )
+    transition_until = forms.DateField(
+        label="Tiếp tục thực hiện đến hết ngày (khi bãi bỏ)", required=False, help_text="dd/mm/yyyy"
+    )
 
     def __init__(self, *args, candidates=None, published=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,6 +268,12 @@ class DecisionItemForm(StyledForm, forms.Form):
             f"{v.procedure.code} · {v.name} ({v.get_status_display()})"
         )
         self.fields["replaces"].queryset = published
+
+    def clean(self):
+        data = super().clean()
+        for name in ("annex_part", "annex_section"):  # written as the decision prints them: "I", "A"
+            data[name] = (data.get(name) or "").strip().upper()
+        return data
 
 
 # The field catalogue (field_views.py) ------------------------------------------------------------------------------

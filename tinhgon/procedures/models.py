@@ -1,3 +1,4 @@
+import re
 import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,7 +13,7 @@ from tinhgon.audit.models import AuditedModel
 from tinhgon.audit.originals import SignedOriginal
 from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core import workbooks
-from tinhgon.core.dates import today
+from tinhgon.core.dates import legal_date, today
 from tinhgon.core.fts import FullTextField, RowidOneToOneField
 from tinhgon.core.locking import Versioned
 from tinhgon.core.text import fold_vn
@@ -20,6 +21,7 @@ from tinhgon.organisations.models import Organisation
 from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import (
     EDITABLE,
+    PUBLIC,
     REQUIRED_COMPONENTS,
     Change,
     Channel,
@@ -247,9 +249,9 @@ class Procedure(AuditedModel):
         super().save(*args, **kwargs)
         template_changed = before.get("is_template", self.is_template) != self.is_template
         if template_changed:  # the versions' is_public copies "not a template"
-            self.versions.filter(status=Status.PUBLISHED).update(is_public=not self.is_template)
+            self.versions.filter(status__in=PUBLIC).update(is_public=not self.is_template)
         if template_changed or before.get("owner_id", self.owner_id) != self.owner_id:
-            published = self.versions.filter(status=Status.PUBLISHED).values_list("pk", flat=True)
+            published = self.versions.filter(status__in=PUBLIC).values_list("pk", flat=True)
             SearchEntry.objects.using(self._state.db).sync(published)
 
     @staticmethod
@@ -281,7 +283,8 @@ class ProcedureVersionQuerySet(models.QuerySet):
         return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
 
     def published(self):
-        """Versions in force today, outside the template catalogue: the only ones the public portal shows."""
+        """Versions in force today (or still applied during an abolition's transition), outside the template
+        catalogue: the only ones the public portal shows."""
         return self.filter(is_public=True)
 
     def in_force_on(self, day: date):
@@ -358,7 +361,8 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
     # portal shows, tested on the version row alone. The join to procedures it saves is what a search matching
     # 13% of 100,000 versions spent most of its time on (bench/README.md, Search). Deliberately not indexed: on
     # SQLite an index here would compete with the full-text candidates to drive the search (procedures/search.py).
-    # The check constraint makes the dangerous mistake impossible: a version that is not published is never public.
+    # The check constraint makes the dangerous mistake impossible: a version that is not published (or still applied
+    # during an abolition's transition) is never public.
     is_public = models.BooleanField("đang công khai", default=False, editable=False)
 
     audit_name = "version"
@@ -373,7 +377,7 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_unique_number"),
             models.CheckConstraint(
-                condition=Q(is_public=False) | Q(status=Status.PUBLISHED), name="procversion_public_only_published"
+                condition=Q(is_public=False) | Q(status__in=sorted(PUBLIC)), name="procversion_public_only_published"
             ),
         ]
         indexes = [
@@ -449,18 +453,58 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
     def abolish(self, day: date):
         self._end(day)
 
+    @transition(
+        source={Status.PUBLISHED, Status.SCHEDULED},
+        target=Status.TRANSITIONAL,
+        permission=None,
+        label="bãi bỏ, áp dụng chuyển tiếp",
+        verb="abolished_transitional",
+    )
+    def abolish_with_transition(self, until: date | None):
+        """Abolished, but applied on until the end of `until` (shown on the portal till then), or with no date
+        until a later decision ends the transition."""
+        self.effective_to = until
+
+    @transition(source={Status.TRANSITIONAL}, target=Status.ABOLISHED, permission=None, label="hết áp dụng chuyển tiếp")
+    def end_transition(self, day: date):
+        """The transition ends on `day` (its last day is the day before): kept when the clause gave a date."""
+        if self.effective_to is None or self.effective_to >= day:
+            self._end(day)
+
+    @transition(
+        source={Status.TRANSITIONAL},
+        target=Status.ABOLISHED,
+        permission="decisions.manage",
+        label="kết thúc áp dụng chuyển tiếp",
+        verb="transition_ended",
+    )
+    def mark_transition_ended(self, on: str = ""):
+        """Whoever manages decisions records that the clause's condition came to pass ("đến khi Thông tư … có hiệu
+        lực"): the procedure is no longer applied from `on` (dd/mm/yyyy, default today), never a day to come nor
+        before it took effect."""
+        try:
+            day = date(*reversed([int(part) for part in on.strip().split("/")])) if on.strip() else None
+        except (ValueError, TypeError):
+            raise ValidationError({"on": "Ngày kết thúc không hợp lệ: hãy nhập theo dạng dd/mm/yyyy."}) from None
+        day = legal_date(
+            day, what="Ngày kết thúc áp dụng chuyển tiếp", after=[(self.effective_from, "ngày thủ tục có hiệu lực")]
+        )
+        if self.effective_to is not None and day > self.effective_to:
+            raise ValidationError({"on": "Thời hạn chuyển tiếp đã kết thúc trước ngày này."})
+        self._end(day)
+
     def save(self, *args, **kwargs):
-        was_published = getattr(self, "_audit_snapshot", {}).get("status") == Status.PUBLISHED
+        was_public = getattr(self, "_audit_snapshot", {}).get("status") in PUBLIC
         self.prepare_save()
         super().save(*args, **kwargs)
-        if was_published or self.status == Status.PUBLISHED:  # only a published version ever has a search entry
+        if was_public or self.status in PUBLIC:  # only a public version ever has a search entry
             SearchEntry.objects.using(self._state.db).sync([self.pk])
 
     def prepare_save(self) -> None:
         """The derived columns save() writes: bulk paths (bulk_create does not call save()) call this themselves."""
         self.search_text = self.folded_text()
         self.processing_time_text = processing_time.worded(self.processing_time_text, self.processing_time())
-        self.is_public = self.status == Status.PUBLISHED and not self.procedure.is_template
+        self.is_public = self.status in PUBLIC and not self.procedure.is_template
 
     def folded_text(self) -> str:
         """What the search matches: name, codes and field, folded (no diacritics, lower case)."""
@@ -967,8 +1011,10 @@ ITEM_SOURCE_STATES = {
     Change.NEW: {Status.CHECKED},
     Change.AMENDED: {Status.CHECKED},
     Change.REPLACED: {Status.CHECKED},
-    Change.ABOLISHED: {Status.PUBLISHED, Status.SCHEDULED},
+    Change.ABOLISHED: {Status.PUBLISHED, Status.SCHEDULED, Status.TRANSITIONAL},
 }
+ANNEX_PART = re.compile(r"[IVXLC]+")
+ANNEX_SECTION = re.compile(r"[A-ZĐ0-9][A-ZĐ0-9.]*")
 
 
 class DecisionItemQuerySet(models.QuerySet):
@@ -997,6 +1043,27 @@ class DecisionItem(models.Model):
     )
     ends = models.ManyToManyField(
         "self", verbose_name="chấm dứt hiệu lực của", symmetrical=False, blank=True, related_name="ended_by"
+    )
+    # The text the annex prints for the item, e.g. "Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ" in the
+    # column "Tên VBQPPL quy định việc bãi bỏ" of an abolished procedure.
+    legal_ground = models.CharField(
+        "căn cứ pháp lý của việc công bố, sửa đổi, bãi bỏ",
+        max_length=500,
+        blank=True,
+        help_text="Ví dụ: bị bãi bỏ tại Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ",
+    )
+    # Where the item stands in the decision's annex ("Phần I – mục A – STT 1"), as the decision numbers it; a later
+    # decision that ends it cites this position.
+    annex_part = models.CharField("phần", max_length=10, blank=True, help_text="Số La Mã, ví dụ: I")
+    annex_section = models.CharField("mục", max_length=20, blank=True, help_text="Ví dụ: A hoặc A.1")
+    annex_number = models.PositiveSmallIntegerField("số thứ tự trong phụ lục", null=True, blank=True)
+    # An abolition's transitional clause: the procedure goes on being applied until a condition or a date.
+    transition_until = models.DateField("tiếp tục thực hiện đến hết ngày", null=True, blank=True)
+    transition_note = models.CharField(
+        "điều khoản chuyển tiếp",
+        max_length=500,
+        blank=True,
+        help_text="Ví dụ: tiếp tục thực hiện đến khi Thông tư thay thế có hiệu lực",
     )
 
     objects = DecisionItemQuerySet.as_manager()
@@ -1031,12 +1098,57 @@ class DecisionItem(models.Model):
             errors.append(f"Cần chọn thủ tục đang có hiệu lực bị {name} thay thế.")
         if not Organisation.objects.ever_under([decision.issuer]).filter(pk=version.procedure.owner_id).exists():
             errors.append(f"{name} không thuộc phạm vi quản lý của {decision.issuer}.")
+        return errors + list(self.clause_problems().values())
+
+    def clause_problems(self) -> dict[str, str]:
+        """The annex position and transitional clause that cannot stand, by field."""
+        errors = {}
+        if self.annex_part and not ANNEX_PART.fullmatch(self.annex_part):
+            errors["annex_part"] = "Phần của phụ lục ghi bằng số La Mã, ví dụ: I, II."
+        if self.annex_section and not ANNEX_SECTION.fullmatch(self.annex_section):
+            errors["annex_section"] = "Mục của phụ lục ghi bằng chữ in hoa hoặc số, ví dụ: A, B, A.1."
+        if self.annex_number == 0:
+            errors["annex_number"] = "Số thứ tự trong phụ lục bắt đầu từ 1."
+        if self.has_transition() and self.change != Change.ABOLISHED:
+            errors["transition_note"] = "Chỉ thủ tục bị bãi bỏ mới có điều khoản chuyển tiếp."
+        effective_on = self.decision.effective_on if self.decision_id else None
+        if self.transition_until and effective_on and self.transition_until < effective_on:
+            errors["transition_until"] = (
+                f"Ngày kết thúc áp dụng chuyển tiếp không được trước ngày quyết định có hiệu lực "
+                f"({effective_on:%d/%m/%Y})."
+            )
+        if self.version_id and self.version.status == Status.TRANSITIONAL and self.has_transition():
+            errors["transition_note"] = "Thủ tục đang áp dụng chuyển tiếp; quyết định này chỉ chấm dứt việc áp dụng."
         return errors
+
+    def has_transition(self) -> bool:
+        return bool(self.transition_until or self.transition_note.strip())
+
+    def transition_display(self) -> str:
+        """'Tiếp tục thực hiện đến hết ngày 31/12/2026', or the clause as the decision words it."""
+        note = " ".join(self.transition_note.split())
+        if note:
+            return note[0].upper() + note[1:]
+        return f"Tiếp tục thực hiện đến hết ngày {self.transition_until:%d/%m/%Y}" if self.transition_until else ""
+
+    def annex_position(self) -> str:
+        """'Phần I – mục A – STT 1' (the parts given)."""
+        parts = [
+            f"Phần {self.annex_part}" if self.annex_part else "",
+            f"mục {self.annex_section}" if self.annex_section else "",
+            f"STT {self.annex_number}" if self.annex_number else "",
+        ]
+        return " – ".join(part for part in parts if part)
 
     def apply(self, day: date) -> None:
         version = self.version
         if self.change == Change.ABOLISHED:
-            self._end(version, version.abolish, day)
+            if version.status == Status.TRANSITIONAL:  # a later decision ends the transition
+                self._end(version, version.end_transition, day)
+            elif self.has_transition():
+                self._end(version, lambda _day: version.abolish_with_transition(self.transition_until), day)
+            else:
+                self._end(version, version.abolish, day)
             return
         if self.change == Change.AMENDED:
             current = version.procedure.published_version()
@@ -1050,4 +1162,6 @@ class DecisionItem(models.Model):
         if version is None:
             return
         move(day)
-        self.ends.add(*DecisionItem.objects.filter(version=version, decision__status=DecisionStatus.APPLIED))
+        self.ends.add(
+            *DecisionItem.objects.filter(version=version, decision__status=DecisionStatus.APPLIED).exclude(pk=self.pk)
+        )

@@ -3,7 +3,7 @@ and publication decisions (issuing them and applying them to the registry on the
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -278,7 +278,7 @@ def version_start_next(*, procedure: Procedure, by=None) -> ProcedureVersion:
         raise ValidationError(
             f"Phiên bản {latest.number} đang ở trạng thái “{latest.get_status_display()}”; chưa thể tạo phiên bản mới."
         )
-    if latest.status in {Status.ABOLISHED, Status.REPLACED}:
+    if latest.status in {Status.ABOLISHED, Status.TRANSITIONAL, Status.REPLACED}:
         raise ValidationError("Thủ tục đã bị bãi bỏ hoặc thay thế; không tạo phiên bản mới được.")
     draft = ProcedureVersion(procedure=procedure, number=latest.number + 1, created_by=by)
     with audit.action("procedures.version.drafted"):
@@ -291,13 +291,35 @@ def version_start_next(*, procedure: Procedure, by=None) -> ProcedureVersion:
 # Publication decisions -----------------------------------------------------------------------------------------
 
 
+# What a decision says of each item besides the procedure and its change (DecisionItem): its legal ground, its
+# position in the annex and an abolition's transitional clause.
+ITEM_CLAUSES = (
+    "legal_ground",
+    "annex_part",
+    "annex_section",
+    "annex_number",
+    "transition_until",
+    "transition_note",
+)
+
+
 @transaction.atomic
 def decision_add_item(
-    *, decision: PublicationDecision, version: ProcedureVersion, change: str, replaces: Procedure | None = None
+    *,
+    decision: PublicationDecision,
+    version: ProcedureVersion,
+    change: str,
+    replaces: Procedure | None = None,
+    **clauses,
 ) -> DecisionItem:
+    """Add a procedure to a draft decision; `clauses` are the ITEM_CLAUSES the decision prints for it."""
     decision = PublicationDecision.objects.select_for_update().get(pk=decision.pk)
     _require_draft(decision)
-    item = DecisionItem(decision=decision, version=version, change=change, replaces=replaces)
+    unknown = set(clauses) - set(ITEM_CLAUSES)
+    if unknown:
+        raise TypeError(f"decision_add_item: unknown clauses {sorted(unknown)}")
+    clauses = {name: value for name, value in clauses.items() if value not in (None, "")}  # else the defaults
+    item = DecisionItem(decision=decision, version=version, change=change, replaces=replaces, **clauses)
     errors = item.problems()
     if decision.items.filter(version__procedure=version.procedure).exists():
         errors.append(f"“{version.name}” đã có trong quyết định này.")
@@ -333,6 +355,22 @@ def decision_apply(*, decision: PublicationDecision) -> PublicationDecision:
 
 
 def decisions_apply_due(*, on: date | None = None) -> list[PublicationDecision]:
-    """Apply every issued decision whose effective date has come (the daily scheduled job)."""
+    """Apply every issued decision whose effective date has come (the daily scheduled job), then end the
+    transitions whose last day has passed (transitions_end_due)."""
     due = PublicationDecision.objects.filter(status=DecisionStatus.ISSUED, effective_on__lte=on or today())
-    return [decision_apply(decision=d) for d in due.order_by("effective_on", "id")]
+    applied = [decision_apply(decision=d) for d in due.order_by("effective_on", "id")]
+    transitions_end_due(on=on)
+    return applied
+
+
+@transaction.atomic
+def transitions_end_due(*, on: date | None = None) -> list[ProcedureVersion]:
+    """Versions abolished with a transition until a date that has passed: abolished for good (end_transition, one
+    audit entry each), so the portal stops showing them. An open-ended transition waits for a later decision."""
+    day = on or today()
+    due = ProcedureVersion.objects.filter(status=Status.TRANSITIONAL, effective_to__lt=day).select_related("procedure")
+    ended = []
+    for version in due.order_by("pk"):
+        version.end_transition(version.effective_to + timedelta(days=1))
+        ended.append(version)
+    return ended

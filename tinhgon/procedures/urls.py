@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/trinh/", views.submit, name="submit"),
     path("<int:pk>/kiem-soat/", views.check, name="check"),
     path("<int:pk>/tra-lai/", views.return_, name="return"),
+    path("<int:pk>/ket-thuc-chuyen-tiep/", views.transition_end, name="transition-end"),
     path("<int:pk>/mau-don/", views.form_upload, name="form-upload"),
     # a form's file: public for the versions in force, otherwise as the procedure
     path("mau-don/<int:pk>/tai-ve/", views.form_file, name="form-file"),

@@ -174,6 +174,8 @@ def _transition_view(name: str, *posted: str):
 submit = _transition_view("submit")
 check = _transition_view("control")
 return_ = _transition_view("send_back", "comment")
+# An abolished procedure applied "until …" (an open-ended transitional clause): the condition came to pass.
+transition_end = _transition_view("mark_transition_ended", "on")
 
 
 @login_required

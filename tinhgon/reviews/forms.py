@@ -206,6 +206,13 @@ class ApprovalForm(StyledForm, GuardedModelForm):
         self.fields["lead_unit"].queryset = issuers
         self.fields["proposer"].queryset = proposers.order_by("name")
 
+    def clean(self):
+        data = super().clean()
+        issuer, title = data.get("issuer"), data.get("signer_title") or ""
+        if issuer and issuer.signer_title_problem(title):  # never another kind's title (issue 12)
+            self.add_error("signer_title", issuer.signer_title_problem(title))
+        return data
+
 
 class ImplementationForm(StyledForm, forms.Form):
     """The next state of an implementation item, among those its transitions the user may start lead to (start:

@@ -560,3 +560,12 @@ def test_hostile_query_parameters_are_400(api, world, url, params):
 def test_an_unknown_unit_filters_plans_to_nothing(api, world):
     rf.round_for(world)
     assert api(world.oversight).get(ROUNDS, {"organisation": "NOPE"}).json()["count"] == 0
+
+
+def test_a_department_approval_signed_under_a_chairmans_title_is_refused(api, world):
+    """Signer titles follow the issuer (issue 12): a Sở's decision is signed by its GIÁM ĐỐC, never a CHỦ TỊCH."""
+    review = rf.advance(rf.filled(open_review(world, group="B")), ReviewStatus.CHECKED)
+    body = approval_body("P-A", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH")
+    response = api(world.leader_a).post(f"{REVIEWS}{review.pk}/approve/", body, format="json")
+    assert response.status_code == 400 and "GIÁM ĐỐC" in response.json()["signer_title"][0]
+    assert not ApprovalDecision.objects.exists()

@@ -20,6 +20,7 @@ from tinhgon.procedures.constants import Change, Channel, TimeUnit
 from tinhgon.procedures.filters import RegistryFilter
 from tinhgon.procedures.models import DecisionItem, Field, Procedure, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.services import (
+    ITEM_CLAUSES,
     STALE_PROCEDURE,
     VERSION_FIELDS,
     Components,
@@ -367,6 +368,21 @@ class DecisionItemSerializer(serializers.Serializer):
     procedure = serializers.PrimaryKeyRelatedField(queryset=Procedure.objects.all())
     change = serializers.ChoiceField(choices=Change.choices)
     replaces = serializers.PrimaryKeyRelatedField(queryset=Procedure.objects.all(), required=False, allow_null=True)
+    legal_ground = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="Ví dụ: bị bãi bỏ tại Nghị định số …"
+    )
+    annex_part = serializers.CharField(max_length=10, required=False, allow_blank=True, help_text="Phần: I, II…")
+    annex_section = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="Mục: A, B…")
+    annex_number = serializers.IntegerField(min_value=1, max_value=32767, required=False, allow_null=True)
+    transition_note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Khi bãi bỏ: “tiếp tục thực hiện đến khi …”",
+    )
+    transition_until = serializers.DateField(
+        required=False, allow_null=True, help_text="Khi bãi bỏ: tiếp tục thực hiện đến hết ngày này"
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -407,8 +423,11 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     def validate(self, data):
         """A decision sent without a signer title is signed under the head of its issuer's kind of unit."""
-        if data.get("issuer") and not (data.get("signer_title") or "").strip():
-            data["signer_title"] = data["issuer"].signer_titles()[0]
+        issuer = data.get("issuer")
+        if issuer and not (data.get("signer_title") or "").strip():
+            data["signer_title"] = issuer.signer_titles()[0]
+        elif issuer and issuer.signer_title_problem(data["signer_title"]):  # never another kind's title (issue 12)
+            raise serializers.ValidationError({"signer_title": [issuer.signer_title_problem(data["signer_title"])]})
         return data
 
     @extend_schema_field(OriginalSerializer(allow_null=True))
@@ -424,6 +443,7 @@ class DecisionSerializer(serializers.ModelSerializer):
                 "version": i.version.number,
                 "change": i.change,
                 "replaces": i.replaces_id,
+                **{name: getattr(i, name) for name in ITEM_CLAUSES},
             }
             for i in decision.items.all()
         ]
@@ -464,6 +484,7 @@ class DecisionViewSet(
                     version=version or procedure.latest_version(),
                     change=item["change"],
                     replaces=item.get("replaces"),
+                    **{name: item[name] for name in ITEM_CLAUSES if name in item},
                 )
         except DjangoValidationError as error:
             raise serializers.ValidationError({"items": error.messages}) from error

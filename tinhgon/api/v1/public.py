@@ -27,7 +27,9 @@ from tinhgon.portal.queries import (
     filter_entries,
     public_entries,
     public_versions,
+    versions_on,
 )
+from tinhgon.procedures.constants import Status
 from tinhgon.procedures.models import DecisionItem, DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
 from tinhgon.procedures.search import search_stage
 
@@ -94,10 +96,20 @@ class PublicProcedureSummarySerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="procedure.owner.name")
     field = serializers.CharField(source="field.name")
     version = serializers.IntegerField(source="number")
+    in_transition = serializers.SerializerMethodField(
+        help_text="Đã bãi bỏ nhưng còn áp dụng chuyển tiếp (đến `effective_to`, hoặc đến khi có quyết định khác)"
+    )
 
     class Meta:
         model = ProcedureVersion
-        fields = ["code", "name", "group", "level", "field", "owner", "owner_name", "version", "effective_from"]
+        fields = [
+            "code",
+            *("name", "group", "level", "field", "owner", "owner_name"),
+            *("version", "in_transition", "effective_from", "effective_to"),
+        ]
+
+    def get_in_transition(self, version) -> bool:
+        return version.status == Status.TRANSITIONAL
 
 
 class PublicDecisionSerializer(serializers.Serializer):
@@ -108,6 +120,12 @@ class PublicDecisionSerializer(serializers.Serializer):
     issuer = serializers.CharField(source="decision.issuer.name")
     effective_on = serializers.DateField(source="decision.effective_on")
     change = serializers.CharField(help_text="new, amended, replaced, abolished")
+    legal_ground = serializers.CharField(help_text="Căn cứ pháp lý quyết định ghi cho thủ tục (ví dụ văn bản bãi bỏ)")
+    annex_position = serializers.CharField(help_text="Vị trí trong phụ lục, ví dụ “Phần I – mục A – STT 1”")
+    transition = serializers.CharField(
+        source="transition_display", help_text="Điều khoản chuyển tiếp của việc bãi bỏ (“Tiếp tục thực hiện đến …”)"
+    )
+    transition_until = serializers.DateField(allow_null=True, help_text="Áp dụng chuyển tiếp đến hết ngày này")
     url = serializers.SerializerMethodField()
 
     def get_url(self, item) -> str:
@@ -118,7 +136,10 @@ class PublicDecisionSerializer(serializers.Serializer):
 
 class PublicProcedureSerializer(PublicProcedureSummarySerializer):
     national_code = serializers.CharField(source="procedure.national_code")
-    effective_to = serializers.DateField(allow_null=True, help_text="Hết hiệu lực từ sau ngày này (khi xem `as_of`)")
+    effective_to = serializers.DateField(
+        allow_null=True,
+        help_text="Hết hiệu lực (hoặc hết áp dụng chuyển tiếp khi đã bãi bỏ) từ sau ngày này",
+    )
     decisions = serializers.SerializerMethodField()
     steps = PublicStepSerializer(many=True)
     dossier_items = PublicDossierItemSerializer(many=True)
@@ -151,6 +172,7 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
             "conditions",
             "legal_bases",
             "version",
+            "in_transition",
             "effective_from",
             "effective_to",
             "decisions",
@@ -188,6 +210,12 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
             OpenApiParameter("group", str, enum=["A", "B"]),
             OpenApiParameter("field", str, description="Mã hoặc tên lĩnh vực."),
             OpenApiParameter("level", str, enum=["central", "province", "district", "commune"]),
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description="Ngày xem (YYYY-MM-DD, không sau hôm nay): các thủ tục có hiệu lực vào ngày đó (tìm `q` "
+                "theo đúng các từ, không sửa lỗi gõ).",
+            ),
         ],
     ),
     retrieve=extend_schema(
@@ -236,6 +264,10 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
             )
             return versions.select_related("procedure__owner", "field").with_components().prefetch_related(decisions)
         params = self.request.query_params
+        as_of = self.as_of()
+        if as_of is not None and as_of < today():  # the search entries copy only today's versions
+            filters = {name: params.get(name, "") for name in ("owner", "field", "group", "level")}
+            return versions_on(as_of, params.get("q", ""), **filters).order_by("procedure__code", "pk")
         entries = filter_entries(
             public_entries(),
             owner=params.get("owner", ""),

@@ -185,6 +185,12 @@ class ReviewApprovalSerializer(serializers.Serializer):
         help_text="Mã cơ quan trình; mặc định: cơ quan quản lý thủ tục",
     )
 
+    def validate(self, data):
+        issuer, title = data.get("issuer"), data.get("signer_title") or ""
+        if issuer and issuer.signer_title_problem(title):  # never another kind's title (issue 12)
+            raise serializers.ValidationError({"signer_title": [issuer.signer_title_problem(title)]})
+        return data
+
 
 class ReviewHintDecisionSerializer(serializers.Serializer):
     accepted = serializers.BooleanField()

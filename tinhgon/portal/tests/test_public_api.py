@@ -21,7 +21,10 @@ from tinhgon.procedures.tests.factories import complete_components, field, make_
 URL = "/api/v1/public/procedures/"
 CONTROL = "Thủ tục kiểm tra bảo mật công khai"
 
-SUMMARY_FIELDS = {"code", "name", "group", "level", "field", "owner", "owner_name", "version", "effective_from"}
+SUMMARY_FIELDS = {
+    *("code", "name", "group", "level", "field", "owner", "owner_name"),
+    *("version", "in_transition", "effective_from", "effective_to"),
+}
 DETAIL_FIELDS = {
     "code",
     "national_code",
@@ -46,6 +49,7 @@ DETAIL_FIELDS = {
     "conditions",
     "legal_bases",
     "version",
+    "in_transition",
     "effective_from",
     "effective_to",
     "decisions",
