@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import ENDED, DecisionStatus, Status
-from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry
+from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry, VersionLevel
 from tinhgon.procedures.search import query_words, search_plan
 
 PER_PAGE = 20
@@ -47,8 +47,9 @@ def filter_entries(entries, *, owner: str = "", field: str = "", group: str = ""
         entries = entries.filter(Q(field__code=field.strip()) | Q(field__name__iexact=field.strip()))
     if group:
         entries = entries.filter(group=group)
-    if level:
-        entries = entries.filter(level=level)
+    if level:  # the primary level or any other level the version is performed at
+        others = VersionLevel.objects.filter(version_id=OuterRef("version_id"), level=level)
+        entries = entries.filter(Q(level=level) | Exists(others))
     return entries
 
 

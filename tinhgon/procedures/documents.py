@@ -292,7 +292,7 @@ def annex(decision: PublicationDecision, *, with_content: bool = True) -> list[A
 
 
 def _group_heading(group: str) -> str:
-    return f"{group}. Thủ tục hành chính nội bộ {Group(group).label.split(': ', 1)[1]}"
+    return f"{group}. {Group(group).heading}"
 
 
 def _roman(n: int) -> str:
