@@ -236,3 +236,20 @@ def test_an_ordinary_procedure_is_published_on_the_portal_under_its_own_heading(
     page = client.get(f"/cong-khai/thu-tuc/{procedure.code}/").content.decode()
     assert "Thủ tục hành chính cho người dân, doanh nghiệp" in page
     assert "Thủ tục hành chính nội bộ · Nhóm" not in page
+
+
+def test_a_decision_of_ordinary_procedures_is_not_worded_as_internal(world):
+    from tinhgon.procedures.documents import Issuer, annex, decision_context
+    from tinhgon.procedures.models import PublicationDecision
+    from tinhgon.test import DECISION_GROUNDS
+
+    components = complete_components("Cấp Giấy phép kinh doanh dịch vụ lữ hành nội địa", group=Group.ORDINARY)
+    procedure = make_procedure(world.units["P-A"], status=Status.CHECKED, components=components)
+    decision = PublicationDecision.objects.create(
+        number="77/QĐ-UBND", issuer=world.units["P"], effective_on=date(2026, 12, 1), **DECISION_GROUNDS
+    )
+    decision.items.create(version=procedure.latest_version(), change=Change.NEW)
+    context = decision_context(decision, Issuer.of(decision), annex(decision))
+    assert context["trich_yeu"].startswith("Về việc công bố Danh mục thủ tục hành chính mới ban hành")
+    assert "01 thủ tục hành chính mới ban hành" in context["dieu_1"] and "nội bộ" not in context["dieu_1"]
+    assert context["phu_luc_tieu_de"][0].startswith("DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH")
