@@ -253,3 +253,11 @@ def test_a_decision_of_ordinary_procedures_is_not_worded_as_internal(world):
     assert context["trich_yeu"].startswith("Về việc công bố Danh mục thủ tục hành chính mới ban hành")
     assert "01 thủ tục hành chính mới ban hành" in context["dieu_1"] and "nội bộ" not in context["dieu_1"]
     assert context["phu_luc_tieu_de"][0].startswith("DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH")
+
+
+def test_the_excel_import_takes_an_ordinary_procedure_in_the_group_column(world):
+    from tinhgon.procedures.excel import import_procedures
+    from tinhgon.procedures.tests.excel_fixtures import good_row, xlsx
+
+    result = import_procedures(xlsx([good_row(group="O")]), owner=world.units["P-A"])
+    assert result.ok and ProcedureVersion.objects.get().kind == Kind.ORDINARY
