@@ -66,9 +66,7 @@ class Components:
 
     @classmethod
     def of(cls, version: ProcedureVersion) -> "Components":
-        parts = {
-            name: [_row_data(row) for row in getattr(version, name).all()] for name, model in PART_MODELS.items()
-        }
+        parts = {name: [_row_data(row) for row in getattr(version, name).all()] for name, model in PART_MODELS.items()}
         others = [_row_data(row) for row in version.levels.all() if row.level != version.level]
         return cls(fields={name: getattr(version, name) for name in VERSION_FIELDS}, other_levels=others, **parts)
 
@@ -259,6 +257,7 @@ def version_update(*, version: ProcedureVersion, components: Components, started
 
 
 def _write(version: ProcedureVersion, components: Components) -> None:
+    previous_level = version.level  # the primary level before this write ("" for a new version)
     for name, value in components.fields.items():
         setattr(version, name, value)
     version.full_clean(exclude=["procedure", "number", "created_by"])
@@ -276,7 +275,7 @@ def _write(version: ProcedureVersion, components: Components) -> None:
             row.delete()
         for i, data in enumerate(wanted[len(existing) :], start=len(existing) + 1):
             model.objects.create(version=version, **{"order": i, **data})
-    _write_levels(version, components.other_levels)
+    _write_levels(version, components.other_levels, previous_level)
 
 
 def level_rows(level: str, body: str, others: list[dict]) -> list[dict]:
@@ -289,12 +288,13 @@ def level_rows(level: str, body: str, others: list[dict]) -> list[dict]:
     return [{**row, "order": n} for n, row in enumerate(rows, start=1)]
 
 
-def _write_levels(version: ProcedureVersion, others: list[dict] | None) -> None:
+def _write_levels(version: ProcedureVersion, others: list[dict] | None, previous_level: str = "") -> None:
     """Keep the version's VersionLevel rows: the primary one mirrors `level` and `performing_body`; the others are
-    replaced by `others` (kept as they are when None)."""
+    replaced by `others` (kept as they are when None, the row of a primary level just changed going with it)."""
     existing = {row.level: row for row in version.levels.all()}
     if others is None:
-        others = [_row_data(row) for row in existing.values() if row.level != version.level]
+        former = {version.level, previous_level}
+        others = [_row_data(row) for row in existing.values() if row.level not in former]
     primary = existing.get(version.level)
     wanted = level_rows(version.level, version.performing_body, others)
     if primary is not None and primary.organisation_id:

@@ -5,39 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_document_templates'),
-        ('procedures', '0015_procedure_inventory_date'),
+        ("organisations", "0002_document_templates"),
+        ("procedures", "0015_procedure_inventory_date"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='procedureversion',
-            name='group',
-            field=models.CharField(choices=[('A', 'Nhóm A: giữa các cơ quan hành chính nhà nước'), ('B', 'Nhóm B: trong 01 cơ quan hành chính nhà nước'), ('O', 'Thủ tục hành chính cho người dân, doanh nghiệp')], max_length=1, verbose_name='nhóm'),
+            model_name="procedureversion",
+            name="group",
+            field=models.CharField(
+                choices=[
+                    ("A", "Nhóm A: giữa các cơ quan hành chính nhà nước"),
+                    ("B", "Nhóm B: trong 01 cơ quan hành chính nhà nước"),
+                    ("O", "Thủ tục hành chính cho người dân, doanh nghiệp"),
+                ],
+                max_length=1,
+                verbose_name="nhóm",
+            ),
         ),
         migrations.AlterField(
-            model_name='searchentry',
-            name='group',
-            field=models.CharField(choices=[('A', 'Nhóm A: giữa các cơ quan hành chính nhà nước'), ('B', 'Nhóm B: trong 01 cơ quan hành chính nhà nước'), ('O', 'Thủ tục hành chính cho người dân, doanh nghiệp')], max_length=1),
+            model_name="searchentry",
+            name="group",
+            field=models.CharField(
+                choices=[
+                    ("A", "Nhóm A: giữa các cơ quan hành chính nhà nước"),
+                    ("B", "Nhóm B: trong 01 cơ quan hành chính nhà nước"),
+                    ("O", "Thủ tục hành chính cho người dân, doanh nghiệp"),
+                ],
+                max_length=1,
+            ),
         ),
         migrations.CreateModel(
-            name='VersionLevel',
+            name="VersionLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='thứ tự')),
-                ('level', models.CharField(choices=[('central', 'Cấp trung ương'), ('province', 'Cấp tỉnh'), ('district', 'Cấp huyện (trước 01/7/2025)'), ('commune', 'Cấp xã')], max_length=20, verbose_name='cấp thực hiện')),
-                ('body', models.TextField(blank=True, verbose_name='cơ quan thực hiện')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.organisation', verbose_name='đơn vị trong hệ thống')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='procedures.procedureversion', verbose_name='phiên bản thủ tục')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="thứ tự")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("central", "Cấp trung ương"),
+                            ("province", "Cấp tỉnh"),
+                            ("district", "Cấp huyện (trước 01/7/2025)"),
+                            ("commune", "Cấp xã"),
+                        ],
+                        max_length=20,
+                        verbose_name="cấp thực hiện",
+                    ),
+                ),
+                ("body", models.TextField(blank=True, verbose_name="cơ quan thực hiện")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="đơn vị trong hệ thống",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="procedures.procedureversion",
+                        verbose_name="phiên bản thủ tục",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cấp thực hiện',
-                'verbose_name_plural': 'các cấp thực hiện',
-                'ordering': ['order', 'id'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('version', 'level'), name='version_level_unique')],
+                "verbose_name": "cấp thực hiện",
+                "verbose_name_plural": "các cấp thực hiện",
+                "ordering": ["order", "id"],
+                "abstract": False,
+                "constraints": [models.UniqueConstraint(fields=("version", "level"), name="version_level_unique")],
             },
         ),
     ]

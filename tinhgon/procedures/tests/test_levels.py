@@ -261,3 +261,12 @@ def test_the_excel_import_takes_an_ordinary_procedure_in_the_group_column(world)
 
     result = import_procedures(xlsx([good_row(group="O")]), owner=world.units["P-A"])
     assert result.ok and ProcedureVersion.objects.get().kind == Kind.ORDINARY
+
+
+def test_an_import_moving_the_primary_level_does_not_leave_the_old_one_as_another_level(world):
+    version = make_procedure(world.units["P-A"], components=joint_components()).latest_version()
+    components = Components.of(version)
+    components.other_levels = None  # as the Excel import gives it
+    components.fields.update(level=Level.COMMUNE, performing_body="Ủy ban nhân dân cấp xã")
+    version_update(version=version, components=components)
+    assert levels_of(version) == [(Level.COMMUNE, "Ủy ban nhân dân cấp xã"), (Level.PROVINCE, "Sở Nội vụ")]
