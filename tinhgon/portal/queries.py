@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import ENDED, DecisionStatus, Status
+from tinhgon.procedures.constants import ENDED, KIND_GROUPS, DecisionStatus, Status
 from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry, VersionLevel
 from tinhgon.procedures.search import query_words, search_plan
 
@@ -38,8 +38,11 @@ def public_entries():
     return SearchEntry.objects.all()
 
 
-def filter_entries(entries, *, owner: str = "", field: str = "", group: str = "", level: str = ""):
-    """`owner`: an organisation code, with every unit that is or was under it; `field`: a field code or name."""
+def filter_entries(entries, *, owner: str = "", field: str = "", group: str = "", level: str = "", kind: str = ""):
+    """`owner`: an organisation code, with every unit that is or was under it; `field`: a field code or name;
+    `kind`: internal (groups A, B) or ordinary (an unknown kind matches nothing, as an unknown group does)."""
+    if kind:
+        entries = entries.filter(group__in=KIND_GROUPS.get(kind, ()))
     if owner:
         root = Organisation.objects.filter(code=owner.strip())
         entries = entries.filter(owner__in=Organisation.objects.ever_under(root))

@@ -28,7 +28,7 @@ from tinhgon.portal.queries import (
     public_entries,
     public_versions,
 )
-from tinhgon.procedures.constants import Group
+from tinhgon.procedures.constants import Group, Kind
 from tinhgon.procedures.models import DecisionItem, DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
 from tinhgon.procedures.search import search_stage
 
@@ -198,6 +198,7 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
                 "mã hóa phần trăm), ví dụ `khen thuong` cho `q=khen thuog`.",
             ),
             OpenApiParameter("owner", str, description="Mã cơ quan; gồm cả các đơn vị trực thuộc."),
+            OpenApiParameter("kind", str, enum=Kind.values, description="internal: nhóm A, B; ordinary: nhóm O"),
             OpenApiParameter("group", str, enum=Group.values),
             OpenApiParameter("field", str, description="Mã hoặc tên lĩnh vực."),
             OpenApiParameter("level", str, enum=["central", "province", "district", "commune"]),
@@ -255,6 +256,7 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
             field=params.get("field", ""),
             group=params.get("group", ""),
             level=params.get("level", ""),
+            kind=params.get("kind", ""),
         )
         if params.get("q", "").strip():
             self.search_stage = search_stage(entries, params["q"])

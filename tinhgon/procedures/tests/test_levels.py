@@ -270,3 +270,19 @@ def test_an_import_moving_the_primary_level_does_not_leave_the_old_one_as_anothe
     components.fields.update(level=Level.COMMUNE, performing_body="Ủy ban nhân dân cấp xã")
     version_update(version=version, components=components)
     assert levels_of(version) == [(Level.COMMUNE, "Ủy ban nhân dân cấp xã"), (Level.PROVINCE, "Sở Nội vụ")]
+
+
+def test_the_public_api_lists_procedures_of_one_kind(world):
+    ordinary = complete_components("Cấp Giấy phép kinh doanh dịch vụ lữ hành nội địa", group=Group.ORDINARY)
+    procedures = [
+        make_procedure(world.units["P-A"], status=Status.CHECKED, components=components)
+        for components in (complete_components(), ordinary)
+    ]
+    issue(world, [(p.latest_version(), Change.NEW) for p in procedures])
+
+    def names(kind):
+        return [r["name"] for r in APIClient().get(f"/api/v1/public/procedures/?kind={kind}").json()["results"]]
+
+    assert names("ordinary") == [ordinary.fields["name"]]
+    assert names("internal") == ["Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh"]
+    assert names("khong-co") == []
