@@ -279,7 +279,7 @@ def annex(decision: PublicationDecision, *, with_content: bool = True) -> list[A
     items = decision.items.select_related("version__procedure__owner", "version__field", "replaces")
     if with_content:
         items = items.prefetch_related(
-            "version__steps", "version__dossier_items", "version__legal_bases", "version__forms"
+            "version__steps", "version__dossier_items", "version__legal_bases", "version__forms", "version__levels"
         )
     items = list(items)
     sections = []
@@ -469,6 +469,10 @@ EXTRA_COLUMN = {
 
 
 def _performing(version: ProcedureVersion) -> str:
+    """The implementing body; for a procedure performed at several levels, each level's body after its level."""
+    rows = version.level_rows()
+    if len(rows) > 1:
+        return "; ".join(f"{row.get_level_display()}: {row.body or 'Không quy định'}" for row in rows)
     return (
         "; ".join(word.lines(version.performing_body) or word.lines(version.authority)) or version.procedure.owner.name
     )

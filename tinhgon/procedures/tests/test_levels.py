@@ -286,3 +286,13 @@ def test_the_public_api_lists_procedures_of_one_kind(world):
     assert names("ordinary") == [ordinary.fields["name"]]
     assert names("internal") == ["Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh"]
     assert names("khong-co") == []
+
+
+def test_the_decision_annex_names_each_level_s_body_of_a_joint_procedure(world):
+    from tinhgon.procedures.documents import decision_docx
+    from tinhgon.procedures.tests.test_documents import blocks
+
+    procedure = make_procedure(world.units["P-A"], status=Status.CHECKED, components=joint_components())
+    decision = issue(world, [(procedure.latest_version(), Change.NEW)])
+    text = "\n".join(blocks(decision_docx(decision)))
+    assert "Cấp trung ương: Vụ Chính quyền địa phương; Cấp tỉnh: Sở Nội vụ" in text
