@@ -296,3 +296,16 @@ def test_the_decision_annex_names_each_level_s_body_of_a_joint_procedure(world):
     decision = issue(world, [(procedure.latest_version(), Change.NEW)])
     text = "\n".join(blocks(decision_docx(decision)))
     assert "Cấp trung ương: Vụ Chính quyền địa phương; Cấp tỉnh: Sở Nội vụ" in text
+
+
+def test_the_version_comparison_shows_a_level_added_with_its_body(world):
+    from tinhgon.procedures.diff import compare
+
+    procedure = make_procedure(world.units["P-A"], status=Status.CHECKED)
+    issue(world, [(procedure.latest_version(), Change.NEW)])
+    draft = version_start_next(procedure=procedure)
+    components = Components.of(draft)
+    components.other_levels = [{"level": Level.COMMUNE, "body": "Ủy ban nhân dân cấp xã"}]
+    version_update(version=draft, components=components)
+    [level] = [row for row in compare(procedure.versions.get(number=1), draft) if row.label == "Cấp thực hiện"]
+    assert level.changed and ("+", "Cấp xã: Ủy ban nhân dân cấp xã") in level.lines
