@@ -25,9 +25,11 @@ def publication_coverage(org: Organisation, day: date) -> Decimal:
     from tinhgon.procedures.models import Procedure
     from tinhgon.reviews.ledger import Filters, in_scope
 
-    inventoried = Procedure.objects.filter(
-        owner__in=Organisation.objects.ever_under([org]), is_template=False, inventoried_on__lte=day
-    ).count()
+    inventoried = (
+        Procedure.objects.internal()
+        .filter(owner__in=Organisation.objects.ever_under([org]), is_template=False, inventoried_on__lte=day)
+        .count()
+    )
     return percent(in_scope(Filters(roots=(org,), as_of=day)).count(), inventoried)
 
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from tinhgon.core.dates import today
 from tinhgon.core.forms import LongSelect, StyledForm
 from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
-from tinhgon.procedures.constants import Group, Level
+from tinhgon.procedures.constants import INTERNAL_GROUPS, Group, Level
 from tinhgon.procedures.models import Field
 
 ALL = [("", "Tất cả")]
@@ -18,7 +18,11 @@ class PortalSearchForm(StyledForm, forms.Form):
     q = forms.CharField(label="Tìm thủ tục", required=False, max_length=200)
     co_quan = forms.ChoiceField(label="Cơ quan", required=False, widget=LongSelect)
     linh_vuc = forms.ChoiceField(label="Lĩnh vực", required=False, widget=LongSelect)
-    nhom = forms.ChoiceField(label="Nhóm", required=False, choices=ALL + [(g.value, f"Nhóm {g.value}") for g in Group])
+    nhom = forms.ChoiceField(
+        label="Nhóm",
+        required=False,
+        choices=ALL + [(g.value, f"Nhóm {g.value}" if g in INTERNAL_GROUPS else g.label) for g in Group],
+    )
     cap = forms.ChoiceField(label="Cấp thực hiện", required=False, choices=ALL + list(Level.choices))
 
     def __init__(self, *args, published=None, **kwargs):

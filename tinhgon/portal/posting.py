@@ -115,7 +115,7 @@ class PostingList:
 
 
 def group_heading(code: str) -> str:
-    return f"{code}. Thủ tục hành chính nội bộ {Group(code).label.split(': ', 1)[1]}"
+    return f"{code}. {Group(code).heading}"
 
 
 def posting_list(agency: Organisation, *, day: date | None = None, base_url: str) -> PostingList:

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, Q
 
 from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import ENDED, PUBLIC, DecisionStatus, Status
-from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry
+from tinhgon.procedures.constants import ENDED, KIND_GROUPS, PUBLIC, DecisionStatus, Status
+from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry, VersionLevel
 from tinhgon.procedures.search import MODE_EXACT, query_words, search_plan
 
 PER_PAGE = 20
@@ -41,10 +42,14 @@ def public_entries():
 
 
 def filter_entries(
-    entries, *, owner: str = "", field: str = "", group: str = "", level: str = "", owner_path: str = "owner"
+    entries, *, owner: str = "", field: str = "", group: str = "", level: str = "", kind: str = "", versions=False
 ):
-    """`owner`: an organisation code, with every unit that is or was under it; `field`: a field code or name.
-    `entries` are search entries, or versions with `owner_path="procedure__owner"`."""
+    """`owner`: an organisation code, with every unit that is or was under it; `field`: a field code or name;
+    `kind`: internal (groups A, B) or ordinary (an unknown kind matches nothing, as an unknown group does).
+    `entries` are search entries, or versions (`versions=True`)."""
+    owner_path, version_key = ("procedure__owner", "pk") if versions else ("owner", "version_id")
+    if kind:
+        entries = entries.filter(group__in=KIND_GROUPS.get(kind, ()))
     if owner:
         root = Organisation.objects.filter(code=owner.strip())
         entries = entries.filter(**{f"{owner_path}__in": Organisation.objects.ever_under(root)})
@@ -53,8 +58,9 @@ def filter_entries(
         entries = entries.filter(field=meant) if meant else entries.none()
     if group:
         entries = entries.filter(group=group)
-    if level:
-        entries = entries.filter(level=level)
+    if level:  # the primary level or any other level the version is performed at
+        others = VersionLevel.objects.filter(version_id=OuterRef(version_key), level=level)
+        entries = entries.filter(Q(level=level) | Exists(others))
     return entries
 
 
@@ -81,9 +87,7 @@ def versions_on(day: date, q: str = "", *, owner="", field="", group="", level="
     """The versions of `public_versions(day)` matching every word of `q` (folded, anywhere in name, codes and
     field) and the filters: the past day's list. The search entries copy only today's versions, so a past day is
     read from the versions themselves, without the typo-tolerant stages."""
-    versions = filter_entries(
-        public_versions(day), owner=owner, field=field, group=group, level=level, owner_path="procedure__owner"
-    )
+    versions = filter_entries(public_versions(day), owner=owner, field=field, group=group, level=level, versions=True)
     for word in query_words(q):
         versions = versions.filter(search_text__contains=word)
     return versions

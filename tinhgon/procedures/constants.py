@@ -2,8 +2,36 @@ from django.db import models
 
 
 class Group(models.TextChoices):
+    """Nhóm: the two groups of internal procedures, and the ordinary procedures of the province's agencies for
+    citizens and businesses, which the registry holds beside them (docs/decisions/0009-procedure-kinds.md)."""
+
     A = "A", "Nhóm A: giữa các cơ quan hành chính nhà nước"
     B = "B", "Nhóm B: trong 01 cơ quan hành chính nhà nước"
+    ORDINARY = "O", "Thủ tục hành chính cho người dân, doanh nghiệp"
+
+    @property
+    def kind(self) -> str:
+        return Kind.ORDINARY if self == Group.ORDINARY else Kind.INTERNAL
+
+    @property
+    def heading(self) -> str:
+        """How a decision, a posting list or an export titles the section of this group."""
+        if self == Group.ORDINARY:
+            return self.label
+        return f"Thủ tục hành chính nội bộ {self.label.split(': ', 1)[1]}"
+
+
+class Kind(models.TextChoices):
+    """Loại thủ tục, derived from the group: internal (A, B) or ordinary."""
+
+    INTERNAL = "internal", "Thủ tục hành chính nội bộ"
+    ORDINARY = "ordinary", "Thủ tục hành chính cho người dân, doanh nghiệp"
+
+
+# The groups the 20 %/20 % ledger, its milestones and review rounds count (QĐ 1085/QĐ-TTg is about internal
+# procedures only): every figure of the plan filters on these.
+INTERNAL_GROUPS = (Group.A, Group.B)
+KIND_GROUPS = {Kind.INTERNAL: INTERNAL_GROUPS, Kind.ORDINARY: (Group.ORDINARY,)}
 
 
 class Level(models.TextChoices):

@@ -11,7 +11,11 @@ def component_lines(version: ProcedureVersion) -> dict[str, list[str]]:
     return {
         "name": [version.name],
         "group": [version.get_group_display()],
-        "level": [version.get_level_display()],
+        # The primary level, then each other level with its body (the primary body is performing_body's line).
+        "level": [
+            row.get_level_display() + (f": {row.body}" if row.body and row.level != version.level else "")
+            for row in version.level_rows()
+        ],
         "field": [str(version.field)],
         "steps": [
             f"Bước {s.order}: {s.actor + ': ' if s.actor else ''}{s.action}"

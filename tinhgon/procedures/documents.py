@@ -20,7 +20,7 @@ from docx.shared import Pt
 from tinhgon.core import word
 from tinhgon.core.dates import today
 from tinhgon.organisations.models import render_document
-from tinhgon.procedures.constants import Change, DecisionStatus, Group, Level
+from tinhgon.procedures.constants import Change, DecisionStatus, Group, Kind, Level
 from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
 
 # Phần I sections, in the order published decisions use; numbered consecutively over the ones present.
@@ -279,7 +279,7 @@ def annex(decision: PublicationDecision, *, with_content: bool = True) -> list[A
     items = decision.items.select_related("version__procedure__owner", "version__field", "replaces")
     if with_content:
         items = items.prefetch_related(
-            "version__steps", "version__dossier_items", "version__legal_bases", "version__forms"
+            "version__steps", "version__dossier_items", "version__legal_bases", "version__forms", "version__levels"
         )
     items = list(items)
     sections = []
@@ -294,7 +294,7 @@ def annex(decision: PublicationDecision, *, with_content: bool = True) -> list[A
 
 
 def _group_heading(group: str) -> str:
-    return f"{group}. Thủ tục hành chính nội bộ {Group(group).label.split(': ', 1)[1]}"
+    return f"{group}. {Group(group).heading}"
 
 
 def _roman(n: int) -> str:
@@ -313,12 +313,20 @@ def _fields(sections: list[AnnexSection]) -> list[str]:
     return sorted({e.item.version.field.name for s in sections for e in s.entries})
 
 
+def _kind_words(sections: list[AnnexSection]) -> str:
+    """What the decision publishes: 'thủ tục hành chính nội bộ', 'thủ tục hành chính' (ordinary procedures only,
+    Group.ORDINARY) or both."""
+    kinds = {Group(e.item.version.group).kind for s in sections for e in s.entries}
+    if kinds == {Kind.ORDINARY}:
+        return "thủ tục hành chính"
+    return "thủ tục hành chính, thủ tục hành chính nội bộ" if Kind.ORDINARY in kinds else "thủ tục hành chính nội bộ"
+
+
 def _title(decision: PublicationDecision, sections: list[AnnexSection], issuer: Issuer) -> str:
     if decision.title:
         return word.nfc(decision.title)
-    return (
-        f"Về việc công bố Danh mục thủ tục hành chính nội bộ {_scope(sections)} thuộc phạm vi quản lý của {issuer.name}"
-    )
+    words = _kind_words(sections)
+    return f"Về việc công bố Danh mục {words} {_scope(sections)} thuộc phạm vi quản lý của {issuer.name}"
 
 
 def _scope(sections: list[AnnexSection]) -> str:
@@ -329,9 +337,12 @@ def _scope(sections: list[AnnexSection]) -> str:
 
 def _article1(sections: list[AnnexSection], issuer: Issuer) -> str:
     total = sum(len(s.entries) for s in sections)
-    counts = "; ".join(f"{len(s.entries):02d} {SECTION_TITLES[s.change]}" for s in sections)
+    words = _kind_words(sections)
+    counts = "; ".join(
+        f"{len(s.entries):02d} {SECTION_TITLES[s.change].replace('thủ tục hành chính nội bộ', words)}" for s in sections
+    )
     return (
-        f"Công bố kèm theo Quyết định này Danh mục {total:02d} thủ tục hành chính nội bộ thuộc phạm vi quản lý "
+        f"Công bố kèm theo Quyết định này Danh mục {total:02d} {words} thuộc phạm vi quản lý "
         f"của {issuer.name}, gồm: {counts} (có Danh mục và nội dung cụ thể kèm theo)."
     )
 
@@ -443,7 +454,7 @@ def decision_context(decision, issuer: Issuer, sections) -> dict:
         "chuc_vu_ky": word.lines(decision.signing_title().upper()),
         "nguoi_ky": decision.signer,
         "phu_luc_tieu_de": [
-            f"DANH MỤC THỦ TỤC HÀNH CHÍNH NỘI BỘ {_scope(sections)}".upper(),
+            f"DANH MỤC {_kind_words(sections)} {_scope(sections)}".upper(),
             f"THUỘC PHẠM VI QUẢN LÝ CỦA {issuer.name.upper()}",
         ],
         "phu_luc_kem_theo": (
@@ -464,6 +475,10 @@ EXTRA_COLUMN = {
 
 
 def _performing(version: ProcedureVersion) -> str:
+    """The implementing body; for a procedure performed at several levels, each level's body after its level."""
+    rows = version.level_rows()
+    if len(rows) > 1:
+        return "; ".join(f"{row.get_level_display()}: {row.body or 'Không quy định'}" for row in rows)
     return (
         "; ".join(word.lines(version.performing_body) or word.lines(version.authority)) or version.procedure.owner.name
     )

@@ -1167,8 +1167,7 @@ def export_rows(versions) -> Iterator[ExportRow]:
     for v in versions.iterator(chunk_size=2000):
         if v.group != group:
             group, level, level_index = v.group, None, 0
-            title = Group(v.group).label.split(": ", 1)[-1]
-            yield ExportRow([v.group, f"THỦ TỤC HÀNH CHÍNH NỘI BỘ {title.upper()}"], section=True)
+            yield ExportRow([v.group, Group(v.group).heading.upper()], section=True)
         if v.level != level:
             level, number = v.level, 0
             level_index += 1

@@ -11,7 +11,7 @@ from tinhgon.core.forms import StyledForm
 from tinhgon.core.text import fold_vn
 from tinhgon.organisations.forms import UnitSearch
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import Group, Level, Status
+from tinhgon.procedures.constants import Group, Kind, Level, Status
 from tinhgon.procedures.models import Field, ProcedureVersion
 
 
@@ -35,8 +35,13 @@ class RegistryFilter(django_filters.FilterSet):
         widget=UnitSearch,
         help_text="Mã đơn vị: thủ tục của đơn vị và các đơn vị dưới nó",
     )
+    kind = django_filters.ChoiceFilter(
+        label="Loại thủ tục", choices=Kind.choices, empty_label="Tất cả", method="of_kind"
+    )
     group = django_filters.ChoiceFilter(label="Nhóm", choices=Group.choices, empty_label="Tất cả")
-    level = django_filters.ChoiceFilter(label="Cấp", choices=Level.choices, empty_label="Tất cả")
+    level = django_filters.ChoiceFilter(
+        label="Cấp", choices=Level.choices, empty_label="Tất cả", method="at_level", help_text="Cấp chính hoặc cấp khác"
+    )
     field = CodeChoiceFilter(
         label="Lĩnh vực",
         queryset=Field.objects.all(),
@@ -49,7 +54,7 @@ class RegistryFilter(django_filters.FilterSet):
 
     class Meta:
         model = ProcedureVersion
-        fields = ["q", "owner", "group", "level", "field", "status"]
+        fields = ["q", "owner", "kind", "group", "level", "field", "status"]
         form = FilterForm
 
     def search(self, versions, name, value):
@@ -61,6 +66,12 @@ class RegistryFilter(django_filters.FilterSet):
         """The field and every field under it (a parent groups its children); a merged one means its survivor."""
         meant = value.survivor()
         return versions.filter(field_id__in={meant.pk, *meant.descendant_ids()})
+
+    def of_kind(self, versions, name, value):
+        return versions.of_kind(value)
+
+    def at_level(self, versions, name, value):
+        return versions.at_level(value)
 
     def under(self, versions, name, value):
         root = Organisation.objects.filter(code=value.strip()).first()

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from tinhgon.core.forms import DocumentField, GuardedModelForm, StyledForm, legal_date_field
 from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField
 from tinhgon.procedures import processing_time
-from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Change, Channel
+from tinhgon.procedures.constants import STANDARD_LEGAL_BASES, Change, Channel, Level
 from tinhgon.procedures.models import Field, Procedure, ProcedureVersion, PublicationDecision, required_components
 from tinhgon.procedures.services import VERSION_FIELDS, Components, inventory_date
 
@@ -121,17 +121,44 @@ class LegalBasisForm(StyledForm, forms.Form):
     article = forms.CharField(label="Điều, khoản", max_length=200, required=False)
 
 
-PART_FORMS = {"steps": StepForm, "dossier_items": DossierItemForm, "legal_bases": LegalBasisForm}
+class OtherLevelForm(StyledForm, forms.Form):
+    """A level the procedure is also performed at, besides its primary level, with the body performing it there."""
+
+    level = forms.ChoiceField(label="Cấp thực hiện", choices=Level.choices)
+    body = forms.CharField(label="Cơ quan thực hiện", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class OtherLevelFormSet(forms.BaseFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            level = (form.cleaned_data or {}).get("level")
+            if level and not form.cleaned_data.get("DELETE"):
+                if level in seen:
+                    raise ValidationError(f"Cấp “{Level(level).label}” được nhập hai lần.")
+                seen.add(level)
+
+
+PART_FORMS = {
+    "steps": StepForm,
+    "dossier_items": DossierItemForm,
+    "legal_bases": LegalBasisForm,
+    "other_levels": OtherLevelForm,
+}
+FORMSET_CLASSES = {"other_levels": OtherLevelFormSet}
 
 
 def part_formsets(data=None, version: ProcedureVersion | None = None) -> dict:
     """One formset per repeating component, prefilled from `version`; users can add and remove rows."""
     formsets = {}
     for name, form_class in PART_FORMS.items():
-        factory = forms.formset_factory(form_class, extra=1 if version is None else 0, can_delete=True)
+        extra = 0 if version is not None or name == "other_levels" else 1
+        formset = FORMSET_CLASSES.get(name, forms.BaseFormSet)
+        factory = forms.formset_factory(form_class, formset=formset, extra=extra, can_delete=True)
         initial = None
         if version is not None and data is None:
-            initial = [{k: v for k, v in row.items() if k != "order"} for row in getattr(Components.of(version), name)]
+            rows = getattr(Components.of(version), name) or []
+            initial = [{k: v for k, v in row.items() if k not in {"order", "organisation"}} for row in rows]
         formsets[name] = factory(data, prefix=name, initial=initial)
     return formsets
 

@@ -21,12 +21,15 @@ from tinhgon.organisations.models import Organisation
 from tinhgon.procedures import processing_time
 from tinhgon.procedures.constants import (
     EDITABLE,
+    INTERNAL_GROUPS,
+    KIND_GROUPS,
     PUBLIC,
     REQUIRED_COMPONENTS,
     Change,
     Channel,
     DecisionStatus,
     Group,
+    Kind,
     Level,
     Status,
     TimeUnit,
@@ -203,6 +206,13 @@ class ProcedureQuerySet(models.QuerySet):
     def owned_within(self, organisations):
         return self.filter(owner__in=organisations)
 
+    def internal(self):
+        """Procedures whose versions are internal (groups A, B): what the 20 %/20 % ledger, its milestones and the
+        review rounds count. An ordinary procedure (Group.ORDINARY) is held in the registry beside them and never
+        counted there (docs/decisions/0009-procedure-kinds.md)."""
+        ordinary = ProcedureVersion.objects.filter(procedure=models.OuterRef("pk"), group=Group.ORDINARY)
+        return self.exclude(models.Exists(ordinary))
+
 
 class Procedure(AuditedModel):
     """The identity of one internal procedure across its versions. Content lives in ProcedureVersion."""
@@ -295,8 +305,19 @@ class ProcedureVersionQuerySet(models.QuerySet):
 
     def with_components(self):
         return self.select_related("procedure__owner", "field").prefetch_related(
-            "steps", "dossier_items", "legal_bases", "forms"
+            "steps", "dossier_items", "legal_bases", "forms", "levels"
         )
+
+    def internal(self):
+        return self.filter(group__in=INTERNAL_GROUPS)
+
+    def of_kind(self, kind: str):
+        return self.filter(group__in=KIND_GROUPS[kind])
+
+    def at_level(self, level: str):
+        """Versions performed at `level`: their primary level or any other level they list (VersionLevel)."""
+        others = VersionLevel.objects.filter(version=models.OuterRef("pk"), level=level)
+        return self.filter(Q(level=level) | models.Exists(others))
 
 
 class ProcedureVersion(Transitions, Versioned, AuditedModel):
@@ -309,6 +330,7 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
 
     name = models.CharField("tên thủ tục", max_length=500)
     group = models.CharField("nhóm", max_length=1, choices=Group.choices)
+    # The primary level: a procedure performed at several levels (VersionLevel rows) is counted once, under this one.
     level = models.CharField("cấp thực hiện", max_length=20, choices=Level.choices)
     field = models.ForeignKey(Field, verbose_name="lĩnh vực", on_delete=models.PROTECT, related_name="+")
     channels = models.JSONField("cách thức thực hiện", default=list, blank=True)
@@ -397,6 +419,19 @@ class ProcedureVersion(Transitions, Versioned, AuditedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    @property
+    def kind(self) -> str:
+        return Group(self.group).kind if self.group else ""
+
+    def get_kind_display(self) -> str:
+        return Kind(self.kind).label if self.kind else ""
+
+    def level_rows(self) -> list["VersionLevel"]:
+        """Every level the version is performed at with its implementing body, the primary level first. A version
+        written by a bulk path may have no rows yet: its primary level and body stand for them."""
+        rows = sorted(self.levels.all(), key=lambda row: (row.level != self.level, row.order, row.pk or 0))
+        return rows or [VersionLevel(version=self, level=self.level, body=self.performing_body, order=1)]
 
     # Workflow (domain.md §4.1): the drafting unit submits, the focal point checks or sends back. ---------------
 
@@ -776,6 +811,35 @@ class LegalBasis(VersionPart):
         dated = f" ngày {self.date:%d/%m/%Y}" if self.date else ""
         issuer = f"của {self.issuer}" if self.issuer else ""
         return " ".join(p for p in [self.title or "Văn bản", f"số {self.number}{dated}", issuer] if p)
+
+
+class VersionLevel(VersionPart):
+    """One level a version is performed at, with its implementing body (cơ quan thực hiện): a joint procedure of a
+    ministry's list is performed at central level by one body and at provincial level by another (QĐ 101/QĐ-BNV).
+    The row of the primary level mirrors `ProcedureVersion.level` and `performing_body` (procedures.services keeps
+    it so); the version is counted once, under its primary level."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="levels", verbose_name="phiên bản thủ tục"
+    )
+    level = models.CharField("cấp thực hiện", max_length=20, choices=Level.choices)
+    body = models.TextField("cơ quan thực hiện", blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="đơn vị trong hệ thống",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(VersionPart.Meta):
+        verbose_name = "cấp thực hiện"
+        verbose_name_plural = "các cấp thực hiện"
+        constraints = [models.UniqueConstraint(fields=["version", "level"], name="version_level_unique")]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.body}" if self.body else self.get_level_display()
 
 
 def form_upload_path(instance, filename):

@@ -22,6 +22,7 @@ from tinhgon.procedures.models import (
     ProcedureVersion,
     PublicationDecision,
     Step,
+    VersionLevel,
 )
 from tinhgon.procedures.signals import decision_applied
 
@@ -58,17 +59,20 @@ class Components:
     steps: list[dict] = field(default_factory=list)
     dossier_items: list[dict] = field(default_factory=list)
     legal_bases: list[dict] = field(default_factory=list)
+    # The levels besides the primary one ({level, body, organisation}); None leaves a version's other levels as
+    # they are (the Excel layout has no column for them). The primary level is `fields["level"]` with its body
+    # `fields["performing_body"]`.
+    other_levels: list[dict] | None = None
 
     @classmethod
     def of(cls, version: ProcedureVersion) -> "Components":
-        parts = {
-            name: [
-                {f.name: getattr(row, f.name) for f in model._meta.concrete_fields if f.name not in {"id", "version"}}
-                for row in getattr(version, name).all()
-            ]
-            for name, model in PART_MODELS.items()
-        }
-        return cls(fields={name: getattr(version, name) for name in VERSION_FIELDS}, **parts)
+        parts = {name: [_row_data(row) for row in getattr(version, name).all()] for name, model in PART_MODELS.items()}
+        others = [_row_data(row) for row in version.levels.all() if row.level != version.level]
+        return cls(fields={name: getattr(version, name) for name in VERSION_FIELDS}, other_levels=others, **parts)
+
+
+def _row_data(row) -> dict:
+    return {f.name: getattr(row, f.name) for f in row._meta.concrete_fields if f.name not in {"id", "version"}}
 
 
 @transaction.atomic
@@ -167,7 +171,7 @@ def _create_chunk(owner, items: Sequence[NewProcedure], start: int, by, is_templ
     # its children's foreign key (procedure_id, version_id) when they are inserted.
     Procedure.objects.bulk_create([b.procedure for b in built])
     ProcedureVersion.objects.bulk_create([b.version for b in built])
-    for model in PART_MODELS.values():
+    for model in (*PART_MODELS.values(), VersionLevel):
         model.objects.bulk_create([part for b in built for part in b.parts if isinstance(part, model)])
     log_created([obj for b in built for obj in (b.procedure, b.version, *b.parts)])
     return [b.procedure for b in built]
@@ -197,6 +201,10 @@ def _build(owner, item: NewProcedure, by, is_template: bool) -> _Built:
         model(version=version, **{"order": i, **data})
         for name, model in PART_MODELS.items()
         for i, data in enumerate(getattr(item.components, name), start=1)
+    ]
+    parts += [
+        VersionLevel(version=version, **data)
+        for data in level_rows(version.level, version.performing_body, item.components.other_levels or [])
     ]
     return _Built(procedure, version, parts)
 
@@ -249,6 +257,7 @@ def version_update(*, version: ProcedureVersion, components: Components, started
 
 
 def _write(version: ProcedureVersion, components: Components) -> None:
+    previous_level = version.level  # the primary level before this write ("" for a new version)
     for name, value in components.fields.items():
         setattr(version, name, value)
     version.full_clean(exclude=["procedure", "number", "created_by"])
@@ -266,6 +275,40 @@ def _write(version: ProcedureVersion, components: Components) -> None:
             row.delete()
         for i, data in enumerate(wanted[len(existing) :], start=len(existing) + 1):
             model.objects.create(version=version, **{"order": i, **data})
+    _write_levels(version, components.other_levels, previous_level)
+
+
+def level_rows(level: str, body: str, others: list[dict]) -> list[dict]:
+    """The level rows of a version: its primary level with its performing body first, then the other levels (a
+    repeat of the primary level among them is dropped: the version's own fields win)."""
+    rows = [{"level": level, "body": body, "organisation": None}] if level else []
+    for row in others:
+        if row.get("level") and row["level"] not in {r["level"] for r in rows}:
+            rows.append({"organisation": None, **{k: v for k, v in row.items() if k != "order"}})
+    return [{**row, "order": n} for n, row in enumerate(rows, start=1)]
+
+
+def _write_levels(version: ProcedureVersion, others: list[dict] | None, previous_level: str = "") -> None:
+    """Keep the version's VersionLevel rows: the primary one mirrors `level` and `performing_body`; the others are
+    replaced by `others` (kept as they are when None, the row of a primary level just changed going with it)."""
+    existing = {row.level: row for row in version.levels.all()}
+    if others is None:
+        former = {version.level, previous_level}
+        others = [_row_data(row) for row in existing.values() if row.level not in former]
+    primary = existing.get(version.level)
+    wanted = level_rows(version.level, version.performing_body, others)
+    if primary is not None and primary.organisation_id:
+        wanted[0]["organisation"] = primary.organisation  # the primary body's link, set on its row, is kept
+    for level in set(existing) - {row["level"] for row in wanted}:
+        existing.pop(level).delete()
+    for data in wanted:
+        row = existing.get(data["level"])
+        if row is None:
+            VersionLevel.objects.create(version=version, **data)
+        elif any(getattr(row, k) != v for k, v in data.items()):
+            for key, value in data.items():
+                setattr(row, key, value)
+            row.save()
 
 
 @transaction.atomic

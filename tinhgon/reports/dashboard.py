@@ -455,7 +455,8 @@ def progress_series(org: Organisation, as_of: date) -> list[dict]:
     ends = month_ends(as_of)
     units = Organisation.objects.ever_under([org])
     first_version = (
-        ProcedureVersion.objects.filter(procedure=OuterRef("pk"), effective_from__isnull=False)
+        ProcedureVersion.objects.internal()
+        .filter(procedure=OuterRef("pk"), effective_from__isnull=False)
         .order_by()
         .values("procedure")
         .annotate(day=Min("effective_from"))

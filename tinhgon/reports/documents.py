@@ -206,8 +206,30 @@ def procedures_part(fig: dict) -> Part:
                 [1.2, 11.3, 4.0],
                 total=True,
             ),
+            *_monthly_table(p.get("decided_by_month", [])),
         ],
     )
+
+
+def _monthly_table(months: list[dict]) -> list[Table]:
+    """The monthly statistics (reports.figures.decided_by_month): one row per month and group; none for a report
+    frozen before they existed."""
+    rows = []
+    for month in months:
+        for n, (group, label) in enumerate(Group.choices):
+            counts = month["by_group"].get(group, {})
+            changes = [_int(counts.get(key)) for key, _ in CHANGES]
+            rows.append(["" if n else month["month"], label, *changes, sum(changes)])
+    if not rows:
+        return []
+    return [
+        Table(
+            "Thống kê thủ tục được công bố theo tháng (theo ngày có hiệu lực của quyết định)",
+            ["Tháng", "Loại, nhóm thủ tục", "Mới", "Sửa đổi", "Thay thế", "Bãi bỏ", "Tổng"],
+            rows,
+            [2.4, 6.5, 1.5, 1.6, 1.5, 1.5, 1.5],
+        )
+    ]
 
 
 def _scope_sentence(fig: dict) -> str:

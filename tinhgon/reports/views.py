@@ -199,6 +199,19 @@ def _labelled(counts: dict, choices) -> list[dict]:
     return [{"label": labels.get(key, key or "—"), "n": n} for key, n in counts.items()]
 
 
+def month_rows(months: list[dict]) -> list[dict]:
+    """The monthly statistics as table rows: one per month and group (A, B, ordinary), with the month's name on
+    its first row only; a report frozen before the statistics existed has none."""
+    rows = []
+    for month in months:
+        for n, (group, label) in enumerate(Group.choices):
+            counts = month["by_group"].get(group, {})
+            changes = [counts.get(change, 0) for change in CHANGE_LABELS]
+            name = "" if n else month["month"]
+            rows.append({"month": name, "group": label, "changes": changes, "total": sum(changes)})
+    return rows
+
+
 def figure_tables(figures: dict) -> dict:
     """The frozen figures as rows for readable tables."""
     procedures = figures.get("procedures", {})
@@ -210,6 +223,7 @@ def figure_tables(figures: dict) -> dict:
         "by_level": _labelled(procedures.get("by_level", {}), Level.choices),
         "by_field": procedures.get("by_field", []),
         "decided": [{"label": CHANGE_LABELS.get(k, k), "n": n} for k, n in procedures.get("decided", {}).items()],
+        "by_month": month_rows(procedures.get("decided_by_month", [])),
         "reviews": [
             {"key": key, "label": label, "n": reviews.get(key, 0), "pct": reviews.get(pct) if pct else None}
             for key, label, pct in REVIEW_ROWS

@@ -199,14 +199,14 @@ class Ledger:
 def in_scope(filters: Filters):
     """Procedures in scope (see the module docstring)."""
     units = Organisation.objects.ever_under(list(filters.roots))
-    versions = ProcedureVersion.objects.filter(procedure=OuterRef("pk"), effective_from__lte=filters.as_of)
+    versions = ProcedureVersion.objects.internal().filter(procedure=OuterRef("pk"), effective_from__lte=filters.as_of)
     if filters.group:
         versions = versions.filter(group=filters.group)
     if filters.field:
         versions = versions.filter(field__code=filters.field)
     if filters.level:
         versions = versions.filter(level=filters.level)
-    procedures = Procedure.objects.filter(owner__in=units, is_template=False).filter(Exists(versions))
+    procedures = Procedure.objects.internal().filter(owner__in=units, is_template=False).filter(Exists(versions))
     policy = filters.policy
     if policy is not None and not policy.is_superuser:
         procedures = procedures.filter(owner__in=policy.organisations(VIEW))

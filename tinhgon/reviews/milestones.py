@@ -65,8 +65,9 @@ def judge(reached_on: date | None, due_on: date, as_of: date) -> str:
 
 
 def matching_versions(filters):
-    """Versions of the procedure (OuterRef) that match the ledger's group/field/level filters, at any date."""
-    versions = ProcedureVersion.objects.filter(procedure=OuterRef("pk"))
+    """Versions of the procedure (OuterRef) that match the ledger's group/field/level filters, at any date: internal
+    ones only (an ordinary procedure is outside the 20 %/20 % targets)."""
+    versions = ProcedureVersion.objects.internal().filter(procedure=OuterRef("pk"))
     if filters.group:
         versions = versions.filter(group=filters.group)
     if filters.field:
@@ -83,7 +84,7 @@ def inventoried(filters):
     units = Organisation.objects.ever_under(list(filters.roots))
     versions = matching_versions(filters)
     in_force = versions.filter(effective_from__lte=filters.as_of)
-    procedures = Procedure.objects.filter(owner__in=units, is_template=False).filter(Exists(versions))
+    procedures = Procedure.objects.internal().filter(owner__in=units, is_template=False).filter(Exists(versions))
     procedures = procedures.filter(Q(inventoried_on__lte=filters.as_of) | Exists(in_force))
     policy = filters.policy
     if policy is not None and not policy.is_superuser:

@@ -12,7 +12,7 @@ from tinhgon.audit import context as audit
 from tinhgon.audit.services import log_action
 from tinhgon.core.locking import refuse_stale
 from tinhgon.organisations.models import Organisation
-from tinhgon.procedures.constants import Channel, Status
+from tinhgon.procedures.constants import INTERNAL_GROUPS, Channel, Status
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.procedures.services import Components, version_start_next, version_update
 from tinhgon.reviews.constants import CHANGING, Action, ApprovalStatus, ChangeKind, ReviewStatus, Scenario, TeamRole
@@ -61,6 +61,11 @@ def round_add_procedure(
     version = procedure.published_version()
     if version is None:
         raise ValidationError(f"Thủ tục {procedure.code} chưa được công bố hoặc đã hết hiệu lực: không thể rà soát.")
+    if version.group not in INTERNAL_GROUPS:
+        raise ValidationError(
+            f"Thủ tục {procedure.code} là thủ tục hành chính cho người dân, doanh nghiệp: kế hoạch rà soát thủ tục "
+            "nội bộ không bao gồm thủ tục này."
+        )
     if round.reviews.filter(procedure=procedure).exists():
         raise ValidationError(f"Thủ tục {procedure.code} đã có trong kế hoạch rà soát này.")
     question_set = QuestionSet.current()
@@ -86,7 +91,8 @@ def round_add_all_published(*, round: ReviewRound, organisations=None, deadline=
     organisation and every unit under it) that the round does not list yet."""
     scope = organisations if organisations is not None else Organisation.objects.ever_under([round.organisation])
     procedures = (
-        Procedure.objects.filter(owner__in=scope, is_template=False, versions__status=Status.PUBLISHED)
+        Procedure.objects.internal()
+        .filter(owner__in=scope, is_template=False, versions__status=Status.PUBLISHED)
         .exclude(reviews__round=round)
         .select_related("owner")
         .distinct()

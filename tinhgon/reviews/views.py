@@ -154,7 +154,8 @@ def _create_round(request, form):
 def _add_review_form(round_, data=None) -> AddReviewForm:
     units = Organisation.objects.ever_under([round_.organisation])
     procedures = (
-        Procedure.objects.filter(owner__in=units, is_template=False, versions__status=Status.PUBLISHED)
+        Procedure.objects.internal()
+        .filter(owner__in=units, is_template=False, versions__status=Status.PUBLISHED)
         .exclude(reviews__round=round_)
         .select_related("owner")
         .distinct()

@@ -182,6 +182,7 @@ class ProcedureSerializer(serializers.Serializer):
             "inventoried_on": procedure.inventoried_on.isoformat(),
             **{k: data.fields[k] for k in ["name", "group", "level", "channels"]},
             "field": version.field.name,
+            "levels": [{"level": row.level, "body": row.body} for row in version.level_rows()],
             "steps": [{k: s[k] for k in ("order", "actor", "action", "duration")} for s in data.steps],
             "dossier_items": [{k: d[k] for k in DossierItemSerializer().fields} for d in data.dossier_items],
             "dossier_sets": version.dossier_sets,

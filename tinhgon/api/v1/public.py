@@ -29,7 +29,7 @@ from tinhgon.portal.queries import (
     public_versions,
     versions_on,
 )
-from tinhgon.procedures.constants import Status
+from tinhgon.procedures.constants import Group, Kind, Status
 from tinhgon.procedures.models import DecisionItem, DossierItem, LegalBasis, ProcedureForm, ProcedureVersion, Step
 from tinhgon.procedures.search import search_stage
 
@@ -90,12 +90,21 @@ class PublicProcessingTimeSerializer(serializers.Serializer):
     variants = PublicProcessingTimeVariantSerializer(source="processing_time_variants", many=True)
 
 
+class PublicLevelSerializer(serializers.Serializer):
+    """A level the procedure is performed at with its implementing body; the primary level first."""
+
+    level = serializers.CharField(help_text="central, province, district, commune")
+    body = serializers.CharField(help_text="Cơ quan thực hiện ở cấp này")
+    organisation = serializers.CharField(source="organisation.code", allow_null=True, default=None)
+
+
 class PublicProcedureSummarySerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="procedure.code")
     owner = serializers.CharField(source="procedure.owner.code")
     owner_name = serializers.CharField(source="procedure.owner.name")
     field = serializers.CharField(source="field.name")
     version = serializers.IntegerField(source="number")
+    kind = serializers.CharField(read_only=True, help_text="internal (nhóm A, B) hoặc ordinary (nhóm O)")
     in_transition = serializers.SerializerMethodField(
         help_text="Đã bãi bỏ nhưng còn áp dụng chuyển tiếp (đến `effective_to`, hoặc đến khi có quyết định khác)"
     )
@@ -104,7 +113,7 @@ class PublicProcedureSummarySerializer(serializers.ModelSerializer):
         model = ProcedureVersion
         fields = [
             "code",
-            *("name", "group", "level", "field", "owner", "owner_name"),
+            *("name", "kind", "group", "level", "field", "owner", "owner_name"),
             *("version", "in_transition", "effective_from", "effective_to"),
         ]
 
@@ -146,14 +155,17 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
     processing_time = PublicProcessingTimeSerializer(source="*")
     legal_bases = PublicLegalBasisSerializer(many=True)
     forms = PublicFormSerializer(many=True)
+    levels = PublicLevelSerializer(source="level_rows", many=True, help_text="Các cấp thực hiện, cấp chính trước")
 
     class Meta(PublicProcedureSummarySerializer.Meta):
         fields = [
             "code",
             "national_code",
             "name",
+            "kind",
             "group",
             "level",
+            "levels",
             "field",
             "owner",
             "owner_name",
@@ -207,7 +219,8 @@ class PublicProcedureSerializer(PublicProcedureSummarySerializer):
                 "mã hóa phần trăm), ví dụ `khen thuong` cho `q=khen thuog`.",
             ),
             OpenApiParameter("owner", str, description="Mã cơ quan; gồm cả các đơn vị trực thuộc."),
-            OpenApiParameter("group", str, enum=["A", "B"]),
+            OpenApiParameter("kind", str, enum=Kind.values, description="internal: nhóm A, B; ordinary: nhóm O"),
+            OpenApiParameter("group", str, enum=Group.values),
             OpenApiParameter("field", str, description="Mã hoặc tên lĩnh vực."),
             OpenApiParameter("level", str, enum=["central", "province", "district", "commune"]),
             OpenApiParameter(
@@ -274,6 +287,7 @@ class PublicProcedureViewSet(viewsets.ReadOnlyModelViewSet):
             field=params.get("field", ""),
             group=params.get("group", ""),
             level=params.get("level", ""),
+            kind=params.get("kind", ""),
         )
         if params.get("q", "").strip():
             self.search_stage = search_stage(entries, params["q"])

@@ -178,8 +178,8 @@ def test_every_created_row_is_audited_with_who_created_it(world):
     assert result.ok and result.created == 2
     created = []
     for v in ProcedureVersion.objects.select_related("procedure"):
-        created += [v.procedure, v, *v.steps.all(), *v.dossier_items.all(), *v.legal_bases.all()]
-    assert len(created) == 2 * (2 + 3 + 2 + 2)
+        created += [v.procedure, v, *v.steps.all(), *v.dossier_items.all(), *v.legal_bases.all(), *v.levels.all()]
+    assert len(created) == 2 * (2 + 3 + 2 + 2 + 1)  # one level row each: the primary level with its body
     for obj in created:
         [entry] = AuditLogEntry.objects.for_object(obj)
         assert entry.action == obj.audit_code("created") and entry.changes == obj.audit_changes(created=True)
@@ -303,7 +303,7 @@ def test_a_missing_sheet_is_refused(world):
     ("overrides", "expected"),
     [
         ({"name": ""}, "Dòng 2, cột C (Tên thủ tục*): Ô bắt buộc, chưa nhập."),
-        ({"group": "C"}, "Dòng 2, cột D (Nhóm*): Giá trị “C” không hợp lệ; chọn một trong: A; B."),
+        ({"group": "C"}, "Dòng 2, cột D (Nhóm*): Giá trị “C” không hợp lệ; chọn một trong: A; B; O."),
         (
             {"level": "Cấp bộ"},
             "Dòng 2, cột E (Cấp thực hiện*): Giá trị “Cấp bộ” không hợp lệ; chọn một trong: "

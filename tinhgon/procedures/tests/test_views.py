@@ -55,6 +55,8 @@ def form_data(owner_pk=None, **overrides):
         "legal_bases-0-issuer": "Quốc hội",
         "legal_bases-0-title": "Luật Thi đua, khen thưởng",
         "legal_bases-0-article": "",
+        "other_levels-TOTAL_FORMS": "0",
+        "other_levels-INITIAL_FORMS": "0",
     }
     if owner_pk:
         data["owner"] = owner_pk
