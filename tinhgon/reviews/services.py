@@ -3,7 +3,7 @@ Each function is one user action, atomic, audited through the models it saves. S
 send back, assess, approve, issue, start and complete an implementation item) are transitions on the models."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -389,11 +389,20 @@ def proposal_save(
     proposal.reason = reason.strip()
     for key, value in extra.items():
         setattr(proposal, key, value)
+    if proposal.time_before is None:
+        proposal.time_before = time_before(review.version)
     if action in CHANGING:
         proposal.draft_version = _draft_next_version(review, proposal, by=by)
     with audit.action(f"reviews.proposal.{'updated' if proposal.pk else 'created'}"):
         proposal.save()
     return proposal
+
+
+def time_before(version: ProcedureVersion) -> Decimal | None:
+    """The time limit of the version under review in working days, to two decimals (None when the registry could
+    not read it: the reviewer enters it)."""
+    days = version.processing_working_days()
+    return None if days is None else days.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _draft_next_version(review: Review, proposal: Proposal, by=None) -> ProcedureVersion:

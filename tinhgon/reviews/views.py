@@ -758,6 +758,7 @@ def ledger_page(request):
         "actions": actions,
         "milestones": [{"check": m, "badge": MILESTONE_BADGES.get(m.status, "")} for m in result.milestones],
         "definitions": definitions(),
+        "counts": ledger_module.COUNTS,
         "query": query,
         "list_url": reverse("reviews:ledger-procedures"),
     }
@@ -776,6 +777,7 @@ def ledger_rows(filters, metric: str) -> list[dict]:
         "approved": approved,
         "simplified": changing,
         "implemented": changing & Q(proposal__implemented_on__lte=filters.as_of),
+        "time_cut": ledger_module.time_cut_q(filters),
     }
     if metric in narrowed:
         reviews = reviews.filter(narrowed[metric])
