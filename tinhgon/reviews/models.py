@@ -970,11 +970,10 @@ class Proposal(Versioned, AuditedModel):
         if self.action == Action.KEEP:
             return []
         acts = [line.strip(" -•\t") for line in self.legal_acts.splitlines() if line.strip(" -•\t")]
+        code = self.review.procedure.code
         if not acts and self.action == Action.REENGINEER:  # no legal text changes: the process is what is issued
-            return [
-                f"Quy trình nội bộ, quy trình điện tử giải quyết thủ tục {self.review.procedure.code} sau tái cấu trúc"
-            ]
-        return acts or [f"Văn bản công bố thủ tục {self.review.procedure.code} sau đơn giản hóa"]
+            return [f"Quy trình nội bộ, quy trình điện tử giải quyết thủ tục {code} sau tái cấu trúc"]
+        return acts or [f"Văn bản công bố thủ tục {code} sau đơn giản hóa"]
 
     def create_implementation(self, decision: ApprovalDecision) -> list["ImplementationItem"]:
         """One implementation item per act, led by the decision's lead unit (else the procedure's owner). Called by
