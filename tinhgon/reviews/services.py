@@ -468,6 +468,49 @@ def approval_add(*, decision: ApprovalDecision, review: Review) -> None:
 
 
 @transaction.atomic
+def approval_create(*, fields: dict, reviews) -> ApprovalDecision:
+    """A draft decision holding the options of `reviews`, all or nothing (approval_add's checks for each)."""
+    with audit.action("reviews.approval.created"):
+        decision = ApprovalDecision.objects.create(**fields)
+    for review in reviews:
+        approval_add(decision=decision, review=review)
+    return decision
+
+
+@transaction.atomic
+def approval_remove(*, decision: ApprovalDecision, review: Review) -> None:
+    """Take the form's proposal out of the draft decision (rows locked as in approval_add)."""
+    decision = ApprovalDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != ApprovalStatus.DRAFT:
+        raise ValidationError("Quyết định đã ban hành, không thể bỏ phương án.")
+    review = Review.objects.select_for_update().select_related("procedure").get(pk=review.pk)
+    if review.approval_id != decision.pk:
+        raise ValidationError(f"Phương án của {review.procedure.code} không thuộc quyết định {decision}.")
+    with audit.action("reviews.review.removed_from_approval"):
+        review.approval = None
+        review.save()
+
+
+@transaction.atomic
+def approval_set_options(
+    *, decision: ApprovalDecision, add=(), remove=(), started_from: int | None = None
+) -> ApprovalDecision:
+    """Add and remove the options of a draft decision in one step, all or nothing, from the version of the decision
+    the caller read (Stale otherwise). A form already in the decision is not added twice. The decision's
+    row_version counts the change (one audit entry), so that issuing from a copy read before it is refused."""
+    decision = ApprovalDecision.objects.select_for_update().get(pk=decision.pk)
+    refuse_stale(decision, started_from)
+    for review in remove:
+        approval_remove(decision=decision, review=review)
+    for review in add:
+        if review.approval_id != decision.pk:
+            approval_add(decision=decision, review=review)
+    with audit.action("reviews.approval.options_changed"):
+        decision.save()
+    return decision
+
+
+@transaction.atomic
 def approval_issue_one(*, review: Review, policy, **fields) -> ApprovalDecision:
     """Approve one form by a decision created and issued at once (the API's shortcut): the decision is kept only
     if it was issued. Needs `reviews.approve` on the issuer given in `fields`."""
