@@ -102,6 +102,11 @@ def _benefit(review):
     return proposal.benefit()
 
 
+def _time_cut(review):
+    proposal = getattr(review, "proposal", None)
+    return proposal.time_cut() if proposal is not None else None
+
+
 def visible_counts(policy):
     """Count of a plan's review forms the user may see, and of those already reviewed: never the others'."""
     visible = Q(reviews__in=Review.objects.visible_to(policy))
@@ -367,6 +372,8 @@ class FormPage:
                 legal_acts=data["legal_acts"],
                 implementing_issuer=data["implementing_issuer"],
                 implementation_deadline=data["implementation_deadline"],
+                time_before=data["time_before"],
+                time_after=data["time_after"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -408,6 +415,7 @@ class FormPage:
             "proposal_form": self.proposal_form,
             "change_formset": self.change_formset,
             "benefit": _benefit(review) if proposal else None,
+            "time_cut": proposal.time_cut() if proposal else None,
             "compare_url": compare_url,
             "missing": review.missing() if "submit" in actions else [],
             "return_form": ReturnForm(),
@@ -586,7 +594,7 @@ def approval_detail(request, pk):
     )
     context = {
         "decision": decision,
-        "rows": [{"review": r, "benefit": _benefit(r)} for r in included],
+        "rows": [{"review": r, "benefit": _benefit(r), "time_cut": _time_cut(r)} for r in included],
         "candidates": _candidates(policy, decision) if can_manage else [],
         "can_manage": can_manage,
         "whole_visible": decision.whole_visible_to(policy),

@@ -103,3 +103,33 @@ def test_the_procedures_behind_the_time_cut_are_listed(client, world):
     client.force_login(world.oversight)
     page = client.get(reverse("reviews:ledger-procedures"), {"org": "P", "metric": "time_cut"}).content.decode()
     assert review.procedure.code in page and "P-A-001" not in page
+
+
+def test_the_reviewer_enters_the_time_after_on_the_form_and_sees_the_cut(client, world):
+    procedure = f.publish(world, world.units["P-A-1"])
+    review = services.round_add_procedure(round=f.round_for(world), procedure=procedure)
+    f.filled(review, action=Action.REENGINEER, after=f.WORKED_AFTER)
+    proposal = Proposal.objects.get(review=review)
+    client.force_login(world.officer_a1)
+    data = {
+        "section": "proposal",
+        "proposal-action": Action.REENGINEER,
+        "proposal-reason": "Tái cấu trúc quy trình điện tử",
+        "proposal-time_before": "",
+        "proposal-time_after": "5",
+        "proposal-row_version": proposal.row_version,
+        "changes-TOTAL_FORMS": 0,
+        "changes-INITIAL_FORMS": 0,
+    }
+    client.post(reverse("reviews:review", args=[review.pk]), data)
+    proposal.refresh_from_db()
+    assert (proposal.time_before, proposal.time_after) == (Decimal("20.00"), Decimal("5.00"))
+    page = client.get(reverse("reviews:review", args=[review.pk])).content.decode()
+    assert 'id="time-cut"' in page and "75,00%" in page
+
+
+def test_the_approval_page_lists_each_option_with_its_time_cut(client, world):
+    review = approved(world, Action.AMEND, after=f.WORKED_AFTER, time_after=Decimal("12"))
+    client.force_login(world.chair_p)
+    page = client.get(reverse("reviews:approval", args=[review.approval_id])).content.decode()
+    assert "giảm 40,00%" in page
