@@ -194,3 +194,22 @@ def test_hanoi_reengineering_of_293_procedures_saves_71_64_percent(api, world):
     assert (ledger["cost_before"], ledger["cost_after"]) == (2_306_000_000_000, 654_000_000_000)
     assert (ledger["cost_saving"], ledger["cost_saving_pct"]) == (1_652_000_000_000, "71.64")
     assert (ledger["approved"], ledger["simplified"], ledger["simplified_pct"]) == (1, 0, "0.00")
+
+
+def test_the_approvals_answer_http_options_as_every_endpoint_does(api, world):
+    assert api(world.chair_p).options(APPROVALS).status_code == 200
+
+
+def test_the_list_of_decisions_takes_the_same_queries_for_one_or_three(api, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(world.oversight)
+    api(world.chair_p).post(APPROVALS, body([checked(world)]), format="json")
+    with CaptureQueriesContext(connection) as one:
+        client.get(APPROVALS)
+    for owner in ("P-A", "P-B"):
+        api(world.chair_p).post(APPROVALS, body([checked(world, owner=owner)]), format="json")
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(APPROVALS).json()["count"] == 3
+    assert len(three) == len(one)

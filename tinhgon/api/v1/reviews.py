@@ -813,16 +813,22 @@ class ApprovalSerializer(serializers.ModelSerializer):
             "row_version",
         ]
 
+    @staticmethod
+    def _options(decision) -> list[dict]:
+        """The options the user may see (a draft shows who sees it through one of their forms that form only),
+        worked out once for both fields."""
+        if not hasattr(decision, "_options"):
+            shown = [r for r in decision.shown_reviews if getattr(r, "proposal", None) is not None]
+            decision._options = [_option(r) for r in shown]
+        return decision._options
+
     @extend_schema_field(ApprovalOptionSerializer(many=True))
     def get_options(self, decision):
-        """The options the user may see (a draft shows who sees it through one of their forms that form only)."""
-        options = [_option(r) for r in decision.shown_reviews if getattr(r, "proposal", None) is not None]
-        return ApprovalOptionSerializer(options, many=True).data
+        return ApprovalOptionSerializer(self._options(decision), many=True).data
 
     @extend_schema_field(ApprovalTotalSerializer)
     def get_total(self, decision):
-        options = [_option(r) for r in decision.shown_reviews if getattr(r, "proposal", None) is not None]
-        return ApprovalTotalSerializer(_total(options)).data
+        return ApprovalTotalSerializer(_total(self._options(decision))).data
 
 
 class ApprovalCreateSerializer(ReviewApprovalSerializer):
@@ -901,6 +907,10 @@ class ApprovalViewSet(
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         self.require("reviews.approve", data["issuer"])
+        if data["lead_unit"] is not None:  # as on the page: a unit the user approves for
+            self.require("reviews.approve", data["lead_unit"])
+        if data["proposer"] is not None and not self.policy.allows(VIEW, data["proposer"]):
+            raise serializers.ValidationError({"proposer": ["Không tìm thấy cơ quan trình."]})
         reviews = self._reviews(data.pop("reviews"), "reviews")
         decision = services.approval_create(fields=data, reviews=reviews)
         return self._answer(decision.pk, status.HTTP_201_CREATED)
@@ -909,8 +919,8 @@ class ApprovalViewSet(
         request=ApprovalOptionsSerializer,
         responses={200: ApprovalSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED},
     )
-    @action(detail=True, methods=["post"])
-    def options(self, request, pk=None):
+    @action(detail=True, methods=["post"], url_path="options", url_name="options")
+    def change_options(self, request, pk=None):  # not `options`: that name answers HTTP OPTIONS
         decision = self.get_object("reviews.approve")  # before the body: who may not act learns nothing from it
         body = ApprovalOptionsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
