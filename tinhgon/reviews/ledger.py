@@ -80,7 +80,7 @@ COUNTS = {
         "trước đó.",
     ),
     "published": LedgerCount(
-        "Thủ tục thuộc phạm vi (đã công bố)",
+        "Thủ tục thuộc phạm vi rà soát (đã công bố, kể cả đã bãi bỏ)",
         "thủ tục của đơn vị được chọn và các đơn vị trực thuộc (kể cả đơn vị đã sáp nhập), có phiên bản có hiệu lực "
         "vào hoặc trước ngày xem, đúng bộ lọc nhóm, lĩnh vực, cấp; kể cả thủ tục đã bãi bỏ, thay thế.",
     ),
