@@ -788,8 +788,8 @@ def _total(options: list[dict]) -> dict:
 
 class ApprovalSerializer(serializers.ModelSerializer):
     issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    proposer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    proposer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     options = serializers.SerializerMethodField(help_text="Phụ lục: các phương án được phê duyệt tại quyết định")
     total = serializers.SerializerMethodField()
 
