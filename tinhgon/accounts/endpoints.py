@@ -300,6 +300,10 @@ ENDPOINTS = [
     E("proposal-list", {"GET": "reviews.view", "POST": "reviews.edit"}),
     E("proposal-detail", {"GET": "reviews.view"}, "reviews.Proposal"),
     E("ledger", {"GET": "reviews.view"}),
+    E("approval-list", {"GET": "reviews.view", "POST": "reviews.approve"}),
+    E("approval-detail", {"GET": "reviews.view"}, "reviews.ApprovalDecision"),
+    E("approval-options", {"POST": "reviews.approve"}, "reviews.ApprovalDecision"),
+    E("approval-issue", {"POST": "reviews.approve"}, "reviews.ApprovalDecision"),
     E("milestone-list", {"GET": "reviews.view", "POST": "reviews.parameters"}),
     E("milestone-applicable", {"GET": "reviews.view"}),
     E(

@@ -13,6 +13,7 @@ from tinhgon.api.v1.procedures import DecisionViewSet, ProcedureViewSet
 from tinhgon.api.v1.public import PublicProcedureViewSet
 from tinhgon.api.v1.reports import ReportDashboardView, ReportViewSet
 from tinhgon.api.v1.reviews import (
+    ApprovalViewSet,
     MilestoneViewSet,
     ReviewCostParameterViewSet,
     ReviewCostSheetViewSet,
@@ -37,6 +38,7 @@ router.register("cost-parameters", ReviewCostParameterViewSet, basename="cost-pa
 router.register("cost-sheets", ReviewCostSheetViewSet, basename="cost-sheet")
 router.register("proposals", ReviewProposalViewSet, basename="proposal")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("assignments", AssignmentViewSet, basename="assignment")

@@ -278,6 +278,11 @@ def ledger_block(org: Organisation, as_of: date) -> dict:
         "cost_after": result.cost_after,
         "cost_saving": result.cost_saving,
         "cost_saving_pct": _pct(result.cost_saving_pct),
+        "time_cut": result.time_cut,
+        "time_cut_pct": _pct(result.time_cut_pct),
+        # Each count in the ledger's words (reviews.ledger.COUNTS), for the cards' labels and their tooltips.
+        "labels": {key: count.label for key, count in ledger_module.COUNTS.items()},
+        "definitions": {key: count.definition for key, count in ledger_module.COUNTS.items()},
         "urls": {
             metric: _ledger_url(metric, org, as_of)
             for metric in ("published", "reviewed", "simplified", "approved", "implemented")

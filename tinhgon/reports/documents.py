@@ -35,8 +35,9 @@ from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
 from tinhgon.reports.figures import area_tasks
 from tinhgon.reports.models import Report, Status
-from tinhgon.reviews.constants import Action
+from tinhgon.reviews.constants import Action, Metric
 from tinhgon.reviews.documents import money, number, pct
+from tinhgon.reviews.ledger import COUNTS
 
 NO_DATA = "Chưa có số liệu"
 CHANGES = [
@@ -247,15 +248,17 @@ def _scope_sentence(fig: dict) -> str:
 def reviews_part(fig: dict) -> Part:
     r = fig.get("reviews", {})
     summary = [
-        ["Thủ tục thuộc phạm vi rà soát (đã công bố đến ngày chốt số liệu, kể cả đã bãi bỏ)", _int(r.get("published"))],
-        ["Thủ tục đã rà soát, đánh giá", _int(r.get("reviewed"))],
-        ["Tỷ lệ thủ tục đã rà soát", _pct(r.get("reviewed_pct"))],
-        ["Thủ tục được đơn giản hóa (phương án đã phê duyệt)", _int(r.get("simplified"))],
-        ["Tỷ lệ thủ tục được đơn giản hóa", _pct(r.get("simplified_pct"))],
+        [COUNTS["published"].label, _int(r.get("published"))],
+        [COUNTS["reviewed"].label, _int(r.get("reviewed"))],
+        [Metric.REVIEWED.label, _pct(r.get("reviewed_pct"))],
+        [COUNTS["simplified"].label, _int(r.get("simplified"))],
+        [Metric.SIMPLIFIED.label, _pct(r.get("simplified_pct"))],
         ["Chi phí tuân thủ trước đơn giản hóa (đồng/năm)", Money(_int(r.get("cost_before")))],
         ["Chi phí tuân thủ sau đơn giản hóa (đồng/năm)", Money(_int(r.get("cost_after")))],
         ["Chi phí tiết kiệm được (đồng/năm)", Money(_int(r.get("cost_saving")))],
         ["Tỷ lệ cắt giảm chi phí", _pct(r.get("cost_saving_pct"))],
+        [COUNTS["time_cut"].label, _int(r.get("time_cut"))],
+        [COUNTS["time_cut_pct"].label, _pct(r.get("time_cut_pct"))],
     ]
     by_action, approved = r.get("by_action", {}), r.get("approved_by_action", {})
     actions = [[label, _int(by_action.get(value)), _int(approved.get(value))] for value, label in Action.choices]
@@ -270,6 +273,7 @@ def reviews_part(fig: dict) -> Part:
             f"{money(_int(r.get('cost_before')))} xuống {money(_int(r.get('cost_after')))}, tiết kiệm "
             f"{money(_int(r.get('cost_saving')))} ({pct(_pct(r.get('cost_saving_pct')))}).",
             _scope_sentence(fig),
+            "Cách tính: " + " ".join(str(COUNTS[key]) for key in ("published", "reviewed", "simplified", "cost")),
         ],
         [
             Table(

@@ -110,6 +110,9 @@ def reviews_figures(org: Organisation, units, p: ReportPeriod) -> dict:
         "cost_saving_pct": _pct(result.cost_saving_pct),
         "implemented": result.implemented,
         "implemented_pct": _pct(result.implemented_pct),
+        "time_cut": result.time_cut,
+        "time_cut_days": str(result.time_cut_days),
+        "time_cut_pct": _pct(result.time_cut_pct),
         "implementation_overdue": overdue.count(),
     }
 

@@ -35,16 +35,19 @@ from tinhgon.reports.forms import (
 )
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import MILESTONE_BADGES, Action
+from tinhgon.reviews.ledger import COUNTS
 
 VIEW, WRITE = "reports.view", "reports.write"
 
 INDICATOR_BADGES = {IndicatorStatus.MET: "bg-green", IndicatorStatus.AT_RISK: "bg-orange", "missed": "bg-red"}
 CHANGE_LABELS = {"new": "Công bố mới", "amended": "Sửa đổi, bổ sung", "replaced": "Thay thế", "abolished": "Bãi bỏ"}
+# The ledger's counts in its words (reviews.ledger.COUNTS); a report frozen before a count existed shows 0.
 REVIEW_ROWS = [
-    ("published", "Thủ tục đã công bố (trong phạm vi)", None),
-    ("reviewed", "Đã rà soát", "reviewed_pct"),
-    ("simplified", "Được cắt giảm, đơn giản hóa (đã phê duyệt)", "simplified_pct"),
-    ("implemented", "Phương án đã thực thi", "implemented_pct"),
+    ("published", COUNTS["published"].label, None),
+    ("reviewed", COUNTS["reviewed"].label, "reviewed_pct"),
+    ("simplified", COUNTS["simplified"].label, "simplified_pct"),
+    ("implemented", COUNTS["implemented"].label, "implemented_pct"),
+    ("time_cut", f"{COUNTS['time_cut'].label} (tỷ lệ: cắt giảm bình quân)", "time_cut_pct"),
     ("implementation_overdue", "Việc thực thi quá hạn", None),
 ]
 COST_ROWS = [

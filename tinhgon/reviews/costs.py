@@ -85,3 +85,19 @@ class Benefit:
     @property
     def saving_pct(self) -> Decimal:
         return percent(self.saving, self.before)
+
+
+@dataclass(frozen=True)
+class TimeCut:
+    """Thời hạn giải quyết before and after, in working days: days cut and their share of before."""
+
+    before: Decimal
+    after: Decimal
+
+    @property
+    def days(self) -> Decimal:
+        return Decimal(self.before) - Decimal(self.after)
+
+    @property
+    def pct(self) -> Decimal:
+        return percent(self.days, self.before)

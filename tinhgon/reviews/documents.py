@@ -410,7 +410,20 @@ def _article1_text(lines: list[ProposalLine], issuer: Issuer) -> str:
         f"Phê duyệt phương án đơn giản hóa {len(lines):02d} thủ tục hành chính nội bộ thuộc phạm vi quản lý của "
         f"{issuer.name}" + (f", gồm: {counts}" if counts else "") + " (có Phụ lục kèm theo). "
         f"Chi phí tuân thủ một năm giảm từ {money(total.before)} xuống {money(total.after)}, tiết kiệm "
-        f"{money(total.saving)}, tỷ lệ cắt giảm {pct(total.saving_pct)}."
+        f"{money(total.saving)}, tỷ lệ cắt giảm {pct(total.saving_pct)}." + _time_sentence(lines)
+    )
+
+
+def _time_sentence(lines: list[ProposalLine]) -> str:
+    """The time limits cut by the options of the decision, by the ledger's rule (COUNTS["time_cut_pct"]); nothing
+    when none is cut."""
+    cuts = [cut for x in lines if (cut := x.proposal.time_cut()) is not None and cut.days > 0]
+    if not cuts:
+        return ""
+    total = costs.TimeCut(sum(c.before for c in cuts), sum(c.after for c in cuts))
+    return (
+        f" Thời hạn giải quyết của {len(cuts):02d} thủ tục giảm tổng cộng {number(total.days, 2)} ngày làm việc, "
+        f"tỷ lệ cắt giảm bình quân {pct(total.pct)}."
     )
 
 
@@ -684,24 +697,28 @@ LEDGER_SUMMARY_COLUMNS = [
 
 def ledger_metrics(result: ledger_module.Ledger) -> list[tuple[str, object, str | None]]:
     """(label, value, metric whose milestones apply) in the order of the ledger page."""
+    count = ledger_module.COUNTS
     rows = [
-        ("Số thủ tục đã thống kê", result.inventoried, None),
-        ("Số thủ tục trong phạm vi (đã công bố)", result.published, None),
+        (count["inventoried"].label, result.inventoried, None),
+        (count["published"].label, result.published, None),
         (Metric.PUBLISHED.label + " (%)", result.published_pct, Metric.PUBLISHED),
-        ("Số thủ tục đã rà soát", result.reviewed, None),
+        (count["reviewed"].label, result.reviewed, None),
         (Metric.REVIEWED.label + " (%)", result.reviewed_pct, Metric.REVIEWED),
-        ("Số thủ tục đã trình phương án", result.submitted, None),
+        (count["submitted"].label, result.submitted, None),
         (Metric.SUBMITTED.label + " (%)", result.submitted_pct, Metric.SUBMITTED),
-        ("Số phương án đã được phê duyệt", result.approved, None),
+        (count["approved"].label, result.approved, None),
         (Metric.APPROVED.label + " (%)", result.approved_pct, Metric.APPROVED),
-        ("Số thủ tục được cắt giảm, đơn giản hóa", result.simplified, None),
+        (count["simplified"].label, result.simplified, None),
         (Metric.SIMPLIFIED.label + " (%)", result.simplified_pct, Metric.SIMPLIFIED),
         ("Chi phí tuân thủ trước đơn giản hóa (đồng/năm)", result.cost_before, None),
         ("Chi phí tuân thủ sau đơn giản hóa (đồng/năm)", result.cost_after, None),
         ("Chi phí tiết kiệm (đồng/năm)", result.cost_saving, None),
         (Metric.COST_SAVING.label + " (%)", result.cost_saving_pct, Metric.COST_SAVING),
-        ("Số phương án đã thực thi", result.implemented, None),
+        (count["implemented"].label, result.implemented, None),
         (Metric.IMPLEMENTED.label + " (%)", result.implemented_pct, Metric.IMPLEMENTED),
+        (count["time_cut"].label, result.time_cut, None),
+        ("Số ngày làm việc cắt giảm (tổng)", result.time_cut_days, None),
+        (count["time_cut_pct"].label + " (%)", result.time_cut_pct, None),
     ]
     for action, label in Action.choices:
         if action in result.by_action:

@@ -122,6 +122,22 @@ class ProposalForm(StyledForm, forms.Form):
     )
     implementing_issuer = forms.CharField(label="Cơ quan có thẩm quyền ban hành", max_length=300, required=False)
     implementation_deadline = forms.DateField(label="Thời hạn thực thi", required=False, widget=DATE_WIDGET)
+    time_before = forms.DecimalField(
+        label="Thời hạn giải quyết trước (ngày làm việc)",
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        required=False,
+        help_text="Bỏ trống: lấy từ thời hạn của phiên bản đang rà soát",
+    )
+    time_after = forms.DecimalField(
+        label="Thời hạn giải quyết sau đơn giản hóa (ngày làm việc)",
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        required=False,
+        help_text="Phương án sửa đổi, thay thế, tái cấu trúc quy trình",
+    )
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -145,6 +161,8 @@ def proposal_forms(proposal, data=None):
             "legal_acts": proposal.legal_acts,
             "implementing_issuer": proposal.implementing_issuer,
             "implementation_deadline": proposal.implementation_deadline,
+            "time_before": proposal.time_before,
+            "time_after": proposal.time_after,
             "row_version": proposal.row_version,
         }
         if data is None:

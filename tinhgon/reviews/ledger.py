@@ -7,10 +7,12 @@ Definitions (shown on the ledger page; the open ones are settings):
 - reviewed: in scope, with a review form checked by the focal point on or before the date (K3);
 - the review of a procedure is its latest such form; its proposal is approved when an issued approval decision
   signed on or before the date includes it;
-- simplified: approved proposals to abolish, replace or amend (K4 numerator); the denominator is
-  TINHGON_LEDGER_SIMPLIFIED_BASE: "published" (default, domain.md §6.3) or "reviewed";
+- simplified: approved proposals to abolish, replace or amend (K4 numerator), not re-engineering without legal
+  change; the denominator is TINHGON_LEDGER_SIMPLIFIED_BASE: "published" (default, domain.md §6.3) or "reviewed";
 - cost before: Σ annual cost of the current sheets of the reviews; cost after: the proposed sheet for approved
-  amend/replace proposals, 0 for approved abolitions, else unchanged (K5);
+  amend/replace/re-engineer proposals, 0 for approved abolitions, else unchanged (K5);
+- time cut: approved amend/replace/re-engineer proposals whose time after is shorter than before (working days);
+  their average cut is Σ days cut ÷ Σ days before;
 - implemented: approved abolish/replace/amend proposals implemented on or before the date (K6);
 - inventoried: procedures of the scope recorded on or before the date, or published by then (K1 denominator), and
   submitted: procedures whose form with an option was sent on by the date and not sent back (reviews.milestones).
@@ -45,6 +47,7 @@ from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.reviews.constants import (
+    COSTED,
     REVIEWED,
     SIMPLIFYING,
     Action,
@@ -56,13 +59,82 @@ from tinhgon.reviews.constants import (
 from tinhgon.reviews.costs import percent
 from tinhgon.reviews.models import VIEW, Milestone, Review
 
+
+@dataclass(frozen=True)
+class LedgerCount:
+    """One figure of the ledger: the words every page and document labels it with, and what it counts."""
+
+    label: str
+    definition: str
+
+    def __str__(self):
+        return f"{self.label}: {self.definition}"
+
+
+# What each figure of the ledger counts: one text each, shown on the ledger page and in its Excel export, on the
+# dashboard, in the periodic report, in the API's field descriptions (tests/test_ledger_definitions.py).
+COUNTS = {
+    "inventoried": LedgerCount(
+        "Thủ tục đã thống kê",
+        "thủ tục của đơn vị được chọn và các đơn vị trực thuộc ghi nhận vào hoặc trước ngày xem, hoặc đã công bố "
+        "trước đó.",
+    ),
+    "published": LedgerCount(
+        "Thủ tục thuộc phạm vi rà soát (đã công bố, kể cả đã bãi bỏ)",
+        "thủ tục của đơn vị được chọn và các đơn vị trực thuộc (kể cả đơn vị đã sáp nhập), có phiên bản có hiệu lực "
+        "vào hoặc trước ngày xem, đúng bộ lọc nhóm, lĩnh vực, cấp; kể cả thủ tục đã bãi bỏ, thay thế.",
+    ),
+    "submitted": LedgerCount(
+        "Thủ tục đã trình phương án",
+        "thủ tục có phiếu rà soát kèm phương án đã trình vào hoặc trước ngày xem và không bị trả lại.",
+    ),
+    "reviewed": LedgerCount(
+        "Thủ tục đã rà soát",
+        "thủ tục có phiếu rà soát được đầu mối kiểm soát TTHC kiểm soát vào hoặc trước ngày xem (mỗi thủ tục tính "
+        "theo phiếu mới nhất).",
+    ),
+    "approved": LedgerCount(
+        "Thủ tục có phương án được phê duyệt",
+        "thủ tục có phương án (mọi hình thức, kể cả giữ nguyên) thuộc quyết định phê duyệt đã ban hành, ký vào hoặc "
+        "trước ngày xem.",
+    ),
+    "simplified": LedgerCount(
+        "Thủ tục được cắt giảm, đơn giản hóa",
+        "thủ tục có phương án bãi bỏ, thay thế hoặc sửa đổi, bổ sung đã được phê duyệt; không tính phương án giữ "
+        "nguyên và phương án tái cấu trúc quy trình (không sửa đổi văn bản); tỷ lệ tính trên số thủ tục đã công bố "
+        "(hoặc đã rà soát, theo cấu hình TINHGON_LEDGER_SIMPLIFIED_BASE).",
+    ),
+    "cost": LedgerCount(
+        "Chi phí tuân thủ (đồng/năm)",
+        "trước: tổng chi phí một năm theo bảng tính hiện tại của các phiếu đã rà soát; sau: theo bảng tính sau đơn "
+        "giản hóa của phương án sửa đổi, thay thế hoặc tái cấu trúc quy trình đã phê duyệt, bằng 0 nếu bãi bỏ, "
+        "không đổi trong trường hợp khác; tiết kiệm = trước − sau, tỷ lệ trên chi phí trước.",
+    ),
+    "implemented": LedgerCount(
+        "Phương án cắt giảm đã thực thi",
+        "phương án bãi bỏ, thay thế, sửa đổi đã phê duyệt được thực thi (thủ tục sửa đổi đã công bố, hoặc đã bãi bỏ) "
+        "vào hoặc trước ngày xem, trên số phương án đó đã phê duyệt.",
+    ),
+    "time_cut": LedgerCount(
+        "Thủ tục có cắt giảm thời hạn giải quyết",
+        "thủ tục có phương án sửa đổi, thay thế hoặc tái cấu trúc quy trình đã phê duyệt ghi thời hạn giải quyết sau "
+        "ngắn hơn trước (đều tính bằng ngày làm việc).",
+    ),
+    "time_cut_pct": LedgerCount(
+        "Tỷ lệ cắt giảm thời hạn giải quyết bình quân",
+        "tổng số ngày làm việc cắt giảm chia cho tổng thời hạn trước đơn giản hóa của các thủ tục có cắt giảm thời "
+        "hạn giải quyết.",
+    ),
+}
+
 # The figures a ledger page links to the list of (reviews.views.ledger_procedures, ?metric=).
 METRIC_LABELS = {
-    "published": "Thủ tục thuộc phạm vi (đã công bố, kể cả đã bãi bỏ)",
-    "reviewed": "Thủ tục đã rà soát",
-    "approved": "Phương án đã được phê duyệt",
-    "simplified": "Thủ tục được cắt giảm, đơn giản hóa",
-    "implemented": "Phương án đã thực thi",
+    "published": COUNTS["published"].label,
+    "reviewed": COUNTS["reviewed"].label,
+    "approved": COUNTS["approved"].label,
+    "simplified": COUNTS["simplified"].label,
+    "implemented": COUNTS["implemented"].label,
+    "time_cut": COUNTS["time_cut"].label,
     **{f"action_{value}": f"Phương án “{label}”" for value, label in Action.choices},
 }
 
@@ -76,28 +148,18 @@ METRIC_DEFINITIONS = {
     "bị trả lại), trên số thủ tục đã công bố.",
     Metric.APPROVED: "Số thủ tục có phương án (kể cả giữ nguyên) thuộc quyết định phê duyệt đã ban hành, ký vào hoặc "
     "trước ngày xem, trên số thủ tục đã công bố: chỉ tiêu “phương án đơn giản hóa cho ≥ 50% thủ tục” của các kế hoạch.",
-    Metric.SIMPLIFIED: "Số thủ tục có phương án bãi bỏ, thay thế, sửa đổi bổ sung đã được phê duyệt, trên số thủ tục "
-    "đã công bố (hoặc đã rà soát, theo cấu hình TINHGON_LEDGER_SIMPLIFIED_BASE).",
-    Metric.COST_SAVING: "Chi phí tuân thủ một năm cắt giảm theo các phương án đã phê duyệt, trên tổng chi phí trước "
-    "đơn giản hóa của các thủ tục đã rà soát.",
+    Metric.SIMPLIFIED: "Số thủ tục có phương án bãi bỏ, thay thế, sửa đổi bổ sung đã được phê duyệt (không tính tái "
+    "cấu trúc quy trình không sửa đổi văn bản), trên số thủ tục đã công bố (hoặc đã rà soát, theo cấu hình "
+    "TINHGON_LEDGER_SIMPLIFIED_BASE).",
+    Metric.COST_SAVING: "Chi phí tuân thủ một năm cắt giảm theo các phương án đã phê duyệt (kể cả tái cấu trúc quy "
+    "trình), trên tổng chi phí trước đơn giản hóa của các thủ tục đã rà soát.",
     Metric.IMPLEMENTED: "Số phương án cắt giảm đã phê duyệt được thực thi (thủ tục sửa đổi đã công bố, hoặc đã bãi bỏ) "
     "vào hoặc trước ngày xem, trên số phương án cắt giảm đã phê duyệt.",
 }
 
 # The definitions above, as shown to users on the ledger page and in its Excel export.
 DEFINITIONS = [
-    "Thủ tục trong phạm vi (đã công bố): thủ tục của đơn vị được chọn và các đơn vị trực thuộc (kể cả đơn vị đã "
-    "sáp nhập), có phiên bản có hiệu lực vào hoặc trước ngày xem, đúng bộ lọc nhóm, lĩnh vực, cấp.",
-    "Đã rà soát: thủ tục có phiếu rà soát được đầu mối kiểm soát TTHC kiểm soát vào hoặc trước ngày xem "
-    "(mỗi thủ tục tính theo phiếu mới nhất).",
-    "Phương án được phê duyệt khi thuộc quyết định phê duyệt đã ban hành, ký vào hoặc trước ngày xem.",
-    "Cắt giảm, đơn giản hóa: phương án bãi bỏ, thay thế, sửa đổi bổ sung đã được phê duyệt; tỷ lệ tính trên số thủ tục "
-    "đã công bố (hoặc đã rà soát, theo cấu hình TINHGON_LEDGER_SIMPLIFIED_BASE).",
-    "Chi phí trước: tổng chi phí tuân thủ một năm theo bảng tính hiện tại của các phiếu; chi phí sau: theo bảng tính "
-    "sau đơn giản hóa của phương án sửa đổi, thay thế đã phê duyệt, bằng 0 nếu bãi bỏ, "
-    "không đổi trong trường hợp khác.",
-    "Đã thực thi: phương án cắt giảm đã phê duyệt được thực thi (thủ tục sửa đổi đã công bố, hoặc đã bãi bỏ) vào hoặc "
-    "trước ngày xem, trên số phương án cắt giảm đã phê duyệt.",
+    *(str(count) for count in COUNTS.values()),
     *(f"{label}: {METRIC_DEFINITIONS[metric]}" for metric, label in Metric.choices),
     "Mốc được đánh giá theo ngày chỉ tiêu lần đầu đạt mức (tính từ ngày công bố, ngày kiểm soát phiếu, ngày ký quyết "
     "định phê duyệt, ngày thực thi): Đạt đúng hạn khi đạt vào hoặc trước thời hạn; Đạt nhưng chậm khi đạt sau thời "
@@ -153,6 +215,9 @@ class Ledger:
     approved_by_action: dict = field(default_factory=dict)
     cost_before: int = 0
     cost_after: int = 0
+    time_cut: int = 0  # procedures whose approved option shortens the time limit
+    time_before: Decimal = Decimal(0)  # Σ working days before, over those procedures
+    time_after: Decimal = Decimal(0)  # Σ working days after, over those procedures
     milestones: list[MilestoneCheck] = field(default_factory=list)
 
     @property
@@ -192,6 +257,15 @@ class Ledger:
     def implemented_pct(self) -> Decimal:
         return percent(self.implemented, self.approved_changing)
 
+    @property
+    def time_cut_days(self) -> Decimal:
+        return self.time_before - self.time_after
+
+    @property
+    def time_cut_pct(self) -> Decimal:
+        """The average cut of the procedures with a time cut (COUNTS["time_cut_pct"])."""
+        return percent(self.time_cut_days, self.time_before)
+
     def value(self, metric: str) -> Decimal:
         return getattr(self, metric)
 
@@ -224,13 +298,20 @@ def cost_expressions(filters: Filters):
     after = Case(
         When(approved & Q(proposal__action=Action.ABOLISH), then=Value(0)),
         When(
-            approved & Q(proposal__action__in=[Action.AMEND, Action.REPLACE], proposed__annual_cost__isnull=False),
+            approved & Q(proposal__action__in=list(COSTED), proposed__annual_cost__isnull=False),
             then=F("proposed__annual_cost"),
         ),
         default=before,
         output_field=BigIntegerField(),
     )
     return before, after
+
+
+def time_cut_q(filters: Filters) -> Q:
+    """Reviews whose approved option shortens thời hạn giải quyết (COUNTS["time_cut"])."""
+    return approved_q(filters) & Q(
+        proposal__action__in=list(COSTED), proposal__time_after__lt=F("proposal__time_before")
+    )
 
 
 def latest_checked(filters: Filters):
@@ -271,6 +352,7 @@ def ledger(filters: Filters) -> Ledger:
     )
     approved = approved_q(filters)
     changing = approved & Q(proposal__action__in=list(SIMPLIFYING))
+    timed = time_cut_q(filters)
     before, after = cost_expressions(filters)
     rows = (
         latest_checked(filters)
@@ -282,6 +364,9 @@ def ledger(filters: Filters) -> Ledger:
             n_implemented=Count("pk", filter=changing & Q(proposal__implemented_on__lte=filters.as_of)),
             cost_before=Coalesce(Sum(before), 0, output_field=BigIntegerField()),
             cost_after=Coalesce(Sum(after), 0, output_field=BigIntegerField()),
+            n_time_cut=Count("pk", filter=timed),
+            time_before=Sum("proposal__time_before", filter=timed),
+            time_after=Sum("proposal__time_after", filter=timed),
         )
         .order_by()
     )
@@ -295,6 +380,9 @@ def ledger(filters: Filters) -> Ledger:
         result.implemented += row["n_implemented"]
         result.cost_before += int(row["cost_before"])
         result.cost_after += int(row["cost_after"])
+        result.time_cut += row["n_time_cut"]
+        result.time_before += row["time_before"] or 0
+        result.time_after += row["time_after"] or 0
     result.approved_changing = result.simplified
     result.milestones = milestone_checks(result)
     return result

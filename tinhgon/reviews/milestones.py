@@ -34,7 +34,7 @@ from django.db.models import DateField, Exists, FilteredRelation, Min, OuterRef,
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.reviews.constants import (
-    CHANGING,
+    COSTED,
     EDITABLE,
     REVIEWED,
     SIMPLIFYING,
@@ -111,6 +111,8 @@ class ReviewFact:
     implemented_on: date | None
     before: int
     proposed: int | None
+    time_before: Decimal | None = None
+    time_after: Decimal | None = None
 
 
 @dataclass
@@ -148,8 +150,11 @@ class ProcedureFacts:
         out.cost_after = latest.before
         if approved and latest.action == Action.ABOLISH:
             out.cost_after = 0
-        elif approved and latest.action in CHANGING and latest.proposed is not None:
+        elif approved and latest.action in COSTED and latest.proposed is not None:
             out.cost_after = latest.proposed
+        timed = latest.time_before is not None and latest.time_after is not None
+        if approved and latest.action in COSTED and timed and latest.time_after < latest.time_before:
+            out.time_cut, out.time_before, out.time_after = 1, latest.time_before, latest.time_after
         return out
 
 
@@ -166,6 +171,9 @@ class Figures:
     implemented: int = 0
     cost_before: int = 0
     cost_after: int = 0
+    time_cut: int = 0
+    time_before: Decimal = Decimal(0)
+    time_after: Decimal = Decimal(0)
 
     def __add__(self, other: "Figures") -> "Figures":
         return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -209,14 +217,16 @@ def facts(filters) -> dict[int, ProcedureFacts]:
             "proposal__implemented_on",
             "current__annual_cost",
             "proposed__annual_cost",
+            "proposal__time_before",
+            "proposal__time_after",
         )
     )
-    for procedure, pk, checked_on, status, signed_on, action, implemented_on, before, proposed in checked:
+    for procedure, pk, checked_on, status, signed_on, action, implemented_on, before, proposed, *times in checked:
         if procedure not in out:  # in scope but not inventoried cannot happen (inventoried ⊇ in scope); be safe
             continue
         approved_on = signed_on if status == ApprovalStatus.ISSUED else None
         out[procedure].reviews.append(
-            ReviewFact(pk, checked_on, approved_on, action or "", implemented_on, before or 0, proposed)
+            ReviewFact(pk, checked_on, approved_on, action or "", implemented_on, before or 0, proposed, *times)
         )
     firsts = submitted(filters, published).values("procedure_id").annotate(first=Min("submitted_on")).order_by()
     for row in firsts:

@@ -30,6 +30,7 @@ from tinhgon.procedures.models import DecisionGrounds
 from tinhgon.reviews import costs
 from tinhgon.reviews.constants import (
     CHANGING,
+    COSTED,
     EDITABLE,
     REVIEWED,
     Action,
@@ -507,7 +508,7 @@ class Review(Transitions, Versioned, AuditedModel):
         proposal = getattr(self, "proposal", None)
         if proposal is None:
             missing.append("Chưa có phương án đơn giản hóa (kể cả khi giữ nguyên)")
-        elif proposal.action in CHANGING and not self.sheet(Scenario.PROPOSED):
+        elif proposal.action in COSTED and not self.sheet(Scenario.PROPOSED):
             missing.append("Chưa tính chi phí tuân thủ sau đơn giản hóa")
         return missing
 
@@ -904,6 +905,24 @@ class Proposal(Versioned, AuditedModel):
         related_name="+",
     )
     implemented_on = models.DateField("ngày hoàn thành thực thi", null=True, blank=True)
+    # Thời hạn giải quyết before (read from the version under review, ProcedureVersion.processing_working_days) and
+    # after (entered), both in working days, so an option's time cut is days and % of the same unit.
+    time_before = models.DecimalField(
+        "thời hạn giải quyết trước đơn giản hóa (ngày làm việc)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    time_after = models.DecimalField(
+        "thời hạn giải quyết sau đơn giản hóa (ngày làm việc)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     audit_exclude = frozenset({"row_version"})
 
@@ -927,15 +946,23 @@ class Proposal(Versioned, AuditedModel):
         return [{**c, "label": labels.get(c.get("kind"), c.get("kind", ""))} for c in self.changes]
 
     def benefit(self) -> costs.Benefit:
-        """Annual cost before (current sheet) and after (proposed sheet; 0 when abolished; unchanged when kept)."""
+        """Annual cost before (current sheet) and after (proposed sheet of an amended, replaced or re-engineered
+        procedure; 0 when abolished; unchanged when kept)."""
         current = self.review.sheet(Scenario.CURRENT)
         before = current.annual_cost if current else 0
         if self.action == Action.ABOLISH:
             return costs.Benefit(before, 0)
         proposed = self.review.sheet(Scenario.PROPOSED)
-        if self.action == Action.KEEP or proposed is None:
+        if self.action not in COSTED or proposed is None:
             return costs.Benefit(before, before)
         return costs.Benefit(before, proposed.annual_cost)
+
+    def time_cut(self) -> costs.TimeCut | None:
+        """Days and % of thời hạn giải quyết cut by an amended, replaced or re-engineered procedure, when both
+        times are recorded (None otherwise: an abolition has no time after, a kept procedure none cut)."""
+        if self.action not in COSTED or self.time_before is None or self.time_after is None:
+            return None
+        return costs.TimeCut(self.time_before, self.time_after)
 
     def implementation_acts(self) -> list[str]:
         """The acts to draft once the proposal is approved, one implementation item each: the lines of its legal
@@ -943,7 +970,10 @@ class Proposal(Versioned, AuditedModel):
         if self.action == Action.KEEP:
             return []
         acts = [line.strip(" -•\t") for line in self.legal_acts.splitlines() if line.strip(" -•\t")]
-        return acts or [f"Văn bản công bố thủ tục {self.review.procedure.code} sau đơn giản hóa"]
+        code = self.review.procedure.code
+        if not acts and self.action == Action.REENGINEER:  # no legal text changes: the process is what is issued
+            return [f"Quy trình nội bộ, quy trình điện tử giải quyết thủ tục {code} sau tái cấu trúc"]
+        return acts or [f"Văn bản công bố thủ tục {code} sau đơn giản hóa"]
 
     def create_implementation(self, decision: ApprovalDecision) -> list["ImplementationItem"]:
         """One implementation item per act, led by the decision's lead unit (else the procedure's owner). Called by

@@ -3,7 +3,7 @@ Each function is one user action, atomic, audited through the models it saves. S
 send back, assess, approve, issue, start and complete an implementation item) are transitions on the models."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -395,11 +395,20 @@ def proposal_save(
     proposal.reason = reason.strip()
     for key, value in extra.items():
         setattr(proposal, key, value)
+    if proposal.time_before is None:
+        proposal.time_before = time_before(review.version)
     if action in CHANGING:
         proposal.draft_version = _draft_next_version(review, proposal, by=by)
     with audit.action(f"reviews.proposal.{'updated' if proposal.pk else 'created'}"):
         proposal.save()
     return proposal
+
+
+def time_before(version: ProcedureVersion) -> Decimal | None:
+    """The time limit of the version under review in working days, to two decimals (None when the registry could
+    not read it: the reviewer enters it)."""
+    days = version.processing_working_days()
+    return None if days is None else days.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _draft_next_version(review: Review, proposal: Proposal, by=None) -> ProcedureVersion:
@@ -462,6 +471,49 @@ def approval_add(*, decision: ApprovalDecision, review: Review) -> None:
     with audit.action("reviews.review.added_to_approval"):
         review.approval = decision
         review.save()
+
+
+@transaction.atomic
+def approval_create(*, fields: dict, reviews) -> ApprovalDecision:
+    """A draft decision holding the options of `reviews`, all or nothing (approval_add's checks for each)."""
+    with audit.action("reviews.approval.created"):
+        decision = ApprovalDecision.objects.create(**fields)
+    for review in reviews:
+        approval_add(decision=decision, review=review)
+    return decision
+
+
+@transaction.atomic
+def approval_remove(*, decision: ApprovalDecision, review: Review) -> None:
+    """Take the form's proposal out of the draft decision (rows locked as in approval_add)."""
+    decision = ApprovalDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != ApprovalStatus.DRAFT:
+        raise ValidationError("Quyết định đã ban hành, không thể bỏ phương án.")
+    review = Review.objects.select_for_update().select_related("procedure").get(pk=review.pk)
+    if review.approval_id != decision.pk:
+        raise ValidationError(f"Phương án của {review.procedure.code} không thuộc quyết định {decision}.")
+    with audit.action("reviews.review.removed_from_approval"):
+        review.approval = None
+        review.save()
+
+
+@transaction.atomic
+def approval_set_options(
+    *, decision: ApprovalDecision, add=(), remove=(), started_from: int | None = None
+) -> ApprovalDecision:
+    """Add and remove the options of a draft decision in one step, all or nothing, from the version of the decision
+    the caller read (Stale otherwise). A form already in the decision is not added twice. The decision's
+    row_version counts the change (one audit entry), so that issuing from a copy read before it is refused."""
+    decision = ApprovalDecision.objects.select_for_update().get(pk=decision.pk)
+    refuse_stale(decision, started_from)
+    for review in remove:
+        approval_remove(decision=decision, review=review)
+    for review in add:
+        if review.approval_id != decision.pk:
+            approval_add(decision=decision, review=review)
+    with audit.action("reviews.approval.options_changed"):
+        decision.save()
+    return decision
 
 
 @transaction.atomic

@@ -102,6 +102,11 @@ def _benefit(review):
     return proposal.benefit()
 
 
+def _time_cut(review):
+    proposal = getattr(review, "proposal", None)
+    return proposal.time_cut() if proposal is not None else None
+
+
 def visible_counts(policy):
     """Count of a plan's review forms the user may see, and of those already reviewed: never the others'."""
     visible = Q(reviews__in=Review.objects.visible_to(policy))
@@ -368,6 +373,8 @@ class FormPage:
                 legal_acts=data["legal_acts"],
                 implementing_issuer=data["implementing_issuer"],
                 implementation_deadline=data["implementation_deadline"],
+                time_before=data["time_before"],
+                time_after=data["time_after"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -409,6 +416,7 @@ class FormPage:
             "proposal_form": self.proposal_form,
             "change_formset": self.change_formset,
             "benefit": _benefit(review) if proposal else None,
+            "time_cut": proposal.time_cut() if proposal else None,
             "compare_url": compare_url,
             "missing": review.missing() if "submit" in actions else [],
             "return_form": ReturnForm(),
@@ -587,7 +595,7 @@ def approval_detail(request, pk):
     )
     context = {
         "decision": decision,
-        "rows": [{"review": r, "benefit": _benefit(r)} for r in included],
+        "rows": [{"review": r, "benefit": _benefit(r), "time_cut": _time_cut(r)} for r in included],
         "candidates": _candidates(policy, decision) if can_manage else [],
         "can_manage": can_manage,
         "whole_visible": decision.whole_visible_to(policy),
@@ -759,6 +767,7 @@ def ledger_page(request):
         "actions": actions,
         "milestones": [{"check": m, "badge": MILESTONE_BADGES.get(m.status, "")} for m in result.milestones],
         "definitions": definitions(),
+        "counts": ledger_module.COUNTS,
         "query": query,
         "list_url": reverse("reviews:ledger-procedures"),
     }
@@ -777,6 +786,7 @@ def ledger_rows(filters, metric: str) -> list[dict]:
         "approved": approved,
         "simplified": changing,
         "implemented": changing & Q(proposal__implemented_on__lte=filters.as_of),
+        "time_cut": ledger_module.time_cut_q(filters),
     }
     if metric in narrowed:
         reviews = reviews.filter(narrowed[metric])

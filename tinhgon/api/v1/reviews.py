@@ -15,7 +15,7 @@ without, 409 when stale. Model refusals are 400 with their Vietnamese messages (
 
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -25,12 +25,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin
+from tinhgon.api.base import CONFLICT, ETAG, PRECONDITION_REQUIRED, PolicyMixin
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import STANDARD_LEGAL_BASES
 from tinhgon.procedures.models import Procedure
-from tinhgon.reviews import services
+from tinhgon.reviews import costs, services
 from tinhgon.reviews.constants import Action, ChangeKind, Metric, MilestoneStatus, Scenario
 from tinhgon.reviews.filters import (
     CostSheetFilter,
@@ -41,8 +41,17 @@ from tinhgon.reviews.filters import (
     RoundFilter,
 )
 from tinhgon.reviews.forms import LedgerFilterForm
-from tinhgon.reviews.ledger import METRIC_DEFINITIONS, applicable_milestones, filters_for, ledger
-from tinhgon.reviews.models import VIEW, CostParameterSet, CostSheet, Milestone, Proposal, Review, ReviewRound
+from tinhgon.reviews.ledger import COUNTS, METRIC_DEFINITIONS, applicable_milestones, filters_for, ledger
+from tinhgon.reviews.models import (
+    VIEW,
+    ApprovalDecision,
+    CostParameterSet,
+    CostSheet,
+    Milestone,
+    Proposal,
+    Review,
+    ReviewRound,
+)
 
 SET_MILESTONES = "reviews.parameters"
 
@@ -595,6 +604,11 @@ class ReviewBenefitSerializer(serializers.Serializer):
     saving_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text="Phần trăm, chuỗi 2 chữ số lẻ")
 
 
+class ReviewTimeCutSerializer(serializers.Serializer):
+    days = serializers.DecimalField(max_digits=8, decimal_places=2, help_text="Số ngày làm việc cắt giảm")
+    pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text="Phần trăm, chuỗi 2 chữ số lẻ")
+
+
 class ReviewDraftVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
@@ -609,6 +623,23 @@ class ReviewProposalSerializer(serializers.ModelSerializer):
     changes = ReviewChangeSerializer(many=True, required=False)
     reason = serializers.CharField(allow_blank=True, required=False, default="")
     benefit = serializers.SerializerMethodField()
+    time_before = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Thời hạn giải quyết trước (ngày làm việc); bỏ trống: đọc từ phiên bản đang rà soát",
+    )
+    time_after = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Thời hạn giải quyết sau đơn giản hóa (ngày làm việc)",
+    )
+    time_cut = serializers.SerializerMethodField()
     draft_version = ReviewDraftVersionSerializer(read_only=True, allow_null=True)
     row_version = serializers.IntegerField(
         required=False, min_value=0, help_text=f"Khi sửa phương án đã có. {ROW_VERSION_HELP}"
@@ -629,6 +660,9 @@ class ReviewProposalSerializer(serializers.ModelSerializer):
             "draft_version",
             "implemented_on",
             "benefit",
+            "time_before",
+            "time_after",
+            "time_cut",
             "row_version",
         ]
         read_only_fields = ["review", "implemented_on"]
@@ -642,6 +676,12 @@ class ReviewProposalSerializer(serializers.ModelSerializer):
             "saving": benefit.saving,
             "saving_pct": str(benefit.saving_pct),
         }
+
+    @extend_schema_field(ReviewTimeCutSerializer(allow_null=True))
+    def get_time_cut(self, proposal):
+        """Null unless the option amends, replaces or re-engineers the procedure and both times are recorded."""
+        cut = proposal.time_cut()
+        return None if cut is None else {"days": str(cut.days), "pct": str(cut.pct)}
 
 
 class ReviewProposalViewSet(
@@ -700,6 +740,215 @@ class ReviewProposalViewSet(
         )
 
 
+# Approval decisions -----------------------------------------------------------------------------------------------
+
+
+class ApprovalOptionSerializer(serializers.Serializer):
+    review = serializers.IntegerField(help_text="Mã phiếu rà soát")
+    procedure = serializers.CharField(help_text="Mã thủ tục")
+    name = serializers.CharField(help_text="Tên thủ tục")
+    action = serializers.ChoiceField(choices=Action.choices)
+    benefit = ReviewBenefitSerializer()
+    time_before = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    time_after = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    time_cut = ReviewTimeCutSerializer(allow_null=True)
+
+
+class ApprovalTotalSerializer(ReviewBenefitSerializer):
+    time_cut = serializers.IntegerField(help_text=COUNTS["time_cut"].definition)
+    time_cut_days = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Số ngày làm việc cắt giảm")
+    time_cut_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=COUNTS["time_cut_pct"].definition)
+
+
+def _option(review) -> dict:
+    proposal = review.proposal
+    benefit = proposal.benefit()
+    cut = proposal.time_cut()
+    return {
+        "review": review.pk,
+        "procedure": review.procedure.code,
+        "name": review.version.name,
+        "action": proposal.action,
+        "benefit": {**vars(benefit), "saving": benefit.saving, "saving_pct": benefit.saving_pct},
+        "time_before": proposal.time_before,
+        "time_after": proposal.time_after,
+        "time_cut": None if cut is None else {"days": cut.days, "pct": cut.pct},
+    }
+
+
+def _total(options: list[dict]) -> dict:
+    """The annex's total line: the sums of the options listed, by the ledger's rules (COUNTS)."""
+    cost = costs.Benefit(sum(o["benefit"]["before"] for o in options), sum(o["benefit"]["after"] for o in options))
+    timed = [o for o in options if o["time_cut"] and o["time_cut"]["days"] > 0]
+    time = costs.TimeCut(sum(o["time_before"] for o in timed), sum(o["time_after"] for o in timed))
+    return {
+        "before": cost.before,
+        "after": cost.after,
+        "saving": cost.saving,
+        "saving_pct": cost.saving_pct,
+        "time_cut": len(timed),
+        "time_cut_days": time.days,
+        "time_cut_pct": time.pct,
+    }
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    proposer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    options = serializers.SerializerMethodField(help_text="Phụ lục: các phương án được phê duyệt tại quyết định")
+    total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApprovalDecision
+        fields = [
+            "id",
+            "number",
+            "title",
+            "issuer",
+            "signed_on",
+            "signer",
+            "signer_title",
+            "legal_bases",
+            "proposal",
+            "proposer",
+            "lead_unit",
+            "status",
+            "options",
+            "total",
+            "row_version",
+        ]
+
+    @staticmethod
+    def _options(decision) -> list[dict]:
+        """The options the user may see (a draft shows who sees it through one of their forms that form only),
+        worked out once for both fields."""
+        if not hasattr(decision, "_options"):
+            shown = [r for r in decision.shown_reviews if getattr(r, "proposal", None) is not None]
+            decision._options = [_option(r) for r in shown]
+        return decision._options
+
+    @extend_schema_field(ApprovalOptionSerializer(many=True))
+    def get_options(self, decision):
+        return ApprovalOptionSerializer(self._options(decision), many=True).data
+
+    @extend_schema_field(ApprovalTotalSerializer)
+    def get_total(self, decision):
+        return ApprovalTotalSerializer(_total(self._options(decision))).data
+
+
+class ApprovalCreateSerializer(ReviewApprovalSerializer):
+    number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    signed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    signer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    proposal = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    lead_unit = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+    reviews = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=10**18),
+        max_length=2000,
+        help_text="Mã các phiếu rà soát có phương án đã kiểm soát, đưa vào dự thảo quyết định",
+    )
+
+
+class ApprovalOptionsSerializer(serializers.Serializer):
+    add = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=10**18), max_length=2000, required=False, default=list
+    )
+    remove = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=10**18), max_length=2000, required=False, default=list
+    )
+    row_version = serializers.IntegerField(required=False, min_value=0, help_text=ROW_VERSION_HELP)
+
+
+class ApprovalIssueSerializer(serializers.Serializer):
+    row_version = serializers.IntegerField(
+        required=False, min_value=0, help_text=f"Không bắt buộc: ban hành đúng bản đã đọc. {ROW_VERSION_HELP}"
+    )
+
+
+class ApprovalViewSet(
+    PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Quyết định phê duyệt phương án (tinhgon/reviews/models.py ApprovalDecision): one decision approves many
+    options, listed in its annex (`options`, `total`). POST creates a draft with the forms given; `options` adds and
+    removes forms on a draft from the version read (428 without it, 409 when stale); `issue` issues it through the
+    decision's transition (a second issue is 409, nothing changes twice)."""
+
+    serializer_class = ApprovalSerializer
+    queryset = ApprovalDecision.objects.none()
+    action_rules = {"list": VIEW, "create": "reviews.approve"}
+
+    def get_queryset(self):
+        shown = (
+            Review.objects.visible_to(self.policy)
+            .filter(proposal__isnull=False)
+            .select_related("procedure", "version", "proposal")
+            .prefetch_related("cost_sheets")
+            .order_by("procedure__code", "pk")
+        )
+        return (
+            ApprovalDecision.objects.visible_to(self.policy)
+            .select_related("issuer", "proposer", "lead_unit")
+            .prefetch_related(Prefetch("reviews", queryset=shown, to_attr="shown_reviews"))
+            .order_by("-signed_on", "-id")
+        )
+
+    def _reviews(self, ids: list[int], field: str) -> list[Review]:
+        """The forms named, among those the user may see: 400 naming the others (the same words whether a form
+        does not exist or is not theirs to see)."""
+        found = {r.pk: r for r in Review.objects.visible_to(self.policy).filter(pk__in=ids)}
+        missing = [str(pk) for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError({field: [f"Không tìm thấy phiếu rà soát {', '.join(missing)}."]})
+        return [found[pk] for pk in dict.fromkeys(ids)]
+
+    def _answer(self, pk: int, code=status.HTTP_200_OK) -> Response:
+        return Response(ApprovalSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+
+    @extend_schema(request=ApprovalCreateSerializer, responses={201: ApprovalSerializer})
+    def create(self, request, *args, **kwargs):
+        body = ApprovalCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        self.require("reviews.approve", data["issuer"])
+        if data["lead_unit"] is not None:  # as on the page: a unit the user approves for
+            self.require("reviews.approve", data["lead_unit"])
+        if data["proposer"] is not None and not self.policy.allows(VIEW, data["proposer"]):
+            raise serializers.ValidationError({"proposer": ["Không tìm thấy cơ quan trình."]})
+        reviews = self._reviews(data.pop("reviews"), "reviews")
+        decision = services.approval_create(fields=data, reviews=reviews)
+        return self._answer(decision.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ApprovalOptionsSerializer,
+        responses={200: ApprovalSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED},
+    )
+    @action(detail=True, methods=["post"], url_path="options", url_name="options")
+    def change_options(self, request, pk=None):  # not `options`: that name answers HTTP OPTIONS
+        decision = self.get_object("reviews.approve")  # before the body: who may not act learns nothing from it
+        body = ApprovalOptionsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        started_from = self.started_from()
+        add = self._reviews(body.validated_data["add"], "add")
+        remove = self._reviews(body.validated_data["remove"], "remove")
+        services.approval_set_options(decision=decision, add=add, remove=remove, started_from=started_from)
+        return self._answer(decision.pk)
+
+    @extend_schema(request=ApprovalIssueSerializer, responses={200: ApprovalSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        """Issue the draft: every option in it is approved and gets its implementation items."""
+        decision = self.get_object("reviews.approve")
+        body = ApprovalIssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        match = ETAG.match(request.headers.get("If-Match", ""))
+        started_from = body.validated_data.get("row_version", match and int(match.group(1)))
+        decision.perform("issue", self.policy, started_from=started_from)
+        return self._answer(decision.pk)
+
+
 # Ledger -----------------------------------------------------------------------------------------------------------
 
 
@@ -724,26 +973,41 @@ class ReviewMilestoneSerializer(serializers.Serializer):
 PCT = 'Phần trăm, chuỗi có 2 chữ số lẻ (ví dụ "12.50")'
 
 
+def _counts(key: str) -> str:
+    return COUNTS[key].definition
+
+
 class ReviewLedgerSerializer(serializers.Serializer):
+    """Each count is described by its definition on the ledger page (reviews.ledger.COUNTS)."""
+
     org = serializers.CharField()
     as_of = serializers.DateField()
-    published = serializers.IntegerField(help_text="Số thủ tục đã công bố trong phạm vi")
-    inventoried = serializers.IntegerField(help_text="Số thủ tục đã thống kê trong phạm vi")
+    published = serializers.IntegerField(help_text=_counts("published"))
+    inventoried = serializers.IntegerField(help_text=_counts("inventoried"))
     published_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
-    submitted = serializers.IntegerField(help_text="Số thủ tục đã trình phương án đơn giản hóa")
+    submitted = serializers.IntegerField(help_text=_counts("submitted"))
     submitted_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
-    approved = serializers.IntegerField(help_text="Số thủ tục có phương án được phê duyệt (kể cả giữ nguyên)")
+    approved = serializers.IntegerField(help_text=_counts("approved"))
     approved_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
-    reviewed = serializers.IntegerField(help_text="Số thủ tục đã rà soát (phiếu đã kiểm soát)")
+    reviewed = serializers.IntegerField(help_text=_counts("reviewed"))
     reviewed_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
-    simplified = serializers.IntegerField(help_text="Số thủ tục có phương án bãi bỏ, thay thế, sửa đổi đã phê duyệt")
+    simplified = serializers.IntegerField(help_text=_counts("simplified"))
     simplified_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
-    cost_before = serializers.IntegerField(help_text="Chi phí tuân thủ một năm trước đơn giản hóa (đồng)")
-    cost_after = serializers.IntegerField(help_text="Chi phí tuân thủ một năm sau đơn giản hóa (đồng)")
-    cost_saving = serializers.IntegerField()
+    cost_before = serializers.IntegerField(help_text=_counts("cost"))
+    cost_after = serializers.IntegerField(help_text=_counts("cost"))
+    cost_saving = serializers.IntegerField(help_text=_counts("cost"))
     cost_saving_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
-    implemented = serializers.IntegerField(help_text="Số phương án cắt giảm đã thực thi")
+    implemented = serializers.IntegerField(help_text=_counts("implemented"))
     implemented_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
+    time_cut = serializers.IntegerField(help_text=_counts("time_cut"))
+    time_before = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Tổng thời hạn trước (ngày làm việc) của các thủ tục có cắt giảm"
+    )
+    time_after = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Tổng thời hạn sau (ngày làm việc) của các thủ tục có cắt giảm"
+    )
+    time_cut_days = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Số ngày làm việc cắt giảm")
+    time_cut_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=_counts("time_cut_pct"))
     by_action = serializers.DictField(
         child=serializers.IntegerField(), help_text="Số thủ tục đã rà soát theo phương án (trống: chưa có phương án)"
     )
@@ -794,6 +1058,11 @@ class ReviewLedgerView(PolicyMixin, APIView):
             "cost_saving_pct": result.cost_saving_pct,
             "implemented": result.implemented,
             "implemented_pct": result.implemented_pct,
+            "time_cut": result.time_cut,
+            "time_before": result.time_before,
+            "time_after": result.time_after,
+            "time_cut_days": result.time_cut_days,
+            "time_cut_pct": result.time_cut_pct,
             "by_action": result.by_action,
             "milestones": [
                 {

@@ -332,3 +332,19 @@ def test_a_stored_snapshot_is_served_only_to_who_sees_its_unit(world, settings):
     assert DashboardSnapshot.objects.visible_to(policy_of(world.oversight)).count() == 1
     assert DashboardSnapshot.objects.visible_to(policy_of(world.outsider_admin)).count() == 0
     assert oversight_snapshot(world.units["P"], today(), policy_of(world.oversight))[1] == stored_at
+
+
+def test_the_dashboard_labels_the_ledger_counts_with_their_one_definition(client, world):
+    from decimal import Decimal
+
+    from tinhgon.reviews.ledger import COUNTS
+
+    reviewed(world, world.units["P-A"], "Thủ tục rà soát")
+    client.force_login(world.leader_a)
+    html = client.get("/bao-cao/bang-dieu-khien/", {"org": "P-A"}).content.decode()
+    for key in ("published", "reviewed", "simplified", "cost", "time_cut", "time_cut_pct"):
+        assert COUNTS[key].definition in html, key
+    data = dashboard_data(world.units["P-A"], today(), policy_of(world.leader_a))
+    assert data["ledger"]["definitions"]["simplified"] == COUNTS["simplified"].definition
+    assert data["ledger"]["time_cut"] == 0 and Decimal(data["ledger"]["time_cut_pct"]) == 0
+    json.dumps(data, default=str)  # the API serves it as JSON

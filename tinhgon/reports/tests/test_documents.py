@@ -27,6 +27,7 @@ from tinhgon.reports.models import Report
 from tinhgon.reports.periods import Kind, current
 from tinhgon.reviews import services as review_services
 from tinhgon.reviews.constants import Action, ReviewStatus
+from tinhgon.reviews.ledger import COUNTS
 from tinhgon.reviews.tests import factories as rf
 from tinhgon.test import download_names
 
@@ -197,7 +198,7 @@ def test_docx_has_the_administrative_layout_sections_and_figures(report, leader)
     assert row_of(rows, "Nhiệm vụ có thời hạn")[2:] == ["2", ""]
     assert row_of(rows, "- Hoàn thành đúng hạn")[2:] == ["1", "100,00%"]  # of the 1 due or done: 1 on time
     assert row_of(rows, "Chưa đến hạn")[2:] == ["1", "50,00%"]  # of the 2 dated tasks
-    assert row_of(rows, "Thủ tục đã rà soát, đánh giá")[-1] == "1"
+    assert row_of(rows, COUNTS["reviewed"].label)[-1] == "1"
     assert row_of(rows, "Sửa đổi, bổ sung")[2:] == ["1", "1"]
     manual = row_of(rows, "Số cuộc kiểm tra")
     assert manual[1:] == ["Kiểm tra", "Số cuộc kiểm tra", "3", "Theo kế hoạch"]
