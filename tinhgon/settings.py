@@ -227,9 +227,10 @@ TINHGON_IMPORT_MAX_ROWS = env.int("TINHGON_IMPORT_MAX_ROWS", default=20_000)
 # (tinhgon/core/formatting.share; stated under the shares on the pages and in the documents).
 TINHGON_SHARE_ROUNDING = env.str("TINHGON_SHARE_ROUNDING", default="half_up")
 # The to-do list shows the assignments due within this many days (and every overdue one).
-# The public portal and public API, answered to anonymous visitors with `Cache-Control: public, max-age` (seconds).
+# The public portal and public API, answered to anonymous visitors as shareable: browsers revalidate with the ETag
+# every time, a shared cache (nginx) may keep an answer TINHGON_PUBLIC_MAX_AGE seconds (core/security.py).
 TINHGON_PUBLIC_PATHS = ["/cong-khai/", "/api/v1/public/"]
-TINHGON_PUBLIC_MAX_AGE = env.int("TINHGON_PUBLIC_MAX_AGE", default=300)
+TINHGON_PUBLIC_MAX_AGE = env.int("TINHGON_PUBLIC_MAX_AGE", default=60)
 TINHGON_INBOX_DUE_DAYS = env.int("TINHGON_INBOX_DUE_DAYS", default=7)
 # Who sends private files: "django" streams them itself, "nginx" answers with X-Accel-Redirect (docs/deploy.md).
 TINHGON_FILE_SENDER = env.str("TINHGON_FILE_SENDER", default="django")

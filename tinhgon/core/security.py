@@ -6,11 +6,12 @@
   offices: the back button or a proxy cache must not show the next person the last one's records) and on every
   download, unless the view chose its own caching. Static files are answered by WhiteNoise before this
   middleware runs.
-- `Cache-Control: public, max-age=…` on what the public portal and the public API answer an anonymous visitor
-  (`TINHGON_PUBLIC_PATHS`, `TINHGON_PUBLIC_MAX_AGE`): the same for everyone, so the browser and a proxy in front of
-  the app may keep it for a few minutes (a decision taking effect shows at most that late). Django's
-  ConditionalGetMiddleware then gives each such answer an ETag and answers a revalidation that matches it with
-  304 and no body. Never on an answer that sets a cookie (it would hand one visitor's cookie to the next).
+- `Cache-Control: public, max-age=0, s-maxage=…` on what the public portal and the public API answer an anonymous
+  visitor (`TINHGON_PUBLIC_PATHS`): the same for everyone. A browser asks again each time, with the page's ETag
+  (Django's ConditionalGetMiddleware answers 304 and no body when nothing changed), so a procedure published a
+  moment ago is found at once; a shared cache in front of the app (nginx) may keep the answer for
+  `TINHGON_PUBLIC_MAX_AGE` seconds, which is what takes the load of a busy portal off the application. Never on an
+  answer that sets a cookie (it would hand one visitor's cookie to the next).
 
 Referrer-Policy, Cross-Origin-Opener-Policy and X-Frame-Options are Django settings (SecurityMiddleware,
 XFrameOptionsMiddleware); Content-Security-Policy is django-csp's.
@@ -50,7 +51,7 @@ class SecurityHeadersMiddleware:
         if is_private(request) or is_download(response):
             response["Cache-Control"] = PRIVATE
         elif is_shareable(request, response):
-            patch_cache_control(response, public=True, max_age=settings.TINHGON_PUBLIC_MAX_AGE)
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.TINHGON_PUBLIC_MAX_AGE)
         return response
 
 

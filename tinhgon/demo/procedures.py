@@ -620,7 +620,8 @@ def _check(procedure) -> None:
     version.control()
 
 
-def _decision(number, signed, effective, procedures_by_change, **extra) -> PublicationDecision:
+def _decision(number, signed, effective, procedures_by_change, clauses=None, **extra) -> PublicationDecision:
+    """`clauses`: what the decision prints beside some of its procedures (legal ground, transitional clause)."""
     decision = PublicationDecision.objects.create(
         number=number,
         issuer=Organisation.objects.get(code=P),
@@ -636,7 +637,7 @@ def _decision(number, signed, effective, procedures_by_change, **extra) -> Publi
     for change, procedures in procedures_by_change.items():
         for procedure in procedures:
             version = procedure.published_version() if change == Change.ABOLISHED else procedure.latest_version()
-            decision_add_item(decision=decision, version=version, change=change)
+            decision_add_item(decision=decision, version=version, change=change, **(clauses or {}).get(procedure, {}))
     return decision
 
 
@@ -688,6 +689,16 @@ def _decisions(created: list[Procedure], adopted: list[Procedure]) -> None:
         date(2025, 10, 15),
         date(2025, 10, 15),
         {Change.AMENDED: [flagship], Change.ABOLISHED: [created[6], created[10]]},
+        clauses={
+            created[6]: {
+                "legal_ground": "Quy chế thi đua, khen thưởng ban hành kèm theo Quyết định số 2024/QĐ-UBND "
+                "ngày 30/9/2025 của Ủy ban nhân dân tỉnh không còn quy định"
+            },
+            created[10]: {
+                "legal_ground": "Quyết định số 2024/QĐ-UBND ngày 30/9/2025 của Ủy ban nhân dân tỉnh",
+                "transition_note": "tiếp tục thực hiện đến khi hệ thống quản lý văn bản của tỉnh được nâng cấp",
+            },
+        },
         title="Về việc công bố Danh mục thủ tục hành chính nội bộ được sửa đổi, bổ sung và bị bãi bỏ "
         "trong lĩnh vực Thi đua - Khen thưởng; Văn thư và lưu trữ nhà nước",
         proposal="Tờ trình số 85/TTr-SNV ngày 08/10/2025 của Giám đốc Sở Nội vụ",

@@ -170,6 +170,14 @@ PLAN = {
         False,
     ),
     "VLG-TTNB-016": (ReviewStatus.ASSESSED, Action.KEEP, [], "", False),
+    "VLG-TTNB-017": (
+        ReviewStatus.CHECKED,
+        Action.REENGINEER,
+        [ONLINE, INTERLINK],
+        "Tái cấu trúc quy trình trên hệ thống quản lý văn bản: tiếp nhận, thẩm định và trả kết quả trực tuyến, "
+        "liên thông với Kho bạc Nhà nước, không phải sửa đổi văn bản quy định thủ tục.",
+        False,
+    ),
     "VLG-TTNB-018": (
         ReviewStatus.APPROVED,
         Action.AMEND,
@@ -330,7 +338,7 @@ def _fill(review, action, changes, reason, overdue, parameters, reviewer) -> Non
         if action != Action.KEEP
         else None,
     )
-    if action in {Action.AMEND, Action.REPLACE}:
+    if action in {Action.AMEND, Action.REPLACE, Action.REENGINEER}:
         services.sheet_save(scenario=Scenario.PROPOSED, rows=_proposed_rows(current, kinds), **sheet)
     review.refresh_from_db()
 

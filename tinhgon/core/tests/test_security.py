@@ -140,10 +140,10 @@ def test_an_anonymous_page_outside_the_portal_gets_no_caching_header():
     assert "Cache-Control" not in through_middleware(HttpResponse())
 
 
-def test_a_public_page_answered_to_an_anonymous_visitor_may_be_kept_for_a_few_minutes(settings):
-    settings.TINHGON_PUBLIC_MAX_AGE = 300
+def test_a_public_page_is_revalidated_by_browsers_and_may_be_kept_by_a_shared_cache(settings):
+    settings.TINHGON_PUBLIC_MAX_AGE = 60
     response = through_middleware(HttpResponse(), path="/cong-khai/thu-tuc/X/")
-    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
 
 
 def test_a_public_answer_that_sets_a_cookie_is_not_shared():

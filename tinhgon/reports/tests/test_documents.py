@@ -61,9 +61,18 @@ def docx_rows(data: bytes) -> list[list[str]]:
     return [[flat(c.text) for c in row.cells] for table in doc.tables for row in table.rows]
 
 
+def _without_page_number(text: str, number: int) -> str:
+    """A page's text without the number printed at its top from page 2 (pypdf reads it last), which would otherwise
+    split a paragraph that runs on to the next page."""
+    body = text.rstrip()
+    return body[: -len(str(number))] if number > 1 and body.endswith(f"\n{number}") else text
+
+
 def pdf_texts(data: bytes, tmp_path) -> dict[str, str]:
     reader = PdfReader(io.BytesIO(data))
-    texts = {"pypdf": flat("\n".join(page.extract_text() for page in reader.pages))}
+    texts = {
+        "pypdf": flat("\n".join(_without_page_number(page.extract_text(), n) for n, page in enumerate(reader.pages, 1)))
+    }
     if shutil.which("pdftotext"):
         path = tmp_path / "bao-cao.pdf"
         path.write_bytes(data)
