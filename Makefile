@@ -10,8 +10,10 @@ UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1:8000
 # `make bench PROFILE=province`: bench/run.py measures on the generated data set (docs/performance.md).
 PROFILE ?=
+# `make bench-pages BENCH_QUICK=1`: the per-page benchmark on the province profile (about 5 minutes); without it, national.
+BENCH_QUICK ?=
 
-.PHONY: run test install install-test migrate seed lint check-migrations pytest bench load schema templates documents clean
+.PHONY: run test install install-test migrate seed lint check-migrations pytest bench bench-pages load schema templates documents clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)): apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -52,7 +54,11 @@ pytest: install-test
 test: lint check-migrations pytest
 
 bench: install-test
-	status=0; for script in run.py bench_import.py bench_search.py bench_ledger.py bench_overdue.py bench_dashboard.py; do args=""; if [ "$$script" = run.py ] && [ -n "$(PROFILE)" ]; then args="--profile $(PROFILE)"; fi; $(PY) bench/$$script $$args || status=1; done; exit $$status
+	status=0; for script in run.py bench_import.py bench_search.py bench_ledger.py bench_overdue.py bench_dashboard.py; do args=""; if [ "$$script" = run.py ] && [ -n "$(PROFILE)" ]; then args="--profile $(PROFILE)"; fi; $(PY) bench/$$script $$args || status=1; done; $(MAKE) --no-print-directory bench-pages || status=1; exit $$status
+
+# Every key page and endpoint on the generated data set, budgets in bench/budgets.toml (bench/README.md).
+bench-pages: install-test
+	$(PY) bench/pages.py $(if $(BENCH_QUICK),--quick,)
 
 # The load test (bench/load/run.sh, docs/performance.md): gunicorn on PostgreSQL, locust at 50 and 200 users.
 # `make load PROFILE=province USERS="20"` for a short try; the national data set takes about 15 minutes to make once.

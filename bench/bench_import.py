@@ -54,6 +54,7 @@ def build_workbook(path: Path, rows: int, fields: list[str]) -> None:
             ),
             "dossier_items": "Tờ trình đề nghị | 1 | 0 | 0 | không\nBáo cáo, tài liệu kèm theo | 1 | 1 | 0 | có",
             "dossier_sets": 1,
+            "forms": f"Tờ khai đề nghị số {n}",
             "processing_time_value": 5 + n % 30,
             "processing_time_unit": "ngày làm việc",
             "performers": "Các sở, ban, ngành; UBND cấp xã",

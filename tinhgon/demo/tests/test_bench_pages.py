@@ -1,0 +1,51 @@
+"""The budget logic of the per-page benchmark (bench/pages.py); the benchmark itself is not run by the tests."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+PAGES_PY = Path(__file__).resolve().parents[3] / "bench" / "pages.py"
+
+
+@pytest.fixture(scope="module")
+def pages():
+    spec = importlib.util.spec_from_file_location("bench_pages", PAGES_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def measure(pages, **kw):
+    values = {"name": "x", "kind": "search", "url": "/", "p50_ms": 10, "p95_ms": 20, "floor_ms": 5} | kw
+    return pages.Measure(**values)
+
+
+def test_a_measure_within_every_budget_breaks_none(pages):
+    assert pages.broken_budgets(measure(pages, small_queries=0)) == []
+
+
+def test_a_search_over_its_p95_budget_is_named(pages):
+    assert pages.broken_budgets(measure(pages, p95_ms=51)) == ["x: p95 51.0 ms > 50 ms"]
+
+
+def test_a_page_more_than_three_times_its_sql_floor_is_named(pages):
+    assert "3x its SQL floor" in pages.broken_budgets(measure(pages, p50_ms=16, floor_ms=5))[0]
+
+
+def test_a_query_count_that_grows_with_the_data_is_named(pages):
+    assert "queries on the big data set" in pages.broken_budgets(measure(pages, queries=9, small_queries=8))[0]
+
+
+def test_an_export_over_its_memory_budget_is_named(pages):
+    broken = pages.broken_budgets(measure(pages, kind="export", peak_mb=301, floor_ms=0))
+    assert broken == ["x: peak memory 301 MB > 300 MB"]
+
+
+def test_an_import_slower_than_thirty_seconds_is_named(pages):
+    broken = pages.broken_budgets(measure(pages, kind="import", p50_ms=31_000, p95_ms=31_000, floor_ms=0))
+    assert broken == ["x: 31.0 s > 30 s"]
+
+
+def test_the_nearest_rank_percentile_of_twenty_samples(pages):
+    assert pages.base.percentile(list(range(1, 21)), 95) == 19
