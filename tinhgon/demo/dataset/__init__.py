@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from tinhgon.core.dates import today as local_today
@@ -78,7 +78,18 @@ def generate(
         started = time.perf_counter()
         ctx.count("search entries", SearchEntry.objects.rebuild())
         step("search", started)
+    started = time.perf_counter()
+    refresh_statistics()
+    ctx.timings["statistics"] += time.perf_counter() - started
     return ctx
+
+
+def refresh_statistics() -> None:
+    """ANALYZE after the bulk load, as autovacuum would some minutes later: until then PostgreSQL plans with
+    the statistics of empty tables (111,140 versions of groups A and B estimated at 292), and the ledger of one
+    province read every procedure of the country (13 s instead of 0.9 s at the national profile)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _provinces(ctx: Context, step) -> None:
