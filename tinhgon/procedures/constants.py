@@ -20,6 +20,11 @@ class Group(models.TextChoices):
             return self.label
         return f"Thủ tục hành chính nội bộ {self.label.split(': ', 1)[1]}"
 
+    @property
+    def short(self) -> str:
+        """The group in a narrow column (its label as the title): "Nhóm A", "Nhóm B", "Thông thường"."""
+        return "Thông thường" if self == Group.ORDINARY else f"Nhóm {self.value}"
+
 
 class Kind(models.TextChoices):
     """Loại thủ tục, derived from the group: internal (A, B) or ordinary."""

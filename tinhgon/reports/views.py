@@ -207,11 +207,13 @@ def month_rows(months: list[dict]) -> list[dict]:
     its first row only; a report frozen before the statistics existed has none."""
     rows = []
     for month in months:
-        for n, (group, label) in enumerate(Group.choices):
-            counts = month["by_group"].get(group, {})
+        for n, group in enumerate(Group):
+            counts = month["by_group"].get(group.value, {})
             changes = [counts.get(change, 0) for change in CHANGE_LABELS]
             name = "" if n else month["month"]
-            rows.append({"month": name, "group": label, "changes": changes, "total": sum(changes)})
+            rows.append(
+                {"month": name, "group": group.short, "title": group.label, "changes": changes, "total": sum(changes)}
+            )
     return rows
 
 
