@@ -112,5 +112,4 @@ def test_two_workers_never_take_the_same_job(tmp_path, settings):
     from django_tasks_db.models import DBTaskResult
 
     claimed = DBTaskResult.objects.filter(id__in=[r.id for r in results]).values_list("worker_ids", flat=True)
-    assert all(len(ids) == 1 for ids in claimed)
-    assert {ids[0] for ids in claimed} == {"may-1", "may-2"}  # both worked
+    assert all(len(ids) == 1 for ids in claimed)  # no job claimed by both; how they share the jobs is timing

@@ -8,7 +8,7 @@ from django_tasks import task
 
 @task()
 def record_run(number: int, path: str) -> int:
-    time.sleep(0.02)  # long enough for the two workers to overlap
+    time.sleep(0.1)  # the jobs last long enough (2 s in all) for the two workers to overlap
     with open(path, "a", encoding="utf-8") as out:
         out.write(f"{number}\n")
     return number
