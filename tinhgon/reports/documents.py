@@ -33,7 +33,7 @@ from tinhgon.procedures.constants import Group, Level
 from tinhgon.procedures.documents import header_lines, long_date, place_of
 from tinhgon.procedures.excel import BOLD
 from tinhgon.reports import services
-from tinhgon.reports.figures import area_tasks
+from tinhgon.reports.figures import area_tasks, monthly_rows
 from tinhgon.reports.models import Report, Status
 from tinhgon.reviews.constants import Action, Metric
 from tinhgon.reviews.documents import money, number, pct
@@ -215,12 +215,7 @@ def procedures_part(fig: dict) -> Part:
 def _monthly_table(months: list[dict]) -> list[Table]:
     """The monthly statistics (reports.figures.decided_by_month): one row per month and group; none for a report
     frozen before they existed."""
-    rows = []
-    for month in months:
-        for n, (group, label) in enumerate(Group.choices):
-            counts = month["by_group"].get(group, {})
-            changes = [_int(counts.get(key)) for key, _ in CHANGES]
-            rows.append(["" if n else month["month"], label, *changes, sum(changes)])
+    rows = [[name, group.label, *changes, sum(changes)] for name, group, changes in monthly_rows(months)]
     if not rows:
         return []
     return [

@@ -90,6 +90,15 @@ def decided_by_month(items, p: ReportPeriod) -> list[dict]:
     return rows
 
 
+def monthly_rows(months: list[dict]):
+    """The monthly statistics of `decided_by_month` (as frozen in a report) row by row, for the page and the files:
+    (the month's name on its first row, else "", the group, the counts in CHANGES order)."""
+    for month in months:
+        for n, group in enumerate(Group):
+            counts = month["by_group"].get(group.value, {})
+            yield ("" if n else month["month"]), group, [int(counts.get(change) or 0) for change in CHANGES]
+
+
 def reviews_figures(org: Organisation, units, p: ReportPeriod) -> dict:
     result = ledger(Filters(roots=(org,), as_of=p.end))
     overdue = ImplementationItem.objects.filter(proposal__review__procedure__owner__in=units, due_on__lt=p.end).exclude(

@@ -23,7 +23,7 @@ from tinhgon.plans.constants import IndicatorStatus, StatusClass
 from tinhgon.procedures.constants import Group, Level
 from tinhgon.reports import services
 from tinhgon.reports.dashboard import dashboard_data, dashboard_unit
-from tinhgon.reports.figures import area_tasks
+from tinhgon.reports.figures import area_tasks, monthly_rows
 from tinhgon.reports.filters import ReportFilter
 from tinhgon.reports.forms import (
     DashboardFilterForm,
@@ -205,16 +205,10 @@ def _labelled(counts: dict, choices) -> list[dict]:
 def month_rows(months: list[dict]) -> list[dict]:
     """The monthly statistics as table rows: one per month and group (A, B, ordinary), with the month's name on
     its first row only; a report frozen before the statistics existed has none."""
-    rows = []
-    for month in months:
-        for n, group in enumerate(Group):
-            counts = month["by_group"].get(group.value, {})
-            changes = [counts.get(change, 0) for change in CHANGE_LABELS]
-            name = "" if n else month["month"]
-            rows.append(
-                {"month": name, "group": group.short, "title": group.label, "changes": changes, "total": sum(changes)}
-            )
-    return rows
+    return [
+        {"month": name, "group": group.short, "title": group.label, "changes": changes, "total": sum(changes)}
+        for name, group, changes in monthly_rows(months)
+    ]
 
 
 def figure_tables(figures: dict) -> dict:
