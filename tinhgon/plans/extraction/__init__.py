@@ -14,7 +14,7 @@ nothing is saved here (the review page and the API decide what to do with the re
 
 from tinhgon.plans.extraction.documents import Document, DocumentRefused, read_document
 from tinhgon.plans.extraction.parsing import extract, suggest_parents
-from tinhgon.plans.extraction.results import Extraction, ExtractedTask, Header, UnitRef
+from tinhgon.plans.extraction.results import ExtractedTask, Extraction, Header, UnitRef
 
 __all__ = [
     "Document",
