@@ -19,7 +19,6 @@ from tinhgon.core.uploads import check_document, max_upload_bytes, mb
 MAX_CHARACTERS = 2_000_000  # about 600 pages of a plan: anything longer is not one plan
 MAX_PDF_PAGES = 300
 MIN_TEXT_PER_PAGE = 40  # characters: fewer on every page is a scan (no text layer)
-TEXT_ENCODINGS = ("utf-8-sig", "utf-16")
 TABLE_LINE = re.compile(r"^[^|\n]*(?:\|[^|\n]*){2,}$")  # three cells or more
 
 
@@ -41,6 +40,7 @@ class Block:
 class Document:
     blocks: list[Block] = field(default_factory=list)
     name: str = ""
+    paragraphs_are_lines: bool = False  # Word's paragraphs are the author's: never joined as wrapped lines
 
     @classmethod
     def from_text(cls, text: str, name: str = "") -> "Document":
@@ -93,11 +93,11 @@ def _decoded(upload) -> str:
         raise DocumentRefused(f"Tệp quá lớn (tối đa {mb(max_upload_bytes())}).")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DocumentRefused("Tệp .txt này không phải văn bản (có dữ liệu nhị phân).")
-    for encoding in TEXT_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"  # Notepad's two Unicodes
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass
     raise DocumentRefused("Tệp .txt không đọc được: hãy lưu lại với bảng mã UTF-8 (Unicode).")
 
 
@@ -136,7 +136,7 @@ def _read_docx(data: bytes, name: str) -> Document:
             raise DocumentRefused(f"Văn bản quá dài (hơn {MAX_CHARACTERS:,} ký tự).".replace(",", "."))
     if not any(b.text.strip() or b.rows for b in blocks):
         raise DocumentRefused("Tệp Word không có chữ (có thể chỉ chứa ảnh quét).")
-    return Document(blocks, name)
+    return Document(blocks, name, paragraphs_are_lines=True)
 
 
 def _table_rows(table) -> list[list[str]]:

@@ -67,6 +67,8 @@ def extract(document: Document, *, issuer: Organisation) -> Extraction:
 
 def _is_wrapped(document: Document) -> bool:
     """Text cut into lines of a fixed width (a PDF, a copied web page): few blank lines between its lines."""
+    if document.paragraphs_are_lines:
+        return False
     lines = [b.text.strip() for b in document.blocks if not b.is_table]
     filled = sum(1 for line in lines if line)
     blank = len(lines) - filled
