@@ -209,6 +209,17 @@ COLUMNS = [
         "hành kế hoạch; các đơn vị của nhiệm vụ được ghi hoàn thành vào ngày đó. Không dùng cho nhiệm vụ định kỳ.",
         "",
     ),
+    Column(
+        "parent",
+        "Nhiệm vụ cấp trên",
+        False,
+        16,
+        ("thực hiện nhiệm vụ cấp trên", "nhiệm vụ của kế hoạch cấp trên"),
+        "Chỉ khi kế hoạch có kế hoạch cấp trên: nhiệm vụ của kế hoạch cấp trên mà nhiệm vụ này thực hiện, ghi STT "
+        "của nhiệm vụ đó trong kế hoạch cấp trên (1, 2.3…) hoặc mã của nó (NV-…). Để trống nếu không có. Bảng "
+        "không có cột này thì giữ nguyên liên kết đã có.",
+        "",
+    ),
 ]
 PLAIN = [c for c in COLUMNS if c.attr]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -244,6 +255,8 @@ class TaskRow(imports.Row):
     recurrence_day: int | None = None
     area: ReformArea | None = None  # from the last group heading naming a reform area
     completed_on: date | None = None  # done in fact on that day (history entered in bulk)
+    implements: Task | None = None  # the parent plan's task it carries out
+    implements_read: bool = False  # False when the file has no such column: the link stays as it is
     order: int = 0
     task: Task | None = None
 
@@ -285,6 +298,7 @@ class TaskRow(imports.Row):
             self.area if self.area is not None else (self.task.area if self.task else None),
             # a blank cell leaves the completions as they are
             show_date(self.completed_on or (completed_on_of(self.task) if self.task else None)),
+            self.implements if self.implements_read else (self.task.implements if self.task else None),
         )
 
 
@@ -304,7 +318,11 @@ def completed_on_of(task: Task) -> date | None:
     return days.pop() if len(days) == 1 and None not in days else None
 
 
-def _shown(code, values, lead, coordinating, executing, time, area, completed="") -> dict[str, str]:
+def parent_label(task: Task | None) -> str:
+    return f"{task.code}. {task.title}"[:160] if task else ""
+
+
+def _shown(code, values, lead, coordinating, executing, time, area, completed="", parent=None) -> dict[str, str]:
     """Column header → text, in the file's order of columns (the key left out: it never changes)."""
     texts = {
         "code": code,
@@ -313,6 +331,7 @@ def _shown(code, values, lead, coordinating, executing, time, area, completed=""
         "executing": executing,
         "time": time,
         "completed": completed,
+        "parent": parent_label(parent),
         **{c.key: c.show(values.get(c.attr)) for c in PLAIN},
     }
     shown = {c.header: texts[c.key] for c in COLUMNS if c.key in texts}
@@ -330,6 +349,7 @@ def task_shown(task: Task) -> dict[str, str]:
         time_label(task.deadline, task.recurrence, task.recurrence_day),
         task.area,
         show_date(completed_on_of(task)),
+        task.implements,
     )
 
 
@@ -356,7 +376,8 @@ def build_workbook(plan: Plan) -> bytes:
     wb = _workbook()
     ws = wb[SHEET]
     units = UnitDirectory(plan)
-    tasks = plan.tasks.select_related("lead", "area").prefetch_related("coordinating", "executing", "assignments")
+    tasks = plan.tasks.select_related("lead", "area", "implements")
+    tasks = tasks.prefetch_related("coordinating", "executing", "assignments")
     for task in tasks.order_by("order", "code_key", "id"):
         values = {
             "code": task.code,
@@ -370,6 +391,7 @@ def build_workbook(plan: Plan) -> bytes:
             "time": task.deadline if not task.recurrence else time_label(None, task.recurrence, task.recurrence_day),
             "key": task_key(task),
             "completed": completed_on_of(task) or "",
+            "parent": task.implements.code if task.implements else "",
         }
         ws.append([values[c.key] for c in COLUMNS])
         for cell in ws[ws.max_row]:
@@ -607,6 +629,7 @@ class _Parser:
         self.errors: list[RowError] = []
         self.positions: dict[str, int] = {}
         self.headers: list[str] = []
+        self.parent_tasks: list[Task] | None = None  # the parent plan's, read at the first row that names one
 
     def error(self, row: int | None, message: str, key: str = "") -> None:
         if key:
@@ -677,7 +700,7 @@ class _Parser:
 
     def is_heading(self, values: tuple) -> bool:
         """A group heading (“I. CẢI CÁCH THỂ CHẾ”): a number and a title, nothing else of a task."""
-        rest = ("lead", "coordinating", "executing", "time", "product", "completed")
+        rest = ("lead", "coordinating", "executing", "time", "product", "completed", "parent")
         return all(_blank(self.raw(values, k)) for k in rest) and not _blank(self.raw(values, "title"))
 
     @staticmethod
@@ -728,6 +751,7 @@ class _Parser:
             row.executing_rule = rule
         self.time(row_no, values, row)
         self.completed(row_no, values, row)
+        self.parent(row_no, values, row)
         return row if len(self.errors) == errors_before else None
 
     def is_example(self, values: tuple) -> bool:
@@ -827,6 +851,33 @@ class _Parser:
         except ValidationError as refused:
             self.error(row_no, refused.messages[0], "completed")
 
+    def parent(self, row_no: int, values: tuple, row: TaskRow) -> None:
+        """The parent plan's task the row implements, by its STT there or its key (NV-…)."""
+        if "parent" not in self.positions:
+            return
+        row.implements_read = True
+        text = workbooks.one_line(self.raw(values, "parent"))
+        if not text:
+            return
+        parent_plan = self.plan.parent_plan
+        if parent_plan is None:
+            self.error(row_no, "kế hoạch này không có kế hoạch cấp trên; hãy để trống cột này.", "parent")
+            return
+        if self.parent_tasks is None:
+            self.parent_tasks = list(parent_plan.tasks.all())
+        match = KEY_RE.fullmatch(workbooks.key(text))
+        found = [
+            t for t in self.parent_tasks if (t.pk == int(match[1]) if match else t.code.casefold() == text.casefold())
+        ]
+        if not found:
+            self.error(
+                row_no,
+                f"“{text}” không phải STT hay mã (NV-…) của nhiệm vụ nào trong kế hoạch cấp trên “{parent_plan}”.",
+                "parent",
+            )
+            return
+        row.implements = found[0]
+
     def time(self, row_no: int, values: tuple, row: TaskRow) -> None:
         raw = self.raw(values, "time")
         if _blank(raw) and row.key is not None:
@@ -874,7 +925,7 @@ class _Parser:
         existing = {
             t.pk: t
             for t in self.plan.tasks.prefetch_related("coordinating", "executing", "assignments").select_related(
-                "lead", "area"
+                "lead", "area", "implements"
             )
         }
         tasks = [r for r in rows if r.action != SKIPPED]
@@ -1024,6 +1075,8 @@ def _apply(row: TaskRow, *, plan: Plan, by) -> None:
     task.order = row.order
     if row.area is not None:  # a file without area headings keeps the areas set in the app
         task.area = row.area
+    if row.implements_read:
+        task.implements = row.implements
     row.task = services.task_save(task=task, coordinating=row.coordinating, executing=row.executing, by=by)
     if row.completed_on:  # history entered in bulk: every unit of the task completed it on that day
         for part in row.task.assignments.exclude(completed_on=row.completed_on):

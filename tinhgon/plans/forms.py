@@ -128,6 +128,7 @@ class TaskForm(StyledForm, forms.ModelForm):
             "recurrence",
             "recurrence_day",
             "product",
+            "implements",
             "weight",
             "source_number",
             "source_date",
@@ -144,11 +145,16 @@ class TaskForm(StyledForm, forms.ModelForm):
         }
         help_texts = {"executing": "Chọn đơn vị, hoặc quy tắc ở đầu danh sách để giao cho mọi đơn vị thuộc loại đó."}
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, parent_tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
         for name in ("lead", "coordinating", "executing"):
             self.fields[name].queryset = units
+        if parent_tasks is None:  # a plan without a parent plan: no task above to implement
+            del self.fields["implements"]
+        else:
+            self.fields["implements"].queryset = parent_tasks
+            self.fields["implements"].empty_label = "(không)"
         self.fields["area"].empty_label = UNCLASSIFIED
         if self.instance.pk:
             self.fields["row_version"].initial = self.instance.row_version

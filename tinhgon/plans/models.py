@@ -238,6 +238,16 @@ class Task(Versioned, AuditedModel):
     procedures = models.ManyToManyField("procedures.Procedure", verbose_name="thủ tục liên quan", blank=True)
     review_rounds = models.ManyToManyField("reviews.ReviewRound", verbose_name="kế hoạch rà soát", blank=True)
     indicators = models.ManyToManyField("Indicator", verbose_name="chỉ tiêu", blank=True, related_name="tasks")
+    # The task of the parent plan this one carries out (a department's task under a province's), so that the
+    # province sees who implements each of its tasks.
+    implements = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="implemented_by",
+        verbose_name="thực hiện nhiệm vụ của kế hoạch cấp trên",
+    )
 
     audit_exclude = frozenset({"row_version", "code_key"})
 
@@ -258,6 +268,17 @@ class Task(Versioned, AuditedModel):
         if kwargs.get("update_fields") is not None and "code" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "code_key"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """The task implemented must be one of the parent plan's (not of any plan the user happens to see)."""
+        super().clean()
+        if self.implements_id is None:
+            return
+        parent_plan_id = self.plan.parent_plan_id if self.plan_id else None
+        if parent_plan_id is None:
+            raise ValidationError({"implements": "Kế hoạch này không có kế hoạch cấp trên."})
+        if self.implements.plan_id != parent_plan_id:
+            raise ValidationError({"implements": "Nhiệm vụ cấp trên phải thuộc kế hoạch cấp trên của kế hoạch này."})
 
     def audit_scope_organisation_id(self):
         return self.plan.issuer_id

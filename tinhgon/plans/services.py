@@ -141,6 +141,7 @@ def task_save(*, task: Task, coordinating=(), executing=(), started_from: int | 
     under the deadline check."""
     plan = task.plan = _locked(Plan, task.plan_id)
     refuse_stale(task, started_from)
+    task.clean()  # the parent task it implements belongs to the parent plan
     outside = task.deadline and not plan.period_start <= task.deadline <= plan.period_end
     if task.recurrence == Recurrence.NONE and outside:
         raise ValidationError({"deadline": "Thời hạn nằm ngoài thời gian của kế hoạch."})

@@ -262,7 +262,9 @@ def attachment_file(request, pk):
 
 
 def _task_form_page(request, plan: Plan, task: Task):
-    form = TaskForm(request.POST or None, instance=task, units=_units_for(plan.issuer).current())
+    parent_tasks = plan.parent_plan.tasks.all() if plan.parent_plan_id else None
+    units = _units_for(plan.issuer).current()
+    form = TaskForm(request.POST or None, instance=task, units=units, parent_tasks=parent_tasks)
     if request.method == "POST" and form.is_valid():
         edited = form.save(commit=False)
         edited.plan = plan
@@ -346,6 +348,8 @@ def task_detail(request, pk):
         "coordinating": task.coordinating.all(),
         "executing": task.executing.all(),
         "implementing": task.implementing_plans.visible_to(policy).select_related("issuer"),
+        "implements": _implemented(task, policy),
+        "implemented_by": Task.objects.visible_to(policy).filter(implements=task).select_related("plan__issuer"),
         "comments": task.comments.visible_to(policy).select_related("author"),
         "comment_form": comment_form,
         "extensions": _extensions(task, policy),
@@ -353,6 +357,14 @@ def task_detail(request, pk):
         "can_manage": task.permits(policy, MANAGE),
     }
     return render(request, "plans/task_detail.html", context)
+
+
+def _implemented(task: Task, policy) -> tuple[Task | None, bool]:
+    """The parent plan's task this one implements, and whether the user may open it (the parent plan may be
+    beyond their scope: its name is still shown, as the child plan's page shows its parent plan's)."""
+    if task.implements_id is None:
+        return None, False
+    return task.implements, Task.objects.visible_to(policy).filter(pk=task.implements_id).exists()
 
 
 def _assignment_rows(task: Task, policy) -> list[dict]:

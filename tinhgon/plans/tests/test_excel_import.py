@@ -380,7 +380,7 @@ def test_template_has_the_headers_an_example_and_instructions(world):
     wb = load_workbook(io.BytesIO(build_template()))
     assert wb.sheetnames == ["Nhiệm vụ", "Hướng dẫn"]
     ws = wb["Nhiệm vụ"]
-    assert [c.value for c in ws[1]] == [*HEADERS, "Mã nhiệm vụ", "Ngày hoàn thành"]
+    assert [c.value for c in ws[1]] == [*HEADERS, "Mã nhiệm vụ", "Ngày hoàn thành", "Nhiệm vụ cấp trên"]
     assert ws["A2"].value == "1" and ws["C2"].value == "Sở Tư pháp" and ws["H2"].value == "VÍ DỤ"
     help_text = " ".join(str(c.value) for row in wb["Hướng dẫn"].iter_rows() for c in row if c.value)
     assert "Hằng quý" in help_text and "tất cả hoặc không" in help_text

@@ -47,7 +47,7 @@ def snapshot(plan):
 def test_the_task_table_imports_back_unchanged_and_writes_nothing(world, plan_p, imported):  # noqa: F811
     data = build_workbook(plan_p)
     ws = load_workbook(io.BytesIO(data))["Nhiệm vụ"]
-    assert [c.value for c in ws[1]] == [*HEADERS, "Mã nhiệm vụ", "Ngày hoàn thành"]
+    assert [c.value for c in ws[1]] == [*HEADERS, "Mã nhiệm vụ", "Ngày hoàn thành", "Nhiệm vụ cấp trên"]
     assert [r[7].value for r in ws.iter_rows(min_row=2)] == [f"NV-{imported[c].pk}" for c in "12345"]
     assert ws["F2"].value.date() == imported["1"].deadline and ws["F2"].number_format == EXCEL_DATE
     preview = parse_workbook(io.BytesIO(data), plan=plan_p)
