@@ -176,6 +176,8 @@ ENDPOINTS = [
     E("plans:task-import-confirm", {"POST": "plans.manage"}, "plans.Plan"),
     E("plans:task-table", {"GET": "plans.manage"}, "plans.Plan"),
     E("plans:task-import-template", {"GET": "plans.manage"}),
+    E("plans:document-import", both("plans.manage"), "plans.Plan"),
+    E("plans:document-review", both("plans.manage"), "plans.Plan"),
     E("plans:attachment-file", {"GET": "plans.view"}, "plans.PlanAttachment"),
     E("plans:task", {"GET": "plans.view", "POST": "plans.view"}, "plans.Task"),
     E("plans:task-edit", both("plans.manage"), "plans.Task"),

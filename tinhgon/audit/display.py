@@ -66,6 +66,7 @@ OBJECTS = {
     "accounts.password": "mật khẩu",
     "procedures.import": "tệp Excel danh mục thủ tục",  # core.imports: an import confirmed (audit/signals.py)
     "plans.task_import": "tệp Excel bảng nhiệm vụ",
+    "plans.document_import": "văn bản kế hoạch (nhiệm vụ nhập từ văn bản)",
 }
 YES_NO = {True: "Có", False: "Không"}
 

@@ -26,6 +26,17 @@ class LongSelect(forms.Select):
         return mark_safe(f"<select{final}>{options}</select>")  # every value and label escaped above
 
 
+class LongSelectMultiple(LongSelect):
+    """LongSelect choosing several (a page with many unit pickers over one province's units)."""
+
+    allow_multiple_selected = True
+    value_from_datadict = forms.SelectMultiple.value_from_datadict
+    value_omitted_from_data = forms.SelectMultiple.value_omitted_from_data
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"multiple": True, **(attrs or {})}, choices)
+
+
 class StyledForm:
     """Mixin giving widgets the Tabler/Bootstrap classes, and marking invalid fields, so templates stay plain.
 

@@ -4,9 +4,15 @@ tinhgon.plans.indicators; querysets of choices (units, plans, tasks) are given b
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import DocumentField, StyledForm, legal_date_field
-from tinhgon.organisations.forms import DATE_WIDGET, UnitChoiceField, UnitMultipleChoiceField, UnitsByParent
-from tinhgon.plans.constants import ExecutingRule
+from tinhgon.core.forms import DocumentField, LongSelect, LongSelectMultiple, StyledForm, legal_date_field
+from tinhgon.organisations.forms import (
+    DATE_WIDGET,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    UnitsByParent,
+    unit_label,
+)
+from tinhgon.plans.constants import ExecutingRule, Recurrence
 from tinhgon.plans.models import Indicator, Plan, Task
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -259,3 +265,106 @@ class AppraisalForm(forms.Form):
 
     def changes(self) -> dict:
         return {"appraised_score": self.cleaned_data["appraised_score"], "note": self.cleaned_data["note"]}
+
+
+# Tasks entered from the plan's document (document_views.py) ------------------------------------------------------
+
+
+class DocumentSourceForm(StyledForm, forms.Form):
+    """The plan's document: a file, or its text pasted (one of the two)."""
+
+    file = forms.FileField(
+        label="Tệp kế hoạch (.docx, .pdf có lớp chữ, .txt)",
+        required=False,
+        allow_empty_file=True,  # refused by the extraction with its own message
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt"}),
+    )
+    text = forms.CharField(
+        label="Hoặc dán nội dung kế hoạch",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise ValidationError("Hãy chọn tệp kế hoạch hoặc dán nội dung kế hoạch.")
+        if data.get("file") and (data.get("text") or "").strip():
+            raise ValidationError("Chỉ chọn tệp hoặc dán nội dung, không cả hai.")
+        return data
+
+
+def unit_choices(units) -> list[tuple[str, str]]:
+    """(code, “name — parent”) of the units a review form offers, worked out once for every form of the page."""
+    return [(u.code, unit_label(u)) for u in units.select_related("parent").order_by("name", "code")]
+
+
+class TaskReviewForm(StyledForm, forms.Form):
+    """One task read from the document, as the user corrects it before saving. Checked only when included; the
+    import then checks it as a row of the task table (deadline within the plan, STT, …)."""
+
+    include = forms.BooleanField(label="Nhập nhiệm vụ này", required=False)
+    code = forms.CharField(label="STT", max_length=20, required=False)
+    title = forms.CharField(label="Nhiệm vụ", max_length=1000, required=False, widget=forms.Textarea({"rows": 4}))
+    lead = forms.ChoiceField(label="Chủ trì", required=False, widget=LongSelect)
+    coordinating = forms.MultipleChoiceField(label="Phối hợp", required=False, widget=LongSelectMultiple)
+    executing = forms.MultipleChoiceField(label="Thực hiện", required=False, widget=LongSelectMultiple)
+    executing_rule = forms.ChoiceField(
+        label="Thực hiện theo quy tắc", required=False, choices=[("", "(không)"), *ExecutingRule.choices[1:]]
+    )
+    deadline = forms.DateField(label="Thời hạn", required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET)
+    recurrence = forms.ChoiceField(label="Định kỳ", required=False, choices=Recurrence.choices)
+    product = forms.CharField(label="Sản phẩm", max_length=500, required=False)
+    implements = forms.ChoiceField(label="Thực hiện nhiệm vụ cấp trên", required=False)
+
+    def __init__(self, *args, units=(), parent_tasks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = [("", "(chọn đơn vị chủ trì)"), *units]
+        self.fields["coordinating"].choices = units
+        self.fields["executing"].choices = units
+        for name in ("lead", "coordinating", "executing"):
+            self.fields[name].widget.attrs["data-unit-picker"] = ""
+        if parent_tasks is None:
+            del self.fields["implements"]
+        else:
+            self.fields["implements"].choices = [("", "(không)")] + [
+                (str(t.pk), f"{t.code}. {t.title}"[:160]) for t in parent_tasks
+            ]
+
+    def full_clean(self):
+        """A task left out is not checked: what the document got wrong about it does not matter."""
+        super().full_clean()
+        if self.is_bound and not self.cleaned_data.get("include"):
+            self._errors.clear()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("include"):
+            return data
+        for name, message in (
+            ("code", "Nhập STT."),
+            ("title", "Nhập nội dung nhiệm vụ."),
+            ("lead", "Chọn đơn vị chủ trì."),
+        ):
+            if not data.get(name):
+                self.add_error(name, message)
+        if not data.get("deadline") and not data.get("recurrence"):
+            self.add_error("deadline", "Nhập thời hạn (dd/mm/yyyy) hoặc chọn định kỳ.")
+        if data.get("deadline") and data.get("recurrence"):
+            self.add_error("deadline", "Nhiệm vụ định kỳ không có thời hạn riêng: để trống thời hạn hoặc bỏ định kỳ.")
+        return data
+
+
+class BaseTaskReviewFormSet(forms.BaseFormSet):
+    def included(self) -> list[tuple[int, dict]]:
+        return [(i, f.cleaned_data) for i, f in enumerate(self.forms) if f.cleaned_data.get("include")]
+
+    def clean(self):
+        if not any(self.errors) and not self.included():
+            raise ValidationError("Chưa chọn nhiệm vụ nào để nhập.")
+
+
+TaskReviewFormSet = forms.formset_factory(
+    TaskReviewForm, formset=BaseTaskReviewFormSet, extra=0, max_num=1000, absolute_max=1000, validate_max=True
+)
