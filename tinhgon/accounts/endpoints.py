@@ -319,6 +319,7 @@ ENDPOINTS = [
     E("plan-detail", {"GET": "plans.view"}, "plans.Plan"),
     E("plan-close", {"POST": "plans.manage"}, "plans.Plan"),
     E("plan-reopen", {"POST": "plans.manage"}, "plans.Plan"),
+    E("plan-extract", {"POST": "plans.manage"}),
     E("task-list", {"GET": "plans.view", "POST": "plans.manage"}),
     E("task-detail", {"GET": "plans.view", "DELETE": "plans.manage"}, "plans.Task"),
     E("assignment-list", {"GET": "plans.view"}),

@@ -88,12 +88,17 @@ def executing_units(task: Task) -> list[Organisation]:
     tỉnh", whoever issued the plan); divisions under the issuer itself. The issuer is never its own executor."""
     units = list(task.executing.all())
     if task.executing_rule:
-        issuer = task.plan.issuer
         day = max(task.plan.period_start, today())
-        root = issuer if task.executing_rule == ExecutingRule.DIVISIONS else _province_of(issuer, day)
-        below = Organisation.objects.subtree(root, as_of=day).filter(kind__in=RULE_KINDS[task.executing_rule])
-        units += [u for u in below.exclude(pk=issuer.pk).order_by("name") if u not in units]
+        below = rule_units(issuer=task.plan.issuer, rule=task.executing_rule, day=day)
+        units += [u for u in below if u not in units]
     return units
+
+
+def rule_units(*, issuer: Organisation, rule: str, day: date):
+    """The units an executing rule names for a plan of `issuer` on `day`, by name (see executing_units)."""
+    root = issuer if rule == ExecutingRule.DIVISIONS else _province_of(issuer, day)
+    below = Organisation.objects.subtree(root, as_of=day).filter(kind__in=RULE_KINDS[rule])
+    return below.exclude(pk=issuer.pk).order_by("name")
 
 
 def _province_of(unit: Organisation, day: date) -> Organisation:

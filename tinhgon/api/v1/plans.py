@@ -27,11 +27,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin
+from tinhgon.core.dates import today
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
+from tinhgon.plans import document_import, extraction, services
 from tinhgon.plans import indicators as indicator_services
 from tinhgon.plans import progress as rollup
-from tinhgon.plans import services
 from tinhgon.plans.constants import (
     AssignmentRole,
     Direction,
@@ -229,6 +230,86 @@ class FiguresMixin:
         return super().get_serializer(*args, **kwargs)
 
 
+# A plan's document read into its tasks (issue 16): nothing saved -----------------------------------------------------
+
+
+class PlanExtractSerializer(serializers.Serializer):
+    issuer = serializers.CharField(
+        max_length=40, help_text="Mã đơn vị ban hành kế hoạch (cần quyền plans.manage tại đơn vị đó)"
+    )
+    file = serializers.FileField(
+        required=False, allow_empty_file=True, help_text="Tệp kế hoạch: .docx, .pdf có lớp chữ hoặc .txt (multipart)"
+    )
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="Hoặc nội dung kế hoạch (JSON)")
+
+    def validate(self, data):
+        if bool(data.get("file")) == bool((data.get("text") or "").strip()):
+            raise serializers.ValidationError("Gửi tệp kế hoạch (file) hoặc nội dung kế hoạch (text), một trong hai.")
+        return data
+
+
+class PlanExtractionHeaderSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Số, ký hiệu; rỗng khi văn bản để trống")
+    issued_on = serializers.DateField(allow_null=True)
+    title = serializers.CharField()
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+
+
+class ExtractedTaskSerializer(serializers.Serializer):
+    CODES = "Mã đơn vị; một quy tắc (“các sở, ngành”) được mở rộng thành mã các đơn vị nó chỉ"
+
+    number = serializers.CharField(help_text="STT như văn bản ghi")
+    content = serializers.CharField()
+    lead = serializers.ListField(child=serializers.CharField(), help_text=CODES)
+    coordinating = serializers.ListField(child=serializers.CharField(), help_text=CODES)
+    executing = serializers.ListField(child=serializers.CharField(), help_text=CODES)
+    executing_rule = ExecutingRuleField()
+    unmatched = serializers.ListField(child=serializers.CharField(), help_text="Tên cơ quan không tìm thấy")
+    deadline = serializers.DateField(allow_null=True)
+    recurrence = serializers.ChoiceField(choices=Recurrence.choices[1:], allow_null=True)
+    products = serializers.CharField()
+
+
+class PlanExtractionSerializer(serializers.Serializer):
+    header = PlanExtractionHeaderSerializer()
+    tasks = ExtractedTaskSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+def _codes(refs, issuer: Organisation, day: date) -> list[str]:
+    """The codes of the units the document names, each rule expanded as task_save expands a task's rule."""
+    codes: list[str] = []
+    for ref in refs:
+        if ref.unit is not None:
+            codes.append(ref.unit.code)
+        elif ref.rule:
+            codes += services.rule_units(issuer=issuer, rule=ref.rule, day=day).values_list("code", flat=True)
+    return list(dict.fromkeys(codes))
+
+
+def _extraction_data(result: extraction.Extraction, issuer: Organisation) -> dict:
+    header = result.header
+    day = max(header.period_start or today(), today())
+    tasks = [
+        {
+            "number": t.number,
+            "content": t.content,
+            "lead": _codes(t.lead, issuer, day),
+            "coordinating": _codes(t.coordinating, issuer, day),
+            "executing": _codes(t.executing, issuer, day),
+            "executing_rule": document_import.combined_rule(t.executing),
+            "unmatched": [ref.text for ref in t.unmatched],
+            "deadline": t.deadline,
+            "recurrence": t.recurrence or None,
+            "products": t.products,
+        }
+        for t in result.tasks
+    ]
+    fields = ("number", "issued_on", "title", "period_start", "period_end")
+    return {"header": {f: getattr(header, f) for f in fields}, "tasks": tasks, "warnings": result.warnings}
+
+
 class PlanViewSet(
     PolicyMixin,
     PolicyContextMixin,
@@ -243,7 +324,7 @@ class PlanViewSet(
     serializer_class = PlanSerializer
     queryset = Plan.objects.none()
     filterset_class = PlanFilter
-    action_rules = {"list": VIEW, "create": MANAGE}
+    action_rules = {"list": VIEW, "create": MANAGE, "extract": MANAGE}
 
     def roots(self, rows):
         return rows
@@ -273,6 +354,28 @@ class PlanViewSet(
     def reopen(self, request, pk=None):
         """Follow the plan again. 409 when it is followed already."""
         return self._move("reopen")
+
+    @extend_schema(
+        request={"multipart/form-data": PlanExtractSerializer, "application/json": PlanExtractSerializer},
+        responses={200: PlanExtractionSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def extract(self, request):
+        """Read a plan's document (Word, PDF with a text layer, or text) into its header and tasks, with each task's
+        agencies as unit codes of the issuer's province: nothing is saved. 400 with `detail` for a document that
+        cannot be read (a scan, a password, another kind of file, too large)."""
+        data = PlanExtractSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issuer = get_visible(self.policy, Organisation.objects, code=data.validated_data["issuer"])
+        self.require(MANAGE, issuer)
+        try:
+            document = extraction.read_document(
+                upload=data.validated_data.get("file"), text=data.validated_data.get("text")
+            )
+        except extraction.DocumentRefused as refused:
+            return Response({"detail": str(refused)}, status=status.HTTP_400_BAD_REQUEST)
+        result = extraction.extract(document, issuer=issuer)
+        return Response(PlanExtractionSerializer(_extraction_data(result, issuer)).data)
 
     def _move(self, name: str):
         plan = self.get_object(MANAGE)
