@@ -314,7 +314,7 @@ class TaskReviewForm(StyledForm, forms.Form):
         label="Thực hiện theo quy tắc", required=False, choices=[("", "(không)"), *ExecutingRule.choices[1:]]
     )
     deadline = forms.DateField(label="Thời hạn", required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET)
-    recurrence = forms.ChoiceField(label="Định kỳ", required=False, choices=Recurrence.choices)
+    recurrence = forms.ChoiceField(label="Định kỳ", required=False, choices=[("", "Một lần"), *Recurrence.choices[1:]])
     product = forms.CharField(label="Sản phẩm", max_length=500, required=False)
     implements = forms.ChoiceField(label="Thực hiện nhiệm vụ cấp trên", required=False)
 
