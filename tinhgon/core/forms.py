@@ -26,15 +26,31 @@ class LongSelect(forms.Select):
         return mark_safe(f"<select{final}>{options}</select>")  # every value and label escaped above
 
 
-class LongSelectMultiple(LongSelect):
-    """LongSelect choosing several (a page with many unit pickers over one province's units)."""
+class SharedOptionsSelect(forms.Select):
+    """One of many pickers over the same long list (the units of a province, on a page of fifty tasks): only its
+    chosen options are written in it, and the whole list once in the page as JSON (`json_script` with the id
+    `options_id`), which static/js/unit-picker.js offers in every picker naming it. Fifty tasks × three pickers ×
+    3,000 units written out would be 450,000 <option>s."""
 
+    def __init__(self, attrs=None, choices=(), options_id: str = "shared-options"):
+        super().__init__({"data-shared-options": options_id, **(attrs or {})}, choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
+            if str(key) in chosen or (key == "" and not self.allow_multiple_selected)
+        )
+        multiple = {"multiple": True} if self.allow_multiple_selected else {}
+        final = flatatt({**self.build_attrs(self.attrs, attrs), **multiple, "name": name})
+        return mark_safe(f"<select{final}>{options}</select>")  # every value and label escaped above
+
+
+class SharedOptionsSelectMultiple(SharedOptionsSelect):
     allow_multiple_selected = True
     value_from_datadict = forms.SelectMultiple.value_from_datadict
     value_omitted_from_data = forms.SelectMultiple.value_omitted_from_data
-
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"multiple": True, **(attrs or {})}, choices)
 
 
 class StyledForm:

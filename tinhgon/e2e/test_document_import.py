@@ -43,6 +43,9 @@ def test_a_plans_tasks_are_reviewed_beside_their_text_and_saved(
     expect(page.locator("#task-0 .unmatched")).to_contain_text("Ủy ban nhân dân cấp huyện")
     screenshot(page, "document-review")
 
+    # the units are written once in the page, yet every picker offers them all: the reviewer adds one by searching
+    page.locator("#id_form-0-executing-ts-control").fill("don vi p-b")
+    page.locator("#id_form-0-executing-ts-dropdown .option", has_text="Đơn vị P-B").click()
     page.locator("#id_form-0-deadline").fill("30/06/2024")
     page.get_by_role("button", name="Xác nhận nhập").click()
     expect(page.locator("#review-errors")).to_be_visible()  # task 3 has no deadline yet: nothing saved
@@ -52,3 +55,4 @@ def test_a_plans_tasks_are_reviewed_beside_their_text_and_saved(
     page.get_by_role("button", name="Xác nhận nhập").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã nhập 3 nhiệm vụ")
     assert plan.tasks.count() == 3
+    assert list(plan.tasks.get(code="1").executing.values_list("code", flat=True)) == ["P-B"]

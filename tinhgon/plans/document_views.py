@@ -11,7 +11,7 @@ from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import document_import, extraction
-from tinhgon.plans.forms import DocumentSourceForm, TaskReviewFormSet, unit_choices
+from tinhgon.plans.forms import UNITS_ID, DocumentSourceForm, TaskReviewFormSet, unit_choices
 from tinhgon.plans.models import Plan
 
 MANAGE = "plans.manage"
@@ -51,7 +51,8 @@ def document_review(request, pk):
         messages.error(request, GONE)
         return redirect("plans:plan", pk=plan.pk)
     result, parents = document_import.extract(staged, plan)
-    formset = _formset(request, plan, result, parents)
+    units = unit_choices(document_import.province_units(plan))
+    formset = _formset(request, plan, result, parents, units)
     problems = []
     if request.method == "POST" and formset.is_valid():
         rows = _reviewed(formset, plan, result)
@@ -66,12 +67,13 @@ def document_review(request, pk):
         "tasks": [_task_view(result, t, f) for t, f in zip(result.tasks, formset.forms, strict=True)],
         "formset": formset,
         "problems": problems,
+        "units": units,  # once for every picker of the page (SharedOptionsSelect)
+        "units_id": UNITS_ID,
     }
     return render(request, "plans/document_review.html", context)
 
 
-def _formset(request, plan: Plan, result, parents):
-    units = unit_choices(document_import.province_units(plan))
+def _formset(request, plan: Plan, result, parents, units):
     parent_tasks = list(plan.parent_plan.tasks.all()) if plan.parent_plan_id else None
     kwargs = {"units": units, "parent_tasks": parent_tasks}
     if request.method == "POST":

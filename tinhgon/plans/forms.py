@@ -4,7 +4,13 @@ tinhgon.plans.indicators; querysets of choices (units, plans, tasks) are given b
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tinhgon.core.forms import DocumentField, LongSelect, LongSelectMultiple, StyledForm, legal_date_field
+from tinhgon.core.forms import (
+    DocumentField,
+    SharedOptionsSelect,
+    SharedOptionsSelectMultiple,
+    StyledForm,
+    legal_date_field,
+)
 from tinhgon.organisations.forms import (
     DATE_WIDGET,
     UnitChoiceField,
@@ -295,6 +301,9 @@ class DocumentSourceForm(StyledForm, forms.Form):
         return data
 
 
+UNITS_ID = "review-units"  # the id of the page's JSON list of units (SharedOptionsSelect)
+
+
 def unit_choices(units) -> list[tuple[str, str]]:
     """(code, “name — parent”) of the units a review form offers, worked out once for every form of the page."""
     return [(u.code, unit_label(u)) for u in units.select_related("parent").order_by("name", "code")]
@@ -307,9 +316,13 @@ class TaskReviewForm(StyledForm, forms.Form):
     include = forms.BooleanField(label="Nhập nhiệm vụ này", required=False)
     code = forms.CharField(label="STT", max_length=20, required=False)
     title = forms.CharField(label="Nhiệm vụ", max_length=1000, required=False, widget=forms.Textarea({"rows": 4}))
-    lead = forms.ChoiceField(label="Chủ trì", required=False, widget=LongSelect)
-    coordinating = forms.MultipleChoiceField(label="Phối hợp", required=False, widget=LongSelectMultiple)
-    executing = forms.MultipleChoiceField(label="Thực hiện", required=False, widget=LongSelectMultiple)
+    lead = forms.ChoiceField(label="Chủ trì", required=False, widget=SharedOptionsSelect(options_id=UNITS_ID))
+    coordinating = forms.MultipleChoiceField(
+        label="Phối hợp", required=False, widget=SharedOptionsSelectMultiple(options_id=UNITS_ID)
+    )
+    executing = forms.MultipleChoiceField(
+        label="Thực hiện", required=False, widget=SharedOptionsSelectMultiple(options_id=UNITS_ID)
+    )
     executing_rule = forms.ChoiceField(
         label="Thực hiện theo quy tắc", required=False, choices=[("", "(không)"), *ExecutingRule.choices[1:]]
     )
@@ -323,8 +336,6 @@ class TaskReviewForm(StyledForm, forms.Form):
         self.fields["lead"].choices = [("", "(chọn đơn vị chủ trì)"), *units]
         self.fields["coordinating"].choices = units
         self.fields["executing"].choices = units
-        for name in ("lead", "coordinating", "executing"):
-            self.fields[name].widget.attrs["data-unit-picker"] = ""
         if parent_tasks is None:
             del self.fields["implements"]
         else:

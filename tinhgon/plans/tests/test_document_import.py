@@ -122,6 +122,15 @@ def test_the_review_page_shows_the_header_and_each_task_beside_its_highlighted_t
 
 
 @needs_seed
+def test_the_units_are_written_once_in_the_page_not_in_every_picker(login, world, plan):
+    client = login(world.focal_p)
+    page = client.get(f"{review_url(plan)}?token={upload_text(client, plan)}").content.decode()
+    assert page.count('id="review-units"') == 1 and '["P-B", "\\u0110\\u01a1n v\\u1ecb P-B' in page
+    assert '<option value="P-B"' not in page  # chosen nowhere: offered from the list by the page's script
+    assert page.count('<option value="P-STP" selected>') == 2  # task 1 coordinating, task 3 lead
+
+
+@needs_seed
 def test_a_manager_confirms_and_the_tasks_are_saved_with_their_units_and_deadlines(login, world, plan, units):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)

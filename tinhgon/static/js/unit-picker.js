@@ -39,7 +39,26 @@
     });
   }
 
+  // A picker among many over one long list (core.forms.SharedOptionsSelect): the page holds the list once as JSON,
+  // each picker only its chosen units.
+  function shared(select, lists) {
+    const id = select.dataset.sharedOptions;
+    if (!(id in lists)) lists[id] = JSON.parse(document.getElementById(id).textContent);
+    new TomSelect(select, {
+      plugins: select.multiple ? ["remove_button"] : [],
+      options: lists[id].map(([value, text]) => ({ value, text })),
+      maxOptions: 200,
+      hidePlaceholder: true,
+      refreshThrottle: 0,
+      render: { no_results: () => NONE },
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    const lists = {};
+    if (typeof TomSelect !== "undefined") {
+      document.querySelectorAll("select[data-shared-options]").forEach((select) => shared(select, lists));
+    }
     if (typeof TomSelect === "undefined") return;
     document.querySelectorAll("select[data-unit-picker]").forEach((select) => picker(select));
     document.querySelectorAll("select[data-picker]").forEach((select) => picker(select, '<div class="no-results">Không tìm thấy</div>'));
