@@ -11,6 +11,11 @@
   flow is core.imports'). Rows are matched to the plan's tasks by the key the file carries (“Mã nhiệm vụ”, NV-<id>),
   never by STT: a row without a key is a new task, and changing a task's STT renumbers that task only.
 
+The “Nhiệm vụ cấp trên” column links a task to the parent plan's task it implements (Task.implements), by that
+task's STT in the parent plan or its key; a file without the column leaves the links as they are. The plan's
+document import (plans/document_import.py) writes its reviewed rows in this layout and runs them through
+TaskImporter.
+
 Adding a plain column (text, a date) is one `Column(…, attr=…, read=…, show=…)` line in COLUMNS: it is read,
 compared, shown in the preview, written to the task and exported from there.
 

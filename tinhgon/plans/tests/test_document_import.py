@@ -332,3 +332,40 @@ def test_the_review_offers_the_parent_plans_tasks_and_saves_the_link(login, worl
         data[f"form-{i}-lead"] = "P-A"  # the department leads its own tasks
     assert client.post(review_url(child_plan), data).status_code == 302
     assert Task.objects.get(plan=child_plan, code="2").implements == parent_task
+
+
+@needs_seed
+def test_a_word_document_is_staged_and_read_again_on_the_review_page(login, world, plan):
+    from docx import Document
+
+    document = Document()
+    for line in QD_258.splitlines():
+        document.add_paragraph(line)
+    data = io.BytesIO()
+    document.save(data)
+    upload = SimpleUploadedFile("qd-258.docx", data.getvalue())
+    client = login(world.focal_p)
+    response = client.post(form_url(plan), {"file": upload})
+    assert response.status_code == 302
+    assert StagedFile.objects.get().file.name.endswith(".docx")
+    review = client.get(response["Location"])
+    assert len(review.context["tasks"]) == 3 and "258/QĐ-UBND" in review.content.decode()
+
+
+@needs_seed
+def test_a_unit_of_another_province_sent_by_hand_is_refused(login, world, plan):
+    client = login(world.focal_p)
+    _, data = reviewed(client, plan)
+    data["form-0-lead"] = "Q-A"
+    response = client.post(review_url(plan), data)
+    assert "lead" in response.context["formset"].forms[0].errors and Task.objects.count() == 0
+
+
+@needs_seed
+def test_a_forged_number_of_forms_shows_the_document_again_and_saves_nothing(login, world, plan):
+    client = login(world.focal_p)
+    _, data = reviewed(client, plan)
+    data["form-TOTAL_FORMS"] = "2"
+    response = client.post(review_url(plan), data)
+    assert response.status_code == 200 and len(response.context["formset"].forms) == 3
+    assert Task.objects.count() == 0
