@@ -31,6 +31,7 @@ TIME_CLAUSE_RE = re.compile(
     r"^(?:thoi han|thoi gian|tien do)(?: (?:hoan thanh|thuc hien|trinh|ban hanh|bao cao))?\s*(?::\s*|$)"
 )
 PRODUCT_CLAUSE_RE = re.compile(r"^(?:san pham|ket qua dau ra|hinh thuc san pham)(?: (?:dau ra|du kien))?\s*(?::\s*|$)")
+MILESTONE_RE = re.compile(r"^[^:;.]{0,60}?,?\s*lan 1\s*:")  # "- Phê duyệt phương án, lần 1: Trước ngày …"
 PROSE_LEAD_RE = re.compile(r"(?:^|[,;.]\s*|\bdo\s)(?=\S)")
 CHAIRS_RE = re.compile(r"\s(?:chu tri)(?:\b|,)")
 WITH_RE = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\s+")
@@ -161,7 +162,7 @@ class _TaskReader:
         for match in WITH_RE.finditer(folded):
             found["coordinating"].extend(self.agencies.leading(text[match.end() :]))
         if not found["lead"]:
-            for sentence_start in [0, *(m.end() for m in re.finditer(r"\.\s+|\n\s*", text))]:
+            for sentence_start in [0, *(m.end() for m in re.finditer(r"\.\s+|\n\s*|,? thì\s+", text))]:
                 refs = self.agencies.leading(text[sentence_start:])
                 if refs:
                     found["executing"].extend(refs)
@@ -206,6 +207,8 @@ def _clause_kind(text: str) -> str:
         return "time"
     if PRODUCT_CLAUSE_RE.match(key):
         return "products"
+    if MILESTONE_RE.match(key):
+        return "time"
     return ""
 
 
@@ -350,7 +353,7 @@ def read_header(outline) -> Header:
     head = text[: outline.paragraphs[min(HEADER_SCAN, len(outline.paragraphs)) - 1][1]] if outline.paragraphs else ""
     if match := NUMBER_RE.search(head):
         number = "".join(match["n"].split())
-        header.number = "" if number.startswith("/") else number
+        header.number = number  # a draft's "/KH-STTTT" is kept: the user adds the number
     if match := DATE_LINE_RE.search(head):
         header.place = " ".join(match["place"].split())
         if match["d"]:
@@ -386,7 +389,27 @@ def _title(outline) -> tuple[str, str]:
     title = match["t"].strip(" *")
     if not title and i + 1 < len(paragraphs):
         title = paragraphs[i + 1]
-    return match["k"], " ".join(title.replace("**", "").split())
+    title = " ".join(title.replace("**", "").split())
+    if title.isupper():
+        title = _sentence_case(title, outline.text)
+    if match["k"] == "KẾ HOẠCH" and not fold(title).startswith("ke hoach"):
+        title = f"Kế hoạch {title[:1].lower()}{title[1:]}"
+    return match["k"], title
+
+
+def _sentence_case(title: str, text: str) -> str:
+    """A title printed in capitals, in lower case but for the words the document itself writes with a capital in
+    the middle of its sentences (the names: "Trà Vinh", "Sở Nội vụ")."""
+    capitalised = {}
+    for match in re.finditer(r"(?<=[\w,] )(\w+)", text):
+        word = match.group(1)
+        capitalised.setdefault(word.lower(), [0, 0])[0 if word[:1].isupper() else 1] += 1
+    words = title.lower().split()
+    out = [
+        w.capitalize() if i and capitalised.get(w, [0, 0])[0] > capitalised.get(w, [0, 0])[1] else w
+        for i, w in enumerate(words)
+    ]
+    return " ".join(out).capitalize() if out else ""
 
 
 def _period(header: Header) -> None:
