@@ -52,7 +52,7 @@ def extract(document: Document, *, issuer: Organisation) -> Extraction:
     for section in sections:
         if any(word in fold(_first_line(section.text)) for word in OBJECTIVE_SECTION):
             result.objectives.extend(_objectives(section))
-    reader = _TaskReader(outline, agencies)
+    reader = _TaskReader(outline, agencies, not_before=header.period_start or header.issued_on)
     for section in task_sections:
         for child in section.children:
             reader.read(child, heading="")
@@ -89,9 +89,10 @@ def _objectives(section) -> list[str]:
 
 
 class _TaskReader:
-    def __init__(self, outline, agencies: Agencies):
+    def __init__(self, outline, agencies: Agencies, not_before: date | None):
         self.outline = outline
         self.agencies = agencies
+        self.not_before = not_before
         self.tasks: list[ExtractedTask] = []
 
     def read(self, node, heading: str, inherited: dict | None = None) -> None:
@@ -107,7 +108,7 @@ class _TaskReader:
 
     def group_attributes(self, node, inherited: dict) -> dict:
         prose = self.prose_units(node.text)
-        time = read_time(node.text, clause=False)
+        time = read_time(node.text, clause=False, not_before=self.not_before)
         return {
             "lead": prose["lead"] or inherited.get("lead", []),
             "coordinating": prose["coordinating"] or inherited.get("coordinating", []),
@@ -132,7 +133,7 @@ class _TaskReader:
             if kind in ("lead", "coordinating", "executing"):
                 getattr(task, kind).extend(self.agencies.listed(value))
             elif kind == "time":
-                times.append(read_time(value, clause=True))
+                times.append(read_time(value, clause=True, not_before=self.not_before))
             elif kind == "products":
                 task.products = "; ".join(p for p in (task.products, value) if p)
         if not (task.lead or task.coordinating or task.executing):
@@ -142,7 +143,8 @@ class _TaskReader:
             task.lead = list(inherited.get("lead", []))
             task.coordinating = list(inherited.get("coordinating", []))
             task.executing = list(inherited.get("executing", []))
-        time = _latest([t for t in times if t.deadline or t.recurrence]) or read_time(content, clause=False)
+        time = _latest([t for t in times if t.deadline or t.recurrence])
+        time = time or read_time(content, clause=False, not_before=self.not_before)
         if not (time.deadline or time.recurrence):
             time = inherited.get("time", Time())
         task.deadline, task.recurrence, task.time_text = time.deadline, time.recurrence, time.text
@@ -193,7 +195,7 @@ class _TaskReader:
             for role in ("lead", "coordinating", "executing"):
                 if cells.get(role):
                     getattr(task, role).extend(self.agencies.listed(cells[role]))
-            time = read_time(cells.get("time", ""), clause=True)
+            time = read_time(cells.get("time", ""), clause=True, not_before=self.not_before)
             task.deadline, task.recurrence, task.time_text = time.deadline, time.recurrence, time.text
             task.products = " ".join(cells.get("products", "").split())
             self.tasks.append(task)

@@ -221,8 +221,9 @@ class Time:
     text: str = ""
 
 
-def read_time(text: str, *, clause: bool) -> Time:
-    """The deadline (the latest one) or the recurrence a text gives; Time() when it gives none."""
+def read_time(text: str, *, clause: bool, not_before: date | None = None) -> Time:
+    """The deadline (the latest one) or the recurrence a text gives; Time() when it gives none. A day before
+    `not_before` (the plan's start) is a date the text cites, not a deadline."""
     folded = fold(text)
     found: list[tuple[date, str]] = []
     for match in TIME_RE.finditer(folded):
@@ -230,7 +231,7 @@ def read_time(text: str, *, clause: bool) -> Time:
         if not clause and (not CUE_RE.search(before) or HORIZON_RE.search(before)):
             continue
         day = _day(match)
-        if day is not None:
+        if day is not None and (not_before is None or day >= not_before):
             found.append((day, text[match.start() : match.end()]))
     if found:
         day, phrase = max(found)
