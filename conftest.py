@@ -198,9 +198,14 @@ def pytest_collection_modifyitems(items):
             item.user_properties.append(("races", 1))
 
 
+_extraction_lines: list[str] = []
+
+
 def pytest_runtest_logreport(report):
     if report.when == "call" and report.passed:
         _figures.update({name: value for name, value in report.user_properties if name in FIGURES})
+    if report.when == "call":
+        _extraction_lines.extend(value for name, value in report.user_properties if name == "plan_extraction")
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -209,3 +214,7 @@ def pytest_terminal_summary(terminalreporter):
         for name, label in FIGURES.items():
             if _figures[name]:
                 terminalreporter.line(f"{_figures[name]:>8,}  {label}")
+    if _extraction_lines:
+        terminalreporter.section("plans read from their documents (docs/plan-import.md)")
+        for line in sorted(_extraction_lines):
+            terminalreporter.line(line)

@@ -31,6 +31,7 @@ TIME_CLAUSE_RE = re.compile(
     r"^(?:thoi han|thoi gian|tien do)(?: (?:hoan thanh|thuc hien|trinh|ban hanh|bao cao))?\s*(?::\s*|$)"
 )
 PRODUCT_CLAUSE_RE = re.compile(r"^(?:san pham|ket qua dau ra|hinh thuc san pham)(?: (?:dau ra|du kien))?\s*(?::\s*|$)")
+MILESTONE_RE = re.compile(r"^[^:;.]{0,60}?,?\s*lan 1\s*:")  # "- Phê duyệt phương án, lần 1: Trước ngày …"
 PROSE_LEAD_RE = re.compile(r"(?:^|[,;.]\s*|\bdo\s)(?=\S)")
 CHAIRS_RE = re.compile(r"\s(?:chu tri)(?:\b|,)")
 WITH_RE = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\s+")
@@ -51,7 +52,7 @@ def extract(document: Document, *, issuer: Organisation) -> Extraction:
     for section in sections:
         if any(word in fold(_first_line(section.text)) for word in OBJECTIVE_SECTION):
             result.objectives.extend(_objectives(section))
-    reader = _TaskReader(outline, agencies)
+    reader = _TaskReader(outline, agencies, not_before=header.period_start or header.issued_on)
     for section in task_sections:
         for child in section.children:
             reader.read(child, heading="")
@@ -88,9 +89,10 @@ def _objectives(section) -> list[str]:
 
 
 class _TaskReader:
-    def __init__(self, outline, agencies: Agencies):
+    def __init__(self, outline, agencies: Agencies, not_before: date | None):
         self.outline = outline
         self.agencies = agencies
+        self.not_before = not_before
         self.tasks: list[ExtractedTask] = []
 
     def read(self, node, heading: str, inherited: dict | None = None) -> None:
@@ -106,7 +108,7 @@ class _TaskReader:
 
     def group_attributes(self, node, inherited: dict) -> dict:
         prose = self.prose_units(node.text)
-        time = read_time(node.text, clause=False)
+        time = read_time(node.text, clause=False, not_before=self.not_before)
         return {
             "lead": prose["lead"] or inherited.get("lead", []),
             "coordinating": prose["coordinating"] or inherited.get("coordinating", []),
@@ -131,7 +133,7 @@ class _TaskReader:
             if kind in ("lead", "coordinating", "executing"):
                 getattr(task, kind).extend(self.agencies.listed(value))
             elif kind == "time":
-                times.append(read_time(value, clause=True))
+                times.append(read_time(value, clause=True, not_before=self.not_before))
             elif kind == "products":
                 task.products = "; ".join(p for p in (task.products, value) if p)
         if not (task.lead or task.coordinating or task.executing):
@@ -141,7 +143,8 @@ class _TaskReader:
             task.lead = list(inherited.get("lead", []))
             task.coordinating = list(inherited.get("coordinating", []))
             task.executing = list(inherited.get("executing", []))
-        time = _latest([t for t in times if t.deadline or t.recurrence]) or read_time(content, clause=False)
+        time = _latest([t for t in times if t.deadline or t.recurrence])
+        time = time or read_time(content, clause=False, not_before=self.not_before)
         if not (time.deadline or time.recurrence):
             time = inherited.get("time", Time())
         task.deadline, task.recurrence, task.time_text = time.deadline, time.recurrence, time.text
@@ -161,7 +164,7 @@ class _TaskReader:
         for match in WITH_RE.finditer(folded):
             found["coordinating"].extend(self.agencies.leading(text[match.end() :]))
         if not found["lead"]:
-            for sentence_start in [0, *(m.end() for m in re.finditer(r"\.\s+|\n\s*", text))]:
+            for sentence_start in [0, *(m.end() for m in re.finditer(r"\.\s+|\n\s*|,? thì\s+", text))]:
                 refs = self.agencies.leading(text[sentence_start:])
                 if refs:
                     found["executing"].extend(refs)
@@ -192,7 +195,7 @@ class _TaskReader:
             for role in ("lead", "coordinating", "executing"):
                 if cells.get(role):
                     getattr(task, role).extend(self.agencies.listed(cells[role]))
-            time = read_time(cells.get("time", ""), clause=True)
+            time = read_time(cells.get("time", ""), clause=True, not_before=self.not_before)
             task.deadline, task.recurrence, task.time_text = time.deadline, time.recurrence, time.text
             task.products = " ".join(cells.get("products", "").split())
             self.tasks.append(task)
@@ -206,6 +209,8 @@ def _clause_kind(text: str) -> str:
         return "time"
     if PRODUCT_CLAUSE_RE.match(key):
         return "products"
+    if MILESTONE_RE.match(key):
+        return "time"
     return ""
 
 
@@ -350,7 +355,7 @@ def read_header(outline) -> Header:
     head = text[: outline.paragraphs[min(HEADER_SCAN, len(outline.paragraphs)) - 1][1]] if outline.paragraphs else ""
     if match := NUMBER_RE.search(head):
         number = "".join(match["n"].split())
-        header.number = "" if number.startswith("/") else number
+        header.number = number  # a draft's "/KH-STTTT" is kept: the user adds the number
     if match := DATE_LINE_RE.search(head):
         header.place = " ".join(match["place"].split())
         if match["d"]:
@@ -386,7 +391,27 @@ def _title(outline) -> tuple[str, str]:
     title = match["t"].strip(" *")
     if not title and i + 1 < len(paragraphs):
         title = paragraphs[i + 1]
-    return match["k"], " ".join(title.replace("**", "").split())
+    title = " ".join(title.replace("**", "").split())
+    if title.isupper():
+        title = _sentence_case(title, outline.text)
+    if match["k"] == "KẾ HOẠCH" and not fold(title).startswith("ke hoach"):
+        title = f"Kế hoạch {title[:1].lower()}{title[1:]}"
+    return match["k"], title
+
+
+def _sentence_case(title: str, text: str) -> str:
+    """A title printed in capitals, in lower case but for the words the document itself writes with a capital in
+    the middle of its sentences (the names: "Trà Vinh", "Sở Nội vụ")."""
+    capitalised = {}
+    for match in re.finditer(r"(?<=[\w,] )(\w+)", text):
+        word = match.group(1)
+        capitalised.setdefault(word.lower(), [0, 0])[0 if word[:1].isupper() else 1] += 1
+    words = title.lower().split()
+    out = [
+        w.capitalize() if i and capitalised.get(w, [0, 0])[0] > capitalised.get(w, [0, 0])[1] else w
+        for i, w in enumerate(words)
+    ]
+    return " ".join(out).capitalize() if out else ""
 
 
 def _period(header: Header) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tinhgon.core import workbooks
+from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import ExecutingRule, Recurrence
 from tinhgon.plans.excel_import import UnitDirectory, _combined_rule, _rules, _unit_key
 from tinhgon.plans.extraction.results import UnitRef
@@ -96,7 +97,20 @@ class Agencies:
             return UnitRef(phrase, rule=rule)
         if DISTRICTS_RE.fullmatch(_unit_key(phrase)):
             return UnitRef(phrase, problem=DISTRICT_PROBLEM)
+        if unit := self.abbreviated(phrase):
+            return UnitRef(phrase, unit=unit)
         return None
+
+    def abbreviated(self, phrase: str) -> Organisation | None:
+        """The one unit a name with initials stands for: "Sở Lao động-TBXH", "Sở GDĐT", "Sở KH&CN" (each capital
+        of the initials is the first letter of a word of the name, "và" left out)."""
+        pattern = _initials_pattern(phrase)
+        if pattern is None:
+            return None
+        found = {
+            u.pk: u for units in self.directory.by_name.values() for u in units if pattern.fullmatch(_words(u.name))
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def longest(self, text: str) -> tuple[UnitRef | None, int]:
         """The agency named by the longest run of words at the start of `text`, and the characters it took."""
@@ -145,6 +159,27 @@ class Agencies:
             text = rest[joined.end() :]
 
 
+INITIALS_RE = re.compile(r"^[A-ZĐ&]{2,8}$")
+
+
+def _words(name: str) -> str:
+    return " ".join(w for w in workbooks.key(name).split() if w != "va")
+
+
+def _initials_pattern(phrase: str):
+    """A regular expression over a name's folded words ("va" left out) for a phrase with initials, else None."""
+    tokens = re.split(r"[\s\-–]+", phrase.strip())
+    if not any(INITIALS_RE.match(t) for t in tokens):
+        return None
+    parts = []
+    for token in tokens:
+        if INITIALS_RE.match(token):
+            parts.extend(rf"{re.escape(fold(c))}\w*" for c in token if c != "&")
+        elif key := workbooks.key(token):
+            parts.extend(re.escape(w) for w in key.split() if w != "va")
+    return re.compile(" ".join(parts)) if parts else None
+
+
 def _unique(refs: list[UnitRef]) -> list[UnitRef]:
     seen, out = set(), []
     for ref in refs:
@@ -164,7 +199,8 @@ MONTH_RE = r"thang\s+(?P<m3>\d{1,2})\s*(?:nam\s+|/\s*)(?P<y3>\d{4})"
 QUARTER_RE = r"quy\s+(?P<q>iv|i{1,3}|[1-4])\s*(?:nam\s+|/\s*)(?P<y4>\d{4})"
 HALF_RE = r"(?:6|sau) thang (?P<h>dau|cuoi) nam\s+(?P<y5>\d{4})"
 YEAR_RE = r"(?:ca )?nam\s+(?P<y6>\d{4})"
-TIME_RE = re.compile(rf"(?:{DAY_RE}|{DAY_WORDS_RE}|{MONTH_RE}|{QUARTER_RE}|{HALF_RE}|{YEAR_RE})")
+SPAN_RE = r"giai doan\s+\d{4}\s*[-–]\s*(?P<y7>\d{4})"  # "trong giai đoạn 2022-2025": by its last year's end
+TIME_RE = re.compile(rf"(?:{DAY_RE}|{DAY_WORDS_RE}|{MONTH_RE}|{QUARTER_RE}|{HALF_RE}|{YEAR_RE}|{SPAN_RE})")
 CUE_RE = re.compile(
     r"(?:truoc(?: ngay)?|cham nhat(?: la)?(?: (?:vao )?ngay)?|hoan thanh(?: trong| truoc(?: ngay)?| vao(?: ngay)?)?"
     r"|xong(?: truoc(?: ngay)?| trong)?|den(?: het)?(?: ngay)?|trong(?: ca)?|thoi han(?: [a-z ]{0,20})?:?"
@@ -172,7 +208,7 @@ CUE_RE = re.compile(
 )
 HORIZON_RE = re.compile(r"(?:tam nhin|dinh huong)(?: den)?(?: nam)?\s*$")  # "tầm nhìn đến năm 2030": not a deadline
 RECURRENCE_RE = re.compile(
-    r"(?:dinh ky\s+)?(?P<r>(?:hang|moi) (?:thang|quy|nam)|(?:hang |dinh ky )?(?:6|sau) thang(?: mot lan)?)"
+    r"(?:dinh ky\s+)?(?P<r>(?:hang|moi) (?:thang|quy|nam)|(?:hang |dinh ky )?(?:0?6|sau) thang(?: mot lan)?)"
     r"(?:[^.;]{0,40}?truoc ngay (?P<day>\d{1,2})\b)?"
 )
 RECURRENCES = {"thang": Recurrence.MONTHLY, "quy": Recurrence.QUARTERLY, "nam": Recurrence.YEARLY}
@@ -185,8 +221,9 @@ class Time:
     text: str = ""
 
 
-def read_time(text: str, *, clause: bool) -> Time:
-    """The deadline (the latest one) or the recurrence a text gives; Time() when it gives none."""
+def read_time(text: str, *, clause: bool, not_before: date | None = None) -> Time:
+    """The deadline (the latest one) or the recurrence a text gives; Time() when it gives none. A day before
+    `not_before` (the plan's start) is a date the text cites, not a deadline."""
     folded = fold(text)
     found: list[tuple[date, str]] = []
     for match in TIME_RE.finditer(folded):
@@ -194,7 +231,7 @@ def read_time(text: str, *, clause: bool) -> Time:
         if not clause and (not CUE_RE.search(before) or HORIZON_RE.search(before)):
             continue
         day = _day(match)
-        if day is not None:
+        if day is not None and (not_before is None or day >= not_before):
             found.append((day, text[match.start() : match.end()]))
     if found:
         day, phrase = max(found)
@@ -230,8 +267,8 @@ def _day(match) -> date | None:
             return _month_end(int(g["y4"]), ROMAN_QUARTERS[g["q"]] * 3)
         if g["y5"]:
             return _month_end(int(g["y5"]), 6 if g["h"] == "dau" else 12)
-        if g["y6"]:
-            return date(int(g["y6"]), 12, 31)
+        if g["y6"] or g["y7"]:
+            return date(int(g["y6"] or g["y7"]), 12, 31)
     except ValueError:  # 31/02, month 13: not a date, not a deadline
         return None
     return None

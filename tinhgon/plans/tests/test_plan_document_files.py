@@ -171,6 +171,15 @@ def test_a_vision_year_is_not_a_deadline(tree):
     assert task.deadline is None
 
 
+def test_a_year_before_the_plan_is_not_a_deadline(tree):
+    text = (
+        "KẾ HOẠCH\nCải cách hành chính năm 2023\nIII. NHIỆM VỤ\n"
+        "1. Thực hiện Nghị quyết về phát triển của tỉnh đến năm 2020 và hoàn thành trong tháng 6 năm 2023."
+    )
+    (task,) = extraction.extract(extraction.read_document(text=text), issuer=tree["province"]).tasks
+    assert task.deadline == date(2023, 6, 30)
+
+
 # -- Refusals ---------------------------------------------------------------------------------------------------
 
 
