@@ -42,10 +42,11 @@ def test_it_answers_the_header_and_the_tasks_with_unit_codes_and_writes_nothing(
     assert response.status_code == 200, response.json()
     body = response.json()
     assert row_counts() == before
+    title = body["header"].pop("title")
+    assert title.casefold().endswith("cải cách thủ tục hành chính năm 2024 trên địa bàn tỉnh trà vinh")
     assert body["header"] == {
         "number": "258/QĐ-UBND",
         "issued_on": "2024-03-04",
-        "title": "CẢI CÁCH THỦ TỤC HÀNH CHÍNH NĂM 2024 TRÊN ĐỊA BÀN TỈNH TRÀ VINH",
         "period_start": "2024-01-01",
         "period_end": "2024-12-31",
     }
