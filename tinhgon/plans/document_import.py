@@ -8,6 +8,7 @@ task, units of the province), all or nothing, assignments expanded by services.t
 request (the extraction is deterministic), so the review page holds no state but the staged file's token.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -177,13 +178,24 @@ def workbook(rows: list[Reviewed]) -> tuple[bytes, dict[int, int]]:
     where, heading = {}, ""
     for row in rows:
         if row.heading and row.heading != heading:
-            ws.append([{"title": row.heading}.get(c.key, "") for c in excel_import.COLUMNS])
+            number, title = _split_heading(row.heading)
+            ws.append([{"code": number, "title": title}.get(c.key, "") for c in excel_import.COLUMNS])
         heading = row.heading
         ws.append([_cells(row)[c.key] for c in excel_import.COLUMNS])
         where[ws.max_row] = row.index
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), where
+
+
+HEADING_NUMBER = re.compile(r"\s*([0-9IVXivx]+(?:\.[0-9]+)*)[.)]?\s+(.+)", re.DOTALL)
+
+
+def _split_heading(heading: str) -> tuple[str, str]:
+    """“2. Cải cách tổ chức bộ máy” → ("2", "Cải cách tổ chức bộ máy"), as a heading row of the table has them (its
+    title names the reform area of the tasks below)."""
+    match = HEADING_NUMBER.fullmatch(heading)
+    return (match[1], match[2].strip()) if match else ("", heading.strip())
 
 
 def _cells(row: Reviewed) -> dict:

@@ -369,3 +369,28 @@ def test_a_forged_number_of_forms_shows_the_document_again_and_saves_nothing(log
     response = client.post(review_url(plan), data)
     assert response.status_code == 200 and len(response.context["formset"].forms) == 3
     assert Task.objects.count() == 0
+
+
+AREAS = """KẾ HOẠCH
+Cải cách hành chính năm 2026
+I. MỤC TIÊU
+1. Nâng cao chất lượng phục vụ.
+II. NHIỆM VỤ
+1. Cải cách thủ tục hành chính
+a) Rà soát, đơn giản hóa thủ tục hành chính nội bộ.
+- Cơ quan chủ trì: Sở Tư pháp.
+- Thời gian hoàn thành: Quý II/2026.
+2. Cải cách tổ chức bộ máy
+a) Sắp xếp các phòng chuyên môn.
+- Cơ quan chủ trì: Văn phòng Ủy ban nhân dân tỉnh.
+- Thời gian hoàn thành: Tháng 9/2026.
+"""
+
+
+def test_the_group_headings_give_the_tasks_below_them_their_reform_area(login, world, units):
+    plan = factories.plan(world.units["P"])
+    client = login(world.focal_p)
+    response = client.get(f"{review_url(plan)}?token={upload_text(client, plan, AREAS)}")
+    assert client.post(review_url(plan), review_data(response)).status_code == 302
+    areas = dict(Task.objects.filter(plan=plan).values_list("code", "area__name"))
+    assert areas == {"II.1.a": "Cải cách thủ tục hành chính", "II.2.a": "Cải cách tổ chức bộ máy"}
