@@ -463,7 +463,7 @@ def area_directory() -> dict[str, ReformArea]:
     return {_area_key(area.name): area for area in ReformArea.objects.all()}
 
 
-def _unit_key(text: str) -> str:
+def unit_key(text: str) -> str:
     return re.sub(r"\b(uy ban nhan dan|u b n d)\b", "ubnd", workbooks.key(text))
 
 
@@ -483,16 +483,16 @@ RULE_PATTERNS = [
 ]
 
 
-def _rules(phrase: str) -> set[str] | None:
+def named_rules(phrase: str) -> set[str] | None:
     """The executing rules a phrase names (“Các sở, ban, ngành” …), or None when it names none."""
-    key = _unit_key(phrase)
+    key = unit_key(phrase)
     for pattern, rules in RULE_PATTERNS:
         if pattern.fullmatch(key):
             return set(rules)
     return None
 
 
-def _combined_rule(rules: set[str]) -> str | None:
+def combined_rule(rules: set[str]) -> str | None:
     if not rules:
         return ""
     if rules == {ExecutingRule.DEPARTMENTS, ExecutingRule.COMMUNES}:
@@ -516,7 +516,7 @@ class UnitDirectory:
         self.display: dict[str, str] = {}
         for unit in units:
             for name in dict.fromkeys(n for n in (unit.name, unit.short_name) if n.strip()):
-                key = _unit_key(name)
+                key = unit_key(name)
                 if unit not in self.by_name[key]:
                     self.by_name[key].append(unit)
                 self.display.setdefault(key, unit.name)
@@ -526,7 +526,7 @@ class UnitDirectory:
         unit = self.by_code.get(text.strip().upper())
         if unit is not None:
             return unit, ""
-        found = self.by_name.get(_unit_key(text), [])
+        found = self.by_name.get(unit_key(text), [])
         if len(found) > 1:
             found = [u for u in found if u.pk in self.under_issuer] or found
         if len(found) == 1:
@@ -542,8 +542,8 @@ class UnitDirectory:
         return unit.name if found == unit else unit.code
 
     def suggest(self, text: str) -> list[str]:
-        close = difflib.get_close_matches(_unit_key(text), list(self.display), n=MAX_SUGGESTIONS * 2, cutoff=0.0)
-        close = [k for k in close if difflib.SequenceMatcher(None, _unit_key(text), k).ratio() >= SUGGESTION_CUTOFF]
+        close = difflib.get_close_matches(unit_key(text), list(self.display), n=MAX_SUGGESTIONS * 2, cutoff=0.0)
+        close = [k for k in close if difflib.SequenceMatcher(None, unit_key(text), k).ratio() >= SUGGESTION_CUTOFF]
         return list(dict.fromkeys(self.display[k] for k in close))[:MAX_SUGGESTIONS]
 
     def not_found(self, text: str) -> str:
@@ -748,7 +748,7 @@ class _Parser:
         row.lead = leads[0] if leads else None
         row.coordinating, _ = self.units_cell(row_no, values, "coordinating")
         row.executing, rules = self.units_cell(row_no, values, "executing", rules_allowed=True)
-        rule = _combined_rule(rules)
+        rule = combined_rule(rules)
         if rule is None:
             labels = "; ".join(ExecutingRule(r).label for r in sorted(rules))
             self.error(row_no, f"không thể kết hợp các nhóm đơn vị: {labels}.", "executing")
@@ -796,10 +796,10 @@ class _Parser:
             while i < len(tokens):
                 for span in range(min(MAX_UNIT_SPAN, len(tokens) - i), 0, -1):
                     phrase = ", ".join(tokens[i : i + span])
-                    named_rules = _rules(phrase)
-                    if named_rules:
+                    phrase_rules = named_rules(phrase)
+                    if phrase_rules:
                         if rules_allowed:
-                            rules |= named_rules
+                            rules |= phrase_rules
                         else:
                             self.error(
                                 row_no,

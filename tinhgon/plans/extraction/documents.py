@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 
 from tinhgon.core.uploads import check_document, max_upload_bytes, mb
 
-MAX_CHARACTERS = 2_000_000  # about 600 pages of a plan: anything longer is not one plan
+MAX_CHARACTERS = 600_000  # about 200 pages: longer is not one plan (and would keep a worker busy for seconds)
 MAX_PDF_PAGES = 300
 MIN_TEXT_PER_PAGE = 40  # characters: fewer on every page is a scan (no text layer)
 TABLE_LINE = re.compile(r"^[^|\n]*(?:\|[^|\n]*){2,}$")  # three cells or more

@@ -23,7 +23,7 @@ from datetime import date
 from tinhgon.core import workbooks
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import ExecutingRule, Recurrence
-from tinhgon.plans.excel_import import UnitDirectory, _combined_rule, _rules, _unit_key
+from tinhgon.plans.excel_import import UnitDirectory, combined_rule, named_rules, unit_key
 from tinhgon.plans.extraction.results import UnitRef
 
 MAX_NAME_WORDS = 16
@@ -63,13 +63,13 @@ class Agencies:
 
     def __init__(self, directory: UnitDirectory, issuer_name: str):
         self.directory = directory
-        self.issuer_key = _unit_key(issuer_name)
+        self.issuer_key = unit_key(issuer_name)
 
     def rule(self, phrase: str) -> str:
         """The ExecutingRule value a phrase names ("Các sở, ngành tỉnh"), or ""."""
-        rules = _rules(phrase)
+        rules = named_rules(phrase)
         if rules:
-            return _combined_rule(rules) or ""
+            return combined_rule(rules) or ""
         key = self._key(phrase)
         if DIVISIONS_RE.fullmatch(key):
             return ExecutingRule.DIVISIONS
@@ -78,7 +78,7 @@ class Agencies:
         return ""
 
     def _key(self, phrase: str) -> str:
-        key = _unit_key(phrase)
+        key = unit_key(phrase)
         if self.issuer_key:
             key = key.replace(f"thuoc {self.issuer_key}", "thuoc so")
         return re.sub(r"\b(cua|thuoc) so( [a-z ]+)?$", r"\1 so", key) if key.startswith(("cac ", "phong")) else key
@@ -95,7 +95,7 @@ class Agencies:
             return UnitRef(phrase, problem=problem)
         if rule := self.rule(phrase):
             return UnitRef(phrase, rule=rule)
-        if DISTRICTS_RE.fullmatch(_unit_key(phrase)):
+        if DISTRICTS_RE.fullmatch(unit_key(phrase)):
             return UnitRef(phrase, problem=DISTRICT_PROBLEM)
         if unit := self.abbreviated(phrase):
             return UnitRef(phrase, unit=unit)

@@ -14,7 +14,7 @@ import pytest
 from tinhgon.core import workbooks
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import extraction
-from tinhgon.plans.excel_import import _combined_rule
+from tinhgon.plans.excel_import import combined_rule
 
 DOCUMENTS = Path(__file__).parent / "plan_documents"
 TRUTHS = sorted(DOCUMENTS.glob("*.json"))
@@ -70,7 +70,7 @@ class Score:
 def roles_of(task) -> dict:
     def names(refs):
         named = {_key(r.unit.name) for r in refs if r.unit is not None}
-        rule = _combined_rule({r.rule for r in refs if r.rule})
+        rule = combined_rule({r.rule for r in refs if r.rule})
         return named | ({f"rule:{rule}"} if rule else set())
 
     unmatched = {_key(r.text) for r in task.unmatched}
@@ -86,7 +86,7 @@ def expected_roles(entry: dict) -> dict:
     def names(values):
         plain = {_key(v) for v in values if not v.startswith("rule:")}
         rules = {v.removeprefix("rule:") for v in values if v.startswith("rule:")}
-        rule = _combined_rule(rules)
+        rule = combined_rule(rules)
         return plain | ({f"rule:{rule}"} if rule else set())
 
     return {role: names(entry.get(role) or []) for role in ("lead", "coordinating", "executing")} | {
