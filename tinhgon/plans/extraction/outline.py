@@ -34,6 +34,8 @@ class Node:
     rank: int
     children: list["Node"] = field(default_factory=list)
     parent: "Node | None" = None
+    ordinal: int = 1  # its place among its parent's items of the same kind (bullets are numbered by it)
+    counts: dict[str, int] = field(default_factory=dict)  # its items so far, by kind
 
     def subtree_end(self) -> int:
         return self.children[-1].subtree_end() if self.children else self.end
@@ -151,8 +153,10 @@ def build(document: Document, *, wrapped: bool) -> Outline:
         kind, number, text, rank = marker
         while stack[-1].rank >= rank:
             stack.pop()
-        node = Node(kind, number, text, start, end, rank, parent=stack[-1])
-        stack[-1].children.append(node)
+        parent = stack[-1]
+        parent.counts[kind] = ordinal = parent.counts.get(kind, 0) + 1
+        node = Node(kind, number, text, start, end, rank, parent=parent, ordinal=ordinal)
+        parent.children.append(node)
         stack.append(node)
         current = node
     return Outline("".join(parts), root, paragraphs, tables)

@@ -10,6 +10,7 @@ no agency and no time takes its group's (the prose of "3. … Văn phòng Sở c
 import difflib
 import re
 from datetime import date
+from itertools import islice
 
 from tinhgon.core import workbooks
 from tinhgon.organisations.models import Organisation
@@ -36,6 +37,8 @@ PROSE_LEAD_RE = re.compile(r"(?:^|[,;.]\s*|\bdo\s)(?=\S)")
 CHAIRS_RE = re.compile(r"\s(?:chu tri)(?:\b|,)")
 WITH_RE = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\s+")
 NOTE_RE = re.compile(r"^\(.*\)\.?$")
+MAX_PROSE_MATCHES = 30  # agencies in prose: the first sentences of a task say who does it
+SUBJECT_CHARS = 600
 SIMILARITY_CUTOFF = 0.45
 
 
@@ -155,17 +158,21 @@ class _TaskReader:
         whose subject is an agency ("Các phòng, trung tâm thuộc Sở … rà soát" → executing)."""
         found = {"lead": [], "coordinating": [], "executing": []}
         folded = fold(text)
-        for match in CHAIRS_RE.finditer(folded):
-            sentence_start = max(folded.rfind(". ", 0, match.start()) + 2, folded.rfind("\n", 0, match.start()) + 1)
+        for match in islice(CHAIRS_RE.finditer(folded), MAX_PROSE_MATCHES):
+            window = max(0, match.start() - SUBJECT_CHARS)
+            sentence_start = max(
+                folded.rfind(". ", window, match.start()) + 2, folded.rfind("\n", window, match.start()) + 1, window
+            )
             subject = text[sentence_start : match.start()]
             refs = self.agencies.leading(subject)
             if refs and _length_of(refs, subject, self.agencies) >= len(subject.strip()) - 1:
                 found["lead"].extend(refs)
-        for match in WITH_RE.finditer(folded):
-            found["coordinating"].extend(self.agencies.leading(text[match.end() :]))
+        for match in islice(WITH_RE.finditer(folded), MAX_PROSE_MATCHES):
+            found["coordinating"].extend(self.agencies.leading(text[match.end() : match.end() + SUBJECT_CHARS]))
         if not found["lead"]:
-            for sentence_start in [0, *(m.end() for m in re.finditer(r"\.\s+|\n\s*|,? thì\s+", text))]:
-                refs = self.agencies.leading(text[sentence_start:])
+            starts = [0, *(m.end() for m in re.finditer(r"\.\s+|\n\s*|,? thì\s+", text))]
+            for sentence_start in starts[:MAX_PROSE_MATCHES]:
+                refs = self.agencies.leading(text[sentence_start : sentence_start + SUBJECT_CHARS])
                 if refs:
                     found["executing"].extend(refs)
                     break
@@ -249,8 +256,7 @@ def _first_line(text: str) -> str:
 
 def _number(node) -> str:
     if node.kind in ("dash", "plus"):
-        siblings = [c for c in node.parent.children if c.kind == node.kind]
-        return f"{node.number}{siblings.index(node) + 1}"
+        return f"{node.number}{node.ordinal}"
     return node.number
 
 

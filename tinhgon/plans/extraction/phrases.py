@@ -28,6 +28,9 @@ from tinhgon.plans.extraction.results import UnitRef
 
 MAX_NAME_WORDS = 16
 MAX_UNMATCHED_WORDS = 10  # a longer piece of a list is prose, not a name
+MAX_NAME_CHARS = 300  # the longest unit name read (16 words) fits: a hostile text is never scanned whole per name
+MAX_LIST_CHARS = 3_000  # a list of agencies longer than this is not one (the rest is left for the user)
+MAX_LIST_ITEMS = 60
 
 
 def fold(text: str) -> str:
@@ -114,6 +117,7 @@ class Agencies:
 
     def longest(self, text: str) -> tuple[UnitRef | None, int]:
         """The agency named by the longest run of words at the start of `text`, and the characters it took."""
+        text = text[:MAX_NAME_CHARS]
         words = list(re.finditer(r"\S+", text))
         for n in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
             end = len(text[: words[n - 1].end()].rstrip(",;.:"))  # the comma after a name belongs to the list
@@ -125,9 +129,9 @@ class Agencies:
     def listed(self, text: str) -> list[UnitRef]:
         """Every agency of a list ("A, B và C"), the names not found kept as unmatched with suggestions. The list
         ends where a sentence goes on after a name ("Phòng chuyên môn, đơn vị thuộc Sở chủ trì tham mưu …")."""
-        text = re.split(r"[.(]\s|\n", text.strip().rstrip("."), maxsplit=1)[0].strip(" ,;-–")
+        text = re.split(r"[.(]\s|\n", text[:MAX_LIST_CHARS].strip().rstrip("."), maxsplit=1)[0].strip(" ,;-–")
         refs: list[UnitRef] = []
-        while text:
+        while text and len(refs) < MAX_LIST_ITEMS:
             ref, used = self.longest(text)
             if ref is None:
                 piece = SPLIT_RE.split(text, maxsplit=1)[0]
@@ -147,7 +151,8 @@ class Agencies:
     def leading(self, text: str) -> list[UnitRef]:
         """The agencies a sentence starts with ("Các phòng, trung tâm thuộc Sở … rà soát"), as far as they go."""
         refs: list[UnitRef] = []
-        while True:
+        text = text[:MAX_LIST_CHARS]
+        while len(refs) < MAX_LIST_ITEMS:
             ref, used = self.longest(text)
             if ref is None:
                 return refs
@@ -157,6 +162,7 @@ class Agencies:
             if not joined:
                 return refs
             text = rest[joined.end() :]
+        return refs
 
 
 INITIALS_RE = re.compile(r"^[A-ZĐ&]{2,8}$")

@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from tinhgon.organisations.models import Organisation
@@ -178,6 +180,63 @@ def test_a_year_before_the_plan_is_not_a_deadline(tree):
     )
     (task,) = extraction.extract(extraction.read_document(text=text), issuer=tree["province"]).tasks
     assert task.deadline == date(2023, 6, 30)
+
+
+PIECES = [
+    "III. NHIỆM VỤ",
+    "I. MỤC TIÊU",
+    "1.",
+    "2.1.",
+    "a)",
+    "-",
+    "+",
+    "Cơ quan chủ trì:",
+    "Cơ quan phối hợp:",
+    "Thời hạn hoàn thành:",
+    "Sản phẩm:",
+    "Sở Tư pháp",
+    "các sở, ngành tỉnh",
+    "UBND cấp huyện",
+    "trước ngày",
+    "31/02/2024",
+    "01/4/2023",
+    "Quý V năm 2024",
+    "tháng 13 năm 2024",
+    "lần 1:",
+    "định kỳ hàng tháng",
+    "chủ trì,",
+    "phối hợp với",
+    "thì",
+    "STT | Nội dung | Cơ quan chủ trì | Thời gian",
+    "|",
+    "Số: /KH-",
+    "ngày tháng năm 2024",
+    "KẾ HOẠCH",
+    "(",
+    ")",
+    "\n",
+    "\n\n",
+    " ",
+    "đ",
+    "Ð",
+    "\u0301",
+    "\x00",
+    "🙂",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=12), min_size=1, max_size=80))
+def test_any_text_is_read_without_error_and_every_span_lies_in_it(tree, pieces):
+    text = " ".join(pieces)
+    try:
+        document = extraction.read_document(text=text)
+    except extraction.DocumentRefused:
+        return
+    result = extraction.extract(document, issuer=tree["labour"])
+    for task in result.tasks:
+        assert 0 <= task.start <= task.end <= len(result.text)
+        assert task.deadline is None or task.deadline.year >= 1000
 
 
 # -- Refusals ---------------------------------------------------------------------------------------------------
