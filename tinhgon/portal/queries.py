@@ -9,12 +9,13 @@ from django.db.models import Exists, OuterRef, Q
 
 from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
-from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
 from tinhgon.procedures.constants import ENDED, KIND_GROUPS, PUBLIC, DecisionStatus, Status
 from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry, VersionLevel
 from tinhgon.procedures.search import MODE_EXACT, query_words, search_plan
 
 PER_PAGE = 20
+AGENCIES_SHOWN = 20  # the agency picker's suggestions for what was typed (portal:agencies)
 
 PUBLIC_DECISION_STATES = [DecisionStatus.ISSUED, DecisionStatus.APPLIED]
 # Versions a decision page may name: in force (or applied during a transition), or ended by a later decision. Never
@@ -30,6 +31,18 @@ def public_versions(day: date | None = None):
     if day is None or day >= today():
         return ProcedureVersion.objects.published()
     return ProcedureVersion.objects.in_force_on(day).filter(procedure__is_template=False, status__in=SHOWN_STATES)
+
+
+def agencies_matching(text: str, published):
+    """The agencies whose name, short name or code contain every word of `text` (folded: no diacritics, đ = d) and
+    that own one of the `published` versions or are above a unit that does (choosing a unit includes its subtree),
+    by name, with their parent, at most AGENCIES_SHOWN: one query, whatever the size of the country. The words are
+    matched first (a scan of the units' folded names), then each candidate is asked for one version in its subtree
+    (an index lookup), rather than working out the 8,000 agencies of the national profile for every keystroke."""
+    subtree = OrganisationLink.objects.filter(valid_on(today()), ancestor=OuterRef(OuterRef("pk"))).values("descendant")
+    owning = Exists(published.filter(procedure__owner__in=subtree))
+    found = Organisation.objects.search(text).filter(owning).select_related("parent")
+    return list(found.order_by("name", "code")[:AGENCIES_SHOWN])
 
 
 # The states of a version the portal may have shown on a past day (public_versions).
