@@ -34,14 +34,17 @@ def public_versions(day: date | None = None):
 
 
 def agencies_matching(text: str, published):
-    """The agencies whose name, short name or code contain every word of `text` (folded: no diacritics, đ = d) and
-    that own one of the `published` versions or are above a unit that does (choosing a unit includes its subtree),
-    by name, with their parent, at most AGENCIES_SHOWN: one query, whatever the size of the country. The words are
-    matched first (a scan of the units' folded names), then each candidate is asked for one version in its subtree
-    (an index lookup), rather than working out the 8,000 agencies of the national profile for every keystroke."""
-    subtree = OrganisationLink.objects.filter(valid_on(today()), ancestor=OuterRef(OuterRef("pk"))).values("descendant")
-    owning = Exists(published.filter(procedure__owner__in=subtree))
-    found = Organisation.objects.search(text).filter(owning).select_related("parent")
+    """The agencies in existence today whose name, short name or code contain every word of `text` (folded: no
+    diacritics, đ = d) and that own one of the `published` versions or are above a unit that does (choosing a unit
+    includes its subtree), by name, with their parent, at most AGENCIES_SHOWN: one query, whatever the size of the
+    country. The words are matched first (a scan of the folded names), then each candidate walks its subtree's links
+    until a unit owns a version (index lookups), rather than working out the 8,000 agencies of the national profile
+    for every keystroke. Written as "a link below the unit to an owner", not "a version whose owner is in the unit's
+    subtree": PostgreSQL planned the latter as every published version against every candidate (600 ms for "xa" on
+    the province profile, 3–6 ms now)."""
+    owns = Exists(published.filter(procedure__owner=OuterRef("descendant")))
+    owning = Exists(OrganisationLink.objects.filter(valid_on(today()), ancestor=OuterRef("pk")).filter(owns))
+    found = Organisation.objects.current().search(text).filter(owning).select_related("parent")
     return list(found.order_by("name", "code")[:AGENCIES_SHOWN])
 
 
