@@ -243,6 +243,7 @@ ENDPOINTS = [
     E("portal:decisions", {"GET": PUBLIC}),
     E("portal:decision", {"GET": PUBLIC}, "portal.PublicDecision"),
     E("portal:decision-original", {"GET": PUBLIC}, "portal.PublicDecision"),
+    E("portal:agencies", {"GET": PUBLIC}),
     E("portal:agency", {"GET": PUBLIC}, extra={"code": "P"}),
     E("portal:posting-list", {"GET": PUBLIC}, extra={"code": "P"}),
     E("portal:posting-list-pdf", {"GET": PUBLIC}, extra={"code": "P"}),

@@ -1,22 +1,42 @@
-import hashlib
+import unicodedata
 
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.core.validators import MaxLengthValidator
+from django.urls import reverse_lazy
 
 from tinhgon.core.dates import today
 from tinhgon.core.forms import LongSelect, StyledForm
-from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
+from tinhgon.organisations.forms import unit_label
+from tinhgon.organisations.models import Organisation
+from tinhgon.portal.queries import agencies_matching
 from tinhgon.procedures.constants import INTERNAL_GROUPS, Group, Level
 from tinhgon.procedures.models import Field
 
 ALL = [("", "Tất cả")]
 
 
+class AgencySearch(forms.Select):
+    """The agency filter: a select holding only the agency chosen (or none), searched by typing through
+    portal:agencies (static/js/unit-picker.js, Tom Select), so the country's 8,000 agencies are not sent with every
+    search page. Without JavaScript the form's `co_quan_ten` text field, in a <noscript>, takes a name instead."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-unit-search": reverse_lazy("portal:agencies"), **(attrs or {})}, choices=ALL)
+        self.chosen = None
+
+    def choose(self, agency):
+        """Render `agency` as the one option, selected, whether it came by code or by the name typed."""
+        self.chosen = agency.code
+        self.choices = ALL + [(agency.code, unit_label(agency))]
+
+    def format_value(self, value):
+        return [self.chosen] if self.chosen else super().format_value(value)
+
+
 class PortalSearchForm(StyledForm, forms.Form):
     q = forms.CharField(label="Tìm thủ tục", required=False, max_length=200)
-    co_quan = forms.ChoiceField(label="Cơ quan", required=False, widget=LongSelect)
+    co_quan = forms.CharField(label="Cơ quan", required=False, validators=[MaxLengthValidator(40)], widget=AgencySearch)
+    co_quan_ten = forms.CharField(label="Hoặc gõ tên cơ quan", required=False, max_length=100)
     linh_vuc = forms.ChoiceField(label="Lĩnh vực", required=False, widget=LongSelect)
     nhom = forms.ChoiceField(
         label="Nhóm",
@@ -27,27 +47,55 @@ class PortalSearchForm(StyledForm, forms.Form):
 
     def __init__(self, *args, published=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.published = published
+        self.agency = None  # the agency chosen, once the form is cleaned
         self.fields["q"].widget.attrs.update(
             {"placeholder": "Ví dụ: xet tang bang khen (gõ có dấu hoặc không dấu)", "type": "search"}
         )
-        self.fields["co_quan"].choices = ALL + agencies_with_procedures(published)
+        self.fields["co_quan_ten"].widget.attrs.update({"placeholder": "Ví dụ: so tai chinh", "type": "search"})
         fields = Field.objects.filter(is_active=True).values_list("code", "name")
         self.fields["linh_vuc"].choices = ALL + list(fields)
 
+    def clean_co_quan_ten(self):
+        return clean_lookup_text(self.cleaned_data["co_quan_ten"])
 
-def agencies_with_procedures(published) -> list[tuple[str, str]]:
-    """The owners of the `published` procedures and the units above them (choosing a unit includes its subtree), as
-    (code, name). Kept in the cache as long as the portal's pages may be (TINHGON_PUBLIC_MAX_AGE), under the SQL of
-    `published` (which names its day): 8,000 units and 0.3 s of SQL at the national profile, the same for everyone."""
-    key = "portal-agencies-" + hashlib.sha256(str(published.query).encode()).hexdigest()
-    return cache.get_or_set(key, lambda: _agencies(published), settings.TINHGON_PUBLIC_MAX_AGE)
+    def clean(self):
+        """The agency by its code or, typed without JavaScript, by its name (the first match by name, which the
+        page then names); a name typed wins over the code the select kept from the previous search."""
+        data = super().clean()
+        name, code = data.get("co_quan_ten"), data.get("co_quan")
+        if name:
+            self.agency = next(iter(agencies_matching(name, self.published)), None)
+            if self.agency is None:
+                self.add_error("co_quan_ten", f"Không tìm thấy cơ quan nào có thủ tục mà tên chứa “{name}”.")
+        elif code:
+            self.agency = Organisation.objects.filter(code=code).select_related("parent").first()
+            if self.agency is None:
+                self.add_error("co_quan", "Không có cơ quan mang mã này: bộ lọc cơ quan được bỏ qua.")
+        if self.agency:
+            data["co_quan"] = self.agency.code
+            self.fields["co_quan"].widget.choose(self.agency)
+        return data
 
 
-def _agencies(published) -> list[tuple[str, str]]:
-    # Asked unit by unit (an index lookup each), not by scanning every published version for its owner.
-    owners = Organisation.objects.filter(Exists(published.filter(procedure__owner=OuterRef("pk")))).values("pk")
-    above = OrganisationLink.objects.filter(valid_on(today()), descendant__in=owners).values("ancestor_id")
-    return list(Organisation.objects.filter(pk__in=above).order_by("name").values_list("code", "name"))
+def clean_lookup_text(text: str) -> str:
+    """A name typed to find an agency, its spaces collapsed; control characters other than spaces are refused."""
+    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
+        raise forms.ValidationError("Tên cơ quan có ký tự không hợp lệ.")
+    return " ".join(text.split())
+
+
+class AgencyLookupForm(forms.Form):
+    """`?q=` of portal:agencies: what was typed in the agency picker."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Từ khóa tìm cơ quan dài quá: tối đa %(limit_value)d ký tự."},
+    )
+
+    def clean_q(self):
+        return clean_lookup_text(self.cleaned_data["q"])
 
 
 class PostingListForm(forms.Form):

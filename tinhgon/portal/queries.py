@@ -9,12 +9,13 @@ from django.db.models import Exists, OuterRef, Q
 
 from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
-from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
 from tinhgon.procedures.constants import ENDED, KIND_GROUPS, PUBLIC, DecisionStatus, Status
 from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry, VersionLevel
 from tinhgon.procedures.search import MODE_EXACT, query_words, search_plan
 
 PER_PAGE = 20
+AGENCIES_SHOWN = 20  # the agency picker's suggestions for what was typed (portal:agencies)
 
 PUBLIC_DECISION_STATES = [DecisionStatus.ISSUED, DecisionStatus.APPLIED]
 # Versions a decision page may name: in force (or applied during a transition), or ended by a later decision. Never
@@ -30,6 +31,21 @@ def public_versions(day: date | None = None):
     if day is None or day >= today():
         return ProcedureVersion.objects.published()
     return ProcedureVersion.objects.in_force_on(day).filter(procedure__is_template=False, status__in=SHOWN_STATES)
+
+
+def agencies_matching(text: str, published):
+    """The agencies in existence today whose name, short name or code contain every word of `text` (folded: no
+    diacritics, đ = d) and that own one of the `published` versions or are above a unit that does (choosing a unit
+    includes its subtree), by name, with their parent, at most AGENCIES_SHOWN: one query, whatever the size of the
+    country. The words are matched first (a scan of the folded names), then each candidate walks its subtree's links
+    until a unit owns a version (index lookups), rather than working out the 8,000 agencies of the national profile
+    for every keystroke. Written as "a link below the unit to an owner", not "a version whose owner is in the unit's
+    subtree": PostgreSQL planned the latter as every published version against every candidate (600 ms for "xa" on
+    the province profile, 3–6 ms now)."""
+    owns = Exists(published.filter(procedure__owner=OuterRef("descendant")))
+    owning = Exists(OrganisationLink.objects.filter(valid_on(today()), ancestor=OuterRef("pk")).filter(owns))
+    found = Organisation.objects.current().search(text).filter(owning).select_related("parent")
+    return list(found.order_by("name", "code")[:AGENCIES_SHOWN])
 
 
 # The states of a version the portal may have shown on a past day (public_versions).

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -20,13 +20,15 @@ from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
 from tinhgon.core.middleware import bad_request
+from tinhgon.organisations.forms import unit_label
 from tinhgon.portal import posting
-from tinhgon.portal.forms import AsOfForm, EmbedSearchForm, PortalSearchForm, PostingListForm
+from tinhgon.portal.forms import AgencyLookupForm, AsOfForm, EmbedSearchForm, PortalSearchForm, PostingListForm
 from tinhgon.portal.queries import (
     NAMEABLE_VERSION_STATES,
     PER_PAGE,
     PUBLIC_DECISION_STATES,
     SHOWN_STATES,
+    agencies_matching,
     public_versions,
     search_public,
 )
@@ -109,15 +111,26 @@ def search(request):
             "field_facets": field_facets,
             "group_facets": group_facets,
             "filtered": any(data.get(k) for k in ("co_quan", "linh_vuc", "nhom", "cap")),
-            "agency": _chosen_agency(form, data.get("co_quan")),
+            "agency": form.agency if data.get("co_quan") else None,
             "as_of": as_of,
         },
     )
 
 
-def _chosen_agency(form, code: str) -> dict | None:
-    """The agency chosen in the filter, named from the form's choices (no query): its posting list is linked."""
-    return {"code": code, "name": dict(form.fields["co_quan"].choices)[code]} if code else None
+def agencies(request):
+    """The agency picker's suggestions (static/js/unit-picker.js): at most 20 agencies with procedures in force whose
+    name contains what was typed, folded as the search folds it, as JSON; cached like every portal page. Nothing
+    typed, nothing found; a `q` too long or with control characters is a 400 with its reason in Vietnamese."""
+    form = AgencyLookupForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"detail": " ".join(form.errors["q"]), "results": []}, status=400)
+    text = form.cleaned_data["q"]
+    found = agencies_matching(text, public_versions()) if text else []
+    return JsonResponse({"results": [agency_choice(unit) for unit in found]})
+
+
+def agency_choice(unit) -> dict:
+    return {"value": unit.code, "text": unit_label(unit), "parent": unit.parent.name if unit.parent_id else ""}
 
 
 def _published_version(code: str, day=None) -> ProcedureVersion:

@@ -316,6 +316,19 @@ def test_overdue_below_a_department_only(world, login):
     assert client.get(reverse("plans:overdue") + "?org=P").status_code == 404
 
 
+def test_overdue_page_of_a_department_runs_the_same_queries_for_n_and_3n_late_assignments(world, login):
+    """Who is late below a department (bench/pages.py overdue_department): the count per unit and the rows of the
+    page's units, whatever their number. (A page with nothing late runs one query fewer: no rows to read.)"""
+    plan = _overdue_world(world, 6)
+    client = login(world.leader_a)
+    url = reverse("plans:overdue") + "?org=P-A"
+    few = _count(client, url)
+    assert "2 phân công quá hạn tại 1 đơn vị" in text(client.get(url))
+    _overdue_world(world, 12, plan=plan, start=6)
+    assert _count(client, url) == few
+    assert "6 phân công quá hạn tại 1 đơn vị" in text(client.get(url))
+
+
 def test_a_closed_plan_raises_no_overdue_item(world, login):
     plan = _overdue_world(world, 3)
     client = login(world.focal_p)

@@ -592,6 +592,49 @@ def test_export_query_count_does_not_grow(login, world):
     assert len(load_workbook(io.BytesIO(content))["Danh mục"]["B"]) > 8
 
 
+def _procedures_with_own_legal_bases(world, start: int, n: int) -> None:
+    """`n` procedures TT-k spread over groups, levels and fields, each with its own one or two legal bases."""
+    for k in range(start, start + n):
+        components = complete_components(
+            name=f"Thủ tục số {k}",
+            group="AB"[k % 2],
+            level=["province", "commune"][k // 2 % 2],
+            field=Field.objects.order_by("code")[k % 3],
+        )
+        components.legal_bases = [
+            {
+                "number": f"{k}/{year}/QH15",
+                "date": date(year, 1, 1),
+                "issuer": "Quốc hội",
+                "title": "Luật",
+                "article": "",
+            }
+            for year in [2024, 2025][: 1 + k % 2]
+        ]
+        make_procedure(world.units["P-A"], code=f"TT-{k:02d}", components=components)
+
+
+def test_export_queries_do_not_grow_past_a_chunk_and_each_row_keeps_its_own_legal_bases(login, world, monkeypatch):
+    """The export reads in chunks (here of 2 rows): N and 3N rows cost the same queries, and the legal bases,
+    read by a second cursor in step with the versions, stay on their own row."""
+    monkeypatch.setattr(excel, "EXPORT_CHUNK", 2)
+    client = login(world.oversight)
+    _procedures_with_own_legal_bases(world, 0, 3)
+    client.get(EXPORT)
+    with CaptureQueriesContext(connection) as few:
+        b"".join(client.get(EXPORT).streaming_content)
+    _procedures_with_own_legal_bases(world, 3, 6)
+    with CaptureQueriesContext(connection) as many:
+        b"".join(client.get(EXPORT).streaming_content)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    legal = {r[1]: r[14] for r in _export(client)[3:] if str(r[1]).startswith("TT-")}
+    assert len(legal) == 9
+    for code, text in legal.items():
+        k = int(code[3:])
+        years = [2024, 2025][: 1 + k % 2]
+        assert text == "\n".join(f"Luật số {k}/{y}/QH15 ngày 01/01/{y} của Quốc hội" for y in years), code
+
+
 def test_export_and_template_need_a_login_and_a_role(client, world):
     assert client.get(EXPORT).status_code == 302
     assert client.get(TEMPLATE).status_code == 302
