@@ -406,18 +406,22 @@ def _title(outline) -> tuple[str, str]:
 
 
 def _sentence_case(title: str, text: str) -> str:
-    """A title printed in capitals, in lower case but for the words the document itself writes with a capital in
-    the middle of its sentences (the names: "Trà Vinh", "Sở Nội vụ")."""
-    capitalised = {}
-    for match in re.finditer(r"(?<=[\w,] )(\w+)", text):
-        word = match.group(1)
-        capitalised.setdefault(word.lower(), [0, 0])[0 if word[:1].isupper() else 1] += 1
+    """A title printed in capitals, in lower case but for the words the document itself writes with a capital after
+    the same word in the middle of its sentences ("tỉnh Trà Vinh", "Sở Nội vụ"; but "hành chính" although it also
+    writes "Chính phủ")."""
+    seen: dict[tuple[str, str], list[int]] = {}
+    for match in re.finditer(r"(\w+) (?=(\w+))", text):  # every pair of neighbours, overlapping
+        before, word = match.groups()
+        if word.isupper() and len(word) > 1:  # a heading in capitals says nothing about names
+            continue
+        seen.setdefault((before.lower(), word.lower()), [0, 0])[0 if word[:1].isupper() else 1] += 1
     words = title.lower().split()
-    out = [
-        w.capitalize() if i and capitalised.get(w, [0, 0])[0] > capitalised.get(w, [0, 0])[1] else w
-        for i, w in enumerate(words)
-    ]
-    return " ".join(out).capitalize() if out else ""
+    out = words[:1]
+    for before, word in zip(words, words[1:], strict=False):
+        capital, lower = seen.get((before, word), [0, 0])
+        out.append(word.capitalize() if capital > lower else word)
+    title = " ".join(out)
+    return title[:1].upper() + title[1:]  # str.capitalize() would lower the names again
 
 
 def _period(header: Header) -> None:
