@@ -120,9 +120,11 @@ def _codes(refs: list[extraction.UnitRef]) -> list[str]:
     return list(dict.fromkeys(ref.unit.code for ref in refs if ref.unit is not None))
 
 
-def initial(result: extraction.Extraction, parents: list[Task | None]) -> list[dict]:
+def initial(result: extraction.Extraction, parents: list[Task | None], plan: Plan) -> list[dict]:
     """The review form's initial values, one dict per extracted task. STTs repeated in the document (a task list
-    and an appendix table numbered from 1 again) are replaced by the task's full path, so that they differ."""
+    and an appendix table numbered from 1 again) are replaced by the task's full path, so that they differ. A task
+    the document gives no time (it runs through the plan: "Cơ quan thực hiện: các sở, ngành" and no date) is offered
+    the plan's last day, marked on the page as assumed (`deadline_assumed`), for the user to confirm or change."""
     numbers = [t.number for t in result.tasks]
     rows = []
     for task, parent in zip(result.tasks, parents, strict=True):
@@ -137,7 +139,8 @@ def initial(result: extraction.Extraction, parents: list[Task | None]) -> list[d
                 "coordinating": list(dict.fromkeys(_codes(task.coordinating) + leads[1:])),
                 "executing": _codes(task.executing),
                 "executing_rule": combined_rule(task.executing),
-                "deadline": task.deadline,
+                "deadline": task.deadline or (None if task.recurrence else plan.period_end),
+                "deadline_assumed": not (task.deadline or task.recurrence),
                 "recurrence": task.recurrence,
                 "product": task.products[:500],
                 "implements": str(parent.pk) if parent else "",

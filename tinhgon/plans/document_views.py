@@ -80,9 +80,9 @@ def _formset(request, plan: Plan, result, parents, units):
         formset = TaskReviewFormSet(request.POST, form_kwargs=kwargs)
         if formset.is_bound and formset.total_form_count() != len(result.tasks):
             # a form of another reading of the document (it cannot change: a forged count)
-            formset = TaskReviewFormSet(initial=document_import.initial(result, parents), form_kwargs=kwargs)
+            formset = TaskReviewFormSet(initial=document_import.initial(result, parents, plan), form_kwargs=kwargs)
         return formset
-    return TaskReviewFormSet(initial=document_import.initial(result, parents), form_kwargs=kwargs)
+    return TaskReviewFormSet(initial=document_import.initial(result, parents, plan), form_kwargs=kwargs)
 
 
 def _reviewed(formset, plan: Plan, result) -> list[document_import.Reviewed]:

@@ -26,10 +26,9 @@ from tinhgon.plans.tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tinhgon.plans.tests.urls_import")]
 
-SEED = Path("/work/shared/seeds/002_f88451ef77bd964e.txt")
+SEED = Path(__file__).resolve().parents[2] / "plans/tests/plan_documents/tra-vinh-qd258-2024.txt"  # ../shared/seeds/002
 # QĐ 258/QĐ-UBND of Trà Vinh (04/3/2024): the header, the objectives and tasks 1–3 of its plan, as published.
-QD_258 = "\n".join(SEED.read_text(encoding="utf-8").splitlines()[:138]) if SEED.exists() else ""
-needs_seed = pytest.mark.skipif(not QD_258, reason="the seed document is not on this machine")
+QD_258 = "\n".join(SEED.read_text(encoding="utf-8").splitlines()[:138])
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +104,6 @@ def counts():
 # The pages ---------------------------------------------------------------------------------------------------------
 
 
-@needs_seed
 def test_the_review_page_shows_the_header_and_each_task_beside_its_highlighted_text(login, world, plan):
     client = login(world.focal_p)
     response = client.get(f"{review_url(plan)}?token={upload_text(client, plan)}")
@@ -121,7 +119,6 @@ def test_the_review_page_shows_the_header_and_each_task_beside_its_highlighted_t
     assert Task.objects.count() == 0
 
 
-@needs_seed
 def test_the_units_are_written_once_in_the_page_not_in_every_picker(login, world, plan):
     client = login(world.focal_p)
     page = client.get(f"{review_url(plan)}?token={upload_text(client, plan)}").content.decode()
@@ -130,7 +127,6 @@ def test_the_units_are_written_once_in_the_page_not_in_every_picker(login, world
     assert page.count('<option value="P-STP" selected>') == 2  # task 1 coordinating, task 3 lead
 
 
-@needs_seed
 def test_a_manager_confirms_and_the_tasks_are_saved_with_their_units_and_deadlines(login, world, plan, units):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -146,7 +142,14 @@ def test_a_manager_confirms_and_the_tasks_are_saved_with_their_units_and_deadlin
     assert not StagedFile.objects.exists()
 
 
-@needs_seed
+def test_a_task_the_document_gives_no_time_is_offered_the_plans_last_day_marked_as_assumed(login, world, plan):
+    client = login(world.focal_p)
+    response = client.get(f"{review_url(plan)}?token={upload_text(client, plan)}")
+    forms = response.context["formset"].forms
+    assert [f.initial["deadline"] for f in forms] == [plan.period_end, date(2024, 10, 31), plan.period_end]
+    assert response.content.decode().count("assumed-deadline") == 2
+
+
 def test_a_second_confirmation_with_the_same_token_saves_nothing_more(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -158,7 +161,6 @@ def test_a_second_confirmation_with_the_same_token_saves_nothing_more(login, wor
     assert AuditLogEntry.objects.filter(action="plans.document_import.confirmed").count() == 1
 
 
-@needs_seed
 def test_a_task_left_unticked_is_not_saved(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -168,7 +170,6 @@ def test_a_task_left_unticked_is_not_saved(login, world, plan):
     assert sorted(Task.objects.filter(plan=plan).values_list("code", flat=True)) == ["1", "3"]
 
 
-@needs_seed
 def test_an_error_keeps_what_the_user_typed_and_saves_nothing(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -181,7 +182,6 @@ def test_an_error_keeps_what_the_user_typed_and_saves_nothing(login, world, plan
     assert Task.objects.count() == 0 and StagedFile.objects.count() == 1
 
 
-@needs_seed
 def test_the_imports_own_checks_land_on_the_task_they_are_about(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -222,7 +222,6 @@ def test_a_review_without_a_valid_token_goes_back_to_the_plan(login, world, plan
     assert GONE in response.content.decode()
 
 
-@needs_seed
 def test_a_token_works_only_for_its_user(login, client, world, plan):
     token = upload_text(login(world.focal_p), plan)
     response = login(world.chair_p).get(f"{review_url(plan)}?token={token}")
@@ -318,7 +317,6 @@ def test_the_excel_column_refuses_a_task_not_in_the_parent_plan(world, child):
     ]
 
 
-@needs_seed
 def test_the_review_offers_the_parent_plans_tasks_and_saves_the_link(login, world, child):
     child_plan, parent_task = child
     client = login(world.focal_a)
@@ -334,7 +332,6 @@ def test_the_review_offers_the_parent_plans_tasks_and_saves_the_link(login, worl
     assert Task.objects.get(plan=child_plan, code="2").implements == parent_task
 
 
-@needs_seed
 def test_a_word_document_is_staged_and_read_again_on_the_review_page(login, world, plan):
     from docx import Document
 
@@ -352,7 +349,6 @@ def test_a_word_document_is_staged_and_read_again_on_the_review_page(login, worl
     assert len(review.context["tasks"]) == 3 and "258/QĐ-UBND" in review.content.decode()
 
 
-@needs_seed
 def test_a_unit_of_another_province_sent_by_hand_is_refused(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -361,7 +357,6 @@ def test_a_unit_of_another_province_sent_by_hand_is_refused(login, world, plan):
     assert "lead" in response.context["formset"].forms[0].errors and Task.objects.count() == 0
 
 
-@needs_seed
 def test_a_forged_number_of_forms_shows_the_document_again_and_saves_nothing(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
