@@ -14,7 +14,7 @@ from tinhgon.test import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED = Path(__file__).resolve().parents[2] / "plans/tests/plan_documents/tra-vinh-qd258-2024.txt"  # ../shared/seeds/002
+SEED = Path(__file__).resolve().parents[1] / "plans/tests/plan_documents/tra-vinh-qd258-2024.txt"  # ../shared/seeds/002
 
 
 def test_a_plans_tasks_are_reviewed_beside_their_text_and_saved(
@@ -45,9 +45,11 @@ def test_a_plans_tasks_are_reviewed_beside_their_text_and_saved(
     # the units are written once in the page, yet every picker offers them all: the reviewer adds one by searching
     page.locator("#id_form-0-executing-ts-control").fill("don vi p-b")
     page.locator("#id_form-0-executing-ts-dropdown .option", has_text="Đơn vị P-B").click()
+    expect(page.locator("#task-0 .assumed-deadline")).to_be_visible()  # no time in the document: the plan's last day
     page.locator("#id_form-0-deadline").fill("30/06/2024")
+    page.locator("#id_form-2-deadline").fill("")
     page.get_by_role("button", name="Xác nhận nhập").click()
-    expect(page.locator("#review-errors")).to_be_visible()  # task 3 has no deadline yet: nothing saved
+    expect(page.locator("#review-errors")).to_be_visible()  # task 3 without a deadline: nothing saved
     screenshot(page, "document-review-errors")
     assert plan.tasks.count() == 0
     page.locator("#id_form-2-deadline").fill("31/12/2024")

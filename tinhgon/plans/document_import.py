@@ -124,7 +124,9 @@ def initial(result: extraction.Extraction, parents: list[Task | None], plan: Pla
     """The review form's initial values, one dict per extracted task. STTs repeated in the document (a task list
     and an appendix table numbered from 1 again) are replaced by the task's full path, so that they differ. A task
     the document gives no time (it runs through the plan: "Cơ quan thực hiện: các sở, ngành" and no date) is offered
-    the plan's last day, marked on the page as assumed (`deadline_assumed`), for the user to confirm or change."""
+    the plan's last day, marked on the page as assumed (`deadline_assumed`), for the user to confirm or change; a
+    task that names no lead (a department's own plan: "- Tăng cường tuyên truyền …", "- Phối hợp với Sở Khoa học và
+    Công nghệ …") is the issuer's own, offered as its lead and marked likewise (`lead_assumed`)."""
     numbers = [t.number for t in result.tasks]
     rows = []
     for task, parent in zip(result.tasks, parents, strict=True):
@@ -135,7 +137,8 @@ def initial(result: extraction.Extraction, parents: list[Task | None], plan: Pla
                 "include": True,
                 "code": number[:20],
                 "title": task.content,
-                "lead": leads[0] if leads else "",
+                "lead": leads[0] if leads else plan.issuer.code,
+                "lead_assumed": not task.lead,
                 "coordinating": list(dict.fromkeys(_codes(task.coordinating) + leads[1:])),
                 "executing": _codes(task.executing),
                 "executing_rule": combined_rule(task.executing),

@@ -150,6 +150,19 @@ def test_a_task_the_document_gives_no_time_is_offered_the_plans_last_day_marked_
     assert response.content.decode().count("assumed-deadline") == 2
 
 
+def test_a_task_naming_no_lead_is_offered_the_issuer_as_its_lead_marked_as_assumed(login, world, plan, units):
+    client = login(world.focal_p)
+    text = (
+        "III. NHIỆM VỤ VÀ GIẢI PHÁP\n1. Công tác chỉ đạo điều hành\n- Tăng cường tuyên truyền về cải cách hành chính.\n"
+        "- Phối hợp với Sở Tư pháp rà soát văn bản quy phạm pháp luật, hoàn thành trong tháng 6 năm 2024.\n"
+        "2. Cải cách thể chế\n- Cơ quan chủ trì: Sở Tư pháp.\n- Thời hạn hoàn thành: Quý III năm 2024."
+    )
+    response = client.get(f"{review_url(plan)}?token={upload_text(client, plan, text)}")
+    forms = response.context["formset"].forms
+    assert [f.initial["lead"] for f in forms] == [plan.issuer.code, plan.issuer.code, units["justice"].code]
+    assert response.content.decode().count("assumed-lead") == 2
+
+
 def test_a_second_confirmation_with_the_same_token_saves_nothing_more(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
