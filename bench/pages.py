@@ -423,7 +423,9 @@ def markdown(report: dict, measures: list[Measure], failures: list[str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="province profile, fewer samples (about 5 minutes)")
-    parser.add_argument("--profile", choices=["small", "province", "national"], help="the big profile")
+    parser.add_argument(
+        "--profile", choices=["small", "province", "national-10", "national-30", "national"], help="the big profile"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, help="timed requests per page (default 20, --quick 8)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")

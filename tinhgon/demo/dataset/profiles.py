@@ -49,4 +49,7 @@ PROFILES = {
     # One province at the density of the national profile.
     "province": PROVINCE,
     "national": replace(PROVINCE, name="national", provinces=34),
+    # The growth curve of docs/performance.md: about 10 % and 30 % of the nation (3 and 10 of its 34 provinces).
+    "national-10": replace(PROVINCE, name="national-10", provinces=3),
+    "national-30": replace(PROVINCE, name="national-30", provinces=10),
 }
