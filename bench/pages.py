@@ -435,7 +435,13 @@ def main() -> int:
 
     base.BENCH_DB = "tinhgon_bench_pages"
     base.SQLITE_PATH = base.VAR / "bench-pages.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tinhgon.settings"
+    # DEBUG off as deployed: `BENCH_PRODUCTION=1` takes the load test's settings (production minus TLS, which the
+    # test client does not speak: with it every page would measure a redirect to https).
+    production = os.environ.get("BENCH_PRODUCTION") == "1"
+    if production:
+        sys.path.insert(0, str(ROOT / "bench" / "load"))
+        os.environ.setdefault("DEBUG", "false")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "settings" if production else "tinhgon.settings"
     sys.path.insert(0, str(ROOT))
     vendor, drop = base.prepare_database()
     import django
@@ -449,6 +455,9 @@ def main() -> int:
     try:
         print("small profile (query counts at the small size)", flush=True)
         _, small = measure_profile("small", args.seed, 3, 0)
+        answered = [f"{m.name} {m.status}" for m in small if m.status != 200]
+        if answered:  # a redirect or an error measured is no measure: stop before the long part
+            raise SystemExit(f"pages that do not answer 200 on the small profile: {', '.join(answered)}")
         print(f"{big} profile", flush=True)
         info, measures = measure_profile(big, args.seed, repeat, BUDGETS["import"]["rows"])
         database = f"{vendor} {base._database_version(vendor)}"
