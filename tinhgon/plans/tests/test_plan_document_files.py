@@ -148,13 +148,17 @@ def test_a_task_s_span_is_the_text_it_was_read_from(tree):
         assert task.content.split("\n")[0][:30] in result.text[task.start : task.end]
 
 
+def tasks_of(text: str, issuer) -> list:
+    return extraction.extract(extraction.read_document(text=text), issuer=issuer).tasks
+
+
 def test_a_cited_decision_s_date_is_not_a_deadline(tree):
     text = (
         "III. NHIỆM VỤ\n1. Công khai kết quả đánh giá theo Quyết định số 766/QĐ-TTg ngày 23 tháng 6 năm 2022 của "
         "Thủ tướng Chính phủ.\n- Cơ quan chủ trì: Sở Tư pháp.\n2. Ban hành danh mục, hoàn thành trước ngày "
         "15/3/2024, theo Thông tư số 01/2023/TT-VPCP ngày 05/4/2023."
     )
-    tasks = extraction.extract(extraction.read_document(text=text), issuer=tree["province"]).tasks
+    tasks = tasks_of(text, tree["province"])
     assert [t.deadline for t in tasks] == [None, date(2024, 3, 15)]
 
 
@@ -163,13 +167,13 @@ def test_the_latest_milestone_is_the_deadline(tree):
         "III. NHIỆM VỤ\n1. Phê duyệt phương án.\n"
         "- Thời hạn hoàn thành: Lần 1: Trước ngày 01/01/2024; lần 2: Trước ngày 01/01/2025."
     )
-    (task,) = extraction.extract(extraction.read_document(text=text), issuer=tree["province"]).tasks
+    (task,) = tasks_of(text, tree["province"])
     assert task.deadline == date(2025, 1, 1)
 
 
 def test_a_vision_year_is_not_a_deadline(tree):
     text = "III. NHIỆM VỤ\n1. Triển khai Kế hoạch chuyển đổi số giai đoạn 2021-2025, tầm nhìn đến năm 2030."
-    (task,) = extraction.extract(extraction.read_document(text=text), issuer=tree["province"]).tasks
+    (task,) = tasks_of(text, tree["province"])
     assert task.deadline is None
 
 
@@ -178,7 +182,7 @@ def test_a_year_before_the_plan_is_not_a_deadline(tree):
         "KẾ HOẠCH\nCải cách hành chính năm 2023\nIII. NHIỆM VỤ\n"
         "1. Thực hiện Nghị quyết về phát triển của tỉnh đến năm 2020 và hoàn thành trong tháng 6 năm 2023."
     )
-    (task,) = extraction.extract(extraction.read_document(text=text), issuer=tree["province"]).tasks
+    (task,) = tasks_of(text, tree["province"])
     assert task.deadline == date(2023, 6, 30)
 
 
