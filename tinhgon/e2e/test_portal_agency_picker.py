@@ -24,6 +24,11 @@ def test_a_citizen_chooses_an_agency_by_typing_its_name_without_diacritics(offli
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_server.url}/cong-khai/")
     expect(page.locator("select[name='co_quan'] option")).to_have_count(1)  # "Tất cả": no list in the page
+    page.locator("#id_co_quan-ts-control").fill("so tai")
+    expect(
+        page.locator("#id_co_quan-ts-control").locator("xpath=..").locator(".item")
+    ).to_be_hidden()  # not "Tất cả so tai"
+    screenshot(page, "portal-agency-picker-typing")
     choose_unit(page, "co_quan", "so tai", "Sở Tài chính — Đơn vị P")
     screenshot(page, "portal-agency-picker-chosen")
     page.get_by_role("button", name="Tìm kiếm").click()

@@ -29,6 +29,17 @@
       searchField: ["text", "value", "parent"],
       allowEmptyOption: true,
       shouldLoad: (query) => query.length > 0,
+      // The chosen item ("Tất cả") stays in the control while a search is typed after it ("Tất cả so tai"): hidden
+      // while there is a query (tinhgon.css), shown again when the query is cleared or an item chosen.
+      onType(query) {
+        this.wrapper.classList.toggle("has-query", query.length > 0);
+      },
+      onItemAdd() {
+        this.wrapper.classList.remove("has-query");
+      },
+      onBlur() {
+        this.wrapper.classList.remove("has-query");
+      },
       load(query, callback) {
         fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
           .then((response) => response.json())
