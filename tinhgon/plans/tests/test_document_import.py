@@ -163,6 +163,25 @@ def test_a_task_naming_no_lead_is_offered_the_issuer_as_its_lead_marked_as_assum
     assert response.content.decode().count("assumed-lead") == 2
 
 
+def test_the_review_page_costs_the_same_queries_for_three_tasks_and_for_thirty(login, world, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.focal_p)
+
+    def queries(n: int) -> int:
+        text = "III. NHIỆM VỤ\n" + "".join(
+            f"{i}. Rà soát thủ tục nhóm {i}.\n- Cơ quan chủ trì: Sở Tư pháp.\n- Thời hạn hoàn thành: Quý II năm 2024.\n"
+            for i in range(1, n + 1)
+        )
+        url = f"{review_url(plan)}?token={upload_text(client, plan, text)}"
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(30)
+
+
 def test_a_second_confirmation_with_the_same_token_saves_nothing_more(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -360,6 +379,17 @@ def test_a_word_document_is_staged_and_read_again_on_the_review_page(login, worl
     assert StagedFile.objects.get().file.name.endswith(".docx")
     review = client.get(response["Location"])
     assert len(review.context["tasks"]) == 3 and "258/QĐ-UBND" in review.content.decode()
+
+
+def test_a_pdf_with_a_text_layer_is_staged_and_read_again_on_the_review_page(login, world, plan):
+    from tinhgon.plans.tests.test_plan_document_files import pdf_file
+
+    client = login(world.focal_p)
+    response = client.post(form_url(plan), {"file": pdf_file(QD_258)})
+    assert response.status_code == 302
+    assert StagedFile.objects.get().file.name.endswith(".pdf")
+    review = client.get(response["Location"])
+    assert [t["task"].number for t in review.context["tasks"]] == ["1", "2", "3"]
 
 
 def test_a_unit_of_another_province_sent_by_hand_is_refused(login, world, plan):
