@@ -23,7 +23,7 @@ from tinhgon.core.models import StagedFile
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import excel_import, extraction
 from tinhgon.plans.constants import ExecutingRule
-from tinhgon.plans.forms import COMBINED_RULES
+from tinhgon.plans.forms import COMBINED_RULES, REGULAR
 from tinhgon.plans.models import Plan, Task
 
 PURPOSE = "plans.document_import"
@@ -142,9 +142,9 @@ def initial(result: extraction.Extraction, parents: list[Task | None], plan: Pla
                 "coordinating": list(dict.fromkeys(_codes(task.coordinating) + leads[1:])),
                 "executing": _codes(task.executing),
                 "executing_rule": combined_rule(task.executing),
-                "deadline": task.deadline or (None if task.recurrence else plan.period_end),
-                "deadline_assumed": not (task.deadline or task.recurrence),
-                "recurrence": task.recurrence,
+                "deadline": task.deadline or (None if task.recurrence or task.regular else plan.period_end),
+                "deadline_assumed": not (task.deadline or task.recurrence or task.regular),
+                "recurrence": REGULAR if task.regular else task.recurrence,
                 "product": task.products[:500],
                 "implements": str(parent.pk) if parent else "",
             }
@@ -206,7 +206,7 @@ def _split_heading(heading: str) -> tuple[str, str]:
 
 def _cells(row: Reviewed) -> dict:
     rule = [ExecutingRule(row.executing_rule).label] if row.executing_rule else []
-    time = excel_import.RECURRENCE_LABELS[row.recurrence] if row.recurrence else row.deadline
+    time = excel_import.RECURRENCE_LABELS[row.recurrence] if row.recurrence else (row.deadline or excel_import.REGULAR)
     return {
         "code": row.code,
         "title": row.title,

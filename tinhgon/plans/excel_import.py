@@ -307,10 +307,13 @@ class TaskRow(imports.Row):
         )
 
 
+REGULAR = "Thường xuyên"  # a regular task: neither a deadline nor a recurrence (models.py, progress.py)
+
+
 def time_label(deadline, recurrence, day) -> str:
     if recurrence:
         return f"{RECURRENCE_LABELS[recurrence]}" + (f", trước ngày {day}" if day else "")
-    return show_date(deadline)
+    return show_date(deadline) if deadline else REGULAR
 
 
 def executing_label(units, rule: str) -> str:
@@ -393,7 +396,7 @@ def build_workbook(plan: Plan) -> bytes:
                 [*(units.written(u) for u in task.executing.all())]
                 + ([ExecutingRule(task.executing_rule).label] if task.executing_rule else [])
             ),
-            "time": task.deadline if not task.recurrence else time_label(None, task.recurrence, task.recurrence_day),
+            "time": task.deadline or time_label(None, task.recurrence, task.recurrence_day),
             "key": task_key(task),
             "completed": completed_on_of(task) or "",
             "parent": task.implements.code if task.implements else "",
@@ -577,8 +580,9 @@ MONTH_RE = re.compile(r"(?:trong )?thang (\d{1,2})(?: nam)? (\d{4})")
 QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 TIME_HINT = (
     "ghi một ngày dd/mm/yyyy, “Tháng 6/2026”, “Quý II/2026”, “Trong năm 2026”, hoặc “Hằng tháng”, “Hằng quý”, "
-    "“6 tháng”, “Hằng năm” (có thể thêm “trước ngày 15”)."
+    "“6 tháng”, “Hằng năm” (có thể thêm “trước ngày 15”), hoặc “Thường xuyên” (nhiệm vụ không có thời hạn)."
 )
+REGULAR_KEYS = {"thuong xuyen", "thuong xuyen trong nam", "thuong xuyen lien tuc", "thuong xuyen hang nam"}
 
 
 def _month_end(year: int, month: int) -> date:
@@ -592,6 +596,8 @@ def parse_time(value) -> tuple[date | None, str, int | None]:
     if isinstance(value, date):
         return value, "", None
     text = workbooks.one_line(value)
+    if workbooks.key(text) in REGULAR_KEYS:  # a regular task: reported on, never due (plans/progress.py)
+        return None, "", None
     match = DATE_IN_TEXT.match(text)
     if match and workbooks.key(match.group(1)) in DATE_PREFIXES:
         day, month, year = (int(g) for g in match.groups()[1:])

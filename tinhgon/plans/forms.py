@@ -301,6 +301,7 @@ class DocumentSourceForm(StyledForm, forms.Form):
         return data
 
 
+REGULAR = "regular"  # the review's choice for a regular task ("thường xuyên"): no deadline, no recurrence
 UNITS_ID = "review-units"  # the id of the page's JSON list of units (SharedOptionsSelect)
 
 
@@ -327,7 +328,11 @@ class TaskReviewForm(StyledForm, forms.Form):
         label="Thực hiện theo quy tắc", required=False, choices=[("", "(không)"), *ExecutingRule.choices[1:]]
     )
     deadline = forms.DateField(label="Thời hạn", required=False, input_formats=DATE_FORMATS, widget=DATE_WIDGET)
-    recurrence = forms.ChoiceField(label="Định kỳ", required=False, choices=[("", "Một lần"), *Recurrence.choices[1:]])
+    recurrence = forms.ChoiceField(
+        label="Định kỳ",
+        required=False,
+        choices=[("", "Một lần"), *Recurrence.choices[1:], (REGULAR, "Thường xuyên (không thời hạn)")],
+    )
     product = forms.CharField(label="Sản phẩm", max_length=500, required=False)
     implements = forms.ChoiceField(label="Thực hiện nhiệm vụ cấp trên", required=False)
 
@@ -361,9 +366,11 @@ class TaskReviewForm(StyledForm, forms.Form):
             if not data.get(name):
                 self.add_error(name, message)
         if not data.get("deadline") and not data.get("recurrence"):
-            self.add_error("deadline", "Nhập thời hạn (dd/mm/yyyy) hoặc chọn định kỳ.")
+            self.add_error("deadline", "Nhập thời hạn (dd/mm/yyyy), hoặc chọn định kỳ hay “Thường xuyên”.")
         if data.get("deadline") and data.get("recurrence"):
-            self.add_error("deadline", "Nhiệm vụ định kỳ không có thời hạn riêng: để trống thời hạn hoặc bỏ định kỳ.")
+            self.add_error("deadline", "Nhiệm vụ định kỳ hay thường xuyên không có thời hạn riêng: để trống thời hạn.")
+        if data.get("recurrence") == REGULAR:  # saved as neither a deadline nor a recurrence (Task: regular)
+            data["recurrence"] = ""
         return data
 
 

@@ -137,6 +137,7 @@ class _TaskReader:
                 getattr(task, kind).extend(self.agencies.listed(value))
             elif kind == "time":
                 times.append(read_time(value, clause=True, not_before=self.not_before))
+                task.regular = task.regular or "thuong xuyen" in fold(value)
             elif kind == "products":
                 task.products = "; ".join(p for p in (task.products, value) if p)
         if not (task.lead or task.coordinating or task.executing):
@@ -151,6 +152,7 @@ class _TaskReader:
         if not (time.deadline or time.recurrence):
             time = inherited.get("time", Time())
         task.deadline, task.recurrence, task.time_text = time.deadline, time.recurrence, time.text
+        task.regular = task.regular and not (task.deadline or task.recurrence)
         return task
 
     def prose_units(self, text: str) -> dict[str, list[UnitRef]]:
@@ -204,6 +206,7 @@ class _TaskReader:
                     getattr(task, role).extend(self.agencies.listed(cells[role]))
             time = read_time(cells.get("time", ""), clause=True, not_before=self.not_before)
             task.deadline, task.recurrence, task.time_text = time.deadline, time.recurrence, time.text
+            task.regular = not (time.deadline or time.recurrence) and "thuong xuyen" in fold(cells.get("time", ""))
             task.products = " ".join(cells.get("products", "").split())
             self.tasks.append(task)
 

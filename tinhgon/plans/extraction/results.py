@@ -39,6 +39,7 @@ class ExtractedTask:
     products: str = ""
     heading: str = ""  # the group heading the task sits under ("1. Công tác chỉ đạo điều hành")
     from_table: bool = False  # read from an appendix table rather than the body
+    regular: bool = False  # its time is "thường xuyên": a regular task, neither a deadline nor a recurrence
 
     @property
     def unmatched(self) -> list[UnitRef]:

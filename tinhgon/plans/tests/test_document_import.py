@@ -182,6 +182,22 @@ def test_the_review_page_costs_the_same_queries_for_three_tasks_and_for_thirty(l
     assert queries(3) == queries(30)
 
 
+def test_a_regular_task_is_offered_as_thuong_xuyen_and_saved_without_a_deadline(login, world, plan, units):
+    client = login(world.focal_p)
+    text = "III. NHIỆM VỤ\n1. Tuyên truyền cải cách hành chính.\n- Cơ quan chủ trì: Sở Tư pháp.\n"
+    text += "- Thời gian: Thường xuyên."
+    response = client.get(f"{review_url(plan)}?token={upload_text(client, plan, text)}")
+    (form,) = response.context["formset"].forms
+    assert (form.initial["recurrence"], form.initial["deadline"], form.initial["deadline_assumed"]) == (
+        "regular",
+        None,
+        False,
+    )
+    assert client.post(review_url(plan), review_data(response)).status_code == 302
+    task = Task.objects.get(plan=plan)
+    assert (task.deadline, task.recurrence, task.lead) == (None, "", units["justice"])
+
+
 def test_a_second_confirmation_with_the_same_token_saves_nothing_more(login, world, plan):
     client = login(world.focal_p)
     _, data = reviewed(client, plan)
@@ -210,7 +226,7 @@ def test_an_error_keeps_what_the_user_typed_and_saves_nothing(login, world, plan
     response = client.post(review_url(plan), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Nhập thời hạn (dd/mm/yyyy) hoặc chọn định kỳ." in page and "Nội dung đã sửa tay" in page
+    assert "Nhập thời hạn (dd/mm/yyyy), hoặc chọn định kỳ hay “Thường xuyên”." in page and "Nội dung đã sửa tay" in page
     assert Task.objects.count() == 0 and StagedFile.objects.count() == 1
 
 

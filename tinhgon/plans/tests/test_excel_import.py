@@ -227,13 +227,15 @@ def test_headers_are_matched_folded_and_extra_columns_and_title_rows_are_allowed
         ("Trong năm 2026", (date(2026, 12, 31), "", None)),
         ("Quý II/2026", (date(2026, 6, 30), "", None)),
         ("Quý IV năm 2026", (date(2026, 12, 31), "", None)),
+        ("Thường xuyên", (None, "", None)),  # a regular task, as a plan's appendix prints it
+        ("thuong xuyen trong nam", (None, "", None)),
     ],
 )
 def test_time_values(value, expected):
     assert parse_time(value) == expected
 
 
-@pytest.mark.parametrize("value", ["Thường xuyên", "31/02/2026", "Quý V/2026", "Hằng quý trước ngày 40"])
+@pytest.mark.parametrize("value", ["Thường xuyên nhé", "31/02/2026", "Quý V/2026", "Hằng quý trước ngày 40"])
 def test_bad_time_values(value):
     with pytest.raises(ValueError):
         parse_time(value)
@@ -319,7 +321,7 @@ def test_rules_only_in_the_executing_column_and_one_lead(world, depts, plan_p):
 @pytest.mark.parametrize(
     ("time", "expected"),
     [
-        ("Thường xuyên", "Dòng 2, cột F (Thời gian): không hiểu thời gian “Thường xuyên”; ghi một ngày dd/mm/yyyy"),
+        ("Sớm", "Dòng 2, cột F (Thời gian): không hiểu thời gian “Sớm”; ghi một ngày dd/mm/yyyy"),
         ("31/02/2026", "Dòng 2, cột F (Thời gian): “31/02/2026” không phải là ngày có thật"),
         (None, "Dòng 2, cột F (Thời gian): ô bắt buộc, chưa nhập"),
         (
@@ -487,3 +489,16 @@ def test_login_required_and_template_download(client, login, world):
 def test_parse_workbook_alone_writes_nothing(world, depts, plan_p):
     assert parse_workbook(xlsx(GOOD_ROWS), plan=plan_p).ok
     assert written() == (0, 0)
+
+
+def test_a_regular_task_is_exported_as_thuong_xuyen_and_imports_back_unchanged(world, plan_p):
+    task = factories.task(plan_p, world.units["P-A"], code="1", deadline=None)
+    data = io.BytesIO(build_workbook(plan_p))
+    ws = load_workbook(data)["Nhiệm vụ"]
+    time_column = [c.value for c in ws[1]].index("Thời gian") + 1
+    assert ws.cell(row=2, column=time_column).value == "Thường xuyên"
+    data.seek(0)
+    result = import_tasks(data, plan=plan_p)
+    assert result.ok and result.unchanged == 1
+    task.refresh_from_db()
+    assert (task.deadline, task.recurrence) == (None, "")

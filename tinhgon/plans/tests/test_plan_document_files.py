@@ -171,6 +171,12 @@ def test_the_latest_milestone_is_the_deadline(tree):
     assert task.deadline == date(2025, 1, 1)
 
 
+def test_a_regular_task_is_read_as_such_not_as_a_missing_deadline(tree):
+    text = "III. NHIỆM VỤ\n1. Tuyên truyền cải cách hành chính.\n- Thời gian thực hiện: Thường xuyên."
+    (task,) = tasks_of(text, tree["province"])
+    assert (task.regular, task.deadline, task.recurrence) == (True, None, "")
+
+
 def test_a_vision_year_is_not_a_deadline(tree):
     text = "III. NHIỆM VỤ\n1. Triển khai Kế hoạch chuyển đổi số giai đoạn 2021-2025, tầm nhìn đến năm 2030."
     (task,) = tasks_of(text, tree["province"])
