@@ -23,7 +23,7 @@ from tinhgon.core.models import StagedFile
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import excel_import, extraction
 from tinhgon.plans.constants import ExecutingRule
-from tinhgon.plans.forms import COMBINED_RULES, REGULAR
+from tinhgon.plans.forms import REGULAR
 from tinhgon.plans.models import Plan, Task
 
 PURPOSE = "plans.document_import"
@@ -107,13 +107,7 @@ def excerpt(result: extraction.Extraction, task: extraction.ExtractedTask) -> Ex
 
 def combined_rule(refs: list[extraction.UnitRef]) -> str:
     """The executing rule the phrases name together (“các sở, ngành và UBND các xã”), "" when none or mixed."""
-    rules = set()
-    for ref in refs:
-        if ref.rule == ExecutingRule.DEPARTMENTS_AND_COMMUNES:
-            rules |= {ExecutingRule.DEPARTMENTS, ExecutingRule.COMMUNES}
-        elif ref.rule:
-            rules.add(ref.rule)
-    return COMBINED_RULES.get(frozenset(rules), ExecutingRule.NONE)
+    return excel_import.combined_rule({ref.rule for ref in refs if ref.rule}) or ExecutingRule.NONE
 
 
 def _codes(refs: list[extraction.UnitRef]) -> list[str]:

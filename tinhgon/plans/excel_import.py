@@ -496,6 +496,13 @@ def named_rules(phrase: str) -> set[str] | None:
 
 
 def combined_rule(rules: set[str]) -> str | None:
+    """The one ExecutingRule a set of rules names together ("" for none, None when they cannot be one); the combined
+    rule itself counts as its two parts, so that {DEPARTMENTS_AND_COMMUNES, COMMUNES} is still one rule."""
+    if ExecutingRule.DEPARTMENTS_AND_COMMUNES in rules:
+        rules = (set(rules) - {ExecutingRule.DEPARTMENTS_AND_COMMUNES}) | {
+            ExecutingRule.DEPARTMENTS,
+            ExecutingRule.COMMUNES,
+        }
     if not rules:
         return ""
     if rules == {ExecutingRule.DEPARTMENTS, ExecutingRule.COMMUNES}:

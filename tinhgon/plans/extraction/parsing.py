@@ -17,7 +17,7 @@ from tinhgon.organisations.models import Organisation
 from tinhgon.plans.excel_import import UnitDirectory
 from tinhgon.plans.extraction import outline as outlines
 from tinhgon.plans.extraction.documents import Document
-from tinhgon.plans.extraction.phrases import Agencies, Time, fold, read_time
+from tinhgon.plans.extraction.phrases import Agencies, Time, fold, read_time, unique
 from tinhgon.plans.extraction.results import ExtractedTask, Extraction, Header, UnitRef
 from tinhgon.plans.models import Plan, Task
 
@@ -33,7 +33,6 @@ TIME_CLAUSE_RE = re.compile(
 )
 PRODUCT_CLAUSE_RE = re.compile(r"^(?:san pham|ket qua dau ra|hinh thuc san pham)(?: (?:dau ra|du kien))?\s*(?::\s*|$)")
 MILESTONE_RE = re.compile(r"^[^:;.]{0,60}?,?\s*lan 1\s*:")  # "- Phê duyệt phương án, lần 1: Trước ngày …"
-PROSE_LEAD_RE = re.compile(r"(?:^|[,;.]\s*|\bdo\s)(?=\S)")
 CHAIRS_RE = re.compile(r"\s(?:chu tri)(?:\b|,)")
 WITH_RE = re.compile(r"\bphoi hop(?: chat che)?(?: voi)?\s+")
 NOTE_RE = re.compile(r"^\(.*\)\.?$")
@@ -165,9 +164,9 @@ class _TaskReader:
             sentence_start = max(
                 folded.rfind(". ", window, match.start()) + 2, folded.rfind("\n", window, match.start()) + 1, window
             )
-            subject = text[sentence_start : match.start()]
-            refs = self.agencies.leading(subject)
-            if refs and _length_of(refs, subject, self.agencies) >= len(subject.strip()) - 1:
+            subject = text[sentence_start : match.start()].strip()
+            refs, used = self.agencies.leading_span(subject)
+            if refs and used >= len(subject) - 1:
                 found["lead"].extend(refs)
         for match in islice(WITH_RE.finditer(folded), MAX_PROSE_MATCHES):
             found["coordinating"].extend(self.agencies.leading(text[match.end() : match.end() + SUBJECT_CHARS]))
@@ -178,7 +177,7 @@ class _TaskReader:
                 if refs:
                     found["executing"].extend(refs)
                     break
-        return {role: _dedupe(refs) for role, refs in found.items()}
+        return {role: unique(refs) for role, refs in found.items()}
 
     def read_table(self, table) -> None:
         columns = _table_columns(table.rows)
@@ -249,10 +248,6 @@ def _content(parts: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _body(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _first_line(text: str) -> str:
     return " ".join(text.split("\n")[0].split()).rstrip(":")
 
@@ -276,27 +271,6 @@ def _latest(times: list[Time]) -> Time | None:
     if dated:
         return max(dated, key=lambda t: t.deadline)
     return times[0] if times else None
-
-
-def _dedupe(refs: list[UnitRef]) -> list[UnitRef]:
-    seen, out = set(), []
-    for ref in refs:
-        key = (ref.unit.pk if ref.unit else None, ref.rule, ref.text if not ref.matched else "")
-        if key not in seen:
-            seen.add(key)
-            out.append(ref)
-    return out
-
-
-def _length_of(refs, subject: str, agencies: Agencies) -> int:
-    """How much of `subject` the agencies read from its start take (a subject that is more than agencies, "Sở
-    phối hợp với X để …", is not a lead)."""
-    text, used = subject.strip(), 0
-    for _ in refs:
-        _, n = agencies.longest(text[used:].lstrip(" ,"))
-        used = len(text) - len(text[used:].lstrip(" ,")) + n
-        used += len(text[used:]) - len(re.sub(r"^\s*(?:,|và)\s*", "", text[used:]))
-    return used
 
 
 # -- Tables -----------------------------------------------------------------------------------------------------

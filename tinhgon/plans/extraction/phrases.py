@@ -146,23 +146,29 @@ class Agencies:
             if rest.strip() and not joined:
                 break
             text = rest[joined.end() :].strip(" ,;-–") if joined else ""
-        return _unique(refs)
+        return unique(refs)
 
     def leading(self, text: str) -> list[UnitRef]:
         """The agencies a sentence starts with ("Các phòng, trung tâm thuộc Sở … rà soát"), as far as they go."""
-        refs: list[UnitRef] = []
+        return self.leading_span(text)[0]
+
+    def leading_span(self, text: str) -> tuple[list[UnitRef], int]:
+        """leading(), with the characters the agencies and their separators take (a subject that is more than
+        agencies, "Sở phối hợp với X để …", is not a lead)."""
         text = text[:MAX_LIST_CHARS]
+        refs: list[UnitRef] = []
+        offset = 0
         while len(refs) < MAX_LIST_ITEMS:
-            ref, used = self.longest(text)
+            ref, used = self.longest(text[offset:])
             if ref is None:
-                return refs
+                break
             refs.append(ref)
-            rest = text[used:]
-            joined = re.match(r"\s*(?:,|và)\s*", rest)
+            offset += used
+            joined = re.match(r"\s*(?:,|và)\s*", text[offset:])
             if not joined:
-                return refs
-            text = rest[joined.end() :]
-        return refs
+                break
+            offset += joined.end()
+        return refs, offset
 
 
 INITIALS_RE = re.compile(r"^[A-ZĐ&]{2,8}$")
@@ -186,7 +192,8 @@ def _initials_pattern(phrase: str):
     return re.compile(" ".join(parts)) if parts else None
 
 
-def _unique(refs: list[UnitRef]) -> list[UnitRef]:
+def unique(refs: list[UnitRef]) -> list[UnitRef]:
+    """Each agency once, in the order first named (a unit, a rule, or an unmatched name folded)."""
     seen, out = set(), []
     for ref in refs:
         key = (ref.unit.pk if ref.unit else None, ref.rule, workbooks.key(ref.text) if not ref.matched else "")
