@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from tinhgon.core.models import ALREADY_CLAIMED, StagedFile
 from tinhgon.core.visibility import get_visible
-from tinhgon.organisations.models import Organisation
 from tinhgon.plans import document_import, extraction
 from tinhgon.plans.forms import UNITS_ID, DocumentSourceForm, TaskReviewFormSet, unit_choices
 from tinhgon.plans.models import Plan
@@ -88,7 +87,8 @@ def _formset(request, plan: Plan, result, parents, units):
 def _reviewed(formset, plan: Plan, result) -> list[document_import.Reviewed]:
     included = formset.included()
     codes = {c for _, d in included for c in [d["lead"], *d["coordinating"], *d["executing"]]}
-    units = {u.code: u for u in Organisation.objects.filter(code__in=codes)}
+    # the units the pickers offered (the form refused any other code): the province's, by the same rule
+    units = {u.code: u for u in document_import.province_units(plan).filter(code__in=codes)}
     parents = {str(t.pk): t for t in plan.parent_plan.tasks.all()} if plan.parent_plan_id else {}
     return [
         document_import.Reviewed(
