@@ -267,22 +267,23 @@ def test_a_program_named_docx_is_refused():
     assert "Word (.docx)" in refusal(upload=upload)
 
 
-def test_an_encrypted_pdf_is_refused():
+def blank_pdf(password: str = "") -> SimpleUploadedFile:
+    """One A4 page without text (what a scan is to a reader of text), encrypted when given a password."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
-    writer.encrypt("matkhau")
+    if password:
+        writer.encrypt(password)
     out = io.BytesIO()
     writer.write(out)
-    assert "mật khẩu" in refusal(upload=SimpleUploadedFile("kh.pdf", out.getvalue(), content_type="application/pdf"))
+    return SimpleUploadedFile("kh.pdf", out.getvalue(), content_type="application/pdf")
+
+
+def test_an_encrypted_pdf_is_refused():
+    assert "mật khẩu" in refusal(upload=blank_pdf(password="matkhau"))
 
 
 def test_a_pdf_without_text_is_refused_as_a_scan():
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    message = refusal(upload=SimpleUploadedFile("kh.pdf", out.getvalue(), content_type="application/pdf"))
-    assert "không có lớp chữ" in message
+    assert "không có lớp chữ" in refusal(upload=blank_pdf())
 
 
 def test_a_huge_text_is_refused():
