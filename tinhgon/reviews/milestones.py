@@ -203,6 +203,7 @@ def facts(filters) -> dict[int, ProcedureFacts]:
     published = in_scope(filters).values("pk")  # a subquery: no list of ids, however large the province
     checked = (
         Review.objects.filter(procedure__in=published, status__in=REVIEWED, checked_on__lte=filters.as_of)
+        .order_by()  # Review's default order joins the round and the procedure and sorts: the facts need no order
         .annotate(
             current=FilteredRelation("cost_sheets", condition=Q(cost_sheets__scenario=Scenario.CURRENT)),
             proposed=FilteredRelation("cost_sheets", condition=Q(cost_sheets__scenario=Scenario.PROPOSED)),
