@@ -29,4 +29,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_FAILURE_LIMIT = 3
 TINHGON_DASHBOARD_SNAPSHOT_MINUTES = 0  # tests see the data as it is; tests of the snapshot turn it on
+TINHGON_LEDGER_SNAPSHOT_MINUTES = 0  # idem for the ledger of very large units
 OTP_TOTP_THROTTLE_FACTOR = 0  # a wrong code does not make the next one wait; tests of that delay turn it on

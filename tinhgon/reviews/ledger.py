@@ -21,8 +21,8 @@ Asked by a user (Filters.policy), every figure counts only what they may see: th
 reviews.view scope, whose review forms are then visible to them (Review.visible_to).
 """
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -41,10 +41,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tinhgon.core.dates import today
 from tinhgon.core.visibility import get_visible
-from tinhgon.organisations.models import Organisation
+from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.reviews.constants import (
     COSTED,
@@ -57,7 +58,7 @@ from tinhgon.reviews.constants import (
     Scenario,
 )
 from tinhgon.reviews.costs import percent
-from tinhgon.reviews.models import VIEW, Milestone, Review
+from tinhgon.reviews.models import VIEW, LedgerSnapshot, Milestone, Review
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class Ledger:
     time_before: Decimal = Decimal(0)  # Σ working days before, over those procedures
     time_after: Decimal = Decimal(0)  # Σ working days after, over those procedures
     milestones: list[MilestoneCheck] = field(default_factory=list)
+    computed_at: datetime | None = None  # when served from a snapshot (shared_ledger); None: computed for this request
 
     @property
     def published_pct(self) -> Decimal:
@@ -268,6 +270,35 @@ class Ledger:
 
     def value(self, metric: str) -> Decimal:
         return getattr(self, metric)
+
+    def as_data(self) -> dict:
+        """The figures as JSON (a LedgerSnapshot), milestones by id."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in NOT_STORED}
+        data.update({name: str(data[name]) for name in DECIMALS})
+        data["milestones"] = [
+            [c.milestone.pk, str(c.value), c.status, c.reached_on and c.reached_on.isoformat(), c.inherited]
+            for c in self.milestones
+        ]
+        return data
+
+    @classmethod
+    def from_data(cls, filters: "Filters", data: dict, computed_at: datetime) -> "Ledger | None":
+        """The Ledger stored by as_data; None when one of its milestones has since been deleted (recompute)."""
+        rows = data["milestones"]
+        milestones = Milestone.objects.select_related("organisation").in_bulk([row[0] for row in rows])
+        if len(milestones) != len(rows):
+            return None
+        counts = {name: value for name, value in data.items() if name != "milestones"}
+        counts.update({name: Decimal(counts[name]) for name in DECIMALS})
+        checks = [
+            MilestoneCheck(milestones[pk], Decimal(value), status, reached_on and date.fromisoformat(reached_on), inh)
+            for pk, value, status, reached_on, inh in rows
+        ]
+        return cls(filters=filters, milestones=checks, computed_at=computed_at, **counts)
+
+
+NOT_STORED = ("filters", "milestones", "computed_at")
+DECIMALS = ("time_before", "time_after")
 
 
 def in_scope(filters: Filters):
@@ -385,6 +416,70 @@ def ledger(filters: Filters) -> Ledger:
         result.time_after += row["time_after"] or 0
     result.approved_changing = result.simplified
     result.milestones = milestone_checks(result)
+    return result
+
+
+def snapshot_minutes() -> int:
+    return int(setting("TINHGON_LEDGER_SNAPSHOT_MINUTES", 10))
+
+
+def snapshot_units() -> int:
+    return int(setting("TINHGON_LEDGER_SNAPSHOT_UNITS", 5000))
+
+
+def counts_everything(filters: Filters) -> bool:
+    """Whether the user asking sees every unit that is or was under the root, so that the policy leaves nothing out
+    (the rule LedgerSnapshot.objects.visible_to applies to a stored snapshot)."""
+    policy = filters.policy
+    if policy is None or policy.is_superuser:
+        return True
+    units = Organisation.objects.ever_under(list(filters.roots))
+    return not units.exclude(pk__in=policy.organisations(VIEW)).exists()
+
+
+def shared_ledger(filters: Filters) -> Ledger:
+    """The ledger of the page and the API. A unit with snapshot_units() units or more under it, ever (the nation's
+    21,000, not a province's 750), is counted over every procedure, review and option of the country: 3.5 s at
+    national scale (docs/performance.md). Its figures are kept for snapshot_minutes() as a LedgerSnapshot, shared by
+    everyone who may see the whole unit, and the page says when they were computed; `refresh_ledger_snapshots`
+    (the worker) keeps today's warm. A user who sees only part of it, and every smaller unit, get the ledger counted
+    now."""
+    (root,) = filters.roots
+    minutes = snapshot_minutes()
+    if minutes <= 0 or OrganisationLink.objects.filter(ancestor=root).count() < snapshot_units():
+        return ledger(filters)
+    key = snapshot_key(filters)
+    fresh = LedgerSnapshot.objects.visible_to(filters.policy).filter(
+        **key, computed_at__gt=timezone.now() - timedelta(minutes=minutes)
+    )
+    snapshot = fresh.first()
+    if snapshot is not None:
+        stored = Ledger.from_data(filters, snapshot.data, snapshot.computed_at)
+        if stored is not None:
+            return stored
+    if not counts_everything(filters):
+        return ledger(filters)
+    return replace(store_snapshot(filters), filters=filters)
+
+
+def snapshot_key(filters: Filters) -> dict:
+    (root,) = filters.roots
+    return {
+        "organisation": root,
+        "as_of": filters.as_of,
+        "group": filters.group,
+        "field": filters.field,
+        "level": filters.level,
+    }
+
+
+def store_snapshot(filters: Filters) -> Ledger:
+    """Count the whole unit's ledger now (no policy: the snapshot is served only to who sees all of it) and store it."""
+    result = ledger(replace(filters, policy=None))
+    result.computed_at = timezone.now()
+    LedgerSnapshot.objects.update_or_create(
+        **snapshot_key(filters), defaults={"data": result.as_data(), "computed_at": result.computed_at}
+    )
     return result
 
 

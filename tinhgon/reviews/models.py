@@ -1077,3 +1077,41 @@ class ImplementationItem(Transitions, Versioned, AuditedModel):
         )
         self.issued_reference = issued_reference.strip()
         self.issued_on = issued_on
+
+
+class LedgerSnapshotQuerySet(models.QuerySet):
+    def visible_to(self, policy):
+        """A snapshot counts everything that is or was under its unit: it is served only to a user who may see every
+        one of those units (anyone else is given a ledger computed for what they see, reviews.ledger.shared_ledger)."""
+        if policy.is_superuser:
+            return self
+        scope = policy.organisations(VIEW)
+        hidden = OrganisationLink.objects.filter(ancestor=models.OuterRef("organisation")).exclude(descendant__in=scope)
+        return self.filter(organisation__in=scope).exclude(models.Exists(hidden))
+
+
+class LedgerSnapshot(models.Model):
+    """The target ledger of a unit too large to count on every visit (the nation: every procedure, review and option
+    of the country), for one date and set of filters, as computed at `computed_at` (reviews.ledger.shared_ledger)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    group = models.CharField(max_length=1, blank=True)
+    field = models.CharField(max_length=40, blank=True)  # the field's code, as in the ledger's filters
+    level = models.CharField(max_length=20, blank=True)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    objects = LedgerSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "số liệu sổ theo dõi đã tính sẵn"
+        verbose_name_plural = "số liệu sổ theo dõi đã tính sẵn"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "as_of", "group", "field", "level"], name="ledgersnapshot_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.as_of:%d/%m/%Y}"

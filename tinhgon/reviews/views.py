@@ -749,7 +749,7 @@ def ledger_request(request, form_class=LedgerFilterForm):
 @viewers_only
 def ledger_page(request):
     form, filters, query = ledger_request(request)
-    result = ledger_module.ledger(filters)
+    result = ledger_module.shared_ledger(filters)
     actions = [
         {
             "value": value,

@@ -41,7 +41,7 @@ from tinhgon.reviews.filters import (
     RoundFilter,
 )
 from tinhgon.reviews.forms import LedgerFilterForm
-from tinhgon.reviews.ledger import COUNTS, METRIC_DEFINITIONS, applicable_milestones, filters_for, ledger
+from tinhgon.reviews.ledger import COUNTS, METRIC_DEFINITIONS, applicable_milestones, filters_for, shared_ledger
 from tinhgon.reviews.models import (
     VIEW,
     ApprovalDecision,
@@ -982,6 +982,10 @@ class ReviewLedgerSerializer(serializers.Serializer):
 
     org = serializers.CharField()
     as_of = serializers.DateField()
+    computed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Thời điểm tính số liệu khi lấy từ số liệu tính sẵn (đơn vị rất lớn, như toàn quốc); null: tính ngay",
+    )
     published = serializers.IntegerField(help_text=_counts("published"))
     inventoried = serializers.IntegerField(help_text=_counts("inventoried"))
     published_pct = serializers.DecimalField(max_digits=7, decimal_places=2, help_text=PCT)
@@ -1037,10 +1041,11 @@ class ReviewLedgerView(PolicyMixin, APIView):
             raise serializers.ValidationError(form.errors)
         acting = getattr(request._request, "acting_membership", None)
         filters = filters_for(self.policy, acting, **form.cleaned_data)
-        result = ledger(filters)
+        result = shared_ledger(filters)
         data = {
             "org": filters.roots[0].code,
             "as_of": filters.as_of,
+            "computed_at": result.computed_at,
             "published": result.published,
             "inventoried": result.inventoried,
             "published_pct": result.published_pct,

@@ -42,16 +42,23 @@ def parameters(**overrides) -> CostParameterSet:
     return CostParameterSet.objects.create(**{**values, **overrides})
 
 
-def publish(world, owner, name="Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh", on: date | None = None, **fields):
-    """A procedure inventoried and published by a decision effective `on` (default today; group A unless `group` is
-    given)."""
+def publish(
+    world,
+    owner,
+    name="Thủ tục xét tặng Bằng khen của Chủ tịch UBND tỉnh",
+    on: date | None = None,
+    issuer=None,
+    **fields,
+):
+    """A procedure inventoried and published by a decision of `issuer` (default P) effective `on` (default today;
+    group A unless `group` is given)."""
     on = on or today()
     procedure = make_procedure(
         owner, status=Status.CHECKED, components=complete_components(name, **fields), inventoried_on=on
     )
     decision = PublicationDecision.objects.create(
         number=f"{next(_numbers)}/QĐ-UBND",
-        issuer=world.units["P"],
+        issuer=issuer or world.units["P"],
         signed_on=on,
         signer="Nguyễn Văn A",
         effective_on=on,
