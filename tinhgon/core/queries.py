@@ -16,6 +16,9 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import F, QuerySet
 
+# Primary keys sent as a list of parameters rather than a subquery, at most (ids_or_subquery; SQLite's own is lower).
+ID_LIST_LIMIT = 20_000
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -105,3 +108,12 @@ def summarised_page(
     rows = [by_pk[pk] for pk in summary.pks if pk in by_pk]
     paginator = Paginator(_KnownSlice(summary.total, rows), per_page)
     return paginator.page(number), summary
+
+
+def ids_or_subquery(ids: list, queryset: QuerySet):
+    """What to filter with `__in`: `ids` (primary keys already read, of the rows of `queryset` or more) as a list
+    when there are few enough to send as parameters, else `queryset` as a subquery. PostgreSQL knows how many rows
+    a list holds and reaches them through their index; a subquery with EXISTS conditions it often expects to give a
+    handful of rows, and then hashes whole tables (the target ledger of a province: docs/performance.md)."""
+    limit = connections[queryset.db].features.max_query_params or ID_LIST_LIMIT
+    return ids if len(ids) <= limit else queryset.values("pk")

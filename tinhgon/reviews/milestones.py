@@ -31,6 +31,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import DateField, Exists, FilteredRelation, Min, OuterRef, Q, Subquery
 
+from tinhgon.core.queries import ids_or_subquery
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.reviews.constants import (
@@ -193,16 +194,24 @@ def facts(filters) -> dict[int, ProcedureFacts]:
         .values("first")[:1],
         output_field=DateField(),
     )
-    rows = inventoried(filters).annotate(published_on=published_on).values_list("pk", "inventoried_on", "published_on")
+    rows = (
+        inventoried(filters)
+        .annotate(published_on=published_on)
+        .order_by()  # Procedure's default order (by code) would sort them for nothing
+        .values_list("pk", "inventoried_on", "published_on")
+    )
     out = {}
     for pk, inventoried_on, first in rows:
         start = min(inventoried_on, first) if first else inventoried_on
         out[pk] = ProcedureFacts(inventoried_on=start, published_on=first)
     from tinhgon.reviews.ledger import in_scope  # the ledger imports this module for its milestones
 
-    published = in_scope(filters).values("pk")  # a subquery: no list of ids, however large the province
+    # The forms of the procedures just read (inventoried ⊇ in scope; the forms of a procedure not yet published
+    # count in no figure, ProcedureFacts.state), as a list when few enough (core.queries.ids_or_subquery: a
+    # province's forms read in 38 ms instead of 118 at national scale).
+    procedures = ids_or_subquery(list(out), in_scope(filters))
     checked = (
-        Review.objects.filter(procedure__in=published, status__in=REVIEWED, checked_on__lte=filters.as_of)
+        Review.objects.filter(procedure__in=procedures, status__in=REVIEWED, checked_on__lte=filters.as_of)
         .order_by()  # Review's default order joins the round and the procedure and sorts: the facts need no order
         .annotate(
             current=FilteredRelation("cost_sheets", condition=Q(cost_sheets__scenario=Scenario.CURRENT)),
@@ -223,13 +232,11 @@ def facts(filters) -> dict[int, ProcedureFacts]:
         )
     )
     for procedure, pk, checked_on, status, signed_on, action, implemented_on, before, proposed, *times in checked:
-        if procedure not in out:  # in scope but not inventoried cannot happen (inventoried ⊇ in scope); be safe
-            continue
         approved_on = signed_on if status == ApprovalStatus.ISSUED else None
         out[procedure].reviews.append(
             ReviewFact(pk, checked_on, approved_on, action or "", implemented_on, before or 0, proposed, *times)
         )
-    firsts = submitted(filters, published).values("procedure_id").annotate(first=Min("submitted_on")).order_by()
+    firsts = submitted(filters, procedures).values("procedure_id").annotate(first=Min("submitted_on")).order_by()
     for row in firsts:
         if row["procedure_id"] in out:
             out[row["procedure_id"]].submitted_on = row["first"]

@@ -1,11 +1,12 @@
 """core.queries: count, facets and one page in one query, in the queryset's own order, on both databases."""
 
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Length
 
 import pytest
 
-from tinhgon.core.queries import summarise, summarised_page
+from tinhgon.core.queries import ids_or_subquery, summarise, summarised_page
 from tinhgon.organisations.models import Organisation
 
 
@@ -79,3 +80,11 @@ def test_a_page_number_too_large_for_the_database_is_the_last_page(units):
     per_page = 3
     page, _ = summarised_page(units, str(10**20), per_page)
     assert page.number == -(-units.count() // per_page)
+
+
+def test_few_ids_are_sent_as_a_list_and_many_as_the_subquery(units, monkeypatch):
+    ids = list(units.values_list("pk", flat=True))
+    assert ids_or_subquery(ids, units) == ids
+    monkeypatch.setattr(connection.features, "max_query_params", len(ids) - 1)
+    subquery = ids_or_subquery(ids, units)
+    assert sorted(Organisation.objects.filter(pk__in=subquery).values_list("pk", flat=True)) == sorted(ids)

@@ -122,3 +122,12 @@ def test_query_count_does_not_grow(world):
     for n in range(4):
         reviewed(world, world.units["P-B"], f"Thêm {n}", Action.ABOLISH, 1_000, group="B")
     assert count() == small <= 9  # 4 for the figures, 2 for the milestones that apply, 3 for when they were reached
+
+
+def test_a_scope_too_large_for_a_list_of_ids_gives_the_same_figures(world, portfolio, monkeypatch):
+    """Past the number of ids sent as parameters (core.queries.ids_or_subquery), the procedures in scope are a
+    subquery again: the same ledger and the same dates its milestones were reached."""
+    as_list = ledger_for(world.units["P"])
+    monkeypatch.setattr(connection.features, "max_query_params", 2)
+    as_subquery = ledger_for(world.units["P"])
+    assert as_subquery.as_data() == as_list.as_data() and as_list.published == 5
