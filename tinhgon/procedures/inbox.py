@@ -18,16 +18,18 @@ WAITING = {  # status -> (rule that lets the user move it on, kind, what to do)
 
 @inbox.source
 def waiting_versions(policy, on):
-    """One query for every state: each state's versions within the units where the user may move them on."""
-    wanted = Q()
+    """One query for every state: each state's versions within the units where the user may move them on (and
+    one for those units: core.inbox.units_of)."""
+    wanted, scopes = Q(), []
     for status, (rule, _, _) in WAITING.items():
         owners = policy.organisations(rule)
         if status == Status.RETURNED:
             owners = owners.exclude(pk__in=policy.organisations("procedures.check"))
         wanted |= Q(status=status, procedure__owner__in=owners)
+        scopes.append(owners)
     versions = (
         ProcedureVersion.objects.latest()
-        .filter(wanted, procedure__is_template=False)
+        .filter(wanted, procedure__is_template=False, procedure__owner__in=inbox.units_of(scopes))
         .select_related("procedure__owner")
         .order_by("updated_at")[: inbox.PER_SOURCE]
     )

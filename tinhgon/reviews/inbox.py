@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from tinhgon.core import inbox
+from tinhgon.core.queries import ids_or_subquery
+from tinhgon.procedures.models import Procedure
 from tinhgon.reviews.constants import ApprovalStatus, ReviewStatus
 from tinhgon.reviews.models import ApprovalDecision, Review
 
@@ -18,8 +20,10 @@ WAITING = {  # status -> (rule that lets the user move it on, kind, what to do)
 
 @inbox.source
 def waiting_reviews(policy, on):
-    """One query for every state: each state's forms within the units where the user may move them on."""
-    wanted = Q()
+    """One query for every state: each state's forms within the units where the user may move them on (and two
+    for the forms of those units: core.inbox.units_of, then their procedures, so that both sides of "responsible
+    or owner" are read through an index)."""
+    wanted, scopes = Q(), []
     for status, (rule, _, _) in WAITING.items():
         units = policy.organisations(rule)
         if rule == "reviews.edit":  # forms to fill or fix wait for the reviewers, not for who checks them
@@ -28,8 +32,12 @@ def waiting_reviews(policy, on):
         if rule == "reviews.edit":  # a form given to a named officer waits for them (assigned_to_me), not the unit
             unit_level &= Q(assignee__isnull=True)
         wanted |= Q(status=status) & unit_level
+        scopes.append(units)
+    units = inbox.units_of(scopes)
+    owned = Procedure.objects.filter(owner__in=units)
+    among = Q(responsible__in=units) | Q(procedure__in=ids_or_subquery(list(owned.values_list("pk", flat=True)), owned))
     reviews = (
-        Review.objects.filter(wanted)
+        Review.objects.filter(wanted, among)
         .select_related("procedure__owner", "responsible", "version")
         .order_by("deadline", "id")[: inbox.PER_SOURCE]
     )
