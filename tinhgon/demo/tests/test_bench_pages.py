@@ -49,3 +49,9 @@ def test_an_import_slower_than_thirty_seconds_is_named(pages):
 
 def test_the_nearest_rank_percentile_of_twenty_samples(pages):
     assert pages.base.percentile(list(range(1, 21)), 95) == 19
+
+
+def test_the_floor_replays_reads_with_common_table_expressions_and_no_write(pages):
+    assert pages.is_read('SELECT "a" FROM t') and pages.is_read("  with matched AS MATERIALIZED (SELECT 1) SELECT 1")
+    assert not pages.is_read('UPDATE "django_session" SET x = 1')
+    assert not pages.is_read("WITH moved AS (DELETE FROM t RETURNING *) SELECT 1")
