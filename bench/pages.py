@@ -415,7 +415,7 @@ def markdown(report: dict, measures: list[Measure], failures: list[str]) -> str:
         "",
         f"Commit {report['commit']}, {report['database']}, DEBUG={report['debug']}, Python {report['python']}, "
         f"load average {report['load']}, {report['elapsed_s']} s. "
-        "Times in ms; queries small → big profile; floor = the page's SELECTs replayed through a cursor; "
+        "Times in ms; queries small → big profile; floor = the page's reads (SELECT, WITH) replayed through a cursor; "
         "baseline = admin changelist p50.",
         "",
         "| measure | kind | p50 | p95 | budget | queries | SQL | floor | baseline | peak MB | verdict |",
