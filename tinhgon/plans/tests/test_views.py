@@ -308,6 +308,22 @@ def test_overdue_page_groups_units_in_constant_queries(world, login):
     assert "60 phân công quá hạn tại 4 đơn vị" in text(client.get(url))
 
 
+def test_overdue_units_are_named_with_the_unit_above_and_narrow_to_themselves(world, login):
+    _overdue_world(world, 3)
+    page = text(login(world.focal_p).get(reverse("plans:overdue")))
+    assert 'href="?org=P-A-1"' in page and "· Đơn vị P-A" in page  # the division, named with its department
+
+
+def test_overdue_counts_are_written_the_vietnamese_way(world, login):
+    task = _overdue_world(world, 1).tasks.get()
+    Assignment.objects.bulk_create(
+        Assignment(task=task, organisation=world.units["P-B"], role="executing", due_on=task.deadline)
+        for _ in range(1000)
+    )
+    page = text(login(world.focal_p).get(reverse("plans:overdue")))
+    assert "1.002 phân công quá hạn tại 3 đơn vị" in page
+
+
 def test_overdue_below_a_department_only(world, login):
     _overdue_world(world, 3)
     client = login(world.leader_a)
