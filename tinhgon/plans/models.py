@@ -339,6 +339,18 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
+def status_class_of(completed_on: date | None, due_on: date | None, progress, reported: bool, day: date) -> str:
+    """An assignment's status class on `day`: done on time when completed on or before the (possibly extended)
+    deadline; overdue when open after it (a task due today is not overdue today); otherwise in progress once
+    reported on, else not yet due. (Assignment.status_class, and plans.progress for the rows it reads as values.)"""
+    if completed_on and completed_on <= day:  # completed later: still open on `day`
+        late = due_on is not None and completed_on > due_on
+        return StatusClass.DONE_LATE if late else StatusClass.DONE_ON_TIME
+    if due_on is not None and due_on < day:
+        return StatusClass.OVERDUE
+    return StatusClass.IN_PROGRESS if progress > 0 or reported else StatusClass.NOT_DUE
+
+
 class Assignment(Versioned, AuditedModel):
     """One unit's part in one task (or in one dated instance of a recurring task)."""
 
@@ -384,15 +396,7 @@ class Assignment(Versioned, AuditedModel):
         return policy.allows(action, self.organisation)
 
     def status_class(self, on: date | None = None) -> str:
-        """Done on time when completed on or before the (possibly extended) deadline; overdue when open after it
-        (a task due today is not overdue today); otherwise in progress once reported on, else not yet due."""
-        day = on or today()
-        if self.completed_on and self.completed_on <= day:  # completed later: still open on `day`
-            late = self.due_on is not None and self.completed_on > self.due_on
-            return StatusClass.DONE_LATE if late else StatusClass.DONE_ON_TIME
-        if self.due_on is not None and self.due_on < day:
-            return StatusClass.OVERDUE
-        return StatusClass.IN_PROGRESS if self.progress > 0 or self.report else StatusClass.NOT_DUE
+        return status_class_of(self.completed_on, self.due_on, self.progress, bool(self.report), on or today())
 
     def status_label(self, on: date | None = None) -> str:
         return StatusClass(self.status_class(on)).label

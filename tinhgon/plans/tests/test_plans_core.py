@@ -32,6 +32,27 @@ def test_status_classes_at_the_boundaries():
     assert Assignment(due_on=None).status_class(due) == S.NOT_DUE
 
 
+def test_the_cascade_reads_each_assignment_as_the_model_does(world):
+    """plans.progress reads assignments as values (Part): the same status class and "reported" as the model."""
+    plan = f.plan(world.units["P"])
+    due = plan.period_start + timedelta(days=10)
+    task = f.task(plan, world.units["P-A"], deadline=due)
+    late = due + timedelta(days=2)
+    cases = [(None, 0, ""), (None, 30, ""), (None, 0, "Đã triển khai"), (due, 100, ""), (late, 100, "")]
+    for completed_on, done, report in cases:
+        a = Assignment.objects.get(task=task, organisation=world.units["P-A"])
+        a.completed_on, a.progress, a.report = completed_on, done, report
+        a.save()
+        (part,) = [p for p in progress_parts(plan) if p.organisation_id == a.organisation_id]
+        for day in (due - timedelta(days=1), due, due + timedelta(days=1), due + timedelta(days=5)):
+            assert part.status_class(day) == a.status_class(day), (completed_on, done, report, day)
+        assert progress.reported(part) == progress.reported(a)
+
+
+def progress_parts(plan):
+    return [p for parts in progress.cascade_parts([plan.pk]).values() for p in parts]
+
+
 def test_recurrence_instances():
     monthly = instance_due_dates(Recurrence.MONTHLY, date(2026, 1, 1), date(2026, 12, 31), day=15)
     assert len(monthly) == 12 and monthly[0].end == date(2026, 1, 15) and monthly[1].label == "tháng 02/2026"
