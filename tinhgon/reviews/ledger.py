@@ -44,7 +44,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tinhgon.core.dates import today
-from tinhgon.core.queries import ids_or_subquery
+from tinhgon.core.queries import id_set
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.procedures.models import Procedure, ProcedureVersion
@@ -350,7 +350,7 @@ def latest_checked(filters: Filters, procedures=None):
     """The latest review of each procedure in scope checked on or before the date, with its two sheets joined.
     "Latest" is an anti-join (no newer checked review of the same procedure), which the planners of both databases
     turn into one pass, where a correlated `pk = (SELECT …)` was planned as nested loops (bench/bench_ledger.py).
-    `procedures`: the procedures in scope if already read (ids_or_subquery), else they are a subquery; the newer
+    `procedures`: the procedures in scope if already read (core.queries.id_set), else they are a subquery; the newer
     reviews are looked for among theirs too, so that PostgreSQL does not hash every checked form of the country."""
     procedures = in_scope(filters) if procedures is None else procedures
     checked = Review.objects.filter(status__in=REVIEWED, checked_on__lte=filters.as_of, procedure__in=procedures)
@@ -382,7 +382,7 @@ def ledger(filters: Filters) -> Ledger:
         filters = replace(filters, policy=None)
     scope = in_scope(filters)
     ids = list(scope.values_list("pk", flat=True))
-    procedures = ids_or_subquery(ids, scope)
+    procedures = id_set(ids, scope)
     result = Ledger(
         filters=filters,
         published=len(ids),

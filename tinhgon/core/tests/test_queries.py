@@ -1,12 +1,13 @@
 """core.queries: count, facets and one page in one query, in the queryset's own order, on both databases."""
 
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Length
 
 import pytest
 
-from tinhgon.core.queries import ids_or_subquery, summarise, summarised_page
+from tinhgon.core import queries
+from tinhgon.core.queries import IdArray, id_set, ids_or_subquery, summarise, summarised_page
 from tinhgon.organisations.models import Organisation
 
 
@@ -82,9 +83,18 @@ def test_a_page_number_too_large_for_the_database_is_the_last_page(units):
     assert page.number == -(-units.count() // per_page)
 
 
-def test_few_ids_are_sent_as_a_list_and_many_as_the_subquery(units, monkeypatch):
+def test_ids_already_read_filter_as_the_queryset_does(units):
+    ids = list(units.values_list("pk", flat=True))[:3]
+    as_array = id_set(ids, units)
+    assert isinstance(as_array, IdArray if connection.vendor == "postgresql" else list)
+    for chosen in (ids_or_subquery(ids, units), as_array):
+        assert sorted(Organisation.objects.filter(pk__in=chosen).values_list("pk", flat=True)) == sorted(ids)
+    assert not Organisation.objects.filter(pk__in=id_set([], units)).exists()
+
+
+def test_past_the_limit_the_queryset_is_the_subquery(units, monkeypatch):
     ids = list(units.values_list("pk", flat=True))
-    assert ids_or_subquery(ids, units) == ids
-    monkeypatch.setattr(connection.features, "max_query_params", len(ids) - 1)
-    subquery = ids_or_subquery(ids, units)
-    assert sorted(Organisation.objects.filter(pk__in=subquery).values_list("pk", flat=True)) == sorted(ids)
+    monkeypatch.setattr(queries, "ID_LIST_LIMIT", len(ids) - 1)
+    for chosen in (ids_or_subquery(ids, units), id_set(ids, units)):
+        assert isinstance(chosen, QuerySet)
+        assert sorted(Organisation.objects.filter(pk__in=chosen).values_list("pk", flat=True)) == sorted(ids)

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 import pytest
 
+from tinhgon.core import queries
 from tinhgon.core.dates import today
 from tinhgon.organisations.services import units_merge
 from tinhgon.reviews import services
@@ -125,9 +126,9 @@ def test_query_count_does_not_grow(world):
 
 
 def test_a_scope_too_large_for_a_list_of_ids_gives_the_same_figures(world, portfolio, monkeypatch):
-    """Past the number of ids sent as parameters (core.queries.ids_or_subquery), the procedures in scope are a
-    subquery again: the same ledger and the same dates its milestones were reached."""
+    """Past the number of ids sent as values (core.queries.ids_or_subquery), the procedures in scope are a subquery
+    again: the same ledger and the same dates its milestones were reached."""
     as_list = ledger_for(world.units["P"])
-    monkeypatch.setattr(connection.features, "max_query_params", 2)
+    monkeypatch.setattr(queries, "ID_LIST_LIMIT", 2)
     as_subquery = ledger_for(world.units["P"])
     assert as_subquery.as_data() == as_list.as_data() and as_list.published == 5
