@@ -13,7 +13,7 @@ people are outsiders to everything in P.
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ import pytest
 
 from tinhgon.accounts.models import Role
 from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
+from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.tests.factories import OrganisationFactory
 
@@ -87,6 +88,17 @@ def build_world() -> World:
         "outsider_admin": person("outsider_admin", "Q", Role.ADMIN),
     }
     return World(units=units, users=users)
+
+
+def joined_after_leaving(world) -> Organisation:
+    """P-B moves from P to Q ten days ago, and a commune is created under it since: the commune was never under P, so
+    P's members see P-B (it was under P) but not the commune. Returns the commune."""
+    moved = world.units["P-B"]
+    moved.parent, moved.move_on = world.units["Q"], today() - timedelta(days=10)
+    moved.save()
+    return OrganisationFactory(
+        code="Q-NEW", name="Xã mới", kind=K.COMMUNE, parent=moved, valid_from=today() - timedelta(days=5)
+    )
 
 
 # Races: two requests at the same moment, each on its own connection ------------------------------------------------

@@ -25,7 +25,7 @@ from tinhgon.reviews import services as review_services
 from tinhgon.reviews.constants import Action, ReviewStatus
 from tinhgon.reviews.ledger import ledger_for
 from tinhgon.reviews.tests import factories as rf
-from tinhgon.test import SINCE
+from tinhgon.test import SINCE, joined_after_leaving
 
 pytestmark = pytest.mark.django_db
 
@@ -302,16 +302,8 @@ def test_per_user_blocks_leave_out_units_that_joined_after_leaving_the_users_sub
     P-B (it was under P), but the commune's figures are not theirs to count."""
     from tinhgon.reports.dashboard import dashboard_data, scope_units
 
+    joined = joined_after_leaving(world)
     moved = world.units["P-B"]
-    moved.parent, moved.move_on = world.units["Q"], today() - timedelta(days=10)
-    moved.save()
-    joined = OrganisationFactory(
-        code="Q-NEW",
-        name="Xã mới",
-        kind=Organisation.Kind.COMMUNE,
-        parent=moved,
-        valid_from=today() - timedelta(days=5),
-    )
     plan = pf.plan(moved, year=today().year)
     pf.task(plan, joined, code="1", deadline=today() - timedelta(days=2))
     policy = policy_of(world.focal_p)

@@ -135,3 +135,21 @@ def approve(world, reviews, issuer=None, signed_on: date | None = None, **fields
         services.approval_add(decision=decision, review=review)
     decision.issue()
     return decision
+
+
+def cost_rows(annual: int):
+    """One row whose cost per execution is `annual`; with one subject a year, the annual cost is the same."""
+    return [services.RowData("Chi phí thực hiện", Decimal(0), 0, 0, annual)]
+
+
+def reviewed(world, owner, name, action, before, after=None, group="A", approved=True) -> Review:
+    """A procedure published, reviewed with option `action` (annual cost `before`, and `after` if given), checked
+    and, unless told otherwise, approved."""
+    procedure = publish(world, owner, name, group=group)
+    review = services.round_add_procedure(round=round_for(world, org=world.units["P"]), procedure=procedure)
+    after_rows = cost_rows(after) if after is not None else None
+    filled(review, action, before=cost_rows(before), after=after_rows, subjects=1)
+    advance(review, ReviewStatus.CHECKED)
+    if approved:
+        approve(world, [review])
+    return review

@@ -20,34 +20,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def rows(annual: int):
-    """One row whose cost per execution is `annual`; with one subject a year, the annual cost is the same."""
-    return [services.RowData("Chi phí thực hiện", D(0), 0, 0, annual)]
-
-
-def reviewed(world, owner, name, action, before, after=None, group="A", approve=True):
-    procedure = f.publish(world, owner, name, group=group)
-    review = services.round_add_procedure(round=f.round_for(world, org=world.units["P"]), procedure=procedure)
-    f.filled(review, action, before=rows(before), after=rows(after) if after is not None else None, subjects=1)
-    f.advance(review, ReviewStatus.CHECKED)
-    if approve:
-        f.approve(world, [review])
-    return review
-
-
-@pytest.fixture
-def portfolio(world):
-    """domain.md §6.3: five procedures of one unit, annual costs 160,000,000 → 97,700,000."""
-    unit = world.units["P-A-1"]
-    return [
-        reviewed(world, unit, "T1", Action.AMEND, 88_800_000, 40_500_000),
-        reviewed(world, unit, "T2", Action.ABOLISH, 12_000_000),
-        reviewed(world, unit, "T3", Action.KEEP, 30_000_000),
-        reviewed(world, unit, "T4", Action.AMEND, 20_000_000, 18_000_000),
-        reviewed(world, unit, "T5", Action.KEEP, 9_200_000),
-    ]
-
-
 def test_the_five_procedure_portfolio(world, portfolio):
     result = ledger_for(world.units["P-A-1"])
     assert (result.published, result.reviewed, result.simplified) == (5, 5, 3)
@@ -58,7 +30,7 @@ def test_the_five_procedure_portfolio(world, portfolio):
 
 
 def test_the_ledger_rolls_up_the_subtree_and_filters(world, portfolio):
-    reviewed(world, world.units["P-B"], "Của sở B", Action.ABOLISH, 1_000, group="B")
+    f.reviewed(world, world.units["P-B"], "Của sở B", Action.ABOLISH, 1_000, group="B")
     f.publish(world, world.units["P-X"], "Chưa rà soát")
     province = ledger_for(world.units["P"])
     assert (province.published, province.reviewed, province.simplified) == (7, 6, 4)
@@ -74,7 +46,7 @@ def test_as_of_a_date_before_the_approval_nothing_is_cut(world):
     ago = lambda days: today() - timedelta(days=days)  # noqa: E731
     procedure = f.publish(world, world.units["P-A"], "T1", on=ago(30))
     review = services.round_add_procedure(round=f.round_for(world, org=world.units["P"]), procedure=procedure)
-    f.filled(review, Action.AMEND, before=rows(88_800_000), after=rows(40_500_000), subjects=1)
+    f.filled(review, Action.AMEND, before=f.cost_rows(88_800_000), after=f.cost_rows(40_500_000), subjects=1)
     f.advance(review, ReviewStatus.CHECKED, on=ago(20))
     f.approve(world, [review], signed_on=ago(10))
     before = ledger_for(world.units["P"], as_of=ago(11))
@@ -87,7 +59,7 @@ def test_as_of_a_date_before_the_approval_nothing_is_cut(world):
 
 @override_settings(TINHGON_LEDGER_SIMPLIFIED_BASE="reviewed")
 def test_the_simplified_denominator_is_a_setting(world):
-    reviewed(world, world.units["P-A"], "T1", Action.ABOLISH, 1_000)
+    f.reviewed(world, world.units["P-A"], "T1", Action.ABOLISH, 1_000)
     f.publish(world, world.units["P-A"], "Chưa rà soát")
     assert ledger_for(world.units["P"]).simplified_pct == D("100.00")
     with override_settings(TINHGON_LEDGER_SIMPLIFIED_BASE="published"):
@@ -95,7 +67,7 @@ def test_the_simplified_denominator_is_a_setting(world):
 
 
 def test_a_merged_unit_stays_in_the_province_and_moves_to_its_successor(world):
-    reviewed(world, world.units["P-X"], "Của xã cũ", Action.ABOLISH, 1_000)
+    f.reviewed(world, world.units["P-X"], "Của xã cũ", Action.ABOLISH, 1_000)
     successor = units_merge(sources=[world.units["P-X"]], target_code="P-Y", target_name="Xã mới", day=today())
     assert ledger_for(world.units["P"]).simplified == 1
     assert ledger_for(successor).published == 1  # procedures are reassigned to the successor on merge
@@ -118,10 +90,10 @@ def test_query_count_does_not_grow(world):
             ledger_for(world.units["P"])
         return len(queries)
 
-    reviewed(world, world.units["P-A"], "T1", Action.AMEND, 88_800_000, 40_500_000)
+    f.reviewed(world, world.units["P-A"], "T1", Action.AMEND, 88_800_000, 40_500_000)
     small = count()
     for n in range(4):
-        reviewed(world, world.units["P-B"], f"Thêm {n}", Action.ABOLISH, 1_000, group="B")
+        f.reviewed(world, world.units["P-B"], f"Thêm {n}", Action.ABOLISH, 1_000, group="B")
     assert count() == small <= 9  # 4 for the figures, 2 for the milestones that apply, 3 for when they were reached
 
 

@@ -13,13 +13,10 @@ from tinhgon.accounts.models import Role
 from tinhgon.accounts.permissions import Policy
 from tinhgon.accounts.tests.factories import MembershipFactory, UserFactory
 from tinhgon.core.dates import today
-from tinhgon.organisations.models import Organisation
-from tinhgon.organisations.tests.factories import OrganisationFactory
-from tinhgon.reviews.constants import Action
 from tinhgon.reviews.ledger import Filters, ledger, shared_ledger
 from tinhgon.reviews.models import LedgerSnapshot
 from tinhgon.reviews.tests import factories as f
-from tinhgon.reviews.tests.test_ledger import reviewed
+from tinhgon.test import joined_after_leaving
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +34,6 @@ def large(settings):
     """Every unit with a unit under it (itself counts) is "very large", and snapshots last ten minutes."""
     settings.TINHGON_LEDGER_SNAPSHOT_MINUTES = 10
     settings.TINHGON_LEDGER_SNAPSHOT_UNITS = 1
-
-
-@pytest.fixture
-def portfolio(world):
-    unit = world.units["P-A-1"]
-    return [
-        reviewed(world, unit, "T1", Action.AMEND, 88_800_000, 40_500_000),
-        reviewed(world, unit, "T2", Action.ABOLISH, 12_000_000),
-        reviewed(world, unit, "T3", Action.KEEP, 30_000_000, approve=False),
-    ]
 
 
 def test_the_snapshot_holds_the_figures_counted_now(world, portfolio, large):
@@ -91,39 +78,29 @@ def test_snapshots_are_off_when_their_minutes_are_zero(world, portfolio, setting
 
 
 @pytest.fixture
-def joined_after_leaving(world):
-    """P-B moved from P to Q ten days ago; a commune created under it since was never under P: P's focal point
-    sees P-B but not the commune, whose procedure a snapshot of P-B counts."""
-    moved = world.units["P-B"]
-    moved.parent, moved.move_on = world.units["Q"], today() - timedelta(days=10)
-    moved.save()
-    joined = OrganisationFactory(
-        code="Q-NEW",
-        name="Xã mới",
-        kind=Organisation.Kind.COMMUNE,
-        parent=moved,
-        valid_from=today() - timedelta(days=5),
-    )
+def focal_q(world):
+    """Q's focal point, who sees all of P-B and of the commune joined under it since it left P (tinhgon.test)."""
+    joined = joined_after_leaving(world)
     f.publish(world, joined, "Thủ tục của xã mới", issuer=world.units["Q"])
-    focal_q = UserFactory(username="focal_q")
-    MembershipFactory(user=focal_q, organisation=world.units["Q"], role=Role.FOCAL_POINT)
-    return focal_q
+    user = UserFactory(username="focal_q")
+    MembershipFactory(user=user, organisation=world.units["Q"], role=Role.FOCAL_POINT)
+    return user
 
 
-def test_who_sees_part_of_the_unit_is_never_served_its_snapshot(world, large, joined_after_leaving):
-    whole = shared_ledger(asked(world, joined_after_leaving, "P-B"))
+def test_who_sees_part_of_the_unit_is_never_served_its_snapshot(world, large, focal_q):
+    whole = shared_ledger(asked(world, focal_q, "P-B"))
     assert whole.published == 1 and whole.computed_at is not None
     part = shared_ledger(asked(world, world.focal_p, "P-B"))
     assert part.published == 0 and part.computed_at is None
     assert LedgerSnapshot.objects.count() == 1  # a partial ledger is never stored
 
 
-def test_the_snapshots_rule_of_visibility(world, large, joined_after_leaving):
-    shared_ledger(asked(world, joined_after_leaving, "P-B"))
+def test_the_snapshots_rule_of_visibility(world, large, focal_q):
+    shared_ledger(asked(world, focal_q, "P-B"))
     shared_ledger(asked(world, world.oversight, "P"))
     codes = lambda user: {s.organisation.code for s in LedgerSnapshot.objects.visible_to(policy_of(user))}  # noqa: E731
     assert codes(world.oversight) == {"P"}  # P-B's holds the commune, never under P
-    assert codes(joined_after_leaving) == {"P-B"}
+    assert codes(focal_q) == {"P-B"}
     assert codes(world.outsider) == set()
     assert codes(world.focal_a) == set()  # P-A's focal point sees part of P only
 

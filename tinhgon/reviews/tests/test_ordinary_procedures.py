@@ -17,7 +17,6 @@ from tinhgon.reviews.constants import Action, ReviewStatus
 from tinhgon.reviews.ledger import ledger_for
 from tinhgon.reviews.milestones import History
 from tinhgon.reviews.tests import factories as f
-from tinhgon.reviews.tests.test_ledger import reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +47,8 @@ def figures(world):
 def internal(world):
     ago = today() - timedelta(days=40)
     return [
-        reviewed(world, world.units["P-A-1"], "T1", Action.AMEND, 88_800_000, 40_500_000),
-        reviewed(world, world.units["P-B"], "T2", Action.ABOLISH, 12_000_000, group="B"),
+        f.reviewed(world, world.units["P-A-1"], "T1", Action.AMEND, 88_800_000, 40_500_000),
+        f.reviewed(world, world.units["P-B"], "T2", Action.ABOLISH, 12_000_000, group="B"),
         f.publish(world, world.units["P-X"], "Chưa rà soát", on=ago),
     ]
 
@@ -81,6 +80,6 @@ def test_an_ordinary_procedure_cannot_be_put_in_a_review_round(world):
 
 def test_a_reviewed_internal_procedure_still_counts_beside_ordinary_ones(world):
     f.publish(world, world.units["P-A"], ORDINARY, group=Group.ORDINARY)
-    review = reviewed(world, world.units["P-A"], "T1", Action.KEEP, 1_000, approve=False)
+    review = f.reviewed(world, world.units["P-A"], "T1", Action.KEEP, 1_000, approved=False)
     assert review.status == ReviewStatus.CHECKED
     assert (ledger_for(world.units["P"]).published, ledger_for(world.units["P"]).reviewed) == (1, 1)
