@@ -566,9 +566,8 @@ def default_unit_code(request) -> str:
 
 @login_required
 def overdue(request):
-    """Overdue assignments of the whole subtree, grouped by unit, in three queries whatever the size: the count per
-    unit (grouped in SQL, paginated), the units above those of this page, then the rows of the units on this page
-    only, read as plain values. `?org=`
+    """Overdue assignments of the whole subtree, grouped by unit, in two queries whatever the size: the count per
+    unit (grouped in SQL, paginated), then the rows of the units on this page only, read as plain values. `?org=`
     names a unit the user may see (404 otherwise)."""
     require_somewhere(request.policy, VIEW)
     data = request.GET.copy()
@@ -609,17 +608,16 @@ def _overdue_groups(overdue_rows, page_number, on: date):
         }
         by_unit[unit["organisation_id"]] = group
         groups.append(group)
-    # Units are named with the unit above them: "Phòng Tổ chức cán bộ" is in every department, "Ban Quản lý các khu
-    # công nghiệp" in most provinces.
-    above = Organisation.objects.filter(pk__in=list(by_unit)).values_list("pk", "parent__name")
-    for pk, parent in above:
-        by_unit[pk]["unit"]["parent"] = parent or ""
     rows = (
         overdue_rows.filter(organisation_id__in=list(by_unit))
         .order_by("organisation__name", "organisation_id", "due_on", "id")
-        .values(*OVERDUE_FIELDS)
+        .values(*OVERDUE_FIELDS, "organisation__parent__name")
     )
     for row in rows:
         row["days"] = (on - row["due_on"]).days
-        by_unit[row["organisation_id"]]["rows"].append(row)
+        group = by_unit[row["organisation_id"]]
+        # Units are named with the unit above them: "Phòng Tổ chức cán bộ" is in every department, "Ban Quản lý các
+        # khu công nghiệp" in most provinces.
+        group["unit"]["parent"] = row["organisation__parent__name"] or ""
+        group["rows"].append(row)
     return groups, page, units

@@ -374,33 +374,31 @@ def ledger(filters: Filters) -> Ledger:
     """Four aggregate queries (plus those of the milestones), whatever the number of units and procedures."""
     from tinhgon.reviews import milestones as history  # it imports this module's Ledger
 
-    asked = filters
-    if counts_everything(filters):
-        # The user's scope would repeat the root's: a second "owner in the subtree" condition that PostgreSQL takes
-        # for an independent one and so expects 89 procedures of a province's 2,127, hashing every review of the
-        # country instead of starting from them (docs/performance.md).
-        filters = replace(filters, policy=None)
-    scope = in_scope(filters)
+    # When the user sees all of the root, their scope would repeat it: a second "owner in the subtree" condition that
+    # PostgreSQL takes for an independent one and so expects 89 procedures of a province's 2,127, hashing every
+    # review of the country instead of starting from them (docs/performance.md). It is left out of the counting.
+    counted = replace(filters, policy=None) if counts_everything(filters) else filters
+    scope = in_scope(counted)
     ids = list(scope.values_list("pk", flat=True))
     procedures = id_set(ids, scope)
     result = Ledger(
         filters=filters,
         published=len(ids),
-        inventoried=history.inventoried(filters).count(),
-        submitted=history.submitted(filters, procedures).values("procedure_id").distinct().count(),
+        inventoried=history.inventoried(counted).count(),
+        submitted=history.submitted(counted, procedures).values("procedure_id").distinct().count(),
     )
-    approved = approved_q(filters)
+    approved = approved_q(counted)
     changing = approved & Q(proposal__action__in=list(SIMPLIFYING))
-    timed = time_cut_q(filters)
-    before, after = cost_expressions(filters)
+    timed = time_cut_q(counted)
+    before, after = cost_expressions(counted)
     rows = (
-        latest_checked(filters, procedures)
+        latest_checked(counted, procedures)
         .values("proposal__action")
         .annotate(
             n=Count("pk"),
             n_approved=Count("pk", filter=approved),
             n_simplified=Count("pk", filter=changing),
-            n_implemented=Count("pk", filter=changing & Q(proposal__implemented_on__lte=filters.as_of)),
+            n_implemented=Count("pk", filter=changing & Q(proposal__implemented_on__lte=counted.as_of)),
             cost_before=Coalesce(Sum(before), 0, output_field=BigIntegerField()),
             cost_after=Coalesce(Sum(after), 0, output_field=BigIntegerField()),
             n_time_cut=Count("pk", filter=timed),
@@ -423,8 +421,7 @@ def ledger(filters: Filters) -> Ledger:
         result.time_before += row["time_before"] or 0
         result.time_after += row["time_after"] or 0
     result.approved_changing = result.simplified
-    result.milestones = milestone_checks(result)
-    result.filters = asked
+    result.milestones = milestone_checks(result, counted)
     return result
 
 
@@ -519,18 +516,19 @@ def applicable_milestones(roots) -> list[tuple[Milestone, bool]]:
     return [(m, m.organisation_id is None or m.organisation_id != own) for m in ordered]
 
 
-def milestone_checks(result: Ledger) -> list[MilestoneCheck]:
-    """Each milestone with today's value and the status judged by the day it was reached (reviews.milestones)."""
+def milestone_checks(result: Ledger, filters: Filters) -> list[MilestoneCheck]:
+    """Each milestone with today's value and the status judged by the day it was reached (reviews.milestones), the
+    history counted with `filters` as the figures were."""
     from tinhgon.reviews import milestones as history
 
-    applicable = applicable_milestones(list(result.filters.roots))
+    applicable = applicable_milestones(list(filters.roots))
     if not applicable:
         return []
-    past = history.History(result.filters)
+    past = history.History(filters)
     checks = []
     for m, inherited in applicable:
         reached_on = past.reached_on(m.metric, m.target)
-        status = history.judge(reached_on, m.due_on, result.filters.as_of)
+        status = history.judge(reached_on, m.due_on, filters.as_of)
         checks.append(MilestoneCheck(m, result.value(m.metric), status, reached_on, inherited))
     return checks
 
