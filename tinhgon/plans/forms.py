@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from tinhgon.core.forms import (
     DocumentField,
+    LongSelect,
     SharedOptionsSelect,
     SharedOptionsSelectMultiple,
     StyledForm,
@@ -61,7 +62,8 @@ class PlanForm(StyledForm, forms.ModelForm):
             "parent_plan",
             "parent_task",
         ]
-        widgets = {"objectives": TEXTAREA}
+        # Every plan and task the user sees (thousands in a province) written in one pass, not one template each.
+        widgets = {"objectives": TEXTAREA, "parent_plan": LongSelect, "parent_task": LongSelect}
         field_classes = {"issuer": UnitChoiceField}
 
     def __init__(self, *args, issuers=None, plans=None, tasks=None, **kwargs):

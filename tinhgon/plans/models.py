@@ -78,8 +78,11 @@ class PlanQuerySet(models.QuerySet):
         or above the user's own units (a unit reads the whole plan it takes part in, and a division the plans its
         department executes: its tasks are part of the document, and the division does the work)."""
         scope = policy.organisations(VIEW)
-        above = Organisation.objects.ever_above(policy.own_units(VIEW)).values("pk")
-        assigned = Assignment.objects.filter(Q(organisation__in=scope) | Q(organisation__in=above))
+        above = Organisation.objects.ever_above(policy.own_units(VIEW))
+        # One set of units (a UNION), not two ORed: PostgreSQL answers `organisation IN (...)` from the index, where
+        # the OR had it read all 300,000 assignments of the nation on every plan list (100 → 2 ms).
+        units = scope.order_by().values("pk").union(above.order_by().values("pk"))
+        assigned = Assignment.objects.filter(organisation__in=units)
         return self.filter(Q(issuer__in=scope) | Q(pk__in=assigned.values("task__plan_id")))
 
     def ids_among(self, ids) -> set[int]:

@@ -27,7 +27,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from tinhgon.core import formatting
 from tinhgon.core.dates import today
 from tinhgon.plans.constants import AssignmentRole, StatusClass
-from tinhgon.plans.models import Assignment, Plan, Task, status_class_of
+from tinhgon.plans.models import REGULAR, Assignment, Plan, Task, status_class_of
 
 ROLE_WEIGHTS = {AssignmentRole.LEAD: Decimal(2), AssignmentRole.EXECUTING: Decimal(1), AssignmentRole.COORDINATING: 0}
 ONE = Decimal("0.1")  # progress is shown to one decimal
@@ -219,6 +219,17 @@ class Part:
         return status_class_of(self.completed_on, self.due_on, self.progress, self.reported, day)
 
 
+@dataclass(frozen=True, slots=True)
+class TaskFacts:
+    """What the figures read of a task, as values, for a page that shows only the plans' figures (the plan list:
+    a province's plans and the hundreds of tasks of their sub-plans on every request)."""
+
+    pk: int
+    plan_id: int
+    weight: Decimal
+    is_regular: bool
+
+
 @dataclass
 class TaskFigures:
     progress: Decimal
@@ -248,9 +259,10 @@ def cascade(root: Plan, on: date | None = None) -> Cascade:
     return cascade_many([root], on)
 
 
-def cascade_many(roots, on: date | None = None) -> Cascade:
+def cascade_many(roots, on: date | None = None, *, figures_only: bool = False) -> Cascade:
     """The root plans and every plan below them, with task and plan figures. Queries: one per level of depth for
-    the plans, then one for the tasks and one for the assignments, whatever the number of roots and rows."""
+    the plans, then one for the tasks and one for the assignments, whatever the number of roots and rows.
+    `figures_only`: the tasks are read as TaskFacts, enough for the figures but not to show them."""
     day = on or today()
     plans = {root.pk: root for root in roots}
     frontier = list(plans)
@@ -261,9 +273,7 @@ def cascade_many(roots, on: date | None = None) -> Cascade:
             plans[plan.pk] = plan
             frontier.append(plan.pk)
     tasks = defaultdict(list)
-    for task in (
-        Task.objects.filter(plan_id__in=list(plans)).select_related("lead").order_by("plan_id", "code_key", "id")
-    ):
+    for task in _tasks(list(plans), figures_only):
         tasks[task.plan_id].append(task)
     assignments = cascade_parts(list(plans))
     result = Cascade(plans=plans, tasks=tasks, task_figures={}, plan_progress={})
@@ -272,6 +282,14 @@ def cascade_many(roots, on: date | None = None) -> Cascade:
     for plan in sorted(plans.values(), key=lambda p: -_depth(p, plans)):  # deepest first
         _compute(plan, result, assignments, day)
     return result
+
+
+def _tasks(plan_ids: list, figures_only: bool):
+    tasks = Task.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "code_key", "id")
+    if not figures_only:
+        return tasks.select_related("lead")
+    facts = tasks.annotate(regular=ExpressionWrapper(REGULAR, output_field=BooleanField()))
+    return (TaskFacts(*row) for row in facts.values_list("pk", "plan_id", "weight", "regular"))
 
 
 def _depth(plan: Plan, plans: dict) -> int:
@@ -301,7 +319,8 @@ def _compute(plan: Plan, result: Cascade, assignments: dict, day: date) -> None:
         if rows and not any(w for _, w in weighted):  # only coordinating units: plain mean
             weighted = [(v, 1) for v, _ in weighted]
         classes = [a.status_class(day) for a in rows]
-        counts = {s: classes.count(s) for s in StatusClass.values if s in classes}
+        tally = Counter(classes)
+        counts = {s: tally[s] for s in StatusClass.values if s in tally}
         figures = TaskFigures(weighted_mean(weighted), combined_status(classes), counts)
         result.task_figures[task.pk] = figures
         if task.is_regular:
@@ -310,8 +329,8 @@ def _compute(plan: Plan, result: Cascade, assignments: dict, day: date) -> None:
             continue
         pairs.append((figures.progress, task.weight))
         by_instance = defaultdict(list)  # one dated instance of the task per period label
-        for a in rows:
-            by_instance[a.period_label].append(a.status_class(day))
+        for a, status in zip(rows, classes):
+            by_instance[a.period_label].append(status)
         instances += [combined_status(c) for c in by_instance.values()] or [StatusClass.NOT_DUE]
     pairs += [(p, 1) for p in whole]
     result.plan_progress[plan.pk] = weighted_mean(pairs)

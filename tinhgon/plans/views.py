@@ -101,7 +101,7 @@ def _query_without_page(request) -> str:
 def plans_progress(plans, on: date | None = None) -> dict:
     """Progress of many plans at once (progress.cascade_many: sub-plans included, a fixed number of queries)."""
     plans = list(plans)
-    return progress.cascade_many(plans, on).plan_progress if plans else {}
+    return progress.cascade_many(plans, on, figures_only=True).plan_progress if plans else {}
 
 
 # Plans ------------------------------------------------------------------------------------------------------------
