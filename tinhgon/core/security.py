@@ -4,10 +4,12 @@
   if a script were injected;
 - `Cache-Control: private, no-store` on what an authenticated user is shown (shared computers in government
   offices: the back button or a proxy cache must not show the next person the last one's records) and on every
-  download, unless the view chose its own caching. Static files are answered by WhiteNoise before this
-  middleware runs.
+  download but the portal's, unless the view chose its own caching. Static files are answered by WhiteNoise
+  before this middleware runs.
 - `Cache-Control: public, max-age=0, s-maxage=…` on what the public portal and the public API answer an anonymous
-  visitor (`TINHGON_PUBLIC_PATHS`): the same for everyone. A browser asks again each time, with the page's ETag
+  visitor (`TINHGON_PUBLIC_PATHS`), its downloads included (the Word and PDF of a published procedure are the page
+  in another form; the load test's visitors asked for 6 a second, each built anew): the same for everyone. A
+  browser asks again each time, with the page's ETag
   (Django's ConditionalGetMiddleware answers 304 and no body when nothing changed), so a procedure published a
   moment ago is found at once; a shared cache in front of the app (nginx) may keep the answer for
   `TINHGON_PUBLIC_MAX_AGE` seconds, which is what takes the load of a busy portal off the application. Never on an
@@ -48,10 +50,12 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if "Cache-Control" in response:
             return response
-        if is_private(request) or is_download(response):
+        if is_private(request):
             response["Cache-Control"] = PRIVATE
         elif is_shareable(request, response):
             patch_cache_control(response, public=True, max_age=0, s_maxage=settings.TINHGON_PUBLIC_MAX_AGE)
+        elif is_download(response):
+            response["Cache-Control"] = PRIVATE
         return response
 
 

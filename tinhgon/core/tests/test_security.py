@@ -171,11 +171,24 @@ def test_an_api_answer_to_a_token_is_not_stored():
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_every_download_is_not_stored_even_for_anonymous_visitors():
+def test_a_download_outside_the_portal_is_not_stored_even_for_anonymous_visitors():
     attachment = HttpResponse(headers={"Content-Disposition": 'attachment; filename="a.xlsx"'})
     assert through_middleware(attachment)["Cache-Control"] == "private, no-store"
     streamed = FileResponse(io.BytesIO(b"%PDF"))
     assert through_middleware(streamed)["Cache-Control"] == "private, no-store"
+
+
+def test_a_portal_download_for_an_anonymous_visitor_may_be_kept_by_a_shared_cache(settings):
+    settings.TINHGON_PUBLIC_MAX_AGE = 60
+    document = HttpResponse(headers={"Content-Disposition": 'attachment; filename="X.docx"'})
+    response = through_middleware(document, path="/cong-khai/thu-tuc/X/tai-ve.docx")
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
+
+
+def test_a_portal_download_for_a_signed_in_user_is_not_stored(world):
+    document = FileResponse(io.BytesIO(b"%PDF"))
+    response = through_middleware(document, user=world.officer_a1, path="/cong-khai/thu-tuc/X/tai-ve.pdf")
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_caching_chosen_by_the_view_is_kept(world):
