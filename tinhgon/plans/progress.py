@@ -329,7 +329,7 @@ def _compute(plan: Plan, result: Cascade, assignments: dict, day: date) -> None:
             continue
         pairs.append((figures.progress, task.weight))
         by_instance = defaultdict(list)  # one dated instance of the task per period label
-        for a, status in zip(rows, classes):
+        for a, status in zip(rows, classes, strict=True):
             by_instance[a.period_label].append(status)
         instances += [combined_status(c) for c in by_instance.values()] or [StatusClass.NOT_DUE]
     pairs += [(p, 1) for p in whole]
