@@ -10,6 +10,9 @@ reaches from the national service portal. A visitor searches (common words, rare
 filter), opens procedures, their history as of a past day, and downloads one in three times; a civil servant
 opens the registry, a procedure, the ledger, the dashboard, who is late below them, a plan, their inbox and the
 report list.
+
+The users are locust's FastHttpUser (geventhttpclient): the load generator shares this machine's two cores with the
+server, and the requests-based HttpUser costs it several times more CPU per request.
 """
 
 import os
@@ -18,7 +21,8 @@ import re
 
 import django
 
-from locust import HttpUser, between, events, task
+import cpu
+from locust import FastHttpUser, between, events, task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhgon.settings")
 django.setup()
@@ -51,6 +55,8 @@ def read_targets() -> dict:
 
 
 TARGETS: dict = {}
+# Where to write the CPU snapshots taken as the swarm starts and stops (bench/load/cpu.py; run.sh sets it).
+CPU_FILES = os.environ.get("TINHGON_LOAD_CPU", "")
 
 
 @events.init.add_listener
@@ -60,7 +66,19 @@ def load_targets(environment, **kwargs):
         raise SystemExit("Chưa có dữ liệu: chạy manage.py generate_dataset trước (bench/load/run.sh làm việc này).")
 
 
-class Visitor(HttpUser):
+@events.test_start.add_listener
+def cpu_before(environment, **kwargs):
+    if CPU_FILES:
+        cpu.snapshot(f"{CPU_FILES}.before")
+
+
+@events.test_stop.add_listener
+def cpu_after(environment, **kwargs):
+    if CPU_FILES:
+        cpu.snapshot(f"{CPU_FILES}.after")
+
+
+class Visitor(FastHttpUser):
     """Someone from the public, on the portal and the public API."""
 
     weight = 9
@@ -88,9 +106,10 @@ class Visitor(HttpUser):
 
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PASSWORD_FIELD = 'name="password"'
 
 
-class CivilServant(HttpUser):
+class CivilServant(FastHttpUser):
     """A signed-in officer, division head, focal point, leader or province office clerk."""
 
     weight = 1
@@ -102,7 +121,10 @@ class CivilServant(HttpUser):
         username, self.plans = random.choice(TARGETS["staff"])
         data = {"username": username, "password": DATASET_PASSWORD}
         data["csrfmiddlewaretoken"] = token.group(1) if token else ""
-        self.client.post("/dang-nhap/", data=data, name="login", headers={"Referer": self.host + "/dang-nhap/"})
+        headers = {"Referer": self.host + "/dang-nhap/"}
+        with self.client.post("/dang-nhap/", data=data, name="login", headers=headers, catch_response=True) as answer:
+            if PASSWORD_FIELD in (answer.text or ""):  # the form again: not signed in, the pages after would measure it
+                answer.failure(f"{username} không đăng nhập được")
 
     @task(5)
     def registry(self):

@@ -4,7 +4,8 @@
 # and exits non-zero when a run misses the bar (0 errors, p95 < 500 ms).
 #   bench/load/run.sh [users ...]        default: 50 200
 # Environment: PROFILE (national), SEED (1), DURATION (3m), WORKERS (5), PORT (8765), BURST (300 anonymous visitors
-# arriving in 2 s, then 1 minute; 0 skips it), FRESH=1 regenerates the data.
+# arriving in 2 s, then 1 minute; 0 skips it), FRESH=1 regenerates the data, VIA (nginx: through deploy/nginx.conf
+# on port NGINX_PORT, 8766, with its cache, as deployed; gunicorn: the application alone, results ending in -app).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
@@ -12,6 +13,8 @@ PROFILE=${PROFILE:-national}
 DURATION=${DURATION:-3m}
 WORKERS=${WORKERS:-5}
 PORT=${PORT:-8765}
+NGINX_PORT=${NGINX_PORT:-8766}
+VIA=${VIA:-nginx}
 DB=tinhgon_load_${PROFILE}
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/${DB}
 export DJANGO_SETTINGS_MODULE=settings PYTHONPATH=bench/load:. DEBUG=false ALLOWED_HOSTS=127.0.0.1
@@ -31,14 +34,28 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:${PORT}/healthz" >/dev/null && break; sleep 1; done
 
+host=http://127.0.0.1:${PORT}
+suffix=-app
+if [ "$VIA" = nginx ]; then
+  command -v nginx >/dev/null || { echo "nginx không có: apt-get install nginx-light, hoặc VIA=gunicorn" >&2; exit 2; }
+  run=$(mktemp -d)
+  trap 'kill $server ${proxy:-} 2>/dev/null || true; rm -rf "$run"' EXIT
+  bench/load/nginx.sh "$run" "$PORT" "$NGINX_PORT" &
+  proxy=$!
+  for _ in $(seq 30); do curl -sf "http://127.0.0.1:${NGINX_PORT}/healthz" >/dev/null && break; sleep 1; done
+  host=http://127.0.0.1:${NGINX_PORT}
+  suffix=
+fi
+
 status=0
 for users in "${@:-50 200}"; do
   for n in $users; do
-    out=bench/results/load-${PROFILE}-${n}
-    .venv/bin/locust -f bench/load/locustfile.py --headless --host "http://127.0.0.1:${PORT}" \
+    out=bench/results/load-${PROFILE}-${n}${suffix}
+    TINHGON_LOAD_CPU=${out}_cpu .venv/bin/locust -f bench/load/locustfile.py --headless --host "$host" \
         --users "$n" --spawn-rate "$(( n / 10 + 1 ))" --run-time "$DURATION" --stop-timeout 10 \
         --csv "$out" --only-summary || true
-    $PY bench/load/summary.py "${out}_stats.csv" "$n" "$PROFILE" > "${out}.md" || status=1
+    $PY bench/load/summary.py "${out}_stats.csv" "$n" "$PROFILE" "${out}_cpu" > "${out}.md" || status=1
+    rm -f "${out}_cpu.before" "${out}_cpu.after"
     cat "${out}.md"
   done
 done
@@ -46,10 +63,12 @@ done
 # A burst of anonymous search: BURST visitors arriving within two seconds (0 to skip).
 burst=${BURST:-300}
 if [ "$burst" -gt 0 ]; then
-  out=bench/results/load-${PROFILE}-burst-${burst}
-  .venv/bin/locust -f bench/load/locustfile.py --headless --host "http://127.0.0.1:${PORT}" Visitor \
+  out=bench/results/load-${PROFILE}-burst-${burst}${suffix}
+  TINHGON_LOAD_CPU=${out}_cpu .venv/bin/locust -f bench/load/locustfile.py --headless --host "$host" Visitor \
       --users "$burst" --spawn-rate "$(( burst / 2 ))" --run-time 1m --stop-timeout 10 --csv "$out" --only-summary || true
-  $PY bench/load/summary.py "${out}_stats.csv" "$burst (đột biến, chỉ khách)" "$PROFILE" > "${out}.md" || status=1
+  $PY bench/load/summary.py "${out}_stats.csv" "$burst (đột biến, chỉ khách)" "$PROFILE" "${out}_cpu" > "${out}.md" \
+      || status=1
+  rm -f "${out}_cpu.before" "${out}_cpu.after"
   cat "${out}.md"
 fi
 exit $status
