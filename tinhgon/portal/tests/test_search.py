@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from tinhgon.portal.queries import filter_entries, public_entries
+from tinhgon.procedures import search
 from tinhgon.procedures.models import ProcedureVersion, SearchEntry
 from tinhgon.procedures.search import (
     MODE_EXACT,
@@ -245,6 +246,24 @@ def test_postgresql_search_takes_only_the_rarest_word_to_the_index(world, publis
     assert "searchentry_trgm" in plan, plan
     (condition,) = [line for line in plan.splitlines() if "Index Cond" in line]
     assert "%khen%" in condition and "%thu%" not in condition and "%tuc%" not in condition, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigram index")
+@pytest.mark.parametrize("query", ["khen thuog", "xet tag bang khen", "tai nguyn nuoc", "hoa don dien tu"])
+def test_postgresql_typo_stage_finds_the_same_through_the_index_as_row_by_row(catalogue, monkeypatch, query):
+    fuzzy = list(search_plan(public_entries(), query))[-1].entries
+    row_by_row = names(fuzzy)
+    monkeypatch.setattr(search, "PG_FUZZY_SCAN_ROWS", 0)  # as if the rows to search were too many to compare
+    through_index = names(list(search_plan(public_entries(), query))[-1].entries)
+    assert row_by_row == through_index
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigram index")
+@pytest.mark.parametrize(("scan_rows", "uses"), [(10_000, False), (3, True)])
+def test_postgresql_typo_stage_compares_each_row_only_when_few_are_searched(catalogue, monkeypatch, scan_rows, uses):
+    monkeypatch.setattr(search, "PG_FUZZY_SCAN_ROWS", scan_rows)  # the catalogue has four entries
+    sql = str(list(search_plan(public_entries(), "khen thuog"))[-1].entries.query)
+    assert ("%>" in sql) is uses and "WORD_SIMILARITY" in sql
 
 
 # Highlighting --------------------------------------------------------------------------------------------------
