@@ -49,28 +49,29 @@ if [ "$VIA" = nginx ]; then
   suffix=
 fi
 
+# One locust run: its CSV, its Markdown report with the CPU snapshots locust took (bench/load/cpu.py), and the bar.
 status=0
+measure() {
+  local out=$1 label=$2
+  shift 2
+  TINHGON_LOAD_CPU=${out}_cpu .venv/bin/locust -f bench/load/locustfile.py --headless --host "$host" \
+      --stop-timeout 10 --csv "$out" --only-summary "$@" || true
+  $PY bench/load/summary.py "${out}_stats.csv" "$label" "$PROFILE" "${out}_cpu" > "${out}.md" || status=1
+  rm -f "${out}_cpu.before" "${out}_cpu.after"
+  cat "${out}.md"
+}
+
 for users in "${@:-50 200}"; do
   for n in $users; do
-    out=bench/results/load-${PROFILE}-${n}${suffix}
-    TINHGON_LOAD_CPU=${out}_cpu .venv/bin/locust -f bench/load/locustfile.py --headless --host "$host" \
-        --users "$n" --spawn-rate "$(( n / 60 + 1 ))" --run-time "$DURATION" --stop-timeout 10 \
-        --csv "$out" --only-summary || true
-    $PY bench/load/summary.py "${out}_stats.csv" "$n" "$PROFILE" "${out}_cpu" > "${out}.md" || status=1
-    rm -f "${out}_cpu.before" "${out}_cpu.after"
-    cat "${out}.md"
+    measure "bench/results/load-${PROFILE}-${n}${suffix}" "$n" \
+        --users "$n" --spawn-rate "$(( n / 60 + 1 ))" --run-time "$DURATION"
   done
 done
 
 # A burst of anonymous search: BURST visitors arriving within two seconds (0 to skip).
 burst=${BURST:-300}
 if [ "$burst" -gt 0 ]; then
-  out=bench/results/load-${PROFILE}-burst-${burst}${suffix}
-  TINHGON_LOAD_CPU=${out}_cpu .venv/bin/locust -f bench/load/locustfile.py --headless --host "$host" Visitor \
-      --users "$burst" --spawn-rate "$(( burst / 2 ))" --run-time 1m --stop-timeout 10 --csv "$out" --only-summary || true
-  $PY bench/load/summary.py "${out}_stats.csv" "$burst (đột biến, chỉ khách)" "$PROFILE" "${out}_cpu" > "${out}.md" \
-      || status=1
-  rm -f "${out}_cpu.before" "${out}_cpu.after"
-  cat "${out}.md"
+  measure "bench/results/load-${PROFILE}-burst-${burst}${suffix}" "$burst (đột biến, chỉ khách)" \
+      --users "$burst" --spawn-rate "$(( burst / 2 ))" --run-time 1m Visitor
 fi
 exit $status

@@ -233,12 +233,12 @@ def _fuzzy_postgresql(queryset, words):
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     query = " ".join(words)
-    # ORDER BY cleared: the LIMIT must stop the scan early, not sort every candidate first.
     if queryset.order_by().count() <= PG_FUZZY_SCAN_ROWS:  # a function, not %>: no index offered to the planner
         similar = GreaterThanOrEqual(TrigramWordSimilarity(query, "search_text"), PG_WORD_SIMILARITY_THRESHOLD)
-        candidates = queryset.filter(similar).order_by().values("pk")
     else:
-        candidates = queryset.filter(search_text__trigram_word_similar=query).order_by().values("pk")
+        similar = Q(search_text__trigram_word_similar=query)
+    # ORDER BY cleared: the LIMIT must stop the scan early, not sort every candidate first.
+    candidates = queryset.filter(similar).order_by().values("pk")
     return (
         queryset.filter(pk__in=candidates[:PG_FUZZY_CANDIDATES])
         .annotate(search_score=TrigramWordSimilarity(query, "search_text"))
