@@ -6,6 +6,7 @@ Assignment (one per dated instance for a recurring task) on which it reports pro
 progress are derived from the assignments (tinhgon/plans/progress.py).
 """
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -293,6 +294,24 @@ class Task(Versioned, AuditedModel):
     def is_regular(self) -> bool:
         """Thường xuyên: no deadline and no recurrence (see REGULAR)."""
         return self.recurrence == Recurrence.NONE and self.deadline is None
+
+    @classmethod
+    def unit_names(cls, task_ids) -> dict[int, dict[str, list[str]]]:
+        """The names of each task's coordinating and executing units, in name order, by task id (a task with
+        neither is absent): one query of values for each role. A province's plan page lists 60 tasks, each
+        executed by the province's 48 departments; prefetched, the 2,880 units were built as instances and cost the
+        page more than its SQL."""
+        names = defaultdict(lambda: {"coordinating": [], "executing": []})
+        for role in ("coordinating", "executing"):
+            rows = (
+                getattr(cls, role)
+                .through.objects.filter(task_id__in=task_ids)
+                .order_by("organisation__name", "organisation_id")
+                .values_list("task_id", "organisation__name")
+            )
+            for task_id, name in rows:
+                names[task_id][role].append(name)
+        return names
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -221,7 +221,7 @@ def _task_rows(figures, plan: Plan, shown: set[int]) -> dict:
     """The plan page's task table (with the lower plans the user may see that implement each task) and the
     number of assignments in each status class."""
     tasks = figures.tasks.get(plan.pk, [])
-    prefetch_related_objects(tasks, "coordinating", "executing")
+    units = Task.unit_names([task.pk for task in tasks])
     implementing = defaultdict(list)
     for child in figures.plans.values():
         if child.parent_task_id and child.pk in shown:
@@ -231,7 +231,8 @@ def _task_rows(figures, plan: Plan, shown: set[int]) -> dict:
         f = figures.task_figures[task.pk]
         for status, n in f.counts.items():
             counts[status] += n
-        rows.append({"task": task, "figures": f, "badge": _badge(f.status), "implementing": implementing[task.pk]})
+        row = {"task": task, "figures": f, "badge": _badge(f.status), "implementing": implementing[task.pk]}
+        rows.append(row | units[task.pk])
     by_status = [(value, label, counts.get(value, 0), _badge(value)) for value, label in StatusClass.choices]
     return {"rows": rows, "by_status": by_status}
 

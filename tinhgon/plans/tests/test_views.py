@@ -1,6 +1,7 @@
 """The /ke-hoach/ pages: permissions (right role, outsider 404, wrong role 403), the report round trip, stale saves,
 extensions through the pages, the overdue and plan pages in a constant number of queries, indicators, scorecards."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from tinhgon.core.dates import today
 from tinhgon.organisations.models import Organisation
 from tinhgon.organisations.tests.factories import OrganisationFactory
 from tinhgon.plans import services
-from tinhgon.plans.constants import ExtensionStatus, Source
+from tinhgon.plans.constants import ExecutingRule, ExtensionStatus, Source
 from tinhgon.plans.models import Assignment, Evidence, ExtensionRequest, Indicator, Plan, Scorecard, ScoreCriterion
 from tinhgon.plans.tests import factories as f
 from tinhgon.plans.views import plans_progress
@@ -81,6 +82,26 @@ def test_tasks_are_listed_in_the_order_their_numbers_are_read(world, login):
     page = text(login(world.focal_a).get(reverse("plans:plan", args=[plan.pk])))
     positions = [page.index(f"Nhiệm vụ số {code}<") for code in ("1", "1.1", "1.2", "2", "3", "10")]
     assert positions == sorted(positions)
+
+
+def test_the_plan_page_names_each_tasks_units_in_name_order_then_its_rule(world, login):
+    plan = f.plan(world.units["P"], title="Kế hoạch có đơn vị phối hợp")
+    units = world.units
+    f.task(
+        plan,
+        units["P-VP"],
+        code="1",
+        coordinating=[units["P-B"], units["P-A"]],
+        executing=[units["P-X"]],
+        executing_rule=ExecutingRule.DEPARTMENTS,
+    )
+    bare = f.task(plan, units["P-VP"], code="2")
+    page = text(login(world.chair_p).get(reverse("plans:plan", args=[plan.pk])))
+    assert '<td class="small">Đơn vị P-A; Đơn vị P-B</td>' in page
+    assert f'<td class="small">Đơn vị P-X; {ExecutingRule.DEPARTMENTS.label}</td>' in page
+    bare_row = page[page.index(f'<tr id="task-{bare.pk}">') :]
+    units_cells = re.findall(r'<td class="small">([^<]*)</td>', bare_row)[1:3]  # after the lead: the two lists
+    assert units_cells == ["—", "—"]
 
 
 def test_units_are_named_in_full_not_by_their_abbreviation(world, setup, login):
