@@ -46,13 +46,16 @@ class Page:
     baseline: str = ""  # the admin changelist to compare a list with
 
 
-# The table of measures: one row per key page or endpoint.
+# The table of measures: one row per key page or endpoint; the sign-in page (no query) shows what any page costs on
+# the machine that runs the suite (docs/decisions/0010-sql-floor-allowance.md).
 PAGES = [
+    Page("sign_in", "anon", "/dang-nhap/", "page"),
     Page("portal_search_common", "anon", "/cong-khai/?q={common}", "search", ADMIN_PROCEDURES),
     Page("portal_search_rare", "anon", "/cong-khai/?q={rare}", "search"),
     Page("portal_search_typo", "anon", "/cong-khai/?q={typo}", "search"),
     Page("portal_search_filtered", "anon", "/cong-khai/?q={common}&linh_vuc={field}", "search"),
     Page("portal_procedure", "anon", "/cong-khai/thu-tuc/{procedure_code}/", "page"),
+    Page("portal_decisions", "anon", "/cong-khai/quyet-dinh/", "list"),
     Page("registry_list", "dept", "/thu-tuc/", "list", ADMIN_PROCEDURES),
     Page("registry_list_api", "dept", "/api/v1/procedures/", "list"),
     Page("procedure_page", "dept", "/thu-tuc/{procedure_pk}/", "page"),
@@ -105,9 +108,11 @@ def broken_budgets(m: Measure, budgets: dict = BUDGETS) -> list[str]:
         out.append(f"{m.name}: answered {m.status}")
     if limit is not None and m.p95_ms > limit:
         out.append(f"{m.name}: p95 {m.p95_ms:.1f} ms > {limit} ms")
-    ratio = budgets["floor"]["max_ratio"]
-    if m.kind != "export" and m.floor_ms > 0 and m.p50_ms > ratio * m.floor_ms:
-        out.append(f"{m.name}: server {m.p50_ms:.1f} ms > {ratio:g}x its SQL floor {m.floor_ms:.1f} ms")
+    ratio, allowance = budgets["floor"]["max_ratio"], budgets["floor"]["allowance_ms"]
+    if m.kind != "export" and m.floor_ms > 0 and m.p50_ms > ratio * m.floor_ms + allowance:
+        out.append(
+            f"{m.name}: server {m.p50_ms:.1f} ms > {ratio:g}x its SQL floor {m.floor_ms:.1f} ms + {allowance:g} ms"
+        )
     if m.peak_mb is not None:
         peak = budgets["memory"]["import_peak_mb" if m.kind == "import" else "export_peak_mb"]
         if m.peak_mb > peak:
