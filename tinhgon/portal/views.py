@@ -8,7 +8,7 @@ may also name the versions a decision ended. Every page runs a fixed number of q
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -193,27 +193,20 @@ def procedure_pdf(request, code):
 
 
 def _public_decisions():
-    counts = {
-        f"n_{change.value}": Count("items", filter=Q(items__change=change.value))
-        for change in (Change.NEW, Change.AMENDED, Change.REPLACED, Change.ABOLISHED)
-    }
-    return (
-        PublicationDecision.objects.filter(status__in=PUBLIC_DECISION_STATES)
-        .select_related("issuer")
-        .annotate(**counts)
-    )
+    return PublicationDecision.objects.filter(status__in=PUBLIC_DECISION_STATES).select_related("issuer")
 
 
 def decisions(request):
     """Issued and applied publication decisions, newest effective date first, with item counts by change."""
-    page = Paginator(_public_decisions().order_by("-effective_on", "-id"), PER_PAGE).get_page(request.GET.get("trang"))
+    decisions = _public_decisions().with_item_counts().order_by("-effective_on", "-id")
+    page = Paginator(decisions, PER_PAGE).get_page(request.GET.get("trang"))
     return render(request, "portal/decision_list.html", {"page": page})
 
 
 def decision(request, pk):
     """An issued or applied decision and the procedures it names, limited to versions in force or ended: the
     procedures of a decision not yet effective are only counted."""
-    decision = get_object_or_404(_public_decisions(), pk=pk)
+    decision = get_object_or_404(_public_decisions().with_item_counts(), pk=pk)
     items = (
         decision.items.filter(version__status__in=NAMEABLE_VERSION_STATES, version__procedure__is_template=False)
         .select_related("version__procedure", "version__field", "replaces")

@@ -4,7 +4,8 @@ issuing organisation; readable by everyone whose procedures they contain."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +21,8 @@ from tinhgon.procedures.models import VIEW as VIEW_PROCEDURES
 from tinhgon.procedures.models import Procedure, ProcedureVersion, PublicationDecision
 from tinhgon.procedures.services import decision_add_item, decision_issue
 
+PER_PAGE = 50  # decisions a page: the country's oversight sees 14,000
+
 
 def _decision(request, pk, manage=False) -> PublicationDecision:
     decisions = PublicationDecision.objects.select_related("issuer")
@@ -30,13 +33,10 @@ def _decision(request, pk, manage=False) -> PublicationDecision:
 def decision_list(request):
     if not request.policy.can_anywhere("procedures.view"):
         raise PermissionDenied
-    decisions = (
-        PublicationDecision.objects.visible_to(request.policy)
-        .select_related("issuer")
-        .annotate(**{f"n_{c}": Count("items", filter=Q(items__change=c)) for c in Change.values})
-    )
+    decisions = PublicationDecision.objects.visible_to(request.policy).select_related("issuer").with_item_counts()
+    page = Paginator(decisions.order_by("-effective_on", "-id"), PER_PAGE).get_page(request.GET.get("trang"))
     can_create = request.policy.can_anywhere("decisions.manage")
-    return render(request, "procedures/decision_list.html", {"decisions": decisions, "can_create": can_create})
+    return render(request, "procedures/decision_list.html", {"page": page, "can_create": can_create})
 
 
 def _issuers(request):

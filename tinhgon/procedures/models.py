@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tinhgon.audit.models import AuditedModel
@@ -880,6 +881,18 @@ class PublicationDecisionQuerySet(models.QuerySet):
         scope = policy.organisations(VIEW)
         theirs = DecisionItem.objects.filter(version__procedure__owner__in=scope).values("decision_id")
         return self.filter(Q(issuer__in=scope) | Q(pk__in=theirs))
+
+    def with_item_counts(self):
+        """`n_new`, `n_amended`, `n_replaced`, `n_abolished`: the decision's items of each change. Each is a
+        subquery on the decision's own items, which PostgreSQL works out only for the rows a page keeps (after the
+        sort and the LIMIT) and which a COUNT leaves out; as one GROUP BY over the join, the portal's list of the
+        country's 14,000 decisions counted their 99,000 items on every page (150 ms)."""
+        return self.annotate(**{f"n_{change}": _item_count(change) for change in Change.values})
+
+
+def _item_count(change: str):
+    items = DecisionItem.objects.filter(decision=OuterRef("pk"), change=change).order_by().values("decision")
+    return Coalesce(Subquery(items.annotate(n=Count("pk")).values("n")), 0)
 
 
 class DecisionGrounds(models.Model):

@@ -1,7 +1,9 @@
+import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 import pytest
 
@@ -158,3 +160,26 @@ def test_an_issued_decision_cannot_be_changed(world, decision, published):
     other = make_procedure(world.units["P-A"], status=Status.CHECKED)
     with pytest.raises(ValidationError, match="đã ban hành"):
         decision_add_item(decision=d, version=other.latest_version(), change=Change.NEW)
+
+
+def test_the_decision_list_counts_each_decisions_items_by_change(world, decision, published, login):
+    old = published(world.units["P-A"])
+    new = make_procedure(world.units["P-B"], status=Status.CHECKED)
+    d = decision(number="101/QĐ-BNV")
+    decision_add_item(decision=d, version=new.latest_version(), change=Change.NEW)
+    decision_add_item(decision=d, version=old.published_version(), change=Change.ABOLISHED)
+    decision_issue(decision=d)
+    page = login(world.focal_p).get(reverse("procedures:decisions")).content.decode()
+    row = page.split("101/QĐ-BNV", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r"<td>(\d+)</td>", row) == ["1", "0", "0", "1"]  # new, amended, replaced, abolished
+
+
+def test_the_decision_list_shows_fifty_decisions_a_page_newest_first(world, decision, login):
+    for n in range(51):
+        decision(number=f"{n + 1}/QĐ-UBND", effective_on=today() - timedelta(days=n))
+    client = login(world.focal_p)
+    first = client.get(reverse("procedures:decisions")).content.decode()
+    last = client.get(reverse("procedures:decisions"), {"trang": 2}).content.decode()
+    assert ">1/QĐ-UBND<" in first and ">50/QĐ-UBND<" in first and ">51/QĐ-UBND<" not in first
+    assert ">51/QĐ-UBND<" in last and ">1/QĐ-UBND<" not in last
+    assert "51 quyết định · trang 2/2" in last
