@@ -1092,17 +1092,22 @@ def shown(code: str, national_code: str, components: Components, forms: list[str
 
 def write_import_layout(versions, target) -> None:
     """`versions` (a ProcedureVersion queryset) in the import template's layout, every component included, to
-    `target` (a path or binary file). Importing the file back for the same owner changes nothing."""
+    `target` (a path or binary file). Importing the file back for the same owner changes nothing. The parts are
+    read a chunk of versions at a time, and each row's cells are addressed by number: `ws[ws.max_row]` scanned every
+    cell written so far for each row (a province's 2,350 procedures: 26 s, two thirds of it there)."""
     parts = [
         Prefetch(name, queryset=model.objects.order_by("order", "id"))
         for name, model in {**PART_MODELS, "forms": ProcedureForm}.items()
     ]
     wb = import_workbook()
     ws = wb[SHEET]
-    for v in versions.select_related("procedure", "field").prefetch_related(*parts).order_by("procedure__code"):
+    ordered = (
+        versions.select_related("procedure", "field").prefetch_related(*parts, "levels").order_by("procedure__code")
+    )
+    for row, v in enumerate(ordered.iterator(chunk_size=EXPORT_CHUNK), start=2):
         values = cells(v.procedure.code, v.procedure.national_code, Components.of(v), [f.name for f in v.forms.all()])
-        ws.append([values[c.key] for c in COLUMNS])
-        for cell in ws[ws.max_row]:
+        for column, spec in enumerate(COLUMNS, start=1):
+            cell = ws.cell(row=row, column=column, value=values[spec.key])
             workbooks.defuse(cell)
             cell.alignment = WRAP
     workbooks.print_setup(ws, header_row=1, columns=len(COLUMNS), frozen_columns=0)  # the filter over every row

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tinhgon.core import imports
 from tinhgon.core.dates import today
 from tinhgon.core.files import download, spooled_download
+from tinhgon.core.formatting import number
 from tinhgon.organisations.forms import UnitChoiceField
 from tinhgon.procedures import excel
 from tinhgon.procedures.filters import RegistryFilter
@@ -123,5 +124,13 @@ def export_import_layout(request):
     """The filtered registry in the import template's layout, every component included: edited and imported back
     for its owner, it changes only what was edited."""
     versions = _filtered(request)
+    total = versions.count()
+    if total > excel.MAX_ROWS:  # a file that could not be imported back, and the country's in one workbook
+        messages.error(
+            request,
+            f"Danh sách đang lọc có {number(total)} thủ tục; tệp theo mẫu nhập chỉ nhập lại được tối đa "
+            f"{number(excel.MAX_ROWS)} thủ tục. Hãy lọc theo cơ quan hoặc lĩnh vực rồi xuất lại.",
+        )
+        return redirect(f"{reverse('procedures:list')}?{request.GET.urlencode()}")
     title = f"Thủ tục hành chính nội bộ (mẫu nhập) ngày {today():%d-%m-%Y}"
     return spooled_download(lambda target: excel.write_import_layout(versions, target), title, "xlsx")

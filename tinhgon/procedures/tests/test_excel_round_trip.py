@@ -5,6 +5,8 @@ edited copy previews each change as before → after."""
 import io
 from datetime import date
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
@@ -189,3 +191,26 @@ def test_a_procedure_with_a_bare_time_limit_and_no_forms_round_trips_too(login, 
     data = exported(login(world.focal_a), world.units["P-A"])
     preview = parse_workbook(upload(data), owner=world.units["P-A"])
     assert [(r.code, r.action, r.changes) for r in preview.rows] == [("TT-GON", UNCHANGED, [])]
+
+
+def test_more_procedures_than_an_import_takes_are_refused_with_the_filters_kept(login, world, registry, monkeypatch):
+    """A file in the import layout is for importing back, which takes at most MAX_ROWS rows: the country's 80,000
+    procedures in one such workbook held 2.5 GB in the server before it was refused."""
+    monkeypatch.setattr("tinhgon.procedures.excel.MAX_ROWS", 1)
+    client = login(world.focal_a)
+    response = client.get(EXPORT, {"owner": world.units["P-A"].code})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('procedures:list')}?owner={world.units['P-A'].code}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Danh sách đang lọc có 2 thủ tục; tệp theo mẫu nhập chỉ nhập lại được tối đa 1 thủ tục." in page
+
+
+def test_the_export_reads_the_same_number_of_queries_for_more_procedures(login, world, registry):
+    client = login(world.focal_a)
+    with CaptureQueriesContext(connection) as two:
+        exported(client, world.units["P-A"])
+    for n in range(3):
+        make(world.units["P-A"], f"TT-MORE-{n}")
+    with CaptureQueriesContext(connection) as five:
+        exported(client, world.units["P-A"])
+    assert len(five) == len(two)
