@@ -2,7 +2,7 @@
 are slow at that scale.
 
 The per-page suite (pages.py) measures the pages chosen for issue 15; this sweep finds the others, the lists a user
-opens with nothing chosen yet (it found the staff list of publication decisions printing all 14,000 of the
+opens with nothing chosen yet (such as the staff list of publication decisions, which printed all 14,000 of the
 country's to the national oversight: 2.8 s). It reads the database DATABASE_URL names, the load test's national
 data set for instance (bench/load/run.sh makes it), and writes nothing there but the personas' sessions:
 
