@@ -60,7 +60,7 @@ def memberships() -> dict:
     return found
 
 
-def sweep(repeat: int) -> list[dict]:
+def sweep(repeat: int, only: list[str]) -> list[dict]:
     from django.urls import NoReverseMatch, reverse
 
     clients = {name: pages.client_for(m) for name, m in memberships().items()}
@@ -70,6 +70,8 @@ def sweep(repeat: int) -> list[dict]:
         try:
             url = reverse(name)
         except NoReverseMatch:
+            continue
+        if only and not any(url.startswith(prefix) for prefix in only):
             continue
         for persona, client in clients.items():
             if public == (persona == "anonymous"):
@@ -131,6 +133,7 @@ def markdown(rows: list[dict], budget: float, header: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed requests per page and persona")
+    parser.add_argument("--only", nargs="*", default=[], help="only the addresses starting with these")
     args = parser.parse_args()
     if os.environ.get("BENCH_PRODUCTION") == "1":  # as pages.py: production settings minus TLS
         sys.path.insert(0, str(pages.ROOT / "bench" / "load"))
@@ -147,7 +150,7 @@ def main() -> int:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 403s of roles without the right: expected
     started = time.perf_counter()
-    rows = sweep(args.repeat)
+    rows = sweep(args.repeat, args.only)
     budget = pages.BUDGETS["p95_ms"]["list"]
     header = (
         f"{datetime.now(UTC):%Y-%m-%d}, {connection.vendor} database {connection.settings_dict['NAME']}, "

@@ -186,6 +186,15 @@ class Policy:
             self._reach_cache[key] = OrganisationLink.objects.filter(ancestor_id=root_id, descendant_id=org_id).exists()
         return self._reach_cache[key]
 
+    def sees_whole_tree(self, action: str) -> bool:
+        """Does the user's scope for `action` hold a whole tree of units (everything under a unit with no parent,
+        the nation in a national deployment)? A list may then shape its query for everything rather than for a few
+        units (Review.visible_to)."""
+        if self.is_superuser:
+            return True
+        roots = {root for root, scope in self._scopes(action) if scope == SUBTREE}
+        return any(m.organisation_id in roots and m.organisation.parent_id is None for m in self.memberships)
+
     def organisations(self, action: str) -> QuerySet[Organisation]:
         """Every unit on which `action` is allowed, as a queryset to filter lists with."""
         if self.is_superuser:

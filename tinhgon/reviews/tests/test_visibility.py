@@ -83,6 +83,26 @@ def test_a_review_is_visible_over_its_responsible_unit(world):
     assert visible(Review, world.focal_a, review)
 
 
+def test_the_rule_finds_the_same_forms_for_a_whole_tree_and_for_a_few_units(world, review, sibling, monkeypatch):
+    """Review.visible_to shapes its query by the scope's size (ORed conditions for a whole tree, a union of ids for
+    a few units): both shapes must give every user the same forms."""
+    other = f.publish(world, world.units["P-B"])
+    plan = f.round_for(world, org=world.units["P"])
+    services.round_add_procedure(round=plan, procedure=other, responsible=world.units["P-A"])
+    users = [world.officer_a1, world.focal_a, world.focal_p, world.oversight, sibling, world.outsider_admin]
+    seen = {}
+    for whole in (True, False):
+        monkeypatch.setattr(Policy, "sees_whole_tree", lambda self, action, whole=whole: whole)
+        seen[whole] = [set(Review.objects.visible_to(policy_of(u)).values_list("pk", flat=True)) for u in users]
+    assert seen[True] == seen[False]
+    assert [len(forms) for forms in seen[True]] == [1, 2, 2, 2, 1, 0]
+
+
+def test_a_root_units_oversight_sees_a_whole_tree_and_a_department_does_not(world):
+    assert policy_of(world.oversight).sees_whole_tree("reviews.view")
+    assert not policy_of(world.focal_a).sees_whole_tree("reviews.view")
+
+
 def test_a_sibling_and_an_outsider_do_not_see_a_review(world, review, sibling):
     assert not visible(Review, sibling, review) and not visible(Review, world.outsider_admin, review)
 
