@@ -134,6 +134,18 @@ def test_forms_are_listed_within_scope_and_filtered(api, world):
     assert client.get(REVIEWS, {"round": "x"}).status_code == 400
 
 
+def test_forms_are_listed_newest_plan_first_then_by_procedure_code(api, world):
+    older = rf.round_for(world)  # 2024
+    newer = services.round_create(organisation=world.units["P-A"], title="Kế hoạch rà soát năm 2025", year=2025)
+    forms = [
+        services.round_add_procedure(round=plan, procedure=rf.publish(world, world.units["P-A"]))
+        for plan in (older, newer, older)
+    ]
+    listed = api(world.focal_a).get(REVIEWS).json()["results"]
+    expected = [forms[1], *sorted([forms[0], forms[2]], key=lambda r: r.procedure.code)]
+    assert [r["id"] for r in listed] == [r.pk for r in expected]
+
+
 def test_answers_are_saved_with_an_optimistic_lock(api, world):
     review = open_review(world)
     first, second = review.answers.all()[:2]

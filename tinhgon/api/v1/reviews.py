@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tinhgon.api.base import CONFLICT, ETAG, PRECONDITION_REQUIRED, PolicyMixin
+from tinhgon.api.pagination import OnePassPagination
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import STANDARD_LEGAL_BASES
@@ -304,6 +305,9 @@ class ReviewViewSet(
     serializer_class = ReviewSerializer
     queryset = Review.objects.none()
     filterset_class = ReviewFilter
+    # The page's forms found narrow, then read whole by id: with the joins of the page ahead of the visibility
+    # rule, PostgreSQL joined all 46,000 forms of the country to their versions and units first (230 ms).
+    pagination_class = OnePassPagination
     action_rules = {"list": VIEW, "create": "reviews.plan", "approve": "reviews.approve"}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -314,7 +318,7 @@ class ReviewViewSet(
                 "procedure__owner", "version", "responsible", "reviewer", "assignee", "round__organisation", "approval"
             )
             .prefetch_related("answers__question", "cost_sheets", "proposal")
-            .order_by("round", "procedure__code")
+            .order_by("-round__year", "-round", "procedure__code", "pk")  # the plans' own order, newest first
         )
 
     def create(self, request, *args, **kwargs):
