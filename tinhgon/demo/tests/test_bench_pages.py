@@ -1,19 +1,13 @@
 """The budget logic of the per-page benchmark (bench/pages.py); the benchmark itself is not run by the tests."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-PAGES_PY = Path(__file__).resolve().parents[3] / "bench" / "pages.py"
+from tinhgon.demo.tests import bench_scripts
 
 
 @pytest.fixture(scope="module")
 def pages():
-    spec = importlib.util.spec_from_file_location("bench_pages", PAGES_PY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_scripts.load("pages")
 
 
 def measure(pages, **kw):

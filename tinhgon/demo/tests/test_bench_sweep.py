@@ -1,20 +1,14 @@
 """The verdicts of the sweep of the pages without arguments (bench/sweep.py); the sweep itself is not run by the
 tests."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-SWEEP_PY = Path(__file__).resolve().parents[3] / "bench" / "sweep.py"
+from tinhgon.demo.tests import bench_scripts
 
 
 @pytest.fixture(scope="module")
 def sweep():
-    spec = importlib.util.spec_from_file_location("bench_sweep", SWEEP_PY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_scripts.load("sweep")
 
 
 def row(**kw):

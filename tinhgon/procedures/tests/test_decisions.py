@@ -108,13 +108,20 @@ def test_replacement_ends_the_replaced_procedure(world, decision, published):
     assert new.latest_version().status == Status.PUBLISHED
 
 
-def test_one_decision_publishes_and_abolishes(world, decision, published):
+@pytest.fixture
+def publishes_and_abolishes(world, decision, published):
+    """Decision 101/QĐ-BNV, issued: it publishes a new procedure of P-B and abolishes one of P-A."""
     old = published(world.units["P-A"])
     new = make_procedure(world.units["P-B"], status=Status.CHECKED)
     d = decision(number="101/QĐ-BNV")
     decision_add_item(decision=d, version=new.latest_version(), change=Change.NEW)
     decision_add_item(decision=d, version=old.published_version(), change=Change.ABOLISHED)
     decision_issue(decision=d)
+    return d, old, new
+
+
+def test_one_decision_publishes_and_abolishes(world, publishes_and_abolishes):
+    d, old, new = publishes_and_abolishes
     assert new.latest_version().status == Status.PUBLISHED
     assert old.latest_version().status == Status.ABOLISHED
 
@@ -162,13 +169,7 @@ def test_an_issued_decision_cannot_be_changed(world, decision, published):
         decision_add_item(decision=d, version=other.latest_version(), change=Change.NEW)
 
 
-def test_the_decision_list_counts_each_decisions_items_by_change(world, decision, published, login):
-    old = published(world.units["P-A"])
-    new = make_procedure(world.units["P-B"], status=Status.CHECKED)
-    d = decision(number="101/QĐ-BNV")
-    decision_add_item(decision=d, version=new.latest_version(), change=Change.NEW)
-    decision_add_item(decision=d, version=old.published_version(), change=Change.ABOLISHED)
-    decision_issue(decision=d)
+def test_the_decision_list_counts_each_decisions_items_by_change(world, publishes_and_abolishes, login):
     page = login(world.focal_p).get(reverse("procedures:decisions")).content.decode()
     row = page.split("101/QĐ-BNV", 1)[1].split("</tr>", 1)[0]
     assert re.findall(r"<td>(\d+)</td>", row) == ["1", "0", "0", "1"]  # new, amended, replaced, abolished
