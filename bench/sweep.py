@@ -38,8 +38,8 @@ PERSONAS = {
 
 
 def endpoints():
-    """The URL names of the GET endpoints with no address argument (accounts/endpoints.py), but sign-out and
-    the ones whose GET only redirects."""
+    """The URL names of the GET endpoints with no address argument (accounts/endpoints.py), each with whether it
+    is public (requested anonymously) or not (requested as each persona)."""
     from tinhgon.accounts.endpoints import ENDPOINTS, PUBLIC
 
     for endpoint in ENDPOINTS:

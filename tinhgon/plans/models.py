@@ -297,10 +297,10 @@ class Task(Versioned, AuditedModel):
 
     @classmethod
     def unit_names(cls, task_ids) -> dict[int, dict[str, list[str]]]:
-        """The names of each task's coordinating and executing units, in name order, by task id (a task with
-        neither is absent): one query of values for each role. A province's plan page lists 60 tasks, each
-        executed by the province's 48 departments; prefetched, the 2,880 units were built as instances and cost the
-        page more than its SQL."""
+        """The names of each task's coordinating and executing units, in name order, by task id (a defaultdict:
+        a task with neither reads as two empty lists): one query of values for each role. A province's plan page
+        lists 60 tasks, each executed by the province's 48 departments; prefetched, the 2,880 units were built as
+        instances and cost the page more than its SQL."""
         names = defaultdict(lambda: {"coordinating": [], "executing": []})
         for role in ("coordinating", "executing"):
             rows = (

@@ -11,7 +11,7 @@ from tinhgon.core.dates import today
 from tinhgon.core.queries import summarised_page
 from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
 from tinhgon.procedures.constants import ENDED, KIND_GROUPS, PUBLIC, DecisionStatus, Status
-from tinhgon.procedures.models import Field, ProcedureVersion, SearchEntry, VersionLevel
+from tinhgon.procedures.models import Field, ProcedureVersion, PublicationDecision, SearchEntry, VersionLevel
 from tinhgon.procedures.search import MODE_EXACT, query_words, search_plan
 
 PER_PAGE = 20
@@ -31,6 +31,12 @@ def public_versions(day: date | None = None):
     if day is None or day >= today():
         return ProcedureVersion.objects.published()
     return ProcedureVersion.objects.in_force_on(day).filter(procedure__is_template=False, status__in=SHOWN_STATES)
+
+
+def public_decisions():
+    """Publication decisions the public may read: issued (waiting for their effective date) or applied, never a
+    draft. The portal's lists, pages and signed originals all read them through this."""
+    return PublicationDecision.objects.filter(status__in=PUBLIC_DECISION_STATES).select_related("issuer")
 
 
 def agencies_matching(text: str, published):

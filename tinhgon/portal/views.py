@@ -29,11 +29,12 @@ from tinhgon.portal.queries import (
     PUBLIC_DECISION_STATES,
     SHOWN_STATES,
     agencies_matching,
+    public_decisions,
     public_versions,
     search_public,
 )
 from tinhgon.procedures.constants import Change, Group, Status
-from tinhgon.procedures.models import DecisionItem, ProcedureVersion, PublicationDecision
+from tinhgon.procedures.models import DecisionItem, ProcedureVersion
 from tinhgon.procedures.search import MODE_FUZZY
 
 
@@ -192,13 +193,9 @@ def procedure_pdf(request, code):
     return download(documents.procedure_pdf(version), documents.procedure_file_title(version), "pdf")
 
 
-def _public_decisions():
-    return PublicationDecision.objects.filter(status__in=PUBLIC_DECISION_STATES).select_related("issuer")
-
-
 def decisions(request):
     """Issued and applied publication decisions, newest effective date first, with item counts by change."""
-    decisions = _public_decisions().with_item_counts().order_by("-effective_on", "-id")
+    decisions = public_decisions().with_item_counts().order_by("-effective_on", "-id")
     page = Paginator(decisions, PER_PAGE).get_page(request.GET.get("trang"))
     return render(request, "portal/decision_list.html", {"page": page})
 
@@ -206,7 +203,7 @@ def decisions(request):
 def decision(request, pk):
     """An issued or applied decision and the procedures it names, limited to versions in force or ended: the
     procedures of a decision not yet effective are only counted."""
-    decision = get_object_or_404(_public_decisions().with_item_counts(), pk=pk)
+    decision = get_object_or_404(public_decisions().with_item_counts(), pk=pk)
     items = (
         decision.items.filter(version__status__in=NAMEABLE_VERSION_STATES, version__procedure__is_template=False)
         .select_related("version__procedure", "version__field", "replaces")
@@ -233,7 +230,7 @@ def decision(request, pk):
 def decision_original(request, pk):
     """The signed original of an issued decision: public record, like the decision (404 for a draft, or when none
     is attached)."""
-    decision = get_object_or_404(PublicationDecision.objects.filter(status__in=PUBLIC_DECISION_STATES), pk=pk)
+    decision = get_object_or_404(public_decisions(), pk=pk)
     if not decision.original:
         raise Http404
     return originals.serve_original(decision, f"Quyết định {decision.number}")

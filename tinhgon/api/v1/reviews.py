@@ -318,7 +318,7 @@ class ReviewViewSet(
                 "procedure__owner", "version", "responsible", "reviewer", "assignee", "round__organisation", "approval"
             )
             .prefetch_related("answers__question", "cost_sheets", "proposal")
-            .order_by("-round__year", "-round", "procedure__code", "pk")  # the plans' own order, newest first
+            .order_by("-round__year", "-round_id", "procedure__code", "pk")  # the plans' own order, newest first
         )
 
     def create(self, request, *args, **kwargs):
