@@ -4,7 +4,8 @@ are slow at that scale.
 The per-page suite (pages.py) measures the pages chosen for issue 15; this sweep finds the others, the lists a user
 opens with nothing chosen yet (such as the staff list of publication decisions, which printed all 14,000 of the
 country's to the national oversight: 2.8 s). It reads the database DATABASE_URL names, the load test's national
-data set for instance (bench/load/run.sh makes it), and writes nothing there but the personas' sessions:
+data set for instance (bench/load/run.sh makes it), and writes nothing there but the personas' sessions and, if
+the data set has none, the national oversight's membership:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tinhgon_load_national SECRET_KEY=x BENCH_PRODUCTION=1 \\
         .venv/bin/python bench/sweep.py
@@ -48,7 +49,11 @@ def endpoints():
 
 
 def memberships() -> dict:
-    from tinhgon.accounts.models import Membership
+    """The personas' memberships; the national oversight's made (as pages.py makes it) if the data set has none:
+    the generator gives the nation no member, and without one the sweep would leave out the largest lists."""
+    from tinhgon.accounts.models import Membership, Role, User
+    from tinhgon.demo.dataset.organisations import NATION_CODE
+    from tinhgon.organisations.models import Organisation
 
     found = {}
     for persona, (kind, role) in PERSONAS.items():
@@ -57,6 +62,10 @@ def memberships() -> dict:
         )
         if membership is not None:
             found[persona] = membership
+    if "nation" not in found:
+        nation = Organisation.objects.get(code=NATION_CODE)
+        user = User.objects.create_user(username=f"bench-{NATION_CODE}-oversight".lower(), full_name="Bench nation")
+        found["nation"] = Membership.objects.create(user=user, organisation=nation, role=Role.OVERSIGHT)
     return found
 
 

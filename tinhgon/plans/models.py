@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from tinhgon.audit import context as audit
@@ -334,6 +334,12 @@ class AssignmentQuerySet(models.QuerySet):
         day = on or today()
         open_then = Q(completed_on__isnull=True) | Q(completed_on__gt=day)
         return self.filter(open_then, task__plan__status=PlanStatus.OPEN, due_on__lt=day)
+
+    def late_units(self):
+        """The units of these assignments with how many each has, as values (organisation_id, code, name,
+        short_name, count), grouped in SQL; unordered."""
+        unit = {name: F(f"organisation__{name}") for name in ("code", "name", "short_name")}
+        return self.order_by().values("organisation_id", **unit).annotate(count=Count("id"))
 
     def due_within(self, days: int, on: date | None = None):
         day = on or today()

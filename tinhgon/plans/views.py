@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -585,7 +584,7 @@ def overdue(request):
         "org": org,
         "page": page,
         "groups": groups,
-        "total": sum(u["n"] for u in units),
+        "total": sum(u["count"] for u in units),
         "n_units": len(units),
         "unit_filter": filters.form["org"],
     }
@@ -593,20 +592,13 @@ def overdue(request):
 
 
 def _overdue_groups(overdue_rows, page_number, on: date):
-    unit_fields = ["organisation_id", "organisation__code", "organisation__name", "organisation__short_name"]
-    units = list(
-        overdue_rows.values(*unit_fields).annotate(n=Count("id")).order_by("organisation__name", "organisation_id")
-    )
+    units = list(overdue_rows.late_units().order_by("name", "organisation_id"))
     page = Paginator(units, UNITS_PER_PAGE).get_page(page_number)
     groups, by_unit = [], {}
     for unit in page.object_list:
         group = {
-            "unit": {
-                "code": unit["organisation__code"],
-                "name": unit["organisation__name"],
-                "short_name": unit["organisation__short_name"],
-            },
-            "count": unit["n"],
+            "unit": {"code": unit["code"], "name": unit["name"], "short_name": unit["short_name"]},
+            "count": unit["count"],
             "rows": [],
         }
         by_unit[unit["organisation_id"]] = group

