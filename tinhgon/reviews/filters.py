@@ -11,8 +11,16 @@ from drf_spectacular.utils import extend_schema_field
 from tinhgon.core.forms import StyledForm
 from tinhgon.organisations.forms import UnitSearch
 from tinhgon.organisations.models import Organisation
-from tinhgon.reviews.constants import Action, Metric, ReviewStatus, Scenario
-from tinhgon.reviews.models import CostParameterSet, CostSheet, Milestone, Proposal, Review, ReviewRound
+from tinhgon.reviews.constants import Action, ImplementationStatus, Metric, ReviewStatus, Scenario
+from tinhgon.reviews.models import (
+    CostParameterSet,
+    CostSheet,
+    ImplementationItem,
+    Milestone,
+    Proposal,
+    Review,
+    ReviewRound,
+)
 
 MAX_ID = 10**18 - 1  # what a bigint holds, well before SQLite's OverflowError
 YEARS = {"min_value": 1900, "max_value": 2999}
@@ -62,6 +70,28 @@ class RoundFilter(django_filters.FilterSet):
         model = ReviewRound
         fields = ["organisation", "year"]
         form = FilterForm
+
+
+class ImplementationFilter(django_filters.FilterSet):
+    """Implementation items (the implementation page): by status, overdue ones as one more, and by owner."""
+
+    OVERDUE = "overdue"
+
+    status = django_filters.ChoiceFilter(
+        label="Trạng thái",
+        choices=[*ImplementationStatus.choices, (OVERDUE, "Quá hạn")],
+        empty_label="Tất cả",
+        method="in_status",
+    )
+    owner = UnitFilter(label="Đơn vị chủ trì")
+
+    class Meta:
+        model = ImplementationItem
+        fields = ["status", "owner"]
+        form = FilterForm
+
+    def in_status(self, queryset, name, value):
+        return queryset.overdue() if value == self.OVERDUE else queryset.filter(status=value)
 
 
 class ReviewFilter(django_filters.FilterSet):

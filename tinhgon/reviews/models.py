@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from tinhgon.accounts.models import Membership
 from tinhgon.accounts.permissions import RULES, Policy
@@ -1023,6 +1024,17 @@ class ImplementationItemQuerySet(models.QuerySet):
             Q(owner__in=policy.organisations(VIEW)) | Q(proposal__review__in=Review.objects.visible_to(policy))
         )
 
+    def overdue(self, on: date | None = None):
+        """Past their deadline on `on` and not yet done (ImplementationItem.is_overdue, as a filter)."""
+        return self.filter(ImplementationItem.late_on(on or today()))
+
+    def late_first(self, on: date | None = None):
+        """The overdue items first (`late` 0), then by deadline (none last), ordered by names so that
+        core.queries.summarise can count and page them in one pass: the order of the implementation page."""
+        late = Case(When(ImplementationItem.late_on(on or today()), then=Value(0)), default=Value(1))
+        due = Coalesce("due_on", Value(date.max))  # NULLs sort first on SQLite, last on PostgreSQL
+        return self.annotate(late=late, due_key=due).order_by("late", "due_key", "pk")
+
 
 class ImplementationItem(Transitions, Versioned, AuditedModel):
     """Thực thi phương án (domain.md §3.8): one act to issue for an approved proposal."""
@@ -1062,6 +1074,11 @@ class ImplementationItem(Transitions, Versioned, AuditedModel):
 
     def is_overdue(self, on: date | None = None) -> bool:
         return bool(self.due_on and self.due_on < (on or today()) and self.status != ImplementationStatus.DONE)
+
+    @staticmethod
+    def late_on(day: date) -> Q:
+        """is_overdue on `day`, as a condition."""
+        return Q(due_on__lt=day) & ~Q(status=ImplementationStatus.DONE)
 
     @transition(
         source={ImplementationStatus.NOT_STARTED},

@@ -4,7 +4,6 @@ visibility rule, 403 for an action not allowed on it) and lists `Model.objects.v
 are the models' transitions. A ValidationError is shown in Vietnamese on the form with what the user typed kept."""
 
 from collections import OrderedDict
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
 from tinhgon.core.forms import LegalDateForm
+from tinhgon.core.queries import summarised_page
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Status
@@ -36,7 +36,7 @@ from tinhgon.reviews.constants import (
     Scenario,
 )
 from tinhgon.reviews.decorators import viewers_only
-from tinhgon.reviews.filters import MAX_ID, ParameterFilter, RoundFilter
+from tinhgon.reviews.filters import MAX_ID, ImplementationFilter, ParameterFilter, RoundFilter
 from tinhgon.reviews.forms import (
     AddReviewForm,
     AddToApprovalForm,
@@ -60,6 +60,8 @@ from tinhgon.reviews.models import (
     Review,
     ReviewRound,
 )
+
+IMPLEMENTATION_PER_PAGE = 50
 
 STATUS_BADGES = {
     ReviewStatus.DRAFT: "bg-secondary-lt",
@@ -697,13 +699,17 @@ def _implement(request, pk):
             _add_errors(form, error)
         else:
             messages.success(request, f"Đã cập nhật nhiệm vụ “{item.act}”.")
-            return redirect("reviews:implementation"), None
+            # Back to the page the form was on: its filters and page number came along in the form's address.
+            query = request.GET.urlencode()
+            return redirect(reverse("reviews:implementation") + (f"?{query}" if query else "")), None
     return None, (item.pk, form)
 
 
 @login_required
 @viewers_only
 def implementation_list(request, pk=None):
+    """The acts to issue for approved proposals, overdue first, 50 a page, filtered by status and owner; each row
+    with the steps the user may take. A refused step shows the page again with what was typed, its item on top."""
     policy = request.policy
     bound = None
     if request.method == "POST":
@@ -711,13 +717,37 @@ def implementation_list(request, pk=None):
         if done is not None:
             return done
     items = ImplementationItem.objects.visible_to(policy).select_related("owner", "proposal__review__procedure")
+    filters = ImplementationFilter(request.GET, queryset=items)
+    found = filters.qs if filters.is_valid() else items.none()
     on = today()
-    rows = []
-    for item in items:
-        form = bound[1] if bound and bound[0] == item.pk else _implementation_form(item, policy)
-        rows.append({"item": item, "overdue": item.is_overdue(on), "form": form})
-    rows.sort(key=lambda r: (not r["overdue"], r["item"].due_on or date.max, r["item"].pk))
-    return render(request, "reviews/implementation_list.html", {"rows": rows})
+    page, summary = summarised_page(
+        found.late_first(on), request.GET.get("trang"), IMPLEMENTATION_PER_PAGE, facets=["late"]
+    )
+    shown = list(page.object_list)
+    if bound and bound[0] not in {item.pk for item in shown}:
+        shown.insert(0, items.get(pk=bound[0]))
+    rows = [
+        {
+            "item": item,
+            "overdue": item.is_overdue(on),
+            "form": bound[1] if bound and bound[0] == item.pk else _implementation_form(item, policy),
+        }
+        for item in shown
+    ]
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters.form,
+        "query": _query_without(request.GET, "trang"),
+        "overdue": summary.counts.get((0,), 0),
+    }
+    return render(request, "reviews/implementation_list.html", context)
+
+
+def _query_without(query, name: str) -> str:
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 # Target ledger ----------------------------------------------------------------------------------------------------

@@ -372,14 +372,53 @@ def test_overdue_items_listed_first(world, review, login):
 
     f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Văn bản một\nVăn bản hai"), "checked")
     f.approve(world, [review])
-    late, later = ImplementationItem.objects.order_by("pk")
-    later.due_on = today() + timedelta(days=30)
-    later.save()
-    late.due_on = today() - timedelta(days=1)
-    late.save()
-    body = text(login(world.focal_a).get(reverse("reviews:implementation")))
-    assert body.index("Văn bản một") < body.index("Văn bản hai")
-    assert "Quá hạn" in body
+    first, second = ImplementationItem.objects.order_by("pk")
+    ImplementationItem.objects.filter(pk=first.pk).update(due_on=today() + timedelta(days=30))
+    ImplementationItem.objects.filter(pk=second.pk).update(due_on=today() - timedelta(days=1))
+    page = login(world.focal_a).get(reverse("reviews:implementation"))
+    assert [row["item"].pk for row in page.context["rows"]] == [second.pk, first.pk]
+    assert [row["overdue"] for row in page.context["rows"]] == [True, False]
+    assert page.context["page"].paginator.count == 2 and page.context["overdue"] == 1
+
+
+def test_the_implementation_page_lists_the_overdue_items_alone_when_asked(world, review, login):
+    from datetime import timedelta
+
+    from tinhgon.core.dates import today
+
+    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Văn bản một\nVăn bản hai"), "checked")
+    f.approve(world, [review])
+    late = ImplementationItem.objects.order_by("pk").last()
+    ImplementationItem.objects.filter(pk=late.pk).update(due_on=today() - timedelta(days=1))
+    client = login(world.focal_a)
+    rows = client.get(reverse("reviews:implementation"), {"status": "overdue"}).context["rows"]
+    assert [row["item"].pk for row in rows] == [late.pk]
+    rows = client.get(reverse("reviews:implementation"), {"status": "done"}).context["rows"]
+    assert rows == []
+    refused = client.get(reverse("reviews:implementation"), {"status": "<script>"})
+    assert refused.status_code == 200 and refused.context["rows"] == []
+    assert "Hãy chọn một lựa chọn hợp lệ" in text(refused)
+
+
+def test_a_refused_step_shows_its_item_on_top_even_when_the_filter_leaves_it_out(world, review, login):
+    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi"), "checked")
+    f.approve(world, [review])
+    item = ImplementationItem.objects.get()
+    url = reverse("reviews:implementation-update", args=[item.pk]) + "?status=done"
+    refused = login(world.officer_a1).post(url, {f"item-{item.pk}-status": "done"})
+    rows = refused.context["rows"]
+    assert refused.status_code == 200 and [row["item"].pk for row in rows] == [item.pk]
+    assert rows[0]["form"].errors and refused.context["page"].paginator.count == 0
+
+
+def test_a_step_taken_goes_back_to_the_page_it_was_taken_on(world, review, login):
+    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi"), "checked")
+    f.approve(world, [review])
+    item = ImplementationItem.objects.get()
+    url = reverse("reviews:implementation-update", args=[item.pk]) + "?status=not_started&trang=1"
+    done = login(world.officer_a1).post(url, {f"item-{item.pk}-status": "in_progress"})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("reviews:implementation") + "?status=not_started&trang=1"
 
 
 def test_ledger_shows_the_worked_example(world, review, login):
