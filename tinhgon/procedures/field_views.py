@@ -4,7 +4,6 @@ history, and the forms that change it (rule `fields.manage`, procedures/fields.p
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,12 +26,6 @@ def tree_rows(fields: list[Field], counts: dict[int, int]) -> list[tuple[Field, 
         rows.append((f, depth, counts.get(f.pk, 0)))
         todo += [(c, depth + 1) for c in reversed(children.get(f.pk, []))]
     return rows
-
-
-def _counts(policy) -> dict[int, int]:
-    """Procedures the user sees in each field (their latest version's field)."""
-    rows = ProcedureVersion.objects.registry(policy).values("field_id").annotate(n=Count("pk")).order_by()
-    return {r["field_id"]: r["n"] for r in rows}
 
 
 def _apply(form, change) -> bool:
@@ -58,7 +51,8 @@ def _changed(form) -> dict:
 def field_list(request):
     require_somewhere(request.policy, VIEW)
     fields = list(Field.objects.select_related("merged_into"))
-    context = {"rows": tree_rows(fields, _counts(request.policy)), "manage": request.policy.can_anywhere(MANAGE_FIELDS)}
+    counts = ProcedureVersion.objects.registry(request.policy).count_by_field()
+    context = {"rows": tree_rows(fields, counts), "manage": request.policy.can_anywhere(MANAGE_FIELDS)}
     return render(request, "procedures/field_list.html", context)
 
 
@@ -92,7 +86,7 @@ def _detail(request, field, **forms):
         "children": field.children.order_by("name"),
         "history": FieldChange.objects.filter(field=field).select_related("by", "old_parent", "new_parent", "into"),
         "merged_here": FieldChange.objects.filter(into=field).select_related("field", "by"),
-        "procedures": _counts(request.policy).get(field.pk, 0),
+        "procedures": ProcedureVersion.objects.registry(request.policy).filter(field=field).count(),
         "manage": manage and field.is_active,
         "reactivate": manage and not field.is_active and not field.merged_into_id,
         "rename_form": forms.get("rename") or FieldRenameForm(field=field, initial={"name": field.name}),

@@ -288,6 +288,11 @@ class ProcedureVersionQuerySet(models.QuerySet):
         """The registry list: the latest version of each procedure the user may see, outside the templates."""
         return self.latest().visible_to(policy).filter(procedure__is_template=False)
 
+    def count_by_field(self) -> dict[int, int]:
+        """How many of these versions each field has (field id → number), in one grouped query."""
+        rows = self.order_by().values("field_id").annotate(n=Count("pk"))
+        return {row["field_id"]: row["n"] for row in rows}
+
     def latest(self):
         """The newest version of each procedure (the one being worked on, or the last published): no newer one.
         Asked as an anti-join, which PostgreSQL estimates well; `pk = (newest … LIMIT 1)` was estimated at one row
