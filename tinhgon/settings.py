@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "ProposalActionEnum": "tinhgon.reviews.constants.Action",
         "CostScenarioEnum": "tinhgon.reviews.constants.Scenario",
         "ReviewStatusEnum": "tinhgon.reviews.constants.ReviewStatus",
+        "ApprovalStatusEnum": "tinhgon.reviews.constants.ApprovalStatus",
     },
 }
 

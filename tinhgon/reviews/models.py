@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from tinhgon.accounts.models import Membership
@@ -822,6 +822,18 @@ class ApprovalDecision(DecisionGrounds, Transitions, Versioned, AuditedModel, Si
 
     def __str__(self):
         return self.number
+
+    @staticmethod
+    def with_review_counts(decisions, policy) -> list["ApprovalDecision"]:
+        """The decisions (a page of them), each with `n_reviews`: how many of its forms the user may see (not
+        others': a draft shows a unit only its own), in one query whatever their number. Counted per decision in a
+        subquery, the forms' visibility was worked out again for each (40 ms a decision for the nation)."""
+        decisions = list(decisions)
+        rows = Review.objects.visible_to(policy).filter(approval__in=[d.pk for d in decisions])
+        counts = dict(rows.order_by().values("approval").annotate(n=Count("pk")).values_list("approval", "n"))
+        for decision in decisions:
+            decision.n_reviews = counts.get(decision.pk, 0)
+        return decisions
 
     def audit_scope_organisation_id(self):
         return self.issuer_id

@@ -525,12 +525,7 @@ assess = _move("assess", "Đã ghi ý kiến đánh giá độc lập.", AssessF
 @viewers_only
 def approval_list(request):
     policy = request.policy
-    shown = Q(reviews__in=Review.objects.visible_to(policy))  # a count of the forms the user may see, not others'
-    decisions = (
-        ApprovalDecision.objects.visible_to(policy)
-        .select_related("issuer")
-        .annotate(n_reviews=Count("reviews", filter=shown, distinct=True))
-    )
+    decisions = ApprovalDecision.objects.visible_to(policy).select_related("issuer")
     form = None
     if policy.can_anywhere("reviews.approve"):
         issuers = policy.organisations("reviews.approve").current().order_by("name")
@@ -545,7 +540,8 @@ def approval_list(request):
             decision = form.save()
             messages.success(request, f"Đã tạo dự thảo quyết định {decision.number}. Hãy thêm phương án đã kiểm soát.")
             return redirect("reviews:approval", pk=decision.pk)
-    return render(request, "reviews/approval_list.html", {"decisions": decisions, "form": form})
+    context = {"decisions": ApprovalDecision.with_review_counts(decisions, policy), "form": form}
+    return render(request, "reviews/approval_list.html", context)
 
 
 def _candidates(policy, decision):

@@ -153,6 +153,10 @@ def test_a_form_holder_sees_only_their_option_in_a_draft(api, world):
     decision = api(world.chair_p).post(APPROVALS, body([mine, theirs]), format="json").json()
     shown = api(world.officer_a1).get(f"{APPROVALS}{decision['id']}/").json()
     assert [o["review"] for o in shown["options"]] == [mine.pk]
+    listed = api(world.officer_a1).get(APPROVALS).json()["results"]
+    assert [(d["id"], d["options_count"]) for d in listed] == [(decision["id"], 1)]
+    assert "options" not in listed[0]  # the annex is the decision's own (20,000 options on a page of the nation's)
+    assert api(world.chair_p).get(APPROVALS).json()["results"][0]["options_count"] == 2
 
 
 def test_hanoi_reengineering_of_293_procedures_saves_71_64_percent(api, world):

@@ -797,11 +797,14 @@ def _total(options: list[dict]) -> dict:
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
+    """A decision in the list: its annex is counted, and given whole with its total by the decision itself."""
+
     issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
     proposer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    options = serializers.SerializerMethodField(help_text="Phụ lục: các phương án được phê duyệt tại quyết định")
-    total = serializers.SerializerMethodField()
+    options_count = serializers.IntegerField(
+        source="n_reviews", read_only=True, help_text="Số phương án trong phụ lục mà bạn được xem"
+    )
 
     class Meta:
         model = ApprovalDecision
@@ -818,10 +821,18 @@ class ApprovalSerializer(serializers.ModelSerializer):
             "proposer",
             "lead_unit",
             "status",
-            "options",
-            "total",
+            "options_count",
             "row_version",
         ]
+
+
+class ApprovalDetailSerializer(ApprovalSerializer):
+    options_count = serializers.SerializerMethodField(help_text="Số phương án trong phụ lục mà bạn được xem")
+    options = serializers.SerializerMethodField(help_text="Phụ lục: các phương án được phê duyệt tại quyết định")
+    total = serializers.SerializerMethodField()
+
+    class Meta(ApprovalSerializer.Meta):
+        fields = [*ApprovalSerializer.Meta.fields, "options", "total"]
 
     @staticmethod
     def _options(decision) -> list[dict]:
@@ -831,6 +842,9 @@ class ApprovalSerializer(serializers.ModelSerializer):
             shown = [r for r in decision.shown_reviews if getattr(r, "proposal", None) is not None]
             decision._options = [_option(r) for r in shown]
         return decision._options
+
+    def get_options_count(self, decision) -> int:
+        return len(self._options(decision))
 
     @extend_schema_field(ApprovalOptionSerializer(many=True))
     def get_options(self, decision):
@@ -885,6 +899,13 @@ class ApprovalViewSet(
     action_rules = {"list": VIEW, "create": "reviews.approve"}
 
     def get_queryset(self):
+        decisions = (
+            ApprovalDecision.objects.visible_to(self.policy)
+            .select_related("issuer", "proposer", "lead_unit")
+            .order_by("-signed_on", "-id")
+        )
+        if self.action == "list":  # the annexes counted (list): given whole, a page of the nation's had 20,000 options
+            return decisions
         shown = (
             Review.objects.visible_to(self.policy)
             .filter(proposal__isnull=False)
@@ -892,12 +913,10 @@ class ApprovalViewSet(
             .prefetch_related("cost_sheets")
             .order_by("procedure__code", "pk")
         )
-        return (
-            ApprovalDecision.objects.visible_to(self.policy)
-            .select_related("issuer", "proposer", "lead_unit")
-            .prefetch_related(Prefetch("reviews", queryset=shown, to_attr="shown_reviews"))
-            .order_by("-signed_on", "-id")
-        )
+        return decisions.prefetch_related(Prefetch("reviews", queryset=shown, to_attr="shown_reviews"))
+
+    def get_serializer_class(self):
+        return ApprovalSerializer if self.action == "list" else ApprovalDetailSerializer
 
     def _reviews(self, ids: list[int], field: str) -> list[Review]:
         """The forms named, among those the user may see: 400 naming the others (the same words whether a form
@@ -909,9 +928,9 @@ class ApprovalViewSet(
         return [found[pk] for pk in dict.fromkeys(ids)]
 
     def _answer(self, pk: int, code=status.HTTP_200_OK) -> Response:
-        return Response(ApprovalSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+        return Response(ApprovalDetailSerializer(self.get_queryset().get(pk=pk)).data, status=code)
 
-    @extend_schema(request=ApprovalCreateSerializer, responses={201: ApprovalSerializer})
+    @extend_schema(request=ApprovalCreateSerializer, responses={201: ApprovalDetailSerializer})
     def create(self, request, *args, **kwargs):
         body = ApprovalCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -927,7 +946,7 @@ class ApprovalViewSet(
 
     @extend_schema(
         request=ApprovalOptionsSerializer,
-        responses={200: ApprovalSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED},
+        responses={200: ApprovalDetailSerializer, 409: CONFLICT, 428: PRECONDITION_REQUIRED},
     )
     @action(detail=True, methods=["post"], url_path="options", url_name="options")
     def change_options(self, request, pk=None):  # not `options`: that name answers HTTP OPTIONS
@@ -940,7 +959,7 @@ class ApprovalViewSet(
         services.approval_set_options(decision=decision, add=add, remove=remove, started_from=started_from)
         return self._answer(decision.pk)
 
-    @extend_schema(request=ApprovalIssueSerializer, responses={200: ApprovalSerializer, 409: CONFLICT})
+    @extend_schema(request=ApprovalIssueSerializer, responses={200: ApprovalDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         """Issue the draft: every option in it is approved and gets its implementation items."""
@@ -951,6 +970,11 @@ class ApprovalViewSet(
         started_from = body.validated_data.get("row_version", match and int(match.group(1)))
         decision.perform("issue", self.policy, started_from=started_from)
         return self._answer(decision.pk)
+
+    # Last in the class: defined earlier, `list` would be this method in the annotations below it.
+    def list(self, request, *args, **kwargs):
+        page = ApprovalDecision.with_review_counts(self.paginate_queryset(self.get_queryset()), self.policy)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 # Ledger -----------------------------------------------------------------------------------------------------------
