@@ -153,6 +153,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL compiles a query to machine code when its estimated cost passes jit_above_cost. The visibility
+    # rules' ORed subqueries are estimated at millions for the nation, so its lists paid about a second of
+    # compilation for a fifth of a second of work (docs/decisions/0011-postgresql-jit-off.md). POSTGRES_JIT=true
+    # leaves the server's own setting.
+    if not env.bool("POSTGRES_JIT", default=False):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 # A PostgreSQL streaming replica for reads that may lag (core/replica.py, docs/deploy.md): the portal, the public
 # API, the dashboard and exports read from it unless the visitor has just written something.
 if env.str("REPLICA_DATABASE_URL", default=""):
