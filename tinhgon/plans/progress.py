@@ -259,10 +259,11 @@ def cascade(root: Plan, on: date | None = None) -> Cascade:
     return cascade_many([root], on)
 
 
-def cascade_many(roots, on: date | None = None, *, figures_only: bool = False) -> Cascade:
+def cascade_many(roots, on: date | None = None, *, progress_only: bool = False) -> Cascade:
     """The root plans and every plan below them, with task and plan figures. Queries: one per level of depth for
     the plans, then one for the tasks and one for the assignments, whatever the number of roots and rows.
-    `figures_only`: the tasks are read as TaskFacts, enough for the figures but not to show them."""
+    `progress_only`: the plans' progress alone (`plan_progress`; no task figures or tallies), the tasks read as
+    TaskFacts: what a list of plans shows."""
     day = on or today()
     plans = {root.pk: root for root in roots}
     frontier = list(plans)
@@ -273,20 +274,20 @@ def cascade_many(roots, on: date | None = None, *, figures_only: bool = False) -
             plans[plan.pk] = plan
             frontier.append(plan.pk)
     tasks = defaultdict(list)
-    for task in _tasks(list(plans), figures_only):
+    for task in _tasks(list(plans), progress_only):
         tasks[task.plan_id].append(task)
     assignments = cascade_parts(list(plans))
     result = Cascade(plans=plans, tasks=tasks, task_figures={}, plan_progress={})
     for plan in plans.values():
         result.below.setdefault(plan.parent_plan_id, []).append(plan)
     for plan in sorted(plans.values(), key=lambda p: -_depth(p, plans)):  # deepest first
-        _compute(plan, result, assignments, day)
+        _compute(plan, result, assignments, day, progress_only)
     return result
 
 
-def _tasks(plan_ids: list, figures_only: bool):
+def _tasks(plan_ids: list, progress_only: bool):
     tasks = Task.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "code_key", "id")
-    if not figures_only:
+    if not progress_only:
         return tasks.select_related("lead")
     facts = tasks.annotate(regular=ExpressionWrapper(REGULAR, output_field=BooleanField()))
     return (TaskFacts(*row) for row in facts.values_list("pk", "plan_id", "weight", "regular"))
@@ -299,7 +300,9 @@ def _depth(plan: Plan, plans: dict) -> int:
     return depth
 
 
-def _compute(plan: Plan, result: Cascade, assignments: dict, day: date) -> None:
+def _compute(plan: Plan, result: Cascade, assignments: dict, day: date, progress_only: bool = False) -> None:
+    """The figures of the plan's tasks and of the plan (its sub-plans computed first). `progress_only`: the plan's
+    progress alone, without status classes or tallies (a list of plans shows nothing else)."""
     implementing = defaultdict(dict)  # task id → {issuer id: plan progress}
     whole = []
     for child in result.children(plan):
@@ -318,6 +321,9 @@ def _compute(plan: Plan, result: Cascade, assignments: dict, day: date) -> None:
         ]
         if rows and not any(w for _, w in weighted):  # only coordinating units: plain mean
             weighted = [(v, 1) for v, _ in weighted]
+        if progress_only:
+            pairs += [] if task.is_regular else [(weighted_mean(weighted), task.weight)]
+            continue
         classes = [a.status_class(day) for a in rows]
         tally = Counter(classes)
         counts = {s: tally[s] for s in StatusClass.values if s in tally}
@@ -334,4 +340,5 @@ def _compute(plan: Plan, result: Cascade, assignments: dict, day: date) -> None:
         instances += [combined_status(c) for c in by_instance.values()] or [StatusClass.NOT_DUE]
     pairs += [(p, 1) for p in whole]
     result.plan_progress[plan.pk] = weighted_mean(pairs)
-    result.tallies[plan.pk] = TaskTally.of(instances, regular, regular_reported)
+    if not progress_only:
+        result.tallies[plan.pk] = TaskTally.of(instances, regular, regular_reported)

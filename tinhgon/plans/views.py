@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from tinhgon.accounts.models import Role
 from tinhgon.core.dates import today
 from tinhgon.core.files import serve_file
+from tinhgon.core.paging import query_without_page
 from tinhgon.core.visibility import get_visible, require_somewhere
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import progress, services
@@ -90,19 +91,13 @@ def _badge(status: str) -> str:
     return STATUS_BADGES.get(status, "")
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # Plan progress for a list ---------------------------------------------------------------------------------------
 
 
 def plans_progress(plans, on: date | None = None) -> dict:
     """Progress of many plans at once (progress.cascade_many: sub-plans included, a fixed number of queries)."""
     plans = list(plans)
-    return progress.cascade_many(plans, on, figures_only=True).plan_progress if plans else {}
+    return progress.cascade_many(plans, on, progress_only=True).plan_progress if plans else {}
 
 
 # Plans ------------------------------------------------------------------------------------------------------------
@@ -159,7 +154,13 @@ def plan_list(request):
             else:
                 messages.success(request, f"Đã ban hành kế hoạch “{plan.title}”.")
                 return redirect("plans:plan", pk=plan.pk)
-    context = {"rows": rows, "page": page, "filters": filters.form, "form": form, "query": _query_without_page(request)}
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters.form,
+        "form": form,
+        "query": query_without_page(request, "page"),
+    }
     return render(request, "plans/plan_list.html", context)
 
 
