@@ -6,6 +6,7 @@ from django.shortcuts import render
 from tinhgon.audit.display import describe
 from tinhgon.audit.forms import AuditFilterForm
 from tinhgon.audit.models import AuditLogEntry
+from tinhgon.core.paging import query_without_page
 
 
 @login_required
@@ -19,6 +20,5 @@ def entries(request):
         entries = form.filter(entries)
     page = Paginator(entries, 50).get_page(request.GET.get("trang"))
     page.object_list = describe(page.object_list)
-    query = request.GET.copy()
-    query.pop("trang", None)
-    return render(request, "audit/entries.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    return render(request, "audit/entries.html", context)

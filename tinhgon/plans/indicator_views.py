@@ -5,10 +5,12 @@ appraisal. Objects are found with get_visible over the models' rules, as in plan
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tinhgon.core.files import serve_file
+from tinhgon.core.paging import PAGE, query_without_page
 from tinhgon.core.visibility import get_visible
 from tinhgon.plans import indicators as indicator_services
 from tinhgon.plans.constants import IndicatorStatus, Source
@@ -29,6 +31,7 @@ INDICATOR_BADGES = {
     IndicatorStatus.AT_RISK: "bg-orange",
     IndicatorStatus.MISSED: "bg-red",
 }
+PER_PAGE = 50
 SET = "indicators.manage"
 ENTER = "indicators.enter"
 APPRAISE = "scorecards.appraise"
@@ -76,7 +79,9 @@ def indicator_list(request):
         raise PermissionDenied
     visible = Indicator.objects.visible_to(policy).select_related("organisation", "plan", "area")
     filters = IndicatorFilter(request.GET, queryset=visible)
-    indicators = list(filters.qs) if filters.is_valid() else []
+    found = filters.qs if filters.is_valid() else visible.none()
+    # 50 a page: the nation's 2,000 indicators, each with its values, were 0.7 s.
+    page = Paginator(found.order_by("organisation", "name", "pk"), PER_PAGE).get_page(request.GET.get(PAGE))
     form = None
     if policy.can_anywhere(SET):
         organisations = policy.organisations(SET).current().order_by("name")
@@ -91,7 +96,13 @@ def indicator_list(request):
             indicator.save()
             messages.success(request, f"Đã đặt chỉ tiêu “{indicator.name}”.")
             return redirect("plans:indicator", pk=indicator.pk)
-    context = {"rows": _indicator_rows(indicators), "filters": filters.form, "form": form}
+    context = {
+        "rows": _indicator_rows(page.object_list),
+        "page": page,
+        "query": query_without_page(request),
+        "filters": filters.form,
+        "form": form,
+    }
     return render(request, "plans/indicator_list.html", context)
 
 

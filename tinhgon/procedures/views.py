@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.files import serve_file
+from tinhgon.core.paging import query_without_page
 from tinhgon.core.visibility import get_visible
 from tinhgon.procedures.diff import compare
 from tinhgon.procedures.filters import RegistryFilter
@@ -43,9 +44,7 @@ def procedure_list(request):
     filters = RegistryFilter(request.GET, queryset=registry_versions(request))
     versions = filters.qs if filters.is_valid() else filters.queryset.none()
     page = Paginator(versions.order_by("procedure__code"), 50).get_page(request.GET.get("trang"))
-    query = request.GET.copy()
-    query.pop("trang", None)
-    context = {"form": filters.form, "page": page, "query": query.urlencode()}
+    context = {"form": filters.form, "page": page, "query": query_without_page(request)}
     return render(request, "procedures/procedure_list.html", context)
 
 

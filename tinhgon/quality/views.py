@@ -21,6 +21,7 @@ from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
+from tinhgon.core.paging import query_without_page
 from tinhgon.core.visibility import get_visible, require_somewhere
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure
@@ -48,12 +49,6 @@ from tinhgon.quality.models import (
 )
 
 PER_PAGE = 50
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _acting_unit(request, allowed):
@@ -115,7 +110,7 @@ def process_list(request):
         "rows": rows,
         "page": page,
         "filters": filters.form,
-        "query": _query_without_page(request),
+        "query": query_without_page(request, "page"),
         "summary": _summary(request.policy, day),
         "can_manage": request.policy.can_anywhere(MANAGE),
         "today": day,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
+from tinhgon.core.paging import query_without_page
 from tinhgon.core.visibility import get_visible
 from tinhgon.plans import progress
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
@@ -160,9 +161,7 @@ def report_list(request):
             messages.success(request, f"Đã lập {report}.")
             return redirect("reports:detail", pk=report.pk)
         status = 409 if form.existing else 400
-    query = request.GET.copy()
-    query.pop("trang", None)
-    context = {"page": page, "filters": filters.form, "form": form, "query": query.urlencode()}
+    context = {"page": page, "filters": filters.form, "form": form, "query": query_without_page(request)}
     return render(request, "reports/report_list.html", context, status=status)
 
 

@@ -69,6 +69,18 @@ def test_the_indicator_page_shows_each_indicators_area(world, login, indicators)
     assert "Cải cách chế độ công vụ" in text and "Cải cách thủ tục hành chính" in text
 
 
+def test_the_indicator_page_shows_a_page_at_a_time_keeping_the_filter(world, login, indicators, monkeypatch):
+    from tinhgon.plans import indicator_views
+
+    monkeypatch.setattr(indicator_views, "PER_PAGE", 1)
+    client = login(world.oversight)
+    first = client.get(reverse("plans:indicators"), {"area": ""})
+    second = client.get(reverse("plans:indicators"), {"area": "", "trang": 2})
+    assert first.context["page"].paginator.count == 3 and len(names(first)) == 1
+    assert names(first) != names(second)
+    assert "area=&amp;trang=2" in first.content.decode()
+
+
 @pytest.mark.parametrize("hostile", ["khong-co", "' OR 1=1 --", "x" * 300, "<script>", "1"])
 def test_a_hostile_area_parameter_is_a_form_error_in_vietnamese_not_a_500(world, login, indicators, hostile):
     response = login(world.oversight).get(reverse("plans:indicators"), {"area": hostile})

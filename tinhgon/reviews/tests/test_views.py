@@ -421,6 +421,21 @@ def test_a_step_taken_goes_back_to_the_page_it_was_taken_on(world, review, login
     assert done["Location"] == reverse("reviews:implementation") + "?status=not_started&trang=1"
 
 
+def test_the_ledger_list_shows_its_procedures_a_page_at_a_time(world, review, login, monkeypatch):
+    from tinhgon.reviews import views
+
+    f.publish(world, world.units["P-A"])
+    monkeypatch.setattr(views, "LEDGER_PER_PAGE", 1)
+    client = login(world.focal_a)
+    url = reverse("reviews:ledger-procedures") + "?org=P-A&metric=published"
+    first, second = client.get(url), client.get(url + "&trang=2")
+    count = first.context["page"].paginator.count
+    assert count == 2 and second.context["page"].paginator.count == count
+    codes = [first.context["rows"][0]["code"], second.context["rows"][0]["code"]]
+    assert codes == sorted(set(codes))  # by code, one a page, none twice
+    assert "metric=published&amp;trang=2" in first.content.decode()
+
+
 def test_ledger_shows_the_worked_example(world, review, login):
     f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER), "checked")
     f.approve(world, [review])

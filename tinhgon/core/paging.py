@@ -1,0 +1,10 @@
+"""What a paged list's links keep: the query string it was asked with, less its page number."""
+
+PAGE = "trang"  # the page number's parameter; the plan and process lists still say `page`
+
+
+def query_without_page(request, name: str = PAGE) -> str:
+    """The request's query string without its page number, for the links to the other pages (the filters kept)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
