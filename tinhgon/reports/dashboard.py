@@ -33,7 +33,7 @@ from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation, OrganisationLink
 from tinhgon.plans import progress
 from tinhgon.plans.constants import ExtensionStatus
-from tinhgon.plans.models import Assignment, ExtensionRequest, Indicator, IndicatorValue
+from tinhgon.plans.models import Assignment, ExtensionRequest, Indicator, IndicatorValue, Plan
 from tinhgon.procedures.constants import Status
 from tinhgon.procedures.models import Procedure, ProcedureVersion
 from tinhgon.reviews import ledger as ledger_module
@@ -387,8 +387,11 @@ def waiting_block(org: Organisation, units, role: str) -> dict:
             "count": reviews_to_submit.count(),
             "rows": [_review_row(r) for r in reviews_to_submit[:LIST_LIMIT]],
         }
+    # The plans first (a unit issues a few): joined from the requests, PostgreSQL read every assignment of the
+    # country to find a commune's three pending requests (130 ms).
+    plans = list(Plan.objects.filter(issuer__in=units).values_list("pk", flat=True))
     extensions = (
-        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, assignment__task__plan__issuer__in=units)
+        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, assignment__task__plan_id__in=plans)
         .select_related("assignment__task", "assignment__organisation")
         .order_by("created_at")
     )

@@ -126,6 +126,18 @@ def test_the_plans_issuer_sees_every_part(world, shared):
     assert visible(Assignment, world.focal_p) == set(Assignment.objects.values_list("pk", flat=True))
 
 
+def test_the_rule_finds_the_same_parts_for_a_whole_tree_and_for_a_few_units(world, shared, officer_b, monkeypatch):
+    """Assignment.visible_to shapes its query by the scope's size (ORed conditions for a whole tree, a union of ids
+    for a few units): both shapes must give every user the same parts."""
+    users = [world.officer_a1, officer_b, world.leader_a, world.focal_p, world.oversight, world.outsider]
+    seen = {}
+    for whole in (True, False):
+        monkeypatch.setattr(Policy, "sees_whole_tree", lambda self, action, whole=whole: whole)
+        seen[whole] = [visible(Assignment, user) for user in users]
+    assert seen[True] == seen[False]
+    assert [len(parts) for parts in seen[True]] == [1, 2, 3, 5, 5, 0]
+
+
 def test_evidence_extensions_and_comments_follow_the_part_they_are_about(world, shared, officer_b):
     extension = services.extension_request(
         assignment=shared["b"], new_due_on=shared["b"].due_on + timedelta(days=9), reason="Chờ ý kiến"
