@@ -4,6 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import QuerySet
+
+from tinhgon.core.queries import id_set
 from tinhgon.organisations.models import Organisation, OrganisationLink, valid_on
 
 
@@ -16,13 +19,11 @@ class Node:
 def build_tree(units, day: date) -> list[Node]:
     """Nest `units` (already filtered to what the viewer may see, valid on `day`) by their parent on `day`.
     A unit whose parent is not among `units` becomes a root."""
-    units = list(units)
     by_id = {u.pk: Node(u) for u in units}
-    parent_of = dict(
-        OrganisationLink.objects.filter(valid_on(day), depth=1, descendant_id__in=list(by_id)).values_list(
-            "descendant_id", "ancestor_id"
-        )
-    )
+    # The ids as one array parameter on PostgreSQL: the nation's 10,600 sent one by one were 100 ms of the query.
+    below = id_set(list(by_id), units) if isinstance(units, QuerySet) else list(by_id)
+    links = OrganisationLink.objects.filter(valid_on(day), depth=1, descendant_id__in=below)
+    parent_of = dict(links.values_list("descendant_id", "ancestor_id"))
     children = defaultdict(list)
     roots = []
     for node in by_id.values():

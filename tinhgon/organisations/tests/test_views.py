@@ -41,6 +41,14 @@ def test_tree_as_of_an_earlier_date(login, world):
     assert "Đơn vị mới năm 2025" not in client.get(TREE, {"ngay": "30/06/2025"}).content.decode()
 
 
+def test_tree_escapes_names_and_the_date_and_links_each_unit_with_the_date_kept(login, world):
+    OrganisationFactory(code="P-A&B", name='<script>alert("x")</script>', parent=world.units["P-A"])
+    html = login(world.oversight).get(TREE, {"ngay": '01/01/2026"><b>'}).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<b>" not in html
+    assert 'href="/to-chuc/P-A&amp;B/?ngay=01/01/2026&quot;&gt;&lt;b&gt;"' in html
+
+
 def test_tree_query_count_is_constant_as_the_tree_grows(login, world, django_assert_max_num_queries):
     client = login(world.oversight)
     with django_assert_max_num_queries(9) as small:
