@@ -98,6 +98,33 @@ def test_the_rule_finds_the_same_forms_for_a_whole_tree_and_for_a_few_units(worl
     assert [len(forms) for forms in seen[True]] == [1, 2, 2, 2, 1, 0]
 
 
+def test_the_oversight_of_the_one_root_reads_without_the_rule_what_the_rule_gives(world, review, monkeypatch):
+    """Policy.sees_everything: when the user's tree is every unit there is (a national deployment's nation), the
+    rules of forms, plans and assignments read every row without their conditions; they must be the rows the
+    conditions give."""
+    from tinhgon.organisations.models import Organisation
+    from tinhgon.organisations.tests.factories import OrganisationFactory
+    from tinhgon.plans.models import Assignment, Plan
+    from tinhgon.plans.tests import factories as plan_factories
+
+    nation = OrganisationFactory(code="VN", name="Văn phòng Chính phủ", kind=Organisation.Kind.MINISTRY)
+    for code in ("P", "Q"):
+        unit = world.units[code]
+        unit.parent, unit.move_on = nation, today() - timedelta(days=1)
+        unit.save()
+    plan = plan_factories.plan(world.units["Q"], title="Kế hoạch của Q")
+    plan_factories.task(plan, world.units["Q-A"])
+    national = UserFactory(username="national")
+    MembershipFactory(user=national, organisation=nation, role=Role.OVERSIGHT)
+    assert policy_of(national).sees_everything("reviews.view")
+    assert not policy_of(world.oversight).sees_everything("reviews.view")  # P's tree is not the whole
+    models = {Review: "reviews.view", Plan: "plans.view", Assignment: "plans.view"}
+    read = {model: set(model.objects.visible_to(policy_of(national)).values_list("pk", flat=True)) for model in models}
+    monkeypatch.setattr(Policy, "sees_everything", lambda self, action: False)
+    ruled = {model: set(model.objects.visible_to(policy_of(national)).values_list("pk", flat=True)) for model in models}
+    assert read == ruled and all(read.values())
+
+
 def test_a_root_units_oversight_sees_a_whole_tree_and_a_department_does_not(world):
     assert policy_of(world.oversight).sees_whole_tree("reviews.view")
     assert not policy_of(world.focal_a).sees_whole_tree("reviews.view")
