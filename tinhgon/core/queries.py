@@ -8,13 +8,15 @@ they use the Paginator's.
 """
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import BigIntegerField, Expression, F, QuerySet
+from django.db.models import BigIntegerField, Expression, F, Q, QuerySet
 
 # Primary keys sent as values rather than a subquery, at most (ids_or_subquery; SQLite's own limit is lower).
 ID_LIST_LIMIT = 20_000
@@ -138,3 +140,16 @@ class IdArray(Expression):
 
     def as_sql(self, compiler, connection):
         return "(SELECT unnest(%s::bigint[]))", [self.ids]
+
+
+def filter_any(queryset: QuerySet, conditions: list[Q], *, few: bool) -> QuerySet:
+    """The rows of `queryset` meeting any of `conditions` (a visibility rule's "owned by, assigned to or listed by a
+    unit in the scope"). Most rows passing (`few` false), the conditions ORed: one pass over the rows. Few passing,
+    the ids of each condition found from its own index, as one UNION: ORed across joined tables, PostgreSQL reads
+    every row of the country to keep a commune's few (Review.visible_to, Assignment.visible_to), where for the
+    nation the union gathers every row once per condition."""
+    if not few:
+        return queryset.filter(reduce(operator.or_, conditions))
+    rows = queryset.model._default_manager.order_by()
+    first, *rest = (rows.filter(condition).values("pk") for condition in conditions)
+    return queryset.filter(pk__in=first.union(*rest))

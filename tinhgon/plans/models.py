@@ -23,6 +23,7 @@ from tinhgon.audit.transitions import Transitions, transition
 from tinhgon.core import formatting
 from tinhgon.core.dates import legal_date, today
 from tinhgon.core.locking import Versioned
+from tinhgon.core.queries import filter_any
 from tinhgon.core.text import natural_key
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans.constants import (
@@ -324,21 +325,10 @@ class AssignmentQuerySet(models.QuerySet):
         if policy.sees_everything(VIEW):  # every assignment's unit is in the scope
             return self.all()
         scope = policy.organisations(VIEW)
-        if policy.sees_whole_tree(VIEW):  # most assignments pass: one pass over them, the conditions ORed
-            return self.filter(Q(organisation__in=scope) | Q(task__plan__issuer__in=scope) | Q(task__lead__in=scope))
-        # A few units: the assignments of each condition found from its index, as one set of ids. ORed across the
-        # joined task and plan, they had PostgreSQL read all 300,000 assignments of the country to keep a commune's
-        # 380 (200 ms, twice on each page of the assignments API), as Review.visible_to did.
-        assignments = Assignment.objects.order_by()
-        ids = (
-            assignments.filter(organisation__in=scope)
-            .values("pk")
-            .union(
-                assignments.filter(task__plan__issuer__in=scope).values("pk"),
-                assignments.filter(task__lead__in=scope).values("pk"),
-            )
-        )
-        return self.filter(pk__in=ids)
+        # A commune's 380 assignments among the country's 300,000: ORed, the conditions were 200 ms, twice on each
+        # page of the assignments API; found each from its index, 9 ms (filter_any).
+        conditions = [Q(organisation__in=scope), Q(task__plan__issuer__in=scope), Q(task__lead__in=scope)]
+        return filter_any(self, conditions, few=not policy.sees_whole_tree(VIEW))
 
     def open(self):
         return self.filter(completed_on__isnull=True)

@@ -32,6 +32,14 @@ def review(world, params):
     return services.round_add_procedure(round=round_, procedure=procedure)
 
 
+@pytest.fixture
+def item(world, review):
+    """The one act to issue of the form's approved amendment."""
+    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi"), "checked")
+    f.approve(world, [review])
+    return ImplementationItem.objects.get()
+
+
 def text(response) -> str:
     return response.content.decode()
 
@@ -349,10 +357,7 @@ def test_issuing_an_approval_asks_for_confirmation_and_lists_what_stops_it(world
     assert chair.get(url).status_code == 302  # already issued: back to the decision
 
 
-def test_implementation_update(world, review, login):
-    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi"), "checked")
-    f.approve(world, [review])
-    item = ImplementationItem.objects.get()
+def test_implementation_update(world, item, login):
     client = login(world.officer_a1)
     url = reverse("reviews:implementation-update", args=[item.pk])
     response = client.post(url, {f"item-{item.pk}-status": "done", f"item-{item.pk}-issued_reference": ""})
@@ -400,10 +405,7 @@ def test_the_implementation_page_lists_the_overdue_items_alone_when_asked(world,
     assert "Hãy chọn một lựa chọn hợp lệ" in text(refused)
 
 
-def test_a_refused_step_shows_its_item_on_top_even_when_the_filter_leaves_it_out(world, review, login):
-    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi"), "checked")
-    f.approve(world, [review])
-    item = ImplementationItem.objects.get()
+def test_a_refused_step_shows_its_item_on_top_even_when_the_filter_leaves_it_out(world, item, login):
     url = reverse("reviews:implementation-update", args=[item.pk]) + "?status=done"
     refused = login(world.officer_a1).post(url, {f"item-{item.pk}-status": "done"})
     rows = refused.context["rows"]
@@ -411,10 +413,7 @@ def test_a_refused_step_shows_its_item_on_top_even_when_the_filter_leaves_it_out
     assert rows[0]["form"].errors and refused.context["page"].paginator.count == 0
 
 
-def test_a_step_taken_goes_back_to_the_page_it_was_taken_on(world, review, login):
-    f.advance(f.filled(review, Action.AMEND, after=f.WORKED_AFTER, legal_acts="Quyết định sửa đổi"), "checked")
-    f.approve(world, [review])
-    item = ImplementationItem.objects.get()
+def test_a_step_taken_goes_back_to_the_page_it_was_taken_on(world, item, login):
     url = reverse("reviews:implementation-update", args=[item.pk]) + "?status=not_started&trang=1"
     done = login(world.officer_a1).post(url, {f"item-{item.pk}-status": "in_progress"})
     assert done.status_code == 302
