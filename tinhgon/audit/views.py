@@ -6,7 +6,7 @@ from django.shortcuts import render
 from tinhgon.audit.display import describe
 from tinhgon.audit.forms import AuditFilterForm
 from tinhgon.audit.models import AuditLogEntry
-from tinhgon.core.paging import query_without_page
+from tinhgon.core.paging import PAGE, query_without_page
 
 
 @login_required
@@ -18,7 +18,7 @@ def entries(request):
     form = AuditFilterForm(request.GET or None)
     if form.is_valid():
         entries = form.filter(entries)
-    page = Paginator(entries, 50).get_page(request.GET.get("trang"))
+    page = Paginator(entries, 50).get_page(request.GET.get(PAGE))
     page.object_list = describe(page.object_list)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(request, "audit/entries.html", context)

@@ -1,4 +1,5 @@
-"""What a paged list's links keep: the query string it was asked with, less its page number."""
+"""A paged list's page number parameter, and what its links keep: the query string it was asked with, less its
+page number."""
 
 PAGE = "trang"  # the page number's parameter; the plan and process lists still say `page`
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
+from tinhgon.core.paging import PAGE
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.constants import Change, DecisionStatus, Status
@@ -34,7 +35,7 @@ def decision_list(request):
     if not request.policy.can_anywhere("procedures.view"):
         raise PermissionDenied
     decisions = PublicationDecision.objects.visible_to(request.policy).select_related("issuer").with_item_counts()
-    page = Paginator(decisions.order_by("-effective_on", "-id"), PER_PAGE).get_page(request.GET.get("trang"))
+    page = Paginator(decisions.order_by("-effective_on", "-id"), PER_PAGE).get_page(request.GET.get(PAGE))
     can_create = request.policy.can_anywhere("decisions.manage")
     return render(request, "procedures/decision_list.html", {"page": page, "can_create": can_create})
 

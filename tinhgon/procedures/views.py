@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.files import serve_file
-from tinhgon.core.paging import query_without_page
+from tinhgon.core.paging import PAGE, query_without_page
 from tinhgon.core.visibility import get_visible
 from tinhgon.procedures.diff import compare
 from tinhgon.procedures.filters import RegistryFilter
@@ -43,7 +43,7 @@ def registry_versions(request):
 def procedure_list(request):
     filters = RegistryFilter(request.GET, queryset=registry_versions(request))
     versions = filters.qs if filters.is_valid() else filters.queryset.none()
-    page = Paginator(versions.order_by("procedure__code"), 50).get_page(request.GET.get("trang"))
+    page = Paginator(versions.order_by("procedure__code"), 50).get_page(request.GET.get(PAGE))
     context = {"form": filters.form, "page": page, "query": query_without_page(request)}
     return render(request, "procedures/procedure_list.html", context)
 

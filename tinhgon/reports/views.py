@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
-from tinhgon.core.paging import query_without_page
+from tinhgon.core.paging import PAGE, query_without_page
 from tinhgon.core.visibility import get_visible
 from tinhgon.plans import progress
 from tinhgon.plans.constants import IndicatorStatus, StatusClass
@@ -150,7 +150,7 @@ def report_list(request):
     filters = ReportFilter(request.GET, queryset=visible)
     valid = filters.is_valid()
     reports = filters.qs if valid else visible.none()
-    page = Paginator(reports.order_by("-end", "organisation__name", "-pk"), 50).get_page(request.GET.get("trang"))
+    page = Paginator(reports.order_by("-end", "organisation__name", "-pk"), 50).get_page(request.GET.get(PAGE))
     form = _create_form(request)
     status = 200 if valid else 400
     if request.method == "POST":

@@ -19,7 +19,7 @@ from tinhgon.audit import originals
 from tinhgon.core.dates import today
 from tinhgon.core.formatting import number
 from tinhgon.core.forms import LegalDateForm
-from tinhgon.core.paging import query_without_page
+from tinhgon.core.paging import PAGE, query_without_page
 from tinhgon.core.queries import summarised_page
 from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.models import Organisation
@@ -720,7 +720,7 @@ def implementation_list(request, pk=None):
     found = filters.qs if filters.is_valid() else items.none()
     on = today()
     page, summary = summarised_page(
-        found.late_first(on), request.GET.get("trang"), IMPLEMENTATION_PER_PAGE, facets=["late"]
+        found.late_first(on), request.GET.get(PAGE), IMPLEMENTATION_PER_PAGE, facets=["late"]
     )
     shown = list(page.object_list)
     if bound and bound[0] not in {item.pk for item in shown}:
@@ -738,7 +738,7 @@ def implementation_list(request, pk=None):
         "page": page,
         "filters": filters.form,
         "query": query_without_page(request),
-        "overdue": summary.counts.get((0,), 0),
+        "overdue": summary.counts.get((0,), 0),  # the facet `late` is 0 for an overdue item (late_first)
     }
     return render(request, "reviews/implementation_list.html", context)
 
@@ -831,7 +831,7 @@ def ledger_procedures(request):
     form, filters, query = ledger_request(request, LedgerListForm)
     metric = getattr(form, "cleaned_data", {}).get("metric") or "published"
     found = Review.objects.none() if "metric" in form.errors else ledger_found(filters, metric)
-    page = Paginator(found, LEDGER_PER_PAGE).get_page(request.GET.get("trang"))
+    page = Paginator(found, LEDGER_PER_PAGE).get_page(request.GET.get(PAGE))
     context = {
         "form": form,
         "org": filters.roots[0],
