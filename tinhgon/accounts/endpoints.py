@@ -76,6 +76,7 @@ ENDPOINTS = [
     E("organisations:merge", both("organisations.merge")),
     E("organisations:lookup", {"GET": "organisations.view"}),
     E("organisations:detail", {"GET": "organisations.view"}, "organisations.Organisation", "code"),
+    E("organisations:children", {"GET": "organisations.view"}, "organisations.Organisation", "code"),
     E("organisations:edit", both("organisations.change"), "organisations.Organisation", "code"),
     E("organisations:create", both("organisations.add"), "organisations.Organisation", "code"),
     E("organisations:templates", {"GET": "organisations.change"}, "organisations.Organisation", "code"),

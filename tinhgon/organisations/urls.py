@@ -9,6 +9,7 @@ urlpatterns = [
     path("hop-nhat/", views.merge, name="merge"),
     path("tim/", views.lookup, name="lookup"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/cay/", views.children, name="children"),
     path("<str:code>/sua/", views.edit, name="edit"),
     path("<str:code>/them-don-vi/", views.create, name="create"),
     path("<str:code>/mau-van-ban/", views.templates, name="templates"),

@@ -32,6 +32,22 @@ def test_openapi_schema_and_docs_are_served_without_cdn(client):
     assert "cdn." not in docs and "unpkg" not in docs and "jsdelivr" not in docs
 
 
+@pytest.mark.django_db
+def test_the_schema_is_generated_once_per_process_whatever_format_is_asked(client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tinhgon.api import schema
+
+    generated, original = [], SchemaGenerator.get_schema
+    monkeypatch.setattr(schema, "_generated", {})
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda self, **kw: generated.append(1) or original(self, **kw))
+    as_yaml, as_json = client.get("/api/schema/"), client.get("/api/schema/", {"format": "json"})
+    assert len(generated) == 1
+    assert (
+        b"/api/v1/organisations/merge/" in as_yaml.content and "/api/v1/organisations/merge/" in as_json.json()["paths"]
+    )
+
+
 def test_committed_openapi_schema_is_current(tmp_path):
     """docs/openapi.yaml describes production (PostgreSQL): integer bounds come from the database backend, so the
     schema is generated with a PostgreSQL URL whatever database this run uses (no connection is made)."""

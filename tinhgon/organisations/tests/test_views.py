@@ -15,6 +15,10 @@ def detail(code):
     return reverse("organisations:detail", args=[code])
 
 
+def children(code):
+    return reverse("organisations:children", args=[code])
+
+
 def test_tree_shows_the_scope_as_a_tree(login, world):
     html = login(world.leader_a).get(TREE).content.decode()
     assert "Đơn vị P-A" in html and "Đơn vị P-A-1" in html
@@ -59,6 +63,61 @@ def test_tree_query_count_is_constant_as_the_tree_grows(login, world, django_ass
         OrganisationFactory.create_batch(5, parent=parent)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert "Đơn vị số" in client.get(TREE).content.decode()
+
+
+def test_a_large_tree_writes_two_levels_and_reads_a_deeper_one_as_it_is_opened(login, world, settings):
+    settings.TINHGON_TREE_WHOLE_UNITS = 3
+    html = login(world.oversight).get(TREE).content.decode()
+    assert "Đơn vị P-A<" in html and "Đơn vị P-X<" in html
+    assert "Đơn vị P-A-1" not in html
+    assert f'hx-get="{children("P-A")}" hx-trigger="toggle once"' in html
+    assert f'<a href="{detail("P-A")}">Xem 1 đơn vị trực thuộc</a>' in html  # without script: the unit's page
+
+
+def test_a_small_tree_is_written_whole(login, world):
+    html = login(world.oversight).get(TREE).content.decode()
+    assert "Đơn vị P-A-1" in html and "toggle once" not in html
+
+
+def test_an_opened_level_lists_the_units_under_it_each_with_its_count(login, world):
+    OrganisationFactory(code="P-A-1-a", name="Tổ một", parent=world.units["P-A-1"])
+    OrganisationFactory(
+        code="P-A-2", name="Đơn vị P-A-2", parent=world.units["P-A"], kind=Organisation.Kind.DEPARTMENT_UNIT
+    )
+    html = login(world.leader_a).get(children("P-A")).content.decode()
+    assert html.index("Đơn vị P-A-1") < html.index("Đơn vị P-A-2")
+    assert f'hx-get="{children("P-A-1")}"' in html and "(1)" in html
+    assert "Tổ một" not in html and "<html" not in html
+
+
+def test_an_opened_level_keeps_the_day_and_leaves_out_units_not_in_force_then(login, world):
+    OrganisationFactory(
+        code="P-A-NEW", name="Phòng mới năm 2025", parent=world.units["P-A"], valid_from=date(2025, 7, 1)
+    )
+    client = login(world.oversight)
+    assert "Phòng mới năm 2025" in client.get(children("P-A")).content.decode()
+    html = client.get(children("P-A"), {"ngay": "30/06/2025"}).content.decode()
+    assert "Phòng mới năm 2025" not in html and f'href="{detail("P-A-1")}?ngay=30/06/2025"' in html
+
+
+def test_an_opened_level_of_a_unit_outside_the_scope_is_404(login, world):
+    assert login(world.outsider).get(children("P-A")).status_code == 404
+
+
+def test_an_opened_level_above_the_readers_own_unit_is_404(login, world):
+    assert login(world.leader_a).get(children("P")).status_code == 404
+
+
+def test_an_opened_level_reads_the_same_queries_however_many_units_it_lists(
+    login, world, django_assert_max_num_queries
+):
+    client = login(world.oversight)
+    with django_assert_max_num_queries(9) as few:
+        client.get(children("P-A"))
+    for _ in range(5):
+        OrganisationFactory.create_batch(3, parent=OrganisationFactory(parent=world.units["P-A"]))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(children("P-A")).content.decode().count("org-kind") == 6
 
 
 def test_detail_shows_parents_children_and_lineage(login, world):
