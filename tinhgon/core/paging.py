@@ -1,7 +1,7 @@
 """A paged list's page number parameter, and what its links keep: the query string it was asked with, less its
 page number."""
 
-PAGE = "trang"  # the page number's parameter; the plan and process lists still say `page`
+PAGE = "trang"  # the page number's parameter in every paged list
 
 
 def query_without_page(request, name: str = PAGE) -> str:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from tinhgon.accounts.models import Role
 from tinhgon.core.dates import today
 from tinhgon.core.files import serve_file
-from tinhgon.core.paging import query_without_page
+from tinhgon.core.paging import PAGE, query_without_page
 from tinhgon.core.visibility import get_visible, require_somewhere
 from tinhgon.organisations.models import Organisation
 from tinhgon.plans import progress, services
@@ -132,7 +132,7 @@ def plan_list(request):
     plans = Plan.objects.visible_to(request.policy).select_related("issuer", "parent_plan", "parent_task")
     filters = PlanFilter(request.GET, queryset=plans)
     found = filters.qs if filters.is_valid() else plans.none()
-    page = Paginator(found.order_by("-period_start", "-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(found.order_by("-period_start", "-id"), 50).get_page(request.GET.get(PAGE))
     figures = plans_progress(page.object_list)
     parents = _visible_plan_ids(request.policy, [p.parent_plan_id for p in page.object_list])
     rows = [
@@ -159,7 +159,7 @@ def plan_list(request):
         "page": page,
         "filters": filters.form,
         "form": form,
-        "query": query_without_page(request, "page"),
+        "query": query_without_page(request),
     }
     return render(request, "plans/plan_list.html", context)
 
@@ -580,7 +580,7 @@ def overdue(request):
     filters = OverdueFilter(data, queryset=Assignment.objects.visible_to(request.policy).overdue(on))
     if not filters.is_valid():
         raise Http404
-    groups, page, units = _overdue_groups(filters.qs, request.GET.get("page"), on)
+    groups, page, units = _overdue_groups(filters.qs, request.GET.get(PAGE), on)
     context = {
         "org": org,
         "page": page,
@@ -588,6 +588,7 @@ def overdue(request):
         "total": sum(u["count"] for u in units),
         "n_units": len(units),
         "unit_filter": filters.form["org"],
+        "query": query_without_page(request),
     }
     return render(request, "plans/overdue.html", context)
 

@@ -21,7 +21,7 @@ from tinhgon.audit.display import describe
 from tinhgon.audit.models import AuditLogEntry
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
-from tinhgon.core.paging import query_without_page
+from tinhgon.core.paging import PAGE, query_without_page
 from tinhgon.core.visibility import get_visible, require_somewhere
 from tinhgon.organisations.models import Organisation
 from tinhgon.procedures.models import Procedure
@@ -104,13 +104,13 @@ def process_list(request):
     require_somewhere(request.policy, VIEW)
     day = today()
     filters, found = _register(request)
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get(PAGE))
     rows = [{"process": p, "review_due": p.review_due_on(day)} for p in page.object_list]
     context = {
         "rows": rows,
         "page": page,
         "filters": filters.form,
-        "query": query_without_page(request, "page"),
+        "query": query_without_page(request),
         "summary": _summary(request.policy, day),
         "can_manage": request.policy.can_anywhere(MANAGE),
         "today": day,

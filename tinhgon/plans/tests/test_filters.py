@@ -51,7 +51,7 @@ def test_the_issuers_offered_are_those_of_the_plans_the_user_sees(world, plans, 
 
 @pytest.mark.parametrize(
     "params",
-    [{"year": "0"}, {"year": "abc"}, {"issuer": "Q"}, {"kind": "x" * 500}, {"parent_plan": "abc"}, {"page": "abc"}],
+    [{"year": "0"}, {"year": "abc"}, {"issuer": "Q"}, {"kind": "x" * 500}, {"parent_plan": "abc"}, {"trang": "abc"}],
 )
 def test_hostile_plan_list_parameters_are_answered_with_the_page(world, plans, login, params):
     assert login(world.focal_p).get(reverse("plans:plans"), params).status_code == 200

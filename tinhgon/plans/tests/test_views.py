@@ -345,6 +345,18 @@ def test_overdue_counts_are_written_the_vietnamese_way(world, login):
     assert "1.002 phân công quá hạn tại 3 đơn vị" in page
 
 
+def test_overdue_units_come_a_page_at_a_time_keeping_the_unit_chosen(world, login, monkeypatch):
+    from tinhgon.plans import views
+
+    monkeypatch.setattr(views, "UNITS_PER_PAGE", 2)
+    _overdue_world(world, 3)
+    client = login(world.focal_p)
+    first = text(client.get(reverse("plans:overdue"), {"org": "P"}))
+    second = text(client.get(reverse("plans:overdue"), {"org": "P", "trang": 2}))
+    assert first.count("overdue-unit") == 2 and second.count("overdue-unit") == 2
+    assert 'href="?org=P&amp;trang=2"' in first and "4 đơn vị có nhiệm vụ quá hạn · trang 1/2" in first
+
+
 def test_overdue_below_a_department_only(world, login):
     _overdue_world(world, 3)
     client = login(world.leader_a)
