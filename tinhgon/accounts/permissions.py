@@ -199,14 +199,18 @@ class Policy:
         """Does the user's scope for `action` hold every unit there is (the national oversight of a national
         deployment, where the nation is the one root; a superuser)? A rule "of a unit in the scope" then holds for
         every row, and a list reads them without it: for the nation the rule's ORed subqueries were most of the
-        plan list's time. One query, once per request."""
+        plan list's time. One query, once per request: is there a unit with no parent outside the user's roots?
+        Every unit with a parent lies, through its parents, under a unit with none, and the closure table links it
+        to that unit (a unit ended with its parent cleared counts as one more unit with none: the answer is then
+        no, which costs speed, never rows). Excluding every unit the scope reads took 14 ms for the nation."""
         if self.is_superuser:
             return True
         if not self.sees_whole_tree(action):
             return False
         key = ("everything", action)
         if key not in self._reach_cache:
-            outside = Organisation.objects.exclude(pk__in=self.organisations(action).values("pk"))
+            roots = [root for root, scope in self._scopes(action) if scope == SUBTREE]
+            outside = Organisation.objects.filter(parent__isnull=True).exclude(pk__in=roots)
             self._reach_cache[key] = not outside.exists()
         return self._reach_cache[key]
 

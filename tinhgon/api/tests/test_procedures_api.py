@@ -112,6 +112,19 @@ def test_list_filters_and_scope(api, world):
     assert api(world.leader_a).get(URL).json()["count"] == 1
 
 
+def test_the_unfiltered_list_counts_the_latest_versions_once(api, world):
+    """The nation's count read the anti-join of the latest versions twice, once for the scope and once for the
+    (empty) filters: 240 ms of its 290 on the national data set."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_procedure(world.units["P-A"])
+    with CaptureQueriesContext(connection) as queries:
+        assert api(world.oversight).get(URL).json()["count"] == 1
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    assert count.count("NOT EXISTS") == 1
+
+
 def test_workflow_endpoints_with_roles(api, world):
     procedure = make_procedure(world.units["P-A"])
     url = f"{URL}{procedure.pk}/"

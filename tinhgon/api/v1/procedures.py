@@ -258,6 +258,8 @@ class LatestVersionFilter(DjangoFilterBackend):
         filters = view.filterset_class(request.query_params, queryset=versions, request=request)
         if not filters.is_valid():
             raise serializers.ValidationError(filters.errors)
+        if not any(value not in (None, "") for value in filters.form.cleaned_data.values()):
+            return queryset  # already the procedures of `versions` (get_queryset): the nation's count read it twice
         return queryset.filter(pk__in=filters.qs.values("procedure_id"))
 
 

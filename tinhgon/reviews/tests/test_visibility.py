@@ -106,6 +106,7 @@ def test_the_oversight_of_the_one_root_reads_without_the_rule_what_the_rule_give
     from tinhgon.organisations.tests.factories import OrganisationFactory
     from tinhgon.plans.models import Assignment, Plan
     from tinhgon.plans.tests import factories as plan_factories
+    from tinhgon.procedures.models import Procedure, ProcedureVersion
 
     nation = OrganisationFactory(code="VN", name="Văn phòng Chính phủ", kind=Organisation.Kind.MINISTRY)
     for code in ("P", "Q"):
@@ -118,11 +119,33 @@ def test_the_oversight_of_the_one_root_reads_without_the_rule_what_the_rule_give
     MembershipFactory(user=national, organisation=nation, role=Role.OVERSIGHT)
     assert policy_of(national).sees_everything("reviews.view")
     assert not policy_of(world.oversight).sees_everything("reviews.view")  # P's tree is not the whole
-    models = {Review: "reviews.view", Plan: "plans.view", Assignment: "plans.view"}
+    models = {
+        Review: "reviews.view",
+        Plan: "plans.view",
+        Assignment: "plans.view",
+        Procedure: "procedures.view",
+        ProcedureVersion: "procedures.view",
+    }
     read = {model: set(model.objects.visible_to(policy_of(national)).values_list("pk", flat=True)) for model in models}
     monkeypatch.setattr(Policy, "sees_everything", lambda self, action: False)
     ruled = {model: set(model.objects.visible_to(policy_of(national)).values_list("pk", flat=True)) for model in models}
     assert read == ruled and all(read.values())
+
+
+def test_a_new_unit_with_no_parent_outside_the_one_root_ends_seeing_everything(world):
+    from tinhgon.organisations.tests.factories import OrganisationFactory
+
+    nation = OrganisationFactory(code="VN", name="Văn phòng Chính phủ", kind="ministry")
+    world.units["P"].parent, world.units["P"].move_on = nation, today() - timedelta(days=1)
+    world.units["P"].save()
+    national = UserFactory(username="national")
+    MembershipFactory(user=national, organisation=nation, role=Role.OVERSIGHT)
+    assert not policy_of(national).sees_everything("reviews.view")  # Q has no parent and is outside
+    world.units["Q"].parent, world.units["Q"].move_on = nation, today() - timedelta(days=1)
+    world.units["Q"].save()
+    assert policy_of(national).sees_everything("reviews.view")
+    OrganisationFactory(code="BO-MOI", name="Bộ mới", kind="ministry")
+    assert not policy_of(national).sees_everything("reviews.view")
 
 
 def test_a_root_units_oversight_sees_a_whole_tree_and_a_department_does_not(world):
