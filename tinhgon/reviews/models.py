@@ -647,7 +647,10 @@ class HintDecision(models.Model):
 
 class CostSheetQuerySet(models.QuerySet):
     def visible_to(self, policy):
-        """Sheets of the forms the user may see; a standalone sheet (no form) with its procedure's owner."""
+        """Sheets of the forms the user may see; a standalone sheet (no form) with its procedure's owner. Every
+        sheet for one who sees every unit: the nation's page of sheets was 80 ms of the OR across forms and owners."""
+        if policy.sees_everything(VIEW):
+            return self.all()
         return self.filter(
             Q(review__in=Review.objects.visible_to(policy))
             | Q(review__isnull=True, procedure__owner__in=policy.organisations(VIEW))

@@ -113,6 +113,7 @@ def test_the_oversight_of_the_one_root_reads_without_the_rule_what_the_rule_give
         unit = world.units[code]
         unit.parent, unit.move_on = nation, today() - timedelta(days=1)
         unit.save()
+    f.filled(review, Action.KEEP)  # its cost sheets
     plan = plan_factories.plan(world.units["Q"], title="Kế hoạch của Q")
     plan_factories.task(plan, world.units["Q-A"])
     national = UserFactory(username="national")
@@ -124,6 +125,7 @@ def test_the_oversight_of_the_one_root_reads_without_the_rule_what_the_rule_give
         Plan: "plans.view",
         Assignment: "plans.view",
         Procedure: "procedures.view",
+        CostSheet: "reviews.view",
         ProcedureVersion: "procedures.view",
     }
     read = {model: set(model.objects.visible_to(policy_of(national)).values_list("pk", flat=True)) for model in models}
