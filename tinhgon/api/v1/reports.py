@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tinhgon.api.base import CONFLICT, PRECONDITION_REQUIRED, PolicyMixin, PreconditionRequired
+from tinhgon.api.pagination import OnePassPagination
 from tinhgon.api.v1.originals import OriginalSerializer, original_action, original_data
 from tinhgon.core.dates import today
 from tinhgon.core.files import download
@@ -294,6 +295,9 @@ class ReportViewSet(PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     serializer_class = ReportSerializer
     queryset = Report.objects.none()
     filterset_class = ReportFilter
+    # The order's three columns sorted for the page, then its 50 reports read whole: sorted with every column, the
+    # nation's 60,000 reports spilled 10 MB to disk (106 ms).
+    pagination_class = OnePassPagination
     action_rules = {"list": "reports.view", "create": WRITE}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
