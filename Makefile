@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
+S3_SERVER := var/s3-server
 HOST ?= 127.0.0.1:8000
 # `make bench PROFILE=province`: bench/run.py measures on the generated data set (docs/performance.md).
 PROFILE ?=
@@ -28,8 +29,15 @@ $(VENV)/.installed-test: requirements/test.txt | $(PY)
 	$(UV) pip install --quiet --python $(PY) -r requirements/test.txt
 	@touch $@ $(VENV)/.installed-base
 
+# The S3 API server the object-storage tests run against (moto), in its own environment: botocore pins
+# python-dateutil < 3, the app's icalendar 7 needs 4 (tinhgon/core/tests/test_object_storage.py).
+$(S3_SERVER)/.installed: requirements/s3-server.txt | $(PY)
+	$(PYTHON) -m venv $(S3_SERVER)
+	$(UV) pip install --quiet --python $(S3_SERVER)/bin/python -r requirements/s3-server.txt
+	@touch $@
+
 install: $(VENV)/.installed-base
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(S3_SERVER)/.installed
 
 migrate: install
 	@mkdir -p var

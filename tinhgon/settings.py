@@ -255,6 +255,21 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Files in an S3-compatible object store instead of MEDIA_ROOT (tinhgon/core/object_storage.py, docs/deploy.md).
+if env.str("S3_ENDPOINT", default=""):
+    from tinhgon.core.object_storage import BACKEND, s3_settings
+
+    STORAGES["default"] = {"BACKEND": BACKEND}
+    globals().update(
+        s3_settings(
+            endpoint=env.str("S3_ENDPOINT"),
+            access_key=env.str("S3_ACCESS_KEY"),
+            secret_key=env.str("S3_SECRET_KEY"),
+            bucket=env.str("S3_BUCKET", default="tinhgon"),
+            use_https=env.bool("S3_USE_HTTPS", default=True),
+            region=env.str("S3_REGION", default=""),
+        )
+    )
 WHITENOISE_USE_FINDERS = DEBUG
 # Several app servers share the cache through Redis (REDIS_URL); sessions are then read from it and written through
 # to the database, so that a Redis restart signs nobody out. Without it: the database for sessions, no shared cache.

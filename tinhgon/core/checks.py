@@ -78,3 +78,20 @@ def check_share_rounding(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_file_sender(app_configs, **kwargs):
+    """nginx sends files from the MEDIA_ROOT it mounts; files in an object store are sent by the app."""
+    from tinhgon.core.object_storage import BACKEND
+
+    if settings.TINHGON_FILE_SENDER == "nginx" and settings.STORAGES["default"]["BACKEND"] == BACKEND:
+        return [
+            Error(
+                "TINHGON_FILE_SENDER is nginx, which sends files from MEDIA_ROOT, but the files are in an object "
+                "store (S3_ENDPOINT).",
+                hint="Leave TINHGON_FILE_SENDER at django: the app then reads each file from the store and sends it.",
+                id="tinhgon.E011",
+            )
+        ]
+    return []

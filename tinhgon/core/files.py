@@ -51,6 +51,9 @@ def serve_file(fieldfile, filename: str | None = None) -> HttpResponse:
         response["Content-Disposition"] = disposition(name, attachment=not inline)
     else:
         try:
+            # Asked first: an object store opens lazily, and would find the file missing halfway through the answer.
+            if not fieldfile.storage.exists(fieldfile.name):
+                raise Http404
             handle = fieldfile.open("rb")
         except (FileNotFoundError, ValueError):
             raise Http404 from None
