@@ -26,12 +26,13 @@ class Node:
         return len(self.children) if self.child_count is None else self.child_count
 
 
-def build_tree(units, day: date) -> list[Node]:
-    """Nest `units` (already filtered to what the viewer may see, valid on `day`) by their parent on `day`.
-    A unit whose parent is not among `units` becomes a root."""
+def build_tree(units: list[Organisation], day: date, source: QuerySet) -> list[Node]:
+    """Nest `units` (read from `source`, filtered to what the viewer may see, valid on `day`) by their parent on
+    `day`. A unit whose parent is not among `units` becomes a root."""
     by_id = {u.pk: Node(u) for u in units}
-    # The ids as one array parameter on PostgreSQL: the nation's 10,600 sent one by one were 100 ms of the query.
-    below = id_set(list(by_id), units) if isinstance(units, QuerySet) else list(by_id)
+    # The ids as one array parameter on PostgreSQL (sent one by one, 10,600 were 100 ms of the query), as `source`
+    # when too many for parameters.
+    below = id_set(list(by_id), source)
     links = OrganisationLink.objects.filter(valid_on(day), depth=1, descendant_id__in=below)
     parent_of = dict(links.values_list("descendant_id", "ancestor_id"))
     children = defaultdict(list)
@@ -44,17 +45,42 @@ def build_tree(units, day: date) -> list[Node]:
     return sorted(roots, key=_order)
 
 
-def children_of(unit: Organisation, visible, day: date) -> list[Node]:
-    """The units right under `unit` on `day` among `visible` (filtered to what the viewer may see, valid on `day`),
-    each with the number of its own such children: one query, for a level opened in the tree."""
+COLUMNS = ("id", "code", "name", "kind")
+
+
+def tree_of(visible, day: date) -> tuple[list[Node], int | None]:
+    """The tree page's roots and how many levels below them to write (None: all). The whole tree when `visible`
+    (what the viewer may see, valid on `day`) holds at most TINHGON_TREE_WHOLE_UNITS units (two queries); else the
+    roots and their children, each child with the number of its own (three queries): the nation's page read its
+    10,600 units to write two levels."""
+    limit = getattr(settings, "TINHGON_TREE_WHOLE_UNITS", 500)
+    units = list(visible.only(*COLUMNS)[: limit + 1])
+    if len(units) <= limit:
+        return build_tree(units, day, visible), None
+    links = OrganisationLink.objects.filter(valid_on(day), depth=1)
+    roots = visible.exclude(id__in=links.filter(ancestor__in=visible).values("descendant_id")).only(*COLUMNS)
+    nodes = [Node(u) for u in roots]
+    below = children_of([node.unit for node in nodes], visible, day)
+    for node in nodes:
+        node.children = below.get(node.unit.pk, [])
+    return sorted(nodes, key=_order), 1
+
+
+def children_of(parents: list[Organisation], visible, day: date) -> dict[int, list[Node]]:
+    """The units right under each of `parents` on `day` among `visible` (what the viewer may see, valid on `day`),
+    each with the number of its own such children, by parent id: one query, for the levels a tree writes or opens."""
     links = OrganisationLink.objects.filter(valid_on(day), depth=1)
     below = links.filter(ancestor=OuterRef("pk"), descendant__in=visible).values("ancestor")
     counted = below.annotate(n=Count("descendant")).values("n")
-    units = visible.filter(id__in=links.filter(ancestor=unit).values("descendant_id")).annotate(
-        child_count=Subquery(counted)
+    under = links.filter(ancestor__in=[p.pk for p in parents])
+    parent_of = under.filter(descendant=OuterRef("pk")).values("ancestor")[:1]
+    units = visible.filter(id__in=under.values("descendant_id")).annotate(
+        parent_id_on_day=Subquery(parent_of), child_count=Subquery(counted)
     )
-    nodes = [Node(u, child_count=u.child_count or 0) for u in units.only("id", "code", "name", "kind")]
-    return sorted(nodes, key=_order)
+    found = defaultdict(list)
+    for unit in units.only(*COLUMNS):
+        found[unit.parent_id_on_day].append(Node(unit, child_count=unit.child_count or 0))
+    return {parent_id: sorted(nodes, key=_order) for parent_id, nodes in found.items()}
 
 
 KIND_ORDER = {kind: i for i, kind in enumerate(Organisation.Kind.values)}
@@ -83,18 +109,6 @@ def paths_for(units, day: date) -> dict[int, list[Organisation]]:
 KIND_LABELS = dict(Organisation.Kind.choices)
 CODE = "__unit__"  # placeholder in an address, replaced by each unit's code
 SAFE = "!$&'()*+,;=~:@"  # what reverse() leaves unquoted in a path segment (RFC 3986 sub-delimiters and ~:@)
-
-
-def inline_levels(roots: list[Node]) -> int | None:
-    """How many levels below the roots a tree page writes: all (None) when the tree holds at most
-    TINHGON_TREE_WHOLE_UNITS units, else the roots' children, the levels below them read as the reader opens them."""
-    limit = getattr(settings, "TINHGON_TREE_WHOLE_UNITS", 500)
-    count, stack = 0, list(roots)
-    while stack and count <= limit:
-        node = stack.pop()
-        count += 1
-        stack.extend(node.children)
-    return None if count <= limit else 1
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from tinhgon.core.visibility import get_visible
 from tinhgon.organisations.forms import AsOfForm, MergeForm, OrganisationForm, TemplateUploadForm, unit_label
 from tinhgon.organisations.models import DocumentTemplate, Organisation
 from tinhgon.organisations.services import units_merge
-from tinhgon.organisations.tree import TreeHtml, build_tree, children_of, paths_for
+from tinhgon.organisations.tree import TreeHtml, children_of, paths_for, tree_of
 
 
 def _unit(request, code: str, action: str | None = None) -> Organisation:
@@ -40,7 +40,7 @@ def tree(request):
         paths = paths_for(matches, day)
         context["matches"] = [(unit, paths.get(unit.pk, [])) for unit in matches]
     else:
-        context["roots"] = build_tree(visible.only("id", "code", "name", "kind", "valid_to"), day)
+        context["roots"], context["levels"] = tree_of(visible, day)
     return render(request, "organisations/tree.html", context)
 
 
@@ -51,7 +51,7 @@ def children(request, code):
     form, day = _as_of(request)
     visible = Organisation.objects.visible_to(request.policy).as_of(day)
     day_param = f"?ngay={request.GET['ngay']}" if form.is_valid() and request.GET.get("ngay") else ""
-    html = TreeHtml(day_param, levels=0).items(children_of(unit, visible, day), depth=1)
+    html = TreeHtml(day_param, levels=0).items(children_of([unit], visible, day).get(unit.pk, []), depth=1)
     return HttpResponse(html)  # every value in it went through escape()
 
 

@@ -1,13 +1,13 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from tinhgon.organisations.tree import TreeHtml, inline_levels
+from tinhgon.organisations.tree import TreeHtml
 
 register = template.Library()
 
 
 @register.simple_tag
-def org_tree(roots, day_param: str = ""):
-    """The tree of `roots` as nested lists: whole when it is small, else two levels (organisations/tree.py)."""
-    html = TreeHtml(day_param, inline_levels(roots)).items(roots)
+def org_tree(roots, levels=None, day_param: str = ""):
+    """The tree of `roots` as nested lists, `levels` below them (None: all; organisations/tree.py)."""
+    html = TreeHtml(day_param, levels).items(roots)
     return mark_safe(f'<ul class="org-tree">{html}</ul>')  # every value in it went through escape()

@@ -74,6 +74,30 @@ def test_a_large_tree_writes_two_levels_and_reads_a_deeper_one_as_it_is_opened(l
     assert f'<a href="{detail("P-A")}">Xem 1 đơn vị trực thuộc</a>' in html  # without script: the unit's page
 
 
+def test_a_large_tree_reads_the_same_queries_however_many_units_it_holds(
+    login, world, settings, django_assert_max_num_queries
+):
+    settings.TINHGON_TREE_WHOLE_UNITS = 3
+    client = login(world.oversight)
+    with django_assert_max_num_queries(10) as few:
+        client.get(TREE)
+    for _ in range(4):
+        OrganisationFactory.create_batch(5, parent=OrganisationFactory(parent=world.units["P-B"]))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "(4)" in client.get(TREE).content.decode()  # P-B's four new units, each opened on demand
+
+
+def test_a_large_tree_of_two_separate_parts_has_each_part_as_a_root_with_its_children(world, settings):
+    from tinhgon.core.dates import today
+    from tinhgon.organisations.tree import tree_of
+
+    settings.TINHGON_TREE_WHOLE_UNITS = 1
+    seen = Organisation.objects.filter(code__in=["P-A", "P-A-1", "Q", "Q-A"]).as_of(today())
+    roots, levels = tree_of(seen, today())
+    assert levels == 1
+    assert {n.unit.code: [c.unit.code for c in n.children] for n in roots} == {"P-A": ["P-A-1"], "Q": ["Q-A"]}
+
+
 def test_a_small_tree_is_written_whole(login, world):
     html = login(world.oversight).get(TREE).content.decode()
     assert "Đơn vị P-A-1" in html and "toggle once" not in html
