@@ -125,6 +125,25 @@ def test_the_unfiltered_list_counts_the_latest_versions_once(api, world):
     assert count.count("NOT EXISTS") == 1
 
 
+def test_a_department_pages_its_procedures_in_code_order_in_the_same_queries_as_they_grow(
+    api, world, django_assert_max_num_queries
+):
+    """Below a whole tree the list is paged in one pass (OnePassPagination): the same answer, code order kept."""
+    for _ in range(3):
+        make_procedure(world.units["P-A"])
+    make_procedure(world.units["P-B"])
+    client = api(world.leader_a)
+    with django_assert_max_num_queries(14) as few:
+        first = client.get(URL).json()
+    queries = len(few.captured_queries)  # read now: the next request empties the connection's log
+    assert first["count"] == 3 and [p["code"] for p in first["results"]] == sorted(p["code"] for p in first["results"])
+    assert client.get(URL, {"page": 2}).status_code == 404
+    for _ in range(5):
+        make_procedure(world.units["P-A-1"])
+    with django_assert_max_num_queries(queries):
+        assert client.get(URL).json()["count"] == 8
+
+
 def test_workflow_endpoints_with_roles(api, world):
     procedure = make_procedure(world.units["P-A"])
     url = f"{URL}{procedure.pk}/"

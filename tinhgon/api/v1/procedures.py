@@ -10,9 +10,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from tinhgon.api.base import CONFLICT, PolicyMixin, as_drf_error
+from tinhgon.api.pagination import OnePassPagination
 from tinhgon.api.v1.originals import OriginalSerializer, original_action, original_data
 from tinhgon.core.files import download
 from tinhgon.core.locking import refuse_stale
@@ -275,6 +277,18 @@ class ProcedureViewSet(
     queryset = Procedure.objects.none()
     filterset_class = RegistryFilter
     filter_backends = [LatestVersionFilter]
+
+    @property
+    def paginator(self):
+        """For a user who sees a few units, the page's codes sorted in one pass with the count, then its procedures
+        read by id: walking the code index until 50 rows passed the rule, PostgreSQL read the 28,000 procedures of
+        the provinces coded before it for one province (75 ms). For a whole tree that walk is the right plan (every
+        row passes) and sorting the nation's 80,000 codes is not (147 → 202 ms)."""
+        if not hasattr(self, "_paginator"):
+            few = not self.policy.sees_whole_tree("procedures.view")
+            self._paginator = OnePassPagination() if few else PageNumberPagination()
+        return self._paginator
+
     action_rules = {"list": "procedures.view", "create": "procedures.edit"}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
