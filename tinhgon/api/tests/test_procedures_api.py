@@ -112,15 +112,16 @@ def test_list_filters_and_scope(api, world):
     assert api(world.leader_a).get(URL).json()["count"] == 1
 
 
-def test_the_unfiltered_list_counts_the_latest_versions_once(api, world):
+@pytest.mark.parametrize("filters", [{}, {"group": "A"}], ids=["unfiltered", "filtered"])
+def test_the_list_counts_the_latest_versions_once(api, world, filters):
     """The nation's count read the anti-join of the latest versions twice, once for the scope and once for the
-    (empty) filters: 240 ms of its 290 on the national data set."""
+    filters: 240 ms of its 290 on the national data set (230 ms of a filtered list's)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     make_procedure(world.units["P-A"])
     with CaptureQueriesContext(connection) as queries:
-        assert api(world.oversight).get(URL).json()["count"] == 1
+        assert api(world.oversight).get(URL, filters).json()["count"] == 1
     (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
     assert count.count("NOT EXISTS") == 1
 

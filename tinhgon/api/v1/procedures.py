@@ -256,13 +256,14 @@ class LatestVersionFilter(DjangoFilterBackend):
         return view.filterset_class
 
     def filter_queryset(self, request, queryset, view):
-        versions = ProcedureVersion.objects.registry(view.policy)
-        filters = view.filterset_class(request.query_params, queryset=versions, request=request)
+        filters = view.filterset_class(request.query_params, queryset=view.registry(), request=request)
         if not filters.is_valid():
             raise serializers.ValidationError(filters.errors)
         if not any(value not in (None, "") for value in filters.form.cleaned_data.values()):
-            return queryset  # already the procedures of `versions` (get_queryset): the nation's count read it twice
-        return queryset.filter(pk__in=filters.qs.values("procedure_id"))
+            return queryset
+        # The procedures of the filtered registry, in place of the view's (the same rule, unfiltered): ANDed, the
+        # latest versions were worked out twice, 230 ms for the nation.
+        return view.procedures_of(filters.qs)
 
 
 class ProcedureViewSet(
@@ -292,9 +293,16 @@ class ProcedureViewSet(
     action_rules = {"list": "procedures.view", "create": "procedures.edit"}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
-        versions = ProcedureVersion.objects.registry(self.policy)
+    def registry(self):
+        """The latest version of each procedure the user may see: the one rule of this endpoint's procedures."""
+        return ProcedureVersion.objects.registry(self.policy)
+
+    def procedures_of(self, versions):
+        """The procedures of `versions` (the registry, or a part of it), for the list and each object."""
         return Procedure.objects.filter(pk__in=versions.values("procedure_id")).select_related("owner").order_by("code")
+
+    def get_queryset(self):
+        return self.procedures_of(self.registry())
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
