@@ -5,6 +5,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from tinhgon.core.object_storage import BACKEND
+
 MIN_SECRET_KEY_LENGTH = 50
 MIN_SECRET_KEY_CHARACTERS = 5
 # Values that have been published (in .env.example, Django's startproject, documentation): never secret.
@@ -83,8 +85,6 @@ def check_share_rounding(app_configs, **kwargs):
 @register()
 def check_file_sender(app_configs, **kwargs):
     """nginx sends files from the MEDIA_ROOT it mounts; files in an object store are sent by the app."""
-    from tinhgon.core.object_storage import BACKEND
-
     if settings.TINHGON_FILE_SENDER == "nginx" and settings.STORAGES["default"]["BACKEND"] == BACKEND:
         return [
             Error(

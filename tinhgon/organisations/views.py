@@ -23,6 +23,11 @@ def _unit(request, code: str, action: str | None = None) -> Organisation:
     return get_visible(request.policy, Organisation.objects, action=action, code=code)
 
 
+def _day_param(request) -> str:
+    """The tree's day as its addresses keep it ("?ngay=…", escaped where it is written), or ""."""
+    return f"?ngay={request.GET['ngay']}" if request.GET.get("ngay") else ""
+
+
 def _as_of(request) -> tuple[AsOfForm, object]:
     form = AsOfForm(request.GET)
     day = form.cleaned_data.get("ngay") if form.is_valid() else None
@@ -34,7 +39,7 @@ def tree(request):
     form, day = _as_of(request)
     visible = Organisation.objects.visible_to(request.policy).as_of(day)
     query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
-    context = {"form": form, "day": day, "query": query}
+    context = {"form": form, "day": day, "query": query, "day_param": _day_param(request)}
     if query:
         matches = list(visible.search(query).order_by("name")[:200])
         paths = paths_for(matches, day)
@@ -48,10 +53,9 @@ def tree(request):
 def children(request, code):
     """The units right under one, as the tree's items: the level the reader opens in a large tree."""
     unit = _unit(request, code)
-    form, day = _as_of(request)
+    _, day = _as_of(request)
     visible = Organisation.objects.visible_to(request.policy).as_of(day)
-    day_param = f"?ngay={request.GET['ngay']}" if form.is_valid() and request.GET.get("ngay") else ""
-    html = TreeHtml(day_param, levels=0).items(children_of([unit], visible, day).get(unit.pk, []), depth=1)
+    html = TreeHtml(_day_param(request), levels=0).items(children_of([unit], visible, day).get(unit.pk, []), depth=1)
     return HttpResponse(html)  # every value in it went through escape()
 
 

@@ -278,6 +278,8 @@ class ProcedureViewSet(
     queryset = Procedure.objects.none()
     filterset_class = RegistryFilter
     filter_backends = [LatestVersionFilter]
+    action_rules = {"list": "procedures.view", "create": "procedures.edit"}
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @property
     def paginator(self):
@@ -289,9 +291,6 @@ class ProcedureViewSet(
             few = not self.policy.sees_whole_tree("procedures.view")
             self._paginator = OnePassPagination() if few else PageNumberPagination()
         return self._paginator
-
-    action_rules = {"list": "procedures.view", "create": "procedures.edit"}
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def registry(self):
         """The latest version of each procedure the user may see: the one rule of this endpoint's procedures."""
